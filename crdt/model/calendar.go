@@ -1,0 +1,71 @@
+package model
+
+// Event kinds.
+var EventKinds = []string{"action", "demonstration", "petition", "fundraiser", "training", "meeting", "other"}
+
+// Event statuses.
+var EventStatuses = []string{"planned", "confirmed", "postponed", "cancelled"}
+
+// Event is one calendar entry as stored in a calendar document.
+//
+// Start and End are RFC 3339 times with an offset (for example
+// "2026-12-01T18:00:00+01:00"), or plain dates "YYYY-MM-DD" when AllDay is
+// set (End exclusive, as in iCalendar). Zone is the IANA zone the times were
+// given in, where one was given. Recurrence holds RRULE, RDATE and EXDATE
+// lines exactly as given; weft never rewrites or validates them.
+type Event struct {
+	ID            string                  `cbor:"id" json:"id"`
+	Title         string                  `cbor:"title" json:"title"`
+	Kind          string                  `cbor:"kind" json:"kind"`
+	Status        string                  `cbor:"status" json:"status"`
+	Start         string                  `cbor:"start" json:"start"`
+	End           string                  `cbor:"end" json:"end"`
+	AllDay        bool                    `cbor:"all_day" json:"all_day"`
+	Zone          string                  `cbor:"zone" json:"zone"`
+	Place         string                  `cbor:"place" json:"place"`
+	Online        string                  `cbor:"online" json:"online"`
+	Description   string                  `cbor:"description" json:"description"`
+	Languages     []string                `cbor:"languages" json:"languages"`
+	LocalVariants map[string]LocalVariant `cbor:"local_variants,omitempty" json:"local_variants,omitempty"`
+	Recurrence    []string                `cbor:"recurrence,omitempty" json:"recurrence,omitempty"`
+	ICSUID        string                  `cbor:"ics_uid,omitempty" json:"ics_uid,omitempty"`
+	ICSSequence   int64                   `cbor:"ics_sequence,omitempty" json:"ics_sequence,omitempty"`
+	ICSModified   string                  `cbor:"ics_modified,omitempty" json:"ics_modified,omitempty"`
+}
+
+// LocalVariant is how one local group holds an event differently: its own
+// note, time or place.
+type LocalVariant struct {
+	Note  string `cbor:"note" json:"note"`
+	Start string `cbor:"start" json:"start"`
+	End   string `cbor:"end" json:"end"`
+	Place string `cbor:"place" json:"place"`
+}
+
+// EventPatch is a per-field edit of one event: nil fields are left alone, so
+// a concurrent edit of another field is never overwritten.
+type EventPatch struct {
+	ID            string                   `cbor:"id"`
+	Title         *string                  `cbor:"title,omitempty"`
+	Kind          *string                  `cbor:"kind,omitempty"`
+	Status        *string                  `cbor:"status,omitempty"`
+	Start         *string                  `cbor:"start,omitempty"`
+	End           *string                  `cbor:"end,omitempty"`
+	AllDay        *bool                    `cbor:"all_day,omitempty"`
+	Zone          *string                  `cbor:"zone,omitempty"`
+	Place         *string                  `cbor:"place,omitempty"`
+	Online        *string                  `cbor:"online,omitempty"`
+	Description   *string                  `cbor:"description,omitempty"`
+	Languages     *[]string                `cbor:"languages,omitempty"`
+	LocalVariants map[string]*LocalVariant `cbor:"local_variants,omitempty"` // nil value deletes the variant
+	Recurrence    *[]string                `cbor:"recurrence,omitempty"`
+	ICSUID        *string                  `cbor:"ics_uid,omitempty"`
+	ICSSequence   *int64                   `cbor:"ics_sequence,omitempty"`
+	ICSModified   *string                  `cbor:"ics_modified,omitempty"`
+}
+
+// CalendarView is what a calendar document holds.
+type CalendarView struct {
+	Name   string  `cbor:"name" json:"name"`
+	Events []Event `cbor:"events" json:"events"`
+}

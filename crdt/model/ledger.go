@@ -1,0 +1,31 @@
+package model
+
+// Ledger entry directions.
+const (
+	DirectionIn       = "in"
+	DirectionOut      = "out"
+	DirectionTransfer = "transfer"
+)
+
+// Entry is one ledger entry. Entries are never edited: a correction is a
+// new entry whose Reverses names the entry it cancels. AmountMinor is in the
+// currency's ISO 4217 minor units (cents for EUR, yen for JPY) and is always
+// positive; Direction says which way it moved.
+type Entry struct {
+	ID          string `cbor:"id" json:"id"`
+	Date        string `cbor:"date" json:"date"` // YYYY-MM-DD
+	Direction   string `cbor:"direction" json:"direction"`
+	AmountMinor int64  `cbor:"amount_minor" json:"amount_minor"`
+	Currency    string `cbor:"currency" json:"currency"`
+	Category    string `cbor:"category" json:"category"`
+	Memo        string `cbor:"memo" json:"memo"`
+	From        string `cbor:"from" json:"from"`
+	To          string `cbor:"to" json:"to"`
+	Reverses    string `cbor:"reverses,omitempty" json:"reverses,omitempty"`
+}
+
+// LedgerView is what a ledger document holds.
+type LedgerView struct {
+	Currency string  `cbor:"currency" json:"currency"`
+	Entries  []Entry `cbor:"entries" json:"entries"`
+}
