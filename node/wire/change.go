@@ -1,0 +1,51 @@
+package wire
+
+import "bytes"
+
+// Change is one parsed and checked change chunk. Its byte slices alias Raw,
+// which is the parser's own copy of the chunk.
+type Change struct {
+	Hash        [32]byte   // SHA-256 of the chunk from its type byte on: automerge's ChangeHash
+	Deps        [][32]byte // dependencies, strictly ascending
+	Actor       []byte     // the author's actor ID
+	Seq         uint64     // the author's sequence number, from 1
+	StartOp     uint64     // op counter of the first op, 1 to MaxStartOp
+	Ops         uint64     // op count N, from the action column
+	Time        int64      // as stored: automerge-go writes ms since the Unix epoch, 0 for none
+	Message     string     // commit message, "" for none
+	OtherActors [][]byte   // actors the ops refer to, strictly ascending
+	Raw         []byte     // the exact chunk bytes
+}
+
+// MaxOp returns the op counter of the change's last op: StartOp+Ops-1, which
+// is StartOp-1 for a change with no ops.
+func (c *Change) MaxOp() uint64 { return c.StartOp + c.Ops - 1 }
+
+// ParseChange parses one whole uncompressed change chunk (type 1) and checks
+// everything that can be checked without the document: envelope and
+// checksum, limits, the header fields, every op column, and the canonical
+// form of Automerge's writer. b is not retained.
+func ParseChange(b []byte) (*Change, error) {
+	hash, body, err := openChange(b)
+	if err != nil {
+		return nil, err
+	}
+	c := &Change{Hash: hash, Raw: bytes.Clone(b)}
+	r := reader{b: c.Raw, off: body}
+	if err := c.readHeader(&r); err != nil {
+		return nil, err
+	}
+	cols, err := readColumns(&r)
+	if err != nil {
+		return nil, err
+	}
+	if c.Ops, err = checkOps(c, cols); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// actors returns every actor by index: the author, then the other actors.
+func (c *Change) actors() [][]byte {
+	return append([][]byte{c.Actor}, c.OtherActors...)
+}

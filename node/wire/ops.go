@@ -1,0 +1,49 @@
+package wire
+
+// checkOps counts the ops of c from its action column, checks the op
+// counters stay in range, and walks every column in lockstep (notes §8).
+func checkOps(c *Change, cols columns) (uint64, error) {
+	action, ok := cols[colAction]
+	if !ok {
+		if len(cols) != 0 {
+			return 0, errorf(ErrNotCanonical, "columns without ops")
+		}
+		return 0, nil
+	}
+	n, err := countOps(action)
+	if err != nil {
+		return 0, at("action column", err)
+	}
+	if c.StartOp+n-1 > MaxOpCounter {
+		return 0, errorf(ErrStartOp, "ops %d to %d pass %d", c.StartOp, c.StartOp+n-1, uint64(MaxOpCounter))
+	}
+	w, err := newWalker(c, cols, n)
+	if err != nil {
+		return 0, err
+	}
+	return n, w.walk()
+}
+
+// countOps counts the entries of the action column, refusing nulls and more
+// than MaxOps entries before reading them.
+func countOps(data []byte) (uint64, error) {
+	d := newRLE(data, ulebValues, MaxOps, ErrTooLarge)
+	for d.left > 0 || d.r.left() > 0 {
+		if d.left == 0 {
+			if err := d.startRun(); err != nil {
+				return 0, err
+			}
+		}
+		switch d.run {
+		case runNull:
+			return 0, errorf(ErrMalformed, "null action")
+		case runRepeat:
+			d.left = 0
+			continue
+		}
+		if _, _, err := d.next(); err != nil {
+			return 0, err
+		}
+	}
+	return MaxOps - d.limit, nil
+}
