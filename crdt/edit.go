@@ -1,0 +1,63 @@
+package crdt
+
+import (
+	"time"
+
+	"github.com/weftsync/weft/crdt/calendar"
+	"github.com/weftsync/weft/crdt/casestudy"
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/ledger"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// Edit makes one typed edit: it validates it (against the stored document
+// where needed), writes it field by field, and commits it as one change at
+// time at with a message naming it ("add event", "edit event title,start",
+// "edit case body[en]", "add entry"). A large text goes in several commits,
+// each under MaxChangeBytes. It returns the raw change chunks made; an edit
+// that changes nothing returns none.
+//
+// Errors: ErrInvalid (a *FieldError) when the edit is refused and nothing
+// was written; ErrPoisoned when a write failed part way (the Doc is then
+// unusable; check ErrPoisoned first, as it may wrap other errors).
+func (d *Doc) Edit(e model.Edit, at time.Time) ([][]byte, error) {
+	if d.poison != nil {
+		return nil, d.poison
+	}
+	fn, err := d.dispatch(e)
+	if err != nil {
+		return nil, err
+	}
+	return d.write("edit", at, fn)
+}
+
+// dispatch picks the schema function for e, refusing an edit that does not
+// set exactly one field or does not fit the document's type.
+func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
+	if n := countSet(e); n != 1 {
+		return nil, amdoc.Invalid("crdt", "edit", "%d edits set, want exactly one", n)
+	}
+	switch {
+	case e.AddEvent != nil && d.typ == model.Calendar:
+		return func(w *amdoc.Writer) (string, error) { return calendar.AddEvent(w, *e.AddEvent) }, nil
+	case e.PatchEvent != nil && d.typ == model.Calendar:
+		return func(w *amdoc.Writer) (string, error) { return calendar.PatchEvent(w, *e.PatchEvent) }, nil
+	case e.PatchCase != nil && d.typ == model.Case:
+		return func(w *amdoc.Writer) (string, error) { return casestudy.Patch(w, *e.PatchCase) }, nil
+	case e.AddEntry != nil && d.typ == model.Ledger:
+		return func(w *amdoc.Writer) (string, error) { return ledger.AddEntry(w, *e.AddEntry) }, nil
+	case e.Create != nil:
+		return nil, amdoc.Invalid("crdt", "create", "a document is created by Create, not edited")
+	}
+	return nil, amdoc.Invalid("crdt", "edit", "this edit does not apply to a %s document", d.typ)
+}
+
+func countSet(e model.Edit) int {
+	n := 0
+	for _, set := range []bool{e.Create != nil, e.AddEvent != nil, e.PatchEvent != nil, e.PatchCase != nil, e.AddEntry != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}

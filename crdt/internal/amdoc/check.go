@@ -1,0 +1,117 @@
+package amdoc
+
+import (
+	"slices"
+	"unicode/utf8"
+
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// Limits on scalar values. Text fields (descriptions, bodies) have no limit
+// of their own: a large text is committed in pieces (see Writer).
+const (
+	MaxString = 64 << 10 // bytes in one scalar string field
+	MaxItems  = 256      // items in one list or map field
+)
+
+// Str refuses s unless it is valid UTF-8 of at most MaxString bytes.
+func Str(schema, field, s string) error {
+	if !utf8.ValidString(s) {
+		return Invalid(schema, field, "not valid UTF-8")
+	}
+	if len(s) > MaxString {
+		return Invalid(schema, field, "%d bytes, more than %d", len(s), MaxString)
+	}
+	return nil
+}
+
+// Text refuses s unless it is valid UTF-8 (a Text field has no size limit).
+func Text(schema, field, s string) error {
+	if !utf8.ValidString(s) {
+		return Invalid(schema, field, "not valid UTF-8")
+	}
+	return nil
+}
+
+// Strs checks a list field: at most MaxItems items, each one passing Str.
+func Strs(schema, field string, ss []string) error {
+	if len(ss) > MaxItems {
+		return Invalid(schema, field, "%d items, more than %d", len(ss), MaxItems)
+	}
+	for _, s := range ss {
+		if err := Str(schema, field, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ID refuses s unless it has the shape of a weft ID.
+func ID(schema, field, s string) error {
+	if !model.ValidID(s) {
+		return Invalid(schema, field, "%q is not a weft ID", clip(s))
+	}
+	return nil
+}
+
+// OneOf refuses s unless it is one of allowed.
+func OneOf(schema, field, s string, allowed []string) error {
+	if !slices.Contains(allowed, s) {
+		return Invalid(schema, field, "%q is not one of %v", clip(s), allowed)
+	}
+	return nil
+}
+
+// Currency refuses s unless it is three uppercase ASCII letters (ISO 4217 shape).
+func Currency(schema, field, s string) error {
+	ok := len(s) == 3
+	for i := 0; ok && i < len(s); i++ {
+		ok = s[i] >= 'A' && s[i] <= 'Z'
+	}
+	if !ok {
+		return Invalid(schema, field, "%q is not three uppercase letters", clip(s))
+	}
+	return nil
+}
+
+// Lang refuses s unless it has the shape of a BCP 47 tag: subtags of 1 to 8
+// ASCII letters or digits joined by hyphens, the first of letters only.
+func Lang(schema, field, s string) error {
+	if !validLang(s) {
+		return Invalid(schema, field, "%q is not a language tag", clip(s))
+	}
+	return nil
+}
+
+func validLang(s string) bool {
+	if len(s) == 0 || len(s) > 35 {
+		return false
+	}
+	n := 0 // length of the current subtag
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' && n > 0 && i < len(s)-1:
+			n = 0
+			continue
+		case isLetter(c), isDigit(c) && i >= n+1:
+		default:
+			return false
+		}
+		if n++; n > 8 {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}

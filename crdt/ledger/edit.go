@@ -1,0 +1,81 @@
+package ledger
+
+import (
+	am "github.com/automerge/automerge-go"
+
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// Init writes a new ledger's own root fields: its default currency and an
+// empty entries list. The caller has written type, schema and space.
+func Init(w *amdoc.Writer, currency string) error {
+	if err := amdoc.Check(); err != nil {
+		return err
+	}
+	if err := amdoc.Currency(schema, "currency", currency); err != nil {
+		return err
+	}
+	root := w.Doc().RootMap()
+	if err := w.Set(root, "currency", currency); err != nil {
+		return err
+	}
+	return w.Set(root, "entries", am.NewList())
+}
+
+// AddEntry validates e, on its own and against the stored entries, then
+// appends it to the entries list. It returns the commit message. An error
+// matching crdt's ErrInvalid means nothing was written.
+func AddEntry(w *amdoc.Writer, e model.Entry) (string, error) {
+	if err := amdoc.Check(); err != nil {
+		return "", err
+	}
+	if err := ValidateEntry(e); err != nil {
+		return "", err
+	}
+	root, err := amdoc.Root(w.Doc())
+	if err != nil {
+		return "", err
+	}
+	entries := root.List("entries")
+	if entries == nil {
+		return "", amdoc.Invalid(schema, "entries", "this document has no entries list")
+	}
+	ix, err := readIndex(entries)
+	if err != nil {
+		return "", err
+	}
+	if err := validateAgainst(e, ix); err != nil {
+		return "", err
+	}
+	msg := "add entry"
+	if e.Reverses != "" {
+		msg = "add reversal"
+	}
+	return msg, writeEntry(w, entries, e)
+}
+
+func writeEntry(w *amdoc.Writer, entries *am.List, e model.Entry) error {
+	m, err := w.AppendMap(entries)
+	if err != nil {
+		return err
+	}
+	for _, kv := range [][2]string{{"id", e.ID}, {"date", e.Date}, {"direction", e.Direction}} {
+		if err := w.Set(m, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	if err := w.Set(m, "amount_minor", e.AmountMinor); err != nil {
+		return err
+	}
+	fields := [][2]string{{"currency", e.Currency}, {"category", e.Category}, {"memo", e.Memo}, {"from", e.From}, {"to", e.To}}
+	if e.Reverses != "" {
+		fields = append(fields, [2]string{"reverses", e.Reverses})
+	}
+	for _, kv := range fields {
+		if err := w.Set(m, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

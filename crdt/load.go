@@ -1,0 +1,139 @@
+package crdt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	am "github.com/automerge/automerge-go"
+
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// Load makes a Doc from a document's raw change chunks (all of them, in any
+// order that a store keeps: dependencies first is fastest) and sets its
+// actor (ActorLen bytes; an actor leased for this load, never one used
+// before a crash or a rollback). It fails with ErrRejected unless every
+// chunk is a change chunk that automerge then holds, and when the root does
+// not name a known document type: garbage never loads as an empty document.
+func Load(changes [][]byte, actor []byte) (*Doc, error) {
+	if err := amdoc.Check(); err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
+	}
+	hashes, err := chunkHashes(changes)
+	if err != nil {
+		return nil, fmt.Errorf("crdt: load: %w", err)
+	}
+	d := &Doc{am: am.New()}
+	if err := d.setActor(actor); err != nil {
+		return nil, fmt.Errorf("crdt: load: %w", err)
+	}
+	if err := d.loadChunks(changes, hashes); err != nil {
+		return nil, fmt.Errorf("crdt: load: %w", err)
+	}
+	d.am.SaveIncremental() // the first one after a load returns everything: drop it
+	if err := d.readRoot(); err != nil {
+		return nil, fmt.Errorf("crdt: load: %w", err)
+	}
+	return d, nil
+}
+
+// Apply adds received raw change chunks to the document and returns its new
+// heads. A chunk that is not a change chunk is refused before anything is
+// applied (ErrRejected, the Doc still usable); a chunk automerge did not
+// apply (bad content, or dependencies missing) poisons the Doc (ErrPoisoned
+// and ErrRejected): the caller reloads it from its store without the batch.
+func (d *Doc) Apply(chunks [][]byte) ([][32]byte, error) {
+	if d.poison != nil {
+		return nil, d.poison
+	}
+	hashes, err := chunkHashes(chunks)
+	if err != nil {
+		return nil, fmt.Errorf("crdt: apply: %w", err)
+	}
+	if len(chunks) > 0 {
+		if err := d.loadChunks(chunks, hashes); err != nil {
+			return nil, d.poisoned("apply", err)
+		}
+	}
+	return d.Heads(), nil
+}
+
+// loadChunks applies chunks with LoadIncremental, then checks that every
+// one of them (named by hashes) is in the document.
+func (d *Doc) loadChunks(chunks [][]byte, hashes []am.ChangeHash) error {
+	if err := d.am.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
+		return fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	for i, h := range hashes {
+		if _, err := d.am.Change(h); err != nil {
+			return fmt.Errorf("%w: change %d (%s) was not applied", ErrRejected, i, h)
+		}
+	}
+	return nil
+}
+
+// chunkHashes checks that every chunk is one change chunk, in Go, and
+// returns their hashes.
+func chunkHashes(chunks [][]byte) ([]am.ChangeHash, error) {
+	hashes := make([]am.ChangeHash, len(chunks))
+	for i, c := range chunks {
+		h, err := amdoc.ChunkHash(c)
+		if err != nil {
+			return nil, fmt.Errorf("%w: chunk %d: %w", ErrRejected, i, err)
+		}
+		hashes[i] = h
+	}
+	return hashes, nil
+}
+
+// readRoot reads the document's type and space from its root.
+func (d *Doc) readRoot() error {
+	root, err := amdoc.Root(d.am)
+	if err != nil {
+		return err
+	}
+	d.typ, d.space = model.DocType(root.Str("type")), root.Str("space")
+	if !d.typ.Valid() {
+		return fmt.Errorf("%w: root type %q is not a known document type", ErrRejected, d.typ)
+	}
+	return nil
+}
+
+// CheckRoundTrip checks that the document's saved form loads back with the
+// same heads: accepted changes can leave a document whose Save() no longer
+// loads, so no snapshot is kept before this passes.
+func (d *Doc) CheckRoundTrip() error {
+	if d.poison != nil {
+		return d.poison
+	}
+	saved := d.am.Save()
+	back, err := am.Load(saved)
+	if err != nil {
+		return fmt.Errorf("crdt: round trip: %w", err)
+	}
+	if !sameHeads(heads(back), d.Heads()) {
+		return errors.New("crdt: round trip: heads differ after load")
+	}
+	return nil
+}
+
+func sameHeads(a, b [][32]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[[32]byte]bool, len(a))
+	for _, h := range a {
+		seen[h] = true
+	}
+	for _, h := range b {
+		if !seen[h] {
+			return false
+		}
+	}
+	return true
+}

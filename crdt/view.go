@@ -1,0 +1,37 @@
+package crdt
+
+import (
+	"fmt"
+
+	"github.com/weftsync/weft/crdt/calendar"
+	"github.com/weftsync/weft/crdt/casestudy"
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/ledger"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// View reads the whole document, typed: exactly one of the view's Calendar,
+// Case and Ledger is set, by the document's type. Fields of kinds this
+// version does not expect read as zero values.
+func (d *Doc) View() (model.View, error) {
+	if d.poison != nil {
+		return model.View{}, d.poison
+	}
+	root, err := amdoc.Root(d.am)
+	if err != nil {
+		return model.View{}, fmt.Errorf("crdt: view: %w", err)
+	}
+	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
+	switch d.typ {
+	case model.Calendar:
+		v.Calendar, err = calendar.View(d.am)
+	case model.Case:
+		v.Case, err = casestudy.View(d.am)
+	case model.Ledger:
+		v.Ledger, err = ledger.View(d.am)
+	}
+	if err != nil {
+		return model.View{}, fmt.Errorf("crdt: view: %w", err)
+	}
+	return v, nil
+}
