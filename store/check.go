@@ -1,0 +1,140 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// opLimit is the first op counter refused: the core aborts on counters near
+// 2^32, and no honest document comes near 2^31 ops.
+const opLimit = 1 << 31
+
+// checkStatic applies the checks that need no ancestor: header shape, op
+// range, (actor, seq) reuse and cuts.
+func (tx *Tx) checkStatic(e *entry) error {
+	refuse := func(r Reason) error { return &RefusedError{Hash: e.Hash, Reason: r} }
+	if e.Seq == 0 || len(e.Actor) == 0 || e.MaxOp+1 < e.StartOp || !distinctDeps(e) {
+		return refuse(ReasonHeader)
+	}
+	if e.StartOp >= opLimit || e.MaxOp >= opLimit || e.Seq >= opLimit {
+		return refuse(ReasonStartOpRange)
+	}
+	var other []byte
+	err := tx.one("SELECT hash FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
+		[]any{e.doc, e.actor, e.Seq}, &other)
+	if err == nil {
+		return refuse(ReasonSeqReused) // the same hash was caught as a duplicate
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	cut, ok, err := tx.cutFor(e.doc, e.actor)
+	if err != nil {
+		return err
+	}
+	if ok && e.Seq > cut {
+		return refuse(ReasonCut)
+	}
+	return nil
+}
+
+// distinctDeps reports whether e's dependencies are distinct and not e.
+func distinctDeps(e *entry) bool {
+	seen := map[[32]byte]bool{e.Hash: true}
+	for _, d := range e.Deps {
+		if seen[d] {
+			return false
+		}
+		seen[d] = true
+	}
+	return true
+}
+
+// depsReachable returns the highest max_op_reachable among e's stored
+// dependencies (0 with none), and whether any dependency is not stored.
+func (tx *Tx) depsReachable(e *entry) (depMax uint64, missing bool, err error) {
+	for _, d := range e.deps {
+		var r uint64
+		err := tx.one("SELECT max_op_reachable FROM changes WHERE doc = ? AND hash = ?", []any{e.doc, d}, &r)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			missing = true
+		case err != nil:
+			return 0, false, err
+		default:
+			depMax = max(depMax, r)
+		}
+	}
+	return depMax, missing, nil
+}
+
+// checkContext applies the checks that need e's ancestors, all stored:
+// startOp follows the highest op reachable, and the actor's previous change
+// is an ancestor.
+func (tx *Tx) checkContext(e *entry, depMax uint64) error {
+	if e.StartOp != depMax+1 {
+		return &RefusedError{Hash: e.Hash, Reason: ReasonStartOp}
+	}
+	if e.Seq == 1 {
+		return nil
+	}
+	var prev []byte
+	var prevMax uint64
+	err := tx.one("SELECT hash, max_op FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
+		[]any{e.doc, e.actor, e.Seq - 1}, &prev, &prevMax)
+	if errors.Is(err, ErrNotFound) {
+		return &RefusedError{Hash: e.Hash, Reason: ReasonSeqGap}
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := tx.isAncestor(e.doc, e.deps, prev, prevMax)
+	if err != nil || ok {
+		return err
+	}
+	return &RefusedError{Hash: e.Hash, Reason: ReasonSeqGap}
+}
+
+// isAncestor walks back from deps looking for target. A change whose
+// max_op_reachable is below target's max_op cannot have target among its
+// ancestors (nor be it), so the walk skips it: the walk covers only the
+// changes made since target, roughly.
+func (tx *Tx) isAncestor(doc []byte, deps [][]byte, target []byte, targetMax uint64) (bool, error) {
+	seen := map[string]bool{}
+	queue := deps
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		if string(h) == string(target) {
+			return true, nil
+		}
+		if seen[string(h)] {
+			continue
+		}
+		seen[string(h)] = true
+		next, err := tx.parents(doc, h, targetMax)
+		if err != nil {
+			return false, err
+		}
+		queue = append(queue, next...)
+	}
+	return false, nil
+}
+
+// parents returns the dependencies of change h whose max_op_reachable is at
+// least floor.
+func (tx *Tx) parents(doc, h []byte, floor uint64) ([][]byte, error) {
+	var out [][]byte
+	err := tx.each(`SELECT d.dep FROM change_deps d JOIN changes c ON c.doc = d.doc AND c.hash = d.dep
+		WHERE d.doc = ? AND d.hash = ? AND c.max_op_reachable >= ?`, []any{doc, h, floor},
+		func(scan func(...any) error) error {
+			var dep []byte
+			err := scan(&dep)
+			out = append(out, dep)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: ancestors: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"modernc.org/sqlite"
+)
+
+// dsnParams are applied by the driver to every new connection: WAL,
+// synchronous=FULL so a commit the user is told is saved survives power
+// loss, a busy timeout, foreign keys, secure_delete, and BEGIN IMMEDIATE for
+// writes (a deferred transaction upgrading to a write fails at once with
+// SQLITE_BUSY_SNAPSHOT, whatever the timeout).
+const dsnParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+	"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)" +
+	"&_pragma=secure_delete(ON)&_txlock=immediate"
+
+// maxConns bounds the connection pool: one writer at a time, a few readers.
+const maxConns = 4
+
+// DB is an open store. It is safe for concurrent use; Close it once done.
+type DB struct {
+	sql       *sql.DB
+	path      string
+	sealer    atomic.Pointer[sealerBox]
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// sealerBox lets an interface value live in an atomic.Pointer.
+type sealerBox struct{ s Sealer }
+
+// Open opens the store at path, creating the file (mode 0600) when it does
+// not exist, and migrates its schema. The parent folder must exist. The
+// returned DB is locked: only the keyring and the instance ID are usable
+// until Unlock.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := prepareFile(path); err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(maxConns)
+	db := &DB{sql: sdb, path: path}
+	if err := db.init(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// init checks the pragmas took effect, migrates and makes the instance ID.
+func (db *DB) init(ctx context.Context) error {
+	if err := checkPragmas(ctx, db.sql); err != nil {
+		return err
+	}
+	if err := migrate(ctx, db.sql); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error { return tx.ensureInstanceID() })
+}
+
+// prepareFile checks the parent folder and creates the file with mode 0600,
+// or tightens an existing file's mode to 0600.
+func prepareFile(path string) error {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("store: open: unusable path %q", path)
+	}
+	dir, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("store: open: %w", err)
+	}
+	if !dir.IsDir() {
+		return fmt.Errorf("store: open: %s is not a folder", filepath.Dir(path))
+	}
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("store: create: %w", err)
+		}
+		return f.Close()
+	case err != nil:
+		return fmt.Errorf("store: open: %w", err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("store: open: %s is not a regular file", path)
+	case fi.Mode().Perm()&0o077 != 0:
+		return os.Chmod(path, 0o600)
+	}
+	return nil
+}
+
+// checkPragmas fails when the connection did not take WAL or FULL.
+func checkPragmas(ctx context.Context, sdb *sql.DB) error {
+	var mode string
+	var sync int
+	if err := sdb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("store: pragma: %w", busy(err))
+	}
+	if err := sdb.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		return fmt.Errorf("store: pragma: %w", busy(err))
+	}
+	if !strings.EqualFold(mode, "wal") || sync != 2 {
+		return fmt.Errorf("store: pragmas not applied (journal_mode %s, synchronous %d)", mode, sync)
+	}
+	return nil
+}
+
+// Unlock gives the store the sealer made from the data key. Until it is
+// called, every method but the keyring's and InstanceID fails with
+// ErrLocked. Safe to call concurrently with transactions; a transaction
+// uses the sealer it started with.
+func (db *DB) Unlock(s Sealer) {
+	db.sealer.Store(&sealerBox{s})
+}
+
+// Path is the file the store lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the store. It is idempotent; transactions must have ended.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		db.sealer.Store(nil)
+		db.closeErr = db.sql.Close()
+	})
+	return db.closeErr
+}
+
+// busy maps SQLITE_BUSY (and SQLITE_LOCKED) to ErrBusy, keeping err's text.
+func busy(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		if c := se.Code() & 0xff; c == 5 || c == 6 {
+			return fmt.Errorf("%w: %v", ErrBusy, err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// manifest is a document's sealed summary of its change rows: how many, and
+// the XOR of each row's digest (order-independent, so inserting a change
+// needs only the old manifest).
+type manifest struct {
+	_      struct{} `cbor:",toarray"`
+	Count  uint64
+	Digest [32]byte
+}
+
+// rowDigest hashes every column of a change row but the sealed blob (which
+// authenticates itself), with its dependency rows: a row or a dependency
+// deleted, added or altered changes the manifest.
+func rowDigest(hash, actor []byte, seq, startOp, maxOp, reachable uint64, deps [][]byte) [32]byte {
+	sorted := append([][]byte(nil), deps...)
+	sort.Slice(sorted, func(i, j int) bool { return bytes.Compare(sorted[i], sorted[j]) < 0 })
+	h := sha256.New()
+	var b []byte
+	for _, f := range append([][]byte{hash, actor}, sorted...) {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	for _, n := range []uint64{seq, startOp, maxOp, reachable, uint64(len(deps))} {
+		b = binary.AppendUvarint(b, n)
+	}
+	h.Write(b)
+	return [32]byte(h.Sum(nil))
+}
+
+// loadManifest reads doc's manifest; a document with none has the zero one.
+func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
+	var sealed []byte
+	err := tx.one("SELECT blob FROM manifests WHERE doc = ?", []any{doc}, &sealed)
+	if errors.Is(err, ErrNotFound) {
+		return manifest{}, false, nil
+	}
+	if err != nil {
+		return manifest{}, false, err
+	}
+	var m manifest
+	return m, true, tx.open("manifests", sealed, &m, doc)
+}
+
+// bumpManifest folds one new change row into doc's manifest.
+func (tx *Tx) bumpManifest(doc []byte, row [32]byte) error {
+	m, _, err := tx.loadManifest(doc)
+	if err != nil {
+		return err
+	}
+	m.Count++
+	for i := range m.Digest {
+		m.Digest[i] ^= row[i]
+	}
+	sealed, err := tx.seal("manifests", m, doc)
+	if err != nil {
+		return fmt.Errorf("store: seal manifest: %w", err)
+	}
+	_, err = tx.exec(`INSERT INTO manifests (doc, blob) VALUES (?, ?)
+		ON CONFLICT (doc) DO UPDATE SET blob = excluded.blob`, doc, sealed)
+	return err
+}
+
+// VerifyManifest recomputes doc's manifest from its change rows and returns
+// ErrCorrupt when they differ: a change row or dependency row was deleted,
+// added or altered behind the store's back.
+func (tx *Tx) VerifyManifest(doc string) error {
+	if err := tx.unlocked(); err != nil {
+		return err
+	}
+	return tx.verifyManifest(tx.index(doc))
+}
+
+// verifyManifest checks the manifest of one document index.
+func (tx *Tx) verifyManifest(doc []byte) error {
+	want, _, err := tx.loadManifest(doc)
+	if err != nil {
+		return err
+	}
+	got, err := tx.computeManifest(doc)
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return fmt.Errorf("store: manifest of doc %x: %d rows, manifest says %d: %w",
+			doc[:4], got.Count, want.Count, ErrCorrupt)
+	}
+	return nil
+}
+
+// computeManifest builds the manifest of doc's rows as they are.
+func (tx *Tx) computeManifest(doc []byte) (manifest, error) {
+	deps, err := tx.depRows(doc)
+	if err != nil {
+		return manifest{}, err
+	}
+	var m manifest
+	err = tx.each(`SELECT hash, actor, seq, start_op, max_op, max_op_reachable FROM changes WHERE doc = ?`,
+		[]any{doc}, func(scan func(...any) error) error {
+			var hash, actor []byte
+			var seq, start, maxOp, reach uint64
+			if err := scan(&hash, &actor, &seq, &start, &maxOp, &reach); err != nil {
+				return err
+			}
+			row := rowDigest(hash, actor, seq, start, maxOp, reach, deps[string(hash)])
+			delete(deps, string(hash))
+			m.Count++
+			for i := range m.Digest {
+				m.Digest[i] ^= row[i]
+			}
+			return nil
+		})
+	if err == nil && len(deps) > 0 {
+		return manifest{}, corrupt("change_deps", doc, errors.New("dependency rows of no stored change"))
+	}
+	return m, err
+}
+
+// depRows maps each change of doc to its dependency indexes.
+func (tx *Tx) depRows(doc []byte) (map[string][][]byte, error) {
+	out := map[string][][]byte{}
+	err := tx.each("SELECT hash, dep FROM change_deps WHERE doc = ?", []any{doc},
+		func(scan func(...any) error) error {
+			var h, d []byte
+			err := scan(&h, &d)
+			out[string(h)] = append(out[string(h)], d)
+			return err
+		})
+	return out, err
+}

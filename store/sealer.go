@@ -1,0 +1,81 @@
+package store
+
+import (
+	"encoding/binary"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// Sealer seals and indexes values with keys derived from the data key
+// (node/seal provides one). Implementations must be safe for concurrent use.
+type Sealer interface {
+	// Seal encrypts and authenticates plaintext, binding ad.
+	Seal(ad, plaintext []byte) ([]byte, error)
+	// Open reverses Seal; it fails when sealed or ad differ in any byte.
+	Open(ad, sealed []byte) ([]byte, error)
+	// Index returns a keyed hash (an HMAC) of id, the same for the same id.
+	Index(id []byte) []byte
+}
+
+// sealVersion is the version of the sealed row formats, bound into every
+// associated data. It changes only when a row's sealed format does, not
+// with every additive migration.
+const sealVersion = 1
+
+// ad builds the associated data of one sealed column: table, the row's
+// stable key columns, column name and format version, each length-prefixed.
+func ad(table, column string, keys ...[]byte) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(table)))
+	b = append(b, table...)
+	for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(column)))
+	b = append(b, column...)
+	return binary.AppendUvarint(b, sealVersion)
+}
+
+// index is the Index of a string ID.
+func (tx *Tx) index(id string) []byte { return tx.sealer.Index([]byte(id)) }
+
+// hashIndex is the Index of a change hash.
+func (tx *Tx) hashIndex(h [32]byte) []byte { return tx.sealer.Index(h[:]) }
+
+// seal encodes v in CBOR and seals it for column "blob" of the keyed row.
+func (tx *Tx) seal(table string, v any, keys ...[]byte) ([]byte, error) {
+	plain, err := encMode.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return tx.sealer.Seal(ad(table, "blob", keys...), plain)
+}
+
+// open opens column "blob" of the keyed row into v; any failure is ErrCorrupt.
+func (tx *Tx) open(table string, sealed []byte, v any, keys ...[]byte) error {
+	plain, err := tx.sealer.Open(ad(table, "blob", keys...), sealed)
+	if err != nil {
+		return corrupt(table, firstKey(keys), err)
+	}
+	if err := cbor.Unmarshal(plain, v); err != nil {
+		return corrupt(table, firstKey(keys), err)
+	}
+	return nil
+}
+
+// firstKey names a row in errors.
+func firstKey(keys [][]byte) []byte {
+	if len(keys) == 0 {
+		return nil
+	}
+	return keys[0]
+}
+
+// encMode is deterministic CBOR.
+var encMode = func() cbor.EncMode {
+	m, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err) // static options: cannot fail
+	}
+	return m
+}()

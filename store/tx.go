@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Tx is one transaction, given to the functions passed to Update and View.
+// It is valid only until that function returns and is not safe for
+// concurrent use.
+type Tx struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	sealer   Sealer // nil while locked
+	writable bool
+}
+
+// Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
+// when fn returns nil. When fn returns an error or panics, the transaction
+// is rolled back and nothing it wrote remains. It is the only way to write.
+// A lock held elsewhere past the busy timeout gives ErrBusy.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, true, fn)
+}
+
+// View runs fn in one read transaction, which sees a consistent snapshot.
+// Write methods called inside it fail with ErrReadOnly.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, false, fn)
+}
+
+// run begins, calls fn, and commits or rolls back.
+func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+	stx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", busy(err))
+	}
+	tx := &Tx{ctx: ctx, tx: stx, writable: write}
+	if b := db.sealer.Load(); b != nil {
+		tx.sealer = b.s
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", busy(err))
+	}
+	return nil
+}
+
+// exec runs a statement in the transaction.
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	r, err := tx.tx.ExecContext(tx.ctx, query, args...)
+	return r, busy(err)
+}
+
+// query runs a query in the transaction.
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	r, err := tx.tx.QueryContext(tx.ctx, query, args...)
+	return r, busy(err)
+}
+
+// row runs a one-row query in the transaction.
+func (tx *Tx) row(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// canWrite fails inside View.
+func (tx *Tx) canWrite() error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// unlocked fails while the store is locked.
+func (tx *Tx) unlocked() error {
+	if tx.sealer == nil {
+		return ErrLocked
+	}
+	return nil
+}
+
+// writer fails unless the transaction may write sealed rows.
+func (tx *Tx) writer() error {
+	if err := tx.canWrite(); err != nil {
+		return err
+	}
+	return tx.unlocked()
+}
