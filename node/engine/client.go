@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ModeEnv is the environment variable that starts the weft binary in engine
+// mode; ModeValue is its value. See package engine/server.
+const (
+	ModeEnv   = "WEFT_ENGINE_MODE"
+	ModeValue = "v1"
+)
+
+// Config says how to start and police the engine process. The zero value
+// works: it re-executes the running binary.
+type Config struct {
+	// Path is the binary to run; empty means os.Executable().
+	Path string
+	// Env is the child's base environment; nil means os.Environ(). Secrets
+	// (WEFT_PASSPHRASE) are always removed.
+	Env []string
+	// Deadline is the base time one call may take (default 20s).
+	Deadline time.Duration
+	// BytesPerSecond scales the deadline with the input's size (default 2 MiB/s),
+	// so a large but honest load on a slow machine is not killed.
+	BytesPerSecond int
+	// Logger receives engine restarts and the child's last words.
+	Logger *slog.Logger
+}
+
+// Engine is a client of one engine process, restarted on demand.
+type Engine struct {
+	cfg Config
+
+	mu       sync.Mutex // serialises calls and guards the fields below
+	proc     *process
+	gen      uint64
+	restarts int
+	closed   bool
+	// lastWords is the stderr tail of the last process lost.
+	lastWords string
+}
+
+// New returns an Engine; the process starts at the first call.
+func New(cfg Config) *Engine {
+	if cfg.Deadline <= 0 {
+		cfg.Deadline = 20 * time.Second
+	}
+	if cfg.BytesPerSecond <= 0 {
+		cfg.BytesPerSecond = 2 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{cfg: cfg}
+}
+
+// Generation counts the engine processes started so far. When it changes,
+// every document the engine held is gone.
+func (e *Engine) Generation() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gen
+}
+
+// Restarts counts the engine processes that died or were killed.
+func (e *Engine) Restarts() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.restarts
+}
+
+// Call sends one request and waits for its response, the deadline, or ctx.
+// A response carrying an error code is returned as the matching sentinel.
+func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return Response{}, ErrClosed
+	}
+	p, err := e.processLocked()
+	if err != nil {
+		return Response{}, err
+	}
+	resp, err := e.roundTrip(ctx, p, req)
+	if err != nil {
+		return Response{}, err
+	}
+	return resp, responseError(req.Op, resp)
+}
+
+func (e *Engine) processLocked() (*process, error) {
+	if e.proc != nil {
+		return e.proc, nil
+	}
+	p, err := startProcess(e.cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.proc = p
+	e.gen++
+	return p, nil
+}
+
+// roundTrip runs one request on p, killing p on deadline or cancellation.
+func (e *Engine) roundTrip(ctx context.Context, p *process, req Request) (Response, error) {
+	result := make(chan error, 1)
+	var resp Response
+	go func() { // owned by this call: it ends when p's pipes close
+		if err := WriteFrame(p.stdin, req); err != nil {
+			result <- err
+			return
+		}
+		result <- ReadFrame(p.stdout, &resp)
+	}()
+	timer := time.NewTimer(e.deadline(req))
+	defer timer.Stop()
+	select {
+	case err := <-result:
+		if err != nil {
+			p.kill() // a garbled frame from a live child: do not trust it again
+			return Response{}, e.lost(p, <-p.exited(), ErrDied, req.Op)
+		}
+		return resp, nil
+	case <-timer.C:
+		p.kill()
+		<-result
+		return Response{}, e.lost(p, <-p.exited(), ErrDeadline, req.Op)
+	case <-ctx.Done():
+		p.kill()
+		<-result
+		_ = e.lost(p, <-p.exited(), ctx.Err(), req.Op)
+		return Response{}, fmt.Errorf("engine: %s: %w", req.Op, ctx.Err())
+	}
+}
+
+// lost forgets a dead process and reports why it went.
+func (e *Engine) lost(p *process, exit error, why error, op string) error {
+	e.proc = nil
+	e.restarts++
+	last := p.stderrTail()
+	e.lastWords = last
+	e.cfg.Logger.Warn("engine process lost", "op", op, "why", why, "exit", exit, "stderr", last)
+	if last != "" {
+		return fmt.Errorf("engine: %s: %w (%v: %s)", op, why, exit, lastLine(last))
+	}
+	return fmt.Errorf("engine: %s: %w (%v)", op, why, exit)
+}
+
+func (e *Engine) deadline(req Request) time.Duration {
+	n := 0
+	for _, c := range req.Changes {
+		n += len(c)
+	}
+	return e.cfg.Deadline + time.Duration(n/e.cfg.BytesPerSecond)*time.Second
+}
+
+// Close stops the engine process and waits for it. It is idempotent.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.closed = true
+	if e.proc == nil {
+		return nil
+	}
+	p := e.proc
+	e.proc = nil
+	_ = p.stdin.Close() // the server exits at EOF
+	select {
+	case <-p.exited():
+	case <-time.After(5 * time.Second):
+		p.kill()
+		<-p.exited()
+	}
+	return nil
+}
+
+func responseError(op string, resp Response) error {
+	if resp.Code == "" {
+		return nil
+	}
+	if s, ok := codeErrors[resp.Code]; ok {
+		return fmt.Errorf("engine: %s: %w: %s", op, s, resp.Err)
+	}
+	return fmt.Errorf("engine: %s: %s", op, resp.Err)
+}
+
+// lastLine picks the line of an engine's stderr that says why it died: a
+// Rust panic or Go fatal error if there is one, else the last line.
+func lastLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(line, "panicked at") || strings.HasPrefix(line, "fatal error") {
+			return strings.TrimSpace(line)
+		}
+	}
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// childEnv is the engine's environment: the base without secrets, in engine
+// mode, lean on threads and malloc arenas.
+func childEnv(base []string) []string {
+	if base == nil {
+		base = os.Environ()
+	}
+	env := make([]string, 0, len(base)+3)
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "WEFT_PASSPHRASE", ModeEnv, "GOMAXPROCS", "MALLOC_ARENA_MAX":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, ModeEnv+"="+ModeValue, "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1")
+}
+
+var errNoBinary = errors.New("engine: cannot find the weft binary to start the engine")
+
+func startProcess(cfg Config) (*process, error) {
+	path := cfg.Path
+	if path == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errNoBinary, err)
+		}
+		path = exe
+	}
+	cmd := exec.Command(path)
+	cmd.Env = childEnv(cfg.Env)
+	p := &process{cmd: cmd, done: make(chan struct{})}
+	cmd.Stderr = &p.stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: stdin pipe: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: stdout pipe: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("engine: start %s: %w", path, err)
+	}
+	p.stdin, p.stdout = stdin, stdout
+	go p.wait() // owned by the process: ends when it exits
+	return p, nil
+}
+
+// PID returns the running engine process's ID, starting it if needed.
+func (e *Engine) PID() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, err := e.processLocked()
+	if err != nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// LastWords returns what the last engine process that died wrote on stderr.
+func (e *Engine) LastWords() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lastWords
+}

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/fxamacker/cbor/v2"
+
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// MaxFrame bounds one RPC frame in either direction. A whole document's
+// history travels in one Load frame, so it is generous.
+const MaxFrame = 256 << 20
+
+// Operations the engine serves.
+const (
+	OpPing          = "ping"
+	OpCreate        = "create"
+	OpLoad          = "load"
+	OpEdit          = "edit"
+	OpView          = "view"
+	OpApply         = "apply"
+	OpDrop          = "drop"
+	OpLedgerHistory = "ledger_history"
+	OpStats         = "stats"
+)
+
+// Error codes carried in a Response.
+const (
+	CodeNotLoaded = "not_loaded"
+	CodeInvalid   = "invalid"
+	CodePoisoned  = "poisoned"
+	CodeFailed    = "failed"
+)
+
+// Request is one call to the engine.
+type Request struct {
+	Op      string        `cbor:"op"`
+	Doc     string        `cbor:"doc,omitempty"`
+	Actor   []byte        `cbor:"actor,omitempty"`
+	Time    int64         `cbor:"time,omitempty"` // unix milliseconds
+	Create  *model.Create `cbor:"create,omitempty"`
+	Edit    *model.Edit   `cbor:"edit,omitempty"`
+	Changes [][]byte      `cbor:"changes,omitempty"`
+	// Check asks Apply to verify that the document still saves and loads.
+	Check bool `cbor:"check,omitempty"`
+}
+
+// EntryEvent is what happened to one ledger entry in one change, found by
+// replaying a ledger's history (see Engine.LedgerHistory).
+type EntryEvent struct {
+	Change  int    `cbor:"change"`
+	EntryID string `cbor:"entry"`
+	Action  string `cbor:"action"` // "recorded", "deleted" or "altered"
+	Field   string `cbor:"field,omitempty"`
+}
+
+// Response is the engine's answer to one Request.
+type Response struct {
+	Code    string       `cbor:"code,omitempty"`
+	Err     string       `cbor:"err,omitempty"`
+	Changes [][]byte     `cbor:"changes,omitempty"`
+	Heads   [][32]byte   `cbor:"heads,omitempty"`
+	View    *model.View  `cbor:"view,omitempty"`
+	History []EntryEvent `cbor:"history,omitempty"`
+	Docs    int          `cbor:"docs,omitempty"`
+	RSS     int64        `cbor:"rss,omitempty"`
+}
+
+var (
+	encMode, _ = cbor.CoreDetEncOptions().EncMode()
+	decMode, _ = cbor.DecOptions{
+		MaxArrayElements: 1 << 20,
+		MaxMapPairs:      1 << 20,
+		MaxNestedLevels:  32,
+	}.DecMode()
+)
+
+// WriteFrame writes v as one length-prefixed CBOR frame.
+func WriteFrame(w io.Writer, v any) error {
+	b, err := encMode.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("engine: encode frame: %w", err)
+	}
+	if len(b) > MaxFrame {
+		return fmt.Errorf("engine: frame of %d bytes: %w", len(b), ErrTooLarge)
+	}
+	var hdr [4]byte
+	binary.BigEndian.PutUint32(hdr[:], uint32(len(b)))
+	if _, err := w.Write(append(hdr[:], b...)); err != nil {
+		return fmt.Errorf("engine: write frame: %w", err)
+	}
+	return nil
+}
+
+// ReadFrame reads one length-prefixed CBOR frame into v. It returns io.EOF
+// when the stream ends cleanly between frames.
+func ReadFrame(r io.Reader, v any) error {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("engine: read frame header: %w", err)
+		}
+		return err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n > MaxFrame {
+		return fmt.Errorf("engine: frame of %d bytes: %w", n, ErrTooLarge)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return fmt.Errorf("engine: read frame: %w", err)
+	}
+	if err := decMode.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("engine: decode frame: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"os"
+	"strconv"
+)
+
+// Environment variables that tune the engine; the defaults suit a node.
+const (
+	// MarginEnv is the address space, in MiB, the engine may grow by
+	// after warm-up before the kernel refuses it memory.
+	MarginEnv = "WEFT_ENGINE_AS_MARGIN_MB"
+	// BudgetEnv is the estimated size, in MiB, of the documents the engine
+	// keeps open before it evicts the least recently used.
+	BudgetEnv = "WEFT_ENGINE_BUDGET_MB"
+)
+
+const (
+	defaultMarginMB = 768
+	defaultBudgetMB = 192
+	// bytesPerChange estimates the C heap one change costs once loaded
+	// (about 2.4 KiB measured, notes/automerge-go.md section 6).
+	bytesPerChange = 2560
+)
+
+func marginFromEnv() uint64 { return uint64(envMB(MarginEnv, defaultMarginMB)) << 20 }
+func budgetFromEnv() int64  { return int64(envMB(BudgetEnv, defaultBudgetMB)) << 20 }
+
+func envMB(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}

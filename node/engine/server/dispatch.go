@@ -1,0 +1,41 @@
+package server
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/weftsync/weft/node/engine"
+)
+
+// Dispatch turns the current process into an engine when it was started as
+// one (see engine.ModeEnv) and never returns in that case. Call it first
+// thing in main and in TestMain.
+func Dispatch() {
+	if os.Getenv(engine.ModeEnv) != engine.ModeValue {
+		return
+	}
+	if err := Main(); err != nil {
+		fmt.Fprintln(os.Stderr, "weft engine:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// Main serves RPCs on stdin/stdout until stdin closes. It moves the RPC
+// stream off file descriptor 1 first, so nothing printed by accident can
+// corrupt a frame.
+func Main() error {
+	rpcOut, err := takeStdout()
+	if err != nil {
+		return err
+	}
+	defer rpcOut.Close()
+	s := newServer(budgetFromEnv())
+	if err := s.warmUp(); err != nil {
+		return fmt.Errorf("warm up: %w", err)
+	}
+	if err := limitAddressSpace(marginFromEnv()); err != nil {
+		return fmt.Errorf("limit memory: %w", err)
+	}
+	return s.serve(os.Stdin, rpcOut)
+}

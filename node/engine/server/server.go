@@ -1,0 +1,191 @@
+package server
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
+)
+
+// server owns the open documents of one engine process. It runs on one
+// goroutine: every document has exactly one owner, as automerge-go needs.
+type server struct {
+	docs *cache
+}
+
+func newServer(budget int64) *server {
+	crdt.Enable()
+	return &server{docs: newCache(budget)}
+}
+
+// warmUp exercises the paths a session uses, so that the address space
+// measured afterwards includes what the runtime and the core reserve.
+func (s *server) warmUp() error {
+	actor := make([]byte, 16)
+	actor[0] = 1
+	at := time.Unix(0, 0)
+	d, chunks, err := crdt.Create(model.Create{Type: model.Ledger, Space: model.NewID(), Currency: "EUR"}, actor, at, "warm up")
+	if err != nil {
+		return err
+	}
+	if _, err := d.View(); err != nil {
+		return err
+	}
+	_, err = crdt.Load(chunks, actor)
+	return err
+}
+
+func (s *server) serve(in io.Reader, out io.Writer) error {
+	r := bufio.NewReaderSize(in, 1<<16)
+	w := bufio.NewWriterSize(out, 1<<16)
+	for {
+		var req engine.Request
+		err := engine.ReadFrame(r, &req)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := engine.WriteFrame(w, s.handle(req)); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *server) handle(req engine.Request) engine.Response {
+	resp, err := s.dispatch(req)
+	if err != nil {
+		return engine.Response{Code: errorCode(err), Err: err.Error()}
+	}
+	return resp
+}
+
+func (s *server) dispatch(req engine.Request) (engine.Response, error) {
+	switch req.Op {
+	case engine.OpPing:
+		return engine.Response{}, nil
+	case engine.OpCreate:
+		return s.create(req)
+	case engine.OpLoad:
+		return s.load(req)
+	case engine.OpEdit:
+		return s.edit(req)
+	case engine.OpView:
+		return s.view(req)
+	case engine.OpApply:
+		return s.apply(req)
+	case engine.OpDrop:
+		s.docs.drop(req.Doc)
+		return engine.Response{}, nil
+	case engine.OpLedgerHistory:
+		return ledgerHistory(req.Changes)
+	case engine.OpStats:
+		return engine.Response{RSS: residentBytes(), Docs: s.docs.len()}, nil
+	}
+	return engine.Response{}, fmt.Errorf("unknown operation %q", req.Op)
+}
+
+func (s *server) create(req engine.Request) (engine.Response, error) {
+	if req.Create == nil {
+		return engine.Response{}, fmt.Errorf("%w: create without content", crdt.ErrInvalid)
+	}
+	d, chunks, err := crdt.Create(*req.Create, req.Actor, time.UnixMilli(req.Time), "create "+string(req.Create.Type))
+	if err != nil {
+		return engine.Response{}, err
+	}
+	s.docs.put(req.Doc, d, len(chunks))
+	return engine.Response{Changes: chunks}, nil
+}
+
+func (s *server) load(req engine.Request) (engine.Response, error) {
+	s.docs.drop(req.Doc)
+	d, err := crdt.Load(req.Changes, req.Actor)
+	if err != nil {
+		return engine.Response{}, err
+	}
+	s.docs.put(req.Doc, d, len(req.Changes))
+	return engine.Response{Heads: d.Heads()}, nil
+}
+
+func (s *server) edit(req engine.Request) (engine.Response, error) {
+	d, ok := s.docs.get(req.Doc)
+	if !ok {
+		return engine.Response{}, errNotLoaded
+	}
+	if req.Edit == nil {
+		return engine.Response{}, fmt.Errorf("%w: edit without content", crdt.ErrInvalid)
+	}
+	chunks, err := d.Edit(*req.Edit, time.UnixMilli(req.Time))
+	if errors.Is(err, crdt.ErrPoisoned) {
+		s.docs.drop(req.Doc)
+	}
+	if err != nil {
+		return engine.Response{}, err
+	}
+	s.docs.grow(req.Doc, len(chunks))
+	return engine.Response{Changes: chunks}, nil
+}
+
+func (s *server) view(req engine.Request) (engine.Response, error) {
+	d, ok := s.docs.get(req.Doc)
+	if !ok {
+		return engine.Response{}, errNotLoaded
+	}
+	v, err := d.View()
+	if err != nil {
+		return engine.Response{}, err
+	}
+	return engine.Response{View: &v}, nil
+}
+
+func (s *server) apply(req engine.Request) (engine.Response, error) {
+	d, ok := s.docs.get(req.Doc)
+	if !ok {
+		return engine.Response{}, errNotLoaded
+	}
+	heads, err := d.Apply(req.Changes)
+	if err == nil && req.Check {
+		err = d.CheckRoundTrip()
+	}
+	if err != nil {
+		s.docs.drop(req.Doc) // the core has no rollback: reload from the store
+		return engine.Response{}, err
+	}
+	s.docs.grow(req.Doc, len(req.Changes))
+	return engine.Response{Heads: heads}, nil
+}
+
+func ledgerHistory(changes [][]byte) (engine.Response, error) {
+	events, err := crdt.LedgerHistory(changes)
+	if err != nil {
+		return engine.Response{}, err
+	}
+	out := make([]engine.EntryEvent, len(events))
+	for i, e := range events {
+		out[i] = engine.EntryEvent{Change: e.Change, EntryID: e.EntryID, Action: e.Action, Field: e.Field}
+	}
+	return engine.Response{History: out}, nil
+}
+
+var errNotLoaded = errors.New("document not loaded")
+
+func errorCode(err error) string {
+	switch {
+	case errors.Is(err, errNotLoaded):
+		return engine.CodeNotLoaded
+	case errors.Is(err, crdt.ErrPoisoned):
+		return engine.CodePoisoned
+	case errors.Is(err, crdt.ErrInvalid):
+		return engine.CodeInvalid
+	}
+	return engine.CodeFailed
+}

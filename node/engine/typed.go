@@ -1,0 +1,64 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// Create makes a new document in the engine with the given actor and returns
+// the raw change chunks of its first commit.
+func (e *Engine) Create(ctx context.Context, doc string, c model.Create, actor []byte, at time.Time) ([][]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpCreate, Doc: doc, Create: &c, Actor: actor, Time: at.UnixMilli()})
+	return resp.Changes, err
+}
+
+// Load hands the engine a document's whole stored history and the actor to
+// edit it under. It returns the document's heads.
+func (e *Engine) Load(ctx context.Context, doc string, changes [][]byte, actor []byte) ([][32]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpLoad, Doc: doc, Changes: changes, Actor: actor})
+	return resp.Heads, err
+}
+
+// Edit applies one typed edit and returns the raw change chunks it committed.
+func (e *Engine) Edit(ctx context.Context, doc string, edit model.Edit, at time.Time) ([][]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpEdit, Doc: doc, Edit: &edit, Time: at.UnixMilli()})
+	return resp.Changes, err
+}
+
+// View reads a loaded document.
+func (e *Engine) View(ctx context.Context, doc string) (model.View, error) {
+	resp, err := e.Call(ctx, Request{Op: OpView, Doc: doc})
+	if err != nil || resp.View == nil {
+		return model.View{}, err
+	}
+	return *resp.View, nil
+}
+
+// Apply hands a loaded document received change chunks; with check set the
+// engine also verifies that the document still saves and loads.
+func (e *Engine) Apply(ctx context.Context, doc string, changes [][]byte, check bool) ([][32]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpApply, Doc: doc, Changes: changes, Check: check})
+	return resp.Heads, err
+}
+
+// Drop makes the engine forget a document (after a failed transaction, so
+// that the next use reloads it from the store).
+func (e *Engine) Drop(ctx context.Context, doc string) error {
+	_, err := e.Call(ctx, Request{Op: OpDrop, Doc: doc})
+	return err
+}
+
+// LedgerHistory replays a ledger's stored changes and reports, per change
+// index, the entries recorded, deleted or altered.
+func (e *Engine) LedgerHistory(ctx context.Context, changes [][]byte) ([]EntryEvent, error) {
+	resp, err := e.Call(ctx, Request{Op: OpLedgerHistory, Changes: changes})
+	return resp.History, err
+}
+
+// Stats reports the engine's resident memory in bytes and its open documents.
+func (e *Engine) Stats(ctx context.Context) (rss int64, docs int, err error) {
+	resp, err := e.Call(ctx, Request{Op: OpStats})
+	return resp.RSS, resp.Docs, err
+}
