@@ -1,0 +1,177 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// writeTx is one store transaction of local edits. It remembers the
+// documents whose engine copies it changed, so that a failed transaction
+// can discard them.
+type writeTx struct {
+	*store.Tx
+	touched map[string]bool
+}
+
+// update runs fn in one store transaction. If the transaction fails, every
+// document the engine edited in it is dropped from the engine and its actor
+// lease abandoned: the engine may have committed what the store did not.
+func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	wt := &writeTx{touched: map[string]bool{}}
+	err := n.db.Update(ctx, func(tx *store.Tx) error {
+		wt.Tx = tx
+		return fn(wt)
+	})
+	if err != nil && len(wt.touched) > 0 {
+		n.discard(context.WithoutCancel(ctx), wt.touched)
+	}
+	return storeErr(err)
+}
+
+// discard forgets the engine's copies of docs and abandons their leases.
+func (n *Node) discard(ctx context.Context, docs map[string]bool) {
+	for doc := range docs {
+		if err := n.eng.Drop(ctx, doc); err != nil {
+			n.log.Warn("drop document from engine", "err", err)
+		}
+	}
+	err := n.db.Update(ctx, func(tx *store.Tx) error {
+		for doc := range docs {
+			if err := tx.AbandonLease(doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		n.log.Warn("abandon actor leases", "err", err)
+	}
+}
+
+// createDoc makes a new document under a fresh actor and stores its first
+// change.
+func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c model.Create) error {
+	actor := seal.NewActor(n.id.Public)
+	tx.touched[row.ID] = true
+	chunks, err := n.eng.Create(ctx, row.ID, c, actor, n.now())
+	if err != nil {
+		return engineErr(err)
+	}
+	if err := tx.PutDoc(row); err != nil {
+		return err
+	}
+	if err := tx.LeaseActor(row.ID, actor); err != nil {
+		return err
+	}
+	return n.storeLocal(tx, row.Space, row.ID, actor, chunks)
+}
+
+// editDoc applies one typed edit to doc and stores the changes it made.
+func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e model.Edit) error {
+	actor, err := n.lease(tx, doc)
+	if err != nil {
+		return err
+	}
+	tx.touched[doc] = true
+	chunks, err := n.eng.Edit(ctx, doc, e, n.now())
+	if errors.Is(err, engine.ErrNotLoaded) {
+		if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {
+			chunks, err = n.eng.Edit(ctx, doc, e, n.now())
+		}
+	}
+	if err != nil {
+		return engineErr(err)
+	}
+	return n.storeLocal(tx, space, doc, actor, chunks)
+}
+
+// lease returns doc's current actor, leasing a new one when there is none.
+func (n *Node) lease(tx *writeTx, doc string) ([]byte, error) {
+	actor, ok, err := tx.Lease(doc)
+	if err != nil || ok {
+		return actor, err
+	}
+	actor = seal.NewActor(n.id.Public)
+	if err := n.eng.Drop(context.Background(), doc); err != nil {
+		return nil, engineErr(err)
+	}
+	return actor, tx.LeaseActor(doc, actor)
+}
+
+// loadDoc hands the engine doc's stored history under actor.
+func (n *Node) loadDoc(ctx context.Context, tx *store.Tx, doc string, actor []byte) error {
+	changes, err := tx.Changes(doc)
+	if err != nil {
+		return err
+	}
+	raw := make([][]byte, len(changes))
+	for i, c := range changes {
+		raw[i] = c.Raw
+	}
+	_, err = n.eng.Load(ctx, doc, raw, actor)
+	return engineErr(err)
+}
+
+// storeLocal parses, checks, attests and stores the changes the engine
+// made for a local edit, with an outbox row for each.
+func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [][]byte) error {
+	if n.failAfterEngine != nil {
+		if err := n.failAfterEngine(doc); err != nil {
+			return err
+		}
+	}
+	for _, chunk := range chunks {
+		c, err := wire.ParseChange(chunk)
+		if err != nil {
+			return fmt.Errorf("node: engine made a change that fails the checks: %w", err)
+		}
+		if !bytes.Equal(c.Actor, actor) {
+			return fmt.Errorf("node: engine committed under another actor")
+		}
+		res, err := tx.AddChange(storeChange(doc, c))
+		if err != nil {
+			return err
+		}
+		if res.Outcome != store.Stored {
+			return fmt.Errorf("node: local change was %s, not stored", res.Outcome)
+		}
+		if err := n.attest(tx.Tx, space, doc, c); err != nil {
+			return err
+		}
+		if err := tx.AddOutbox(doc, c.Hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Node) attest(tx *store.Tx, space, doc string, c *wire.Change) error {
+	a := seal.Attest(n.id, space, doc, c.Actor, c.Seq, c.Hash)
+	_, err := tx.AddAttestation(store.AttestationRow{Doc: doc, Space: space, Actor: c.Actor, Seq: c.Seq,
+		Hash: c.Hash, Signer: a.Signer, Blob: a.Marshal()})
+	return err
+}
+
+// storeChange is the store's record of a parsed change.
+func storeChange(doc string, c *wire.Change) store.Change {
+	return store.Change{Doc: doc, Hash: c.Hash, Actor: c.Actor, Seq: c.Seq, StartOp: c.StartOp,
+		MaxOp: c.MaxOp(), Deps: c.Deps, Time: c.Time, Message: c.Message, Raw: c.Raw}
+}
+
+// engineErr maps engine errors onto the node's.
+func engineErr(err error) error {
+	if errors.Is(err, engine.ErrInvalid) {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return err
+}

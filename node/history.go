@@ -1,0 +1,104 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// ledgerHist is a ledger's current view with its replayed history.
+type ledgerHist struct {
+	view       model.LedgerView
+	changes    []store.Change
+	events     []engine.EntryEvent
+	recordedIn map[string]int // entry ID -> index of the change that recorded it
+	authors    *authorship
+}
+
+func (h *ledgerHist) author(i int) Member  { return h.authors.changeAuthor(h.changes[i]) }
+func (h *ledgerHist) when(i int) time.Time { return changeTime(h.changes[i]) }
+
+// ledgerHistory reads a space's ledger, its stored changes and attestations,
+// and replays the changes in the engine to see what each did to entries.
+func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error) {
+	rec, err := n.resolveSpace(ctx, sp.ID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := n.view(ctx, rec.Ledger)
+	if err != nil {
+		return nil, err
+	}
+	if v.Ledger == nil {
+		return nil, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
+	}
+	h := &ledgerHist{view: *v.Ledger, recordedIn: map[string]int{}}
+	if err := n.readHistory(ctx, sp.ID, rec.Ledger, &h.changes, &h.authors); err != nil {
+		return nil, err
+	}
+	if h.events, err = n.eng.LedgerHistory(ctx, rawChanges(h.changes)); err != nil {
+		return nil, err
+	}
+	for _, ev := range h.events {
+		if _, seen := h.recordedIn[ev.EntryID]; !seen && ev.Action == "recorded" {
+			h.recordedIn[ev.EntryID] = ev.Change
+		}
+	}
+	return h, nil
+}
+
+// readHistory loads doc's stored changes and who made them.
+func (n *Node) readHistory(ctx context.Context, space, doc string, changes *[]store.Change, authors **authorship) error {
+	return storeErr(n.db.View(ctx, func(tx *store.Tx) error {
+		members, _, err := n.roster(tx, space)
+		if err != nil {
+			return err
+		}
+		if *changes, err = tx.Changes(doc); err != nil {
+			return err
+		}
+		rows, err := tx.Attestations(doc)
+		*authors = newAuthorship(rows, members)
+		return err
+	}))
+}
+
+func rawChanges(cs []store.Change) [][]byte {
+	raw := make([][]byte, len(cs))
+	for i, c := range cs {
+		raw[i] = c.Raw
+	}
+	return raw
+}
+
+// Audit replays the ledger's history and reports every entry deleted or
+// altered after it was recorded (with who did it), and every entry whose
+// recording change no member's attestation covers.
+func (n *Node) Audit(ctx context.Context, sp Space) ([]Finding, error) {
+	h, err := n.ledgerHistory(ctx, sp)
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	for _, ev := range h.events {
+		if ev.Action == "recorded" {
+			if _, ok := h.authors.author(h.changes[ev.Change].Actor, h.changes[ev.Change].Seq); !ok {
+				out = append(out, h.finding(ev, "unattested"))
+			}
+			continue
+		}
+		out = append(out, h.finding(ev, ev.Action))
+	}
+	return out, nil
+}
+
+func (h *ledgerHist) finding(ev engine.EntryEvent, problem string) Finding {
+	c := h.changes[ev.Change]
+	return Finding{EntryID: ev.EntryID, Problem: problem, Field: ev.Field, By: h.author(ev.Change).Name,
+		When: changeTime(c), Change: wire.HashHex(c.Hash)}
+}

@@ -1,0 +1,140 @@
+package node
+
+import (
+	"context"
+	"crypto/ecdh"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/store"
+)
+
+// Options configure a Node. Home is required; the rest have defaults.
+type Options struct {
+	// Home is the folder holding the store and the lock.
+	Home string
+	// Passphrase returns the passphrase when the store needs one. It is
+	// called at most once per Open or Init.
+	Passphrase func() ([]byte, error)
+	// NoPassphrase, for Init only, leaves the data key unsealed.
+	NoPassphrase bool
+	// KDF overrides the Argon2id parameters for Init (tests use cheap ones).
+	KDF *seal.KDFParams
+	// LockWait is how long Open waits for another process to release the
+	// home (default 5s) before failing with ErrBusy.
+	LockWait time.Duration
+	// Engine configures the engine process.
+	Engine engine.Config
+	// Logger receives the node's logs (default: discarded).
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.LockWait <= 0 {
+		o.LockWait = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Engine.Logger == nil {
+		o.Engine.Logger = o.Logger
+	}
+}
+
+// Node is one running weft node over one home folder.
+type Node struct {
+	opts   Options
+	lock   *homeLock
+	db     *store.DB
+	keys   *seal.Keys
+	id     *seal.Identity
+	x25519 *ecdh.PrivateKey
+	name   string
+	eng    *engine.Engine
+	log    *slog.Logger
+	mu     sync.Mutex // serialises local edits, so each document has one writer
+	// failAfterEngine, set only by tests, fails a local edit between the
+	// engine's commit and the store's.
+	failAfterEngine func(doc string) error
+	close           sync.Once
+}
+
+// storeFile is the store's file name inside the home folder.
+const storeFile = "weft.db"
+
+// Open opens an initialized home: it takes the home's lock, opens and
+// unlocks the store, and checks its integrity.
+func Open(ctx context.Context, opts Options) (*Node, error) {
+	opts.defaults()
+	if _, err := os.Stat(filepath.Join(opts.Home, storeFile)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: no store in %s", ErrNotInitialized, opts.Home)
+	}
+	n, err := openLocked(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.unlock(ctx); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// openLocked takes the lock and opens the store file.
+func openLocked(ctx context.Context, opts Options) (*Node, error) {
+	lock, err := acquireLock(ctx, opts.Home, opts.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, filepath.Join(opts.Home, storeFile))
+	if err != nil {
+		lock.release()
+		return nil, fmt.Errorf("node: open store: %w", storeErr(err))
+	}
+	return &Node{opts: opts, lock: lock, db: db, log: opts.Logger, eng: engine.New(opts.Engine)}, nil
+}
+
+// PeerID is this node's libp2p peer ID, derived from its identity key.
+func (n *Node) PeerID() string { return PeerID(n.id.Public) }
+
+// Name is the display name given at init.
+func (n *Node) Name() string { return n.name }
+
+// Close stops the engine, closes the store and releases the home. It is
+// idempotent.
+func (n *Node) Close() error {
+	var err error
+	n.close.Do(func() {
+		err = errors.Join(n.eng.Close(), n.db.Close())
+		n.lock.release()
+	})
+	return err
+}
+
+// now is the node's clock, truncated to milliseconds as changes store it.
+func (n *Node) now() time.Time { return n.opts.Now().Truncate(time.Millisecond) }
+
+// storeErr maps store errors onto the node's.
+func storeErr(err error) error {
+	switch {
+	case errors.Is(err, store.ErrBusy):
+		return fmt.Errorf("%w: %w", ErrBusy, err)
+	case errors.Is(err, store.ErrCorrupt):
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return err
+}

@@ -1,0 +1,36 @@
+package node
+
+import (
+	"context"
+	"errors"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/store"
+)
+
+// view reads doc through the engine, loading it from the store when the
+// engine does not hold it.
+func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	v, err := n.eng.View(ctx, doc)
+	if !errors.Is(err, engine.ErrNotLoaded) {
+		return v, err
+	}
+	err = n.db.View(ctx, func(tx *store.Tx) error {
+		actor, ok, err := tx.Lease(doc)
+		if err != nil {
+			return err
+		}
+		if !ok { // a read-only copy: the first edit leases an actor and reloads
+			actor = seal.NewActor(n.id.Public)
+		}
+		return n.loadDoc(ctx, tx, doc, actor)
+	})
+	if err != nil {
+		return model.View{}, storeErr(err)
+	}
+	return n.eng.View(ctx, doc)
+}
