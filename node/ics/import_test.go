@@ -68,8 +68,8 @@ func TestImportSamples(t *testing.T) {
 		}, {
 			Title: "Beach clean-up action", Kind: "action", Status: "cancelled",
 			Start: "2026-12-05T10:00:00+11:00", End: "2026-12-05T12:00:00+11:00",
-			Place:  "Hyde Park",
-			ICSUID: "040000008200E00074C5B7101A82E00800000000F1C2D3E4C53BDB01000000000000000010000000AABBCCDDEEFF00112233445566778899",
+			Place:       "Hyde Park",
+			ICSUID:      "040000008200E00074C5B7101A82E00800000000F1C2D3E4C53BDB01000000000000000010000000AABBCCDDEEFF00112233445566778899",
 			ICSSequence: 1, ICSModified: "2026-09-11T09:00:00Z",
 		}, {
 			Title: "Office closed", Kind: "other", Status: "planned", Start: "2026-12-24", End: "2026-12-25", AllDay: true,
