@@ -6,7 +6,7 @@ import (
 )
 
 // magic starts every Automerge chunk.
-var magic = []byte{0x85, 0x6f, 0x4a, 0x83}
+const magic = "\x85\x6f\x4a\x83"
 
 // Chunk types (notes §3).
 const (
@@ -33,12 +33,12 @@ func chunkTypeName(t byte) string {
 // its header. The length is checked against MaxChunkSize and against b.
 func frame(b []byte) (typ byte, size, header int, err error) {
 	if len(b) < len(magic) {
-		if bytes.HasPrefix(magic, b) {
+		if magic[:len(b)] == string(b) {
 			return 0, 0, 0, errorf(ErrTruncated, "%d-byte chunk", len(b))
 		}
 		return 0, 0, 0, errorf(ErrMagic, "starts % x", b)
 	}
-	if !bytes.Equal(b[:4], magic) {
+	if string(b[:4]) != magic {
 		return 0, 0, 0, errorf(ErrMagic, "starts % x", b[:4])
 	}
 	if len(b) < 10 {

@@ -16,12 +16,7 @@ var sentinels = []error{ErrMagic, ErrChunkType, ErrChecksum, ErrTooLarge, ErrTru
 // realChunks returns the raw chunks of every real document in realDocs.
 func realChunks(t testing.TB) [][]byte {
 	var out [][]byte
-	seen := map[string]bool{}
 	for _, tt := range realDocs() {
-		if seen[tt.name] {
-			continue
-		}
-		seen[tt.name] = true
 		for _, ch := range realDoc(t, tt.build).changes {
 			out = append(out, ch.Save())
 		}

@@ -5,8 +5,8 @@ package wire
 func checkOps(c *Change, cols columns) (uint64, error) {
 	action, ok := cols[colAction]
 	if !ok {
-		if len(cols) != 0 {
-			return 0, errorf(ErrNotCanonical, "columns without ops")
+		if len(cols) != 0 || len(c.OtherActors) != 0 {
+			return 0, errorf(ErrNotCanonical, "columns or other actors without ops")
 		}
 		return 0, nil
 	}

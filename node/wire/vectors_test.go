@@ -135,3 +135,19 @@ func TestParseChangeMalformedVectors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseChangeOwnsItsBytes(t *testing.T) {
+	in := unhex(t, hexV3)
+	c, err := ParseChange(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(in)
+	if HashHex(c.Hash)[:8] != "2ee5f69f" || hexString(c.Actor) != actorB || hexString(c.OtherActors[0]) != actorA ||
+		c.Raw[0] != 0x85 {
+		t.Fatal("the change aliases its input")
+	}
+	if cap(c.Actor) != len(c.Actor) {
+		t.Fatal("appending to Actor would overwrite Raw")
+	}
+}

@@ -15,12 +15,9 @@ type walker struct {
 	preds uint64 // pred entries read so far
 }
 
-// required lists the columns every change with ops carries.
-var required = []uint64{colInsert, colAction, colValueMeta, colPredCount}
-
 // newWalker checks which columns are present and sets up their decoders.
 func newWalker(c *Change, cols columns, n uint64) (*walker, error) {
-	for _, spec := range required {
+	for _, spec := range [...]uint64{colInsert, colAction, colValueMeta, colPredCount} {
 		if cols[spec] == nil {
 			return nil, errorf(ErrMalformed, "column %d missing", spec)
 		}
