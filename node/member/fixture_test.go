@@ -13,7 +13,7 @@ import (
 // fixture builds a space's log step by step. Identities are derived from
 // names, so a test reads as a story: alice creates, bob joins, ...
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	log   *Log
 	space string
 	now   int64
@@ -39,7 +39,7 @@ func x25519(name string) []byte {
 }
 
 // newFixture returns a log in which alice created the space "Coalition".
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	f := &fixture{t: t, now: t0}
 	op := NewCreate(key("alice"), "Coalition", "Alice", x25519("alice"), f.now)
 	op.Recipients = []Recipient{{Member: key("alice"), Sealed: []byte("epoch key for alice")}}
@@ -158,3 +158,21 @@ func sameRoster(t *testing.T, a, b *Roster) {
 
 // actorPrefix is the actor prefix of name's key.
 func actorPrefix(name string) []byte { return seal.ActorPrefix(key(name)) }
+
+// forge signs op as name without checking its fields, as a hostile client
+// would, filling space, time and follows when unset.
+func (f *fixture) forge(name string, op *Op) *Op {
+	if op.Space == "" {
+		op.Space = f.space
+	}
+	if op.Time == 0 {
+		f.now += 1000
+		op.Time = f.now
+	}
+	if op.Follows == nil {
+		op.Follows = f.log.Heads()
+	}
+	op.Version, op.Signer, op.Sig = OpVersion, key(name), nil
+	op.Sig = seal.Sign(ident(name).Private, seal.ContextMemberOp, []byte(op.Space), op.unsigned())
+	return op
+}
