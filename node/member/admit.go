@@ -83,7 +83,7 @@ func (p *replay) overused(id [32]byte, inv *Invite) bool {
 			break
 		}
 		bj := p.log.ops[b].Join.Joiner
-		if !p.done[b] && !p.ancestorsOf(b)[id] && !bj.Equal(joiner) && !p.r.IsMember(bj) {
+		if !p.done[b] && !p.anc.has(b, id) && !bj.Equal(joiner) && !p.r.IsMember(bj) {
 			ahead[string(bj)] = true
 		}
 	}
@@ -94,19 +94,9 @@ func (p *replay) overused(id [32]byte, inv *Invite) bool {
 // admission id causally (a concurrent revocation does not stop it).
 func (p *replay) revokedBefore(id [32]byte, inviteID string) bool {
 	for _, r := range p.revoked[inviteID] {
-		if p.ancestorsOf(id)[r] {
+		if p.anc.has(id, r) {
 			return true
 		}
 	}
 	return false
-}
-
-// ancestorsOf returns id and every operation it follows, memoized.
-func (p *replay) ancestorsOf(id [32]byte) map[[32]byte]bool {
-	if a, ok := p.anc[id]; ok {
-		return a
-	}
-	a := p.log.ancestors(id)
-	p.anc[id] = a
-	return a
 }

@@ -18,8 +18,9 @@ import (
 //
 // It fails with ErrNoCreate when the log holds no create operation.
 func (l *Log) Roster() (*Roster, error) {
-	p := newReplay(l)
-	for _, id := range l.order() {
+	order := l.order()
+	p := newReplay(l, order)
+	for _, id := range order {
 		op := l.ops[id]
 		if err := p.apply(id, op); err != nil {
 			p.r.invalid = append(p.r.invalid, Rejected{OpID: id, Kind: op.Kind, Signer: op.Signer, Reason: err})
@@ -37,19 +38,19 @@ type replay struct {
 	log     *Log
 	r       *Roster
 	done    map[[32]byte]bool
-	anc     map[[32]byte]map[[32]byte]bool // memoized ancestors of admissions
-	used    map[string]int                 // invite ID -> valid admissions so far
-	revoked map[string][][32]byte          // invite ID -> valid revocations
-	proofs  map[string]bool                // nonces of valid admissions
-	admits  map[string][][32]byte          // invite ID -> candidate admissions, ascending
+	anc     *ancestry
+	used    map[string]int        // invite ID -> valid admissions so far
+	revoked map[string][][32]byte // invite ID -> valid revocations
+	proofs  map[string]bool       // nonces of valid admissions
+	admits  map[string][][32]byte // invite ID -> candidate admissions, ascending
 }
 
-func newReplay(l *Log) *replay {
+func newReplay(l *Log, order [][32]byte) *replay {
 	p := &replay{
 		log:     l,
 		r:       &Roster{space: l.space, members: map[string]*Member{}},
 		done:    map[[32]byte]bool{},
-		anc:     map[[32]byte]map[[32]byte]bool{},
+		anc:     newAncestry(l, order),
 		used:    map[string]int{},
 		revoked: map[string][][32]byte{},
 		proofs:  map[string]bool{},
