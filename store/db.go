@@ -31,6 +31,7 @@ type DB struct {
 	sql       *sql.DB
 	path      string
 	sealer    atomic.Pointer[sealerBox]
+	stmts     stmtCache
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -132,6 +133,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.sealer.Store(nil)
+		db.stmts.close()
 		db.closeErr = db.sql.Close()
 	})
 	return db.closeErr

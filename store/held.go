@@ -31,10 +31,14 @@ func (tx *Tx) hold(e *entry) error {
 
 // unhold removes e from the held changes, if it is there.
 func (tx *Tx) unhold(e *entry) error {
+	held, err := tx.exists("SELECT 1 FROM held WHERE doc = ? AND hash = ?", e.doc, e.hash)
+	if err != nil || !held {
+		return err
+	}
 	if _, err := tx.exec("DELETE FROM held WHERE doc = ? AND hash = ?", e.doc, e.hash); err != nil {
 		return err
 	}
-	_, err := tx.exec("DELETE FROM held_deps WHERE doc = ? AND hash = ?", e.doc, e.hash)
+	_, err = tx.exec("DELETE FROM held_deps WHERE doc = ? AND hash = ?", e.doc, e.hash)
 	return err
 }
 

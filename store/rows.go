@@ -7,7 +7,11 @@ import (
 
 // one scans a one-row query into dest, mapping no row to ErrNotFound.
 func (tx *Tx) one(query string, args []any, dest ...any) error {
-	err := tx.row(query, args...).Scan(dest...)
+	s, err := tx.stmt(query)
+	if err != nil {
+		return err
+	}
+	err = s.QueryRowContext(tx.ctx, args...).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}

@@ -129,6 +129,12 @@ func TestVerifyAll(t *testing.T) {
 		tamper func(*testing.T, *sql.DB)
 	}{
 		{"manifest deleted", execRaw("DELETE FROM manifests")},
+		{"one manifest deleted", execRaw("DELETE FROM manifests WHERE doc = (SELECT doc FROM changes WHERE n = 4)")},
+		{"every change of a doc deleted", execRaw("DELETE FROM changes WHERE n = 4")},
+		{"seq altered", execRaw("UPDATE changes SET seq = 7 WHERE n = 3")},
+		{"dependency row deleted", execRaw("DELETE FROM change_deps WHERE rowid = (SELECT min(rowid) FROM change_deps)")},
+		{"dependency row added", execRaw(`INSERT INTO change_deps (doc, hash, dep) SELECT doc, hash, hash FROM changes WHERE n = 1`)},
+		{"manifests swapped", execRaw(`UPDATE manifests SET doc = CAST(x'00' || doc AS BLOB)`)},
 		{"dependency of a stored change deleted", execRaw("DELETE FROM changes WHERE n = 1")},
 		{"change row added", execRaw(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob)
 			SELECT doc, CAST(x'00' || hash AS BLOB), actor, seq + 10, start_op, max_op, max_op_reachable, blob FROM changes WHERE n = 4`)},

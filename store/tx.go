@@ -12,6 +12,8 @@ import (
 type Tx struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	db       *sql.DB
+	cache    *stmtCache
 	sealer   Sealer // nil while locked
 	writable bool
 }
@@ -36,7 +38,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", busy(err))
 	}
-	tx := &Tx{ctx: ctx, tx: stx, writable: write}
+	tx := &Tx{ctx: ctx, tx: stx, db: db.sql, cache: &db.stmts, writable: write}
 	if b := db.sealer.Load(); b != nil {
 		tx.sealer = b.s
 	}
@@ -60,13 +62,21 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 
 // exec runs a statement in the transaction.
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	r, err := tx.tx.ExecContext(tx.ctx, query, args...)
+	s, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.ExecContext(tx.ctx, args...)
 	return r, busy(err)
 }
 
 // query runs a query in the transaction.
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	r, err := tx.tx.QueryContext(tx.ctx, query, args...)
+	s, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.QueryContext(tx.ctx, args...)
 	return r, busy(err)
 }
 

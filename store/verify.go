@@ -8,20 +8,22 @@ import (
 )
 
 // VerifyAll checks the store's change log as a whole, to run once after
-// Unlock: every document's manifest matches its change rows, every document
-// with changes has a manifest, and every stored change's dependencies are
-// stored. It returns ErrCorrupt naming the first failure. Sealed values are
-// not opened here: each is authenticated when it is read.
+// Unlock: every document's manifest matches its change rows (so no change
+// row was deleted, added or altered, and no document lost its manifest),
+// and every stored change's dependencies are stored. It returns ErrCorrupt
+// naming the first failure. Sealed values are not opened here: each is
+// authenticated when it is read. It reads every change row once, in one
+// pass.
 func (db *DB) VerifyAll(ctx context.Context) error {
 	return db.View(ctx, func(tx *Tx) error {
 		if err := tx.unlocked(); err != nil {
 			return err
 		}
-		if err := tx.verifyManifests(); err != nil {
+		want, err := tx.allManifests()
+		if err != nil {
 			return err
 		}
-		if err := tx.none("changes", `SELECT doc FROM changes
-			WHERE doc NOT IN (SELECT doc FROM manifests) LIMIT 1`); err != nil {
+		if err := tx.scanManifests(want); err != nil {
 			return err
 		}
 		return tx.none("change_deps", `SELECT dep FROM change_deps d WHERE NOT EXISTS (
@@ -29,23 +31,109 @@ func (db *DB) VerifyAll(ctx context.Context) error {
 	})
 }
 
-// verifyManifests checks every manifest.
-func (tx *Tx) verifyManifests() error {
-	var docs [][]byte
-	err := tx.each("SELECT doc FROM manifests", nil, func(scan func(...any) error) error {
-		var d []byte
-		err := scan(&d)
-		docs = append(docs, d)
+// allManifests opens every manifest, by document index.
+func (tx *Tx) allManifests() (map[string]manifest, error) {
+	out := map[string]manifest{}
+	err := tx.each("SELECT doc, blob FROM manifests", nil, func(scan func(...any) error) error {
+		var doc, sealed []byte
+		if err := scan(&doc, &sealed); err != nil {
+			return err
+		}
+		var m manifest
+		err := tx.open("manifests", sealed, &m, doc)
+		out[string(doc)] = m
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: verify: %w", err)
+		return nil, fmt.Errorf("store: verify: %w", err)
 	}
-	for _, d := range docs {
-		if err := tx.verifyManifest(d); err != nil {
+	return out, nil
+}
+
+// scanManifests recomputes every document's manifest from its change and
+// dependency rows and compares it with want, which it empties.
+func (tx *Tx) scanManifests(want map[string]manifest) error {
+	var cur docScan
+	err := tx.each(`SELECT c.doc, c.hash, c.actor, c.seq, c.start_op, c.max_op, c.max_op_reachable, d.dep
+		FROM changes c LEFT JOIN change_deps d ON d.doc = c.doc AND d.hash = c.hash
+		ORDER BY c.doc, c.hash, d.dep`, nil, func(scan func(...any) error) error {
+		var r changeRow
+		var dep []byte
+		if err := scan(&r.doc, &r.hash, &r.actor, &r.seq, &r.start, &r.maxOp, &r.reach, &dep); err != nil {
 			return err
 		}
+		if string(r.doc) == string(cur.doc) && string(r.hash) == string(cur.hash) {
+			cur.deps = append(cur.deps, dep)
+			return nil
+		}
+		if err := cur.flush(want); err != nil {
+			return err
+		}
+		cur.changeRow = r
+		if dep != nil {
+			cur.deps = [][]byte{dep}
+		}
+		return nil
+	})
+	if err == nil {
+		err = cur.flush(want)
 	}
+	if err == nil {
+		err = cur.finish(want)
+	}
+	for doc := range want {
+		return corrupt("manifests", []byte(doc), errors.New("manifest of a document with no changes"))
+	}
+	return err
+}
+
+// changeRow is the plain columns of one change row and its dependencies.
+type changeRow struct {
+	doc, hash, actor         []byte
+	seq, start, maxOp, reach uint64
+	deps                     [][]byte
+}
+
+// docScan is the verify scan's current change row and the running manifest
+// of the document it is in.
+type docScan struct {
+	changeRow
+	docDone []byte
+	sum     manifest
+}
+
+// flush folds the current row into its document's manifest, checking the
+// previous document's when the document changes.
+func (r *docScan) flush(want map[string]manifest) error {
+	if r.hash == nil {
+		return nil
+	}
+	if string(r.doc) != string(r.docDone) {
+		if err := r.finish(want); err != nil {
+			return err
+		}
+		r.docDone, r.sum = r.doc, manifest{}
+	}
+	row := rowDigest(r.hash, r.actor, r.seq, r.start, r.maxOp, r.reach, r.deps)
+	r.sum.Count++
+	for i := range r.sum.Digest {
+		r.sum.Digest[i] ^= row[i]
+	}
+	return nil
+}
+
+// finish compares the finished document's manifest, if any.
+func (r *docScan) finish(want map[string]manifest) error {
+	if r.docDone == nil {
+		return nil
+	}
+	m, ok := want[string(r.docDone)]
+	if !ok || m != r.sum {
+		return fmt.Errorf("store: manifest of doc %x: %d rows, manifest says %d: %w",
+			r.docDone[:4], r.sum.Count, m.Count, ErrCorrupt)
+	}
+	delete(want, string(r.docDone))
+	r.docDone = nil
 	return nil
 }
 
@@ -59,7 +147,7 @@ func (tx *Tx) none(table, query string) error {
 	if err != nil {
 		return fmt.Errorf("store: verify: %w", err)
 	}
-	return corrupt(table, key, errors.New("row without its manifest or dependency"))
+	return corrupt(table, key, errors.New("dependency of no stored change"))
 }
 
 // IntegrityCheck runs SQLite's PRAGMA integrity_check and returns

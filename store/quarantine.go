@@ -1,0 +1,84 @@
+package store
+
+import "fmt"
+
+// Quarantined is one change refused for good because it killed or broke the
+// engine twice, replayed alone, with the member whose attestation covered it
+// and why.
+type Quarantined struct {
+	_      struct{} `cbor:",toarray"`
+	Doc    string
+	Hash   [32]byte
+	Author []byte // the attesting member's public key
+	Reason string
+	Time   int64 // unix seconds
+}
+
+// Quarantine records q. Recording the same (doc, hash) again does nothing.
+func (tx *Tx) Quarantine(q Quarantined) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	if q.Doc == "" || len(q.Author) == 0 {
+		return &RefusedError{Hash: q.Hash, Reason: ReasonEmptyIdentity}
+	}
+	d, h := tx.index(q.Doc), tx.hashIndex(q.Hash)
+	sealed, err := tx.seal("quarantine", q, d, h)
+	if err != nil {
+		return fmt.Errorf("store: seal quarantine: %w", err)
+	}
+	_, err = tx.exec("INSERT OR IGNORE INTO quarantine (doc, hash, author, blob) VALUES (?, ?, ?, ?)",
+		d, h, tx.sealer.Index(q.Author), sealed)
+	if err != nil {
+		return fmt.Errorf("store: quarantine: %w", err)
+	}
+	return nil
+}
+
+// IsQuarantined reports whether a change with this hash is quarantined in
+// any document.
+func (tx *Tx) IsQuarantined(hash [32]byte) (bool, error) {
+	if err := tx.unlocked(); err != nil {
+		return false, err
+	}
+	ok, err := tx.exists("SELECT 1 FROM quarantine WHERE hash = ? LIMIT 1", tx.hashIndex(hash))
+	if err != nil {
+		return false, fmt.Errorf("store: is quarantined: %w", err)
+	}
+	return ok, nil
+}
+
+// AuthorQuarantined reports whether any quarantined change was attested by
+// author.
+func (tx *Tx) AuthorQuarantined(author []byte) (bool, error) {
+	if err := tx.unlocked(); err != nil {
+		return false, err
+	}
+	ok, err := tx.exists("SELECT 1 FROM quarantine WHERE author = ? LIMIT 1", tx.sealer.Index(author))
+	if err != nil {
+		return false, fmt.Errorf("store: author quarantined: %w", err)
+	}
+	return ok, nil
+}
+
+// QuarantineList returns every quarantined change, oldest first.
+func (tx *Tx) QuarantineList() ([]Quarantined, error) {
+	if err := tx.unlocked(); err != nil {
+		return nil, err
+	}
+	var out []Quarantined
+	err := tx.each("SELECT doc, hash, blob FROM quarantine ORDER BY n", nil, func(scan func(...any) error) error {
+		var d, h, sealed []byte
+		if err := scan(&d, &h, &sealed); err != nil {
+			return err
+		}
+		var q Quarantined
+		err := tx.open("quarantine", sealed, &q, d, h)
+		out = append(out, q)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: quarantine list: %w", err)
+	}
+	return out, nil
+}
