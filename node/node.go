@@ -89,6 +89,10 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	if err := n.db.VerifyAll(ctx); err != nil {
+		n.Close()
+		return nil, fmt.Errorf("node: open %s: %w", opts.Home, storeErr(err))
+	}
 	return n, nil
 }
 
@@ -104,6 +108,16 @@ func openLocked(ctx context.Context, opts Options) (*Node, error) {
 		return nil, fmt.Errorf("node: open store: %w", storeErr(err))
 	}
 	return &Node{opts: opts, lock: lock, db: db, log: opts.Logger, eng: engine.New(opts.Engine)}, nil
+}
+
+// Verify checks the store as a whole: every manifest matches its change
+// rows, every stored change's dependencies are stored, and SQLite's own
+// integrity check passes.
+func (n *Node) Verify(ctx context.Context) error {
+	if err := n.db.VerifyAll(ctx); err != nil {
+		return storeErr(err)
+	}
+	return storeErr(n.db.IntegrityCheck(ctx))
 }
 
 // PeerID is this node's libp2p peer ID, derived from its identity key.
