@@ -154,3 +154,47 @@ func TestSameLogAnyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestRevokeReplayedFirstButConcurrent makes the concurrent revocation
+// replay before the admission: it still must not stop it.
+func TestRevokeReplayedFirstButConcurrent(t *testing.T) {
+	f := newFixture(t)
+	inv, priv := f.invite("alice", RoleMember, 5, nil)
+	heads := f.log.Heads()
+	admit := f.sign("alice", &Op{Kind: KindAdmit, Follows: heads, Join: f.join(inv, priv, "bob")})
+	for try := range 1000 {
+		revoke := f.sign("alice", &Op{Kind: KindRevokeInvite, Follows: heads, InviteID: inv.InviteID, Time: t0 + int64(try) + 1})
+		if compareID(revoke.ID(), admit.ID()) > 0 {
+			continue
+		}
+		f.add(revoke)
+		f.add(admit)
+		later := f.add(f.admitOp("alice", f.join(inv, priv, "carol")))
+		r := f.roster()
+		wantReason(t, r, admit.ID(), nil)
+		wantReason(t, r, later, ErrInviteRevoked)
+		return
+	}
+	t.Fatal("no log of the wanted shape found")
+}
+
+// TestOveruseLaterLowerIDLoses: an admission that follows another of the
+// same invite never takes its use, whatever their IDs.
+func TestOveruseLaterLowerIDLoses(t *testing.T) {
+	f := newFixture(t)
+	inv, priv := f.invite("alice", RoleMember, 1, nil)
+	first := f.add(f.admitOp("alice", f.join(inv, priv, "bob")))
+	for try := range 1000 {
+		later := f.sign("alice", &Op{Kind: KindAdmit, Time: t0 + int64(try) + 1, Follows: [][32]byte{first},
+			Join: f.join(inv, priv, "carol")})
+		if compareID(later.ID(), first) > 0 {
+			continue
+		}
+		f.add(later)
+		r := f.roster()
+		wantReason(t, r, first, nil)
+		wantReason(t, r, later.ID(), ErrInviteOverused)
+		return
+	}
+	t.Fatal("no log of the wanted shape found")
+}

@@ -41,8 +41,9 @@ type Rejected struct {
 }
 
 // Roster is the effective membership of a space: the result of replaying
-// its log. It is immutable and safe for concurrent use; slices it returns
-// are copies the caller may keep.
+// its log. It is immutable and safe for concurrent use. The slices it
+// returns are copies, but the keys and byte slices inside them are shared
+// with the log: read them, never modify them.
 type Roster struct {
 	space   string
 	name    string
