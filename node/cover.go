@@ -1,0 +1,169 @@
+package node
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// cover finds, for every change of the batch, the member whose attestation
+// covers it (DESIGN.md section 6): an attestation of exactly that change,
+// given or stored, or of a later change of the same actor in the batch that
+// descends from it (its hash commits to its ancestors).
+func (in *incoming) cover(tx *store.Tx) error {
+	in.covered = map[[32]byte][]byte{}
+	var open []*wire.Change
+	for _, c := range in.changes {
+		signer, err := in.exactSigner(tx, c)
+		if err != nil {
+			return err
+		}
+		if signer != nil {
+			in.covered[c.Hash] = signer
+		} else {
+			open = append(open, c)
+		}
+	}
+	if len(open) > 0 {
+		in.coverByDescent(open)
+	}
+	return nil
+}
+
+// exactSigner returns the member who attested exactly c, or nil.
+func (in *incoming) exactSigner(tx *store.Tx, c *wire.Change) ([]byte, error) {
+	if s, ok := in.attested[c.Hash]; ok {
+		return s, nil
+	}
+	row, err := tx.AttestationFor(in.doc, c.Actor, c.Seq)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if row.Hash != c.Hash || !in.roster.IsMember(row.Signer) {
+		return nil, nil
+	}
+	return row.Signer, nil
+}
+
+// coverByDescent covers each open change reachable, within the batch, from
+// an attested change of the same actor.
+func (in *incoming) coverByDescent(open []*wire.Change) {
+	byHash := make(map[[32]byte]*wire.Change, len(in.changes))
+	for _, c := range in.changes {
+		byHash[c.Hash] = c
+	}
+	actors := map[string]bool{}
+	for _, c := range open {
+		actors[string(c.Actor)] = true
+	}
+	for _, top := range in.changes {
+		signer, ok := in.covered[top.Hash]
+		if !ok || !actors[string(top.Actor)] {
+			continue
+		}
+		for h := range ancestorsIn(byHash, top) {
+			if c := byHash[h]; bytes.Equal(c.Actor, top.Actor) && c.Seq < top.Seq {
+				if _, done := in.covered[h]; !done {
+					in.covered[h] = signer
+				}
+			}
+		}
+	}
+}
+
+// ancestorsIn returns the hashes of top's ancestors among byHash.
+func ancestorsIn(byHash map[[32]byte]*wire.Change, top *wire.Change) map[[32]byte]bool {
+	seen := map[[32]byte]bool{}
+	stack := append([][32]byte(nil), top.Deps...)
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		c, ok := byHash[h]
+		if !ok || seen[h] {
+			continue
+		}
+		seen[h] = true
+		stack = append(stack, c.Deps...)
+	}
+	return seen
+}
+
+// store adds every covered change to the store, in the order given, and
+// returns what was stored (held changes released included), in causal
+// order.
+func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
+	var added []store.Change
+	for _, c := range in.changes {
+		ok, err := in.admissible(tx, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		more, err := in.addChange(tx, c)
+		if err != nil {
+			return nil, err
+		}
+		added = append(added, more...)
+	}
+	return added, nil
+}
+
+// admissible refuses a change no member's attestation covers, a
+// quarantined change and a change of a quarantined author.
+func (in *incoming) admissible(tx *store.Tx, c *wire.Change) (bool, error) {
+	author, ok := in.covered[c.Hash]
+	if !ok {
+		in.res.refuse(&c.Hash, "not covered by a valid attestation of a member")
+		return false, nil
+	}
+	q, err := tx.IsQuarantined(c.Hash)
+	if err == nil && !q {
+		q, err = tx.AuthorQuarantined(author)
+	}
+	if err != nil {
+		return false, err
+	}
+	if q {
+		in.res.refuse(&c.Hash, "quarantined")
+	}
+	return !q, nil
+}
+
+// addChange stores one change and reports what the store did with it.
+func (in *incoming) addChange(tx *store.Tx, c *wire.Change) ([]store.Change, error) {
+	r, err := tx.AddChange(storeChange(in.doc, c))
+	var refused *store.RefusedError
+	if errors.As(err, &refused) {
+		in.res.refuse(&c.Hash, string(refused.Reason))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range r.Refused {
+		in.res.refuse(&f.Hash, string(f.Reason))
+	}
+	switch r.Outcome {
+	case store.Duplicate:
+		in.res.Duplicate++
+	case store.Held:
+		in.res.Held++
+	}
+	var out []store.Change
+	for _, h := range r.Stored {
+		sc, err := tx.Change(in.doc, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	in.res.Stored += len(out)
+	return out, nil
+}

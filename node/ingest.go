@@ -1,0 +1,235 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/member"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// IngestResult counts what ingesting changes from outside did: changes
+// stored (held ones they released included), already held, kept apart until
+// their dependencies arrive, and refused, with why.
+type IngestResult struct {
+	Stored    int `json:"stored"`
+	Duplicate int `json:"duplicate"`
+	Held      int `json:"held"`
+	Refused   int `json:"refused"`
+	// BadAttestations counts attestations refused: malformed, forged, of
+	// a non-member, or for another space or document.
+	BadAttestations int       `json:"bad_attestations,omitempty"`
+	Equivocations   int       `json:"equivocations,omitempty"`
+	Refusals        []Refusal `json:"refusals,omitempty"`
+}
+
+// Refusal is one change ingest refused: its hash (empty when it did not
+// even parse) and the reason.
+type Refusal struct {
+	Change string `json:"change,omitempty"`
+	Reason string `json:"reason"`
+}
+
+func (r *IngestResult) refuse(hash *[32]byte, reason string) {
+	r.Refused++
+	f := Refusal{Reason: reason}
+	if hash != nil {
+		f.Change = wire.HashHex(*hash)
+	}
+	r.Refusals = append(r.Refusals, f)
+}
+
+// badAttestation records an attestation refused.
+func (r *IngestResult) badAttestation(hash *[32]byte, reason string) {
+	r.BadAttestations++
+	f := Refusal{Reason: "attestation: " + reason}
+	if hash != nil {
+		f.Change = wire.HashHex(*hash)
+	}
+	r.Refusals = append(r.Refusals, f)
+}
+
+func (r *IngestResult) add(o IngestResult) {
+	r.Stored += o.Stored
+	r.Duplicate += o.Duplicate
+	r.Held += o.Held
+	r.Refused += o.Refused
+	r.BadAttestations += o.BadAttestations
+	r.Equivocations += o.Equivocations
+	r.Refusals = append(r.Refusals, o.Refusals...)
+}
+
+// incoming is one document's batch of changes from outside, as ingest
+// works through it.
+type incoming struct {
+	space, doc string
+	hint       model.DocType // the type the sender says the document has, or ""
+	meta       []byte        // the sender's document metadata, for a new document
+	roster     *member.Roster
+	changes    []*wire.Change
+	attested   map[[32]byte][]byte // change hash -> the member who attested it
+	covered    map[[32]byte][]byte // change hash -> the member whose attestation covers it
+	res        IngestResult
+}
+
+// Ingest checks and stores changes of one document of a space that did not
+// come from this node, with the attestations (seal.Attestation.Marshal)
+// that cover them, and hands what it stored to the engine. Refused changes
+// are counted, not errors; an error means nothing was stored. It is safe
+// for concurrent use.
+func (n *Node) Ingest(ctx context.Context, space, doc string, chunks [][]byte, atts [][]byte) (IngestResult, error) {
+	var res IngestResult
+	decoded := decodeAttestations(atts, &res)
+	err := n.ingestUpdate(ctx, func(tx *writeTx) error {
+		r, err := n.ingest(ctx, tx, &incoming{space: space, doc: doc}, chunks, decoded)
+		res.add(r)
+		return err
+	})
+	return res, err
+}
+
+// decodeAttestations decodes attestation blobs, refusing the malformed.
+func decodeAttestations(blobs [][]byte, res *IngestResult) []seal.Attestation {
+	out := make([]seal.Attestation, 0, len(blobs))
+	for _, b := range blobs {
+		a, err := seal.UnmarshalAttestation(b)
+		if err != nil {
+			res.badAttestation(nil, err.Error())
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// ingest runs the path of changes from outside (DESIGN.md section 7, path
+// 3) inside tx: parse, check attestations, store, apply in the engine,
+// create the document record when the document is new.
+func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (IngestResult, error) {
+	isNew, err := docIsNew(tx.Tx, in.space, in.doc)
+	if err != nil {
+		return in.res, err
+	}
+	if in.roster == nil {
+		if in.roster, err = spaceRoster(tx.Tx, in.space); err != nil {
+			return in.res, err
+		}
+	}
+	in.parse(chunks)
+	if err := in.takeAttestations(tx.Tx, atts); err != nil {
+		return in.res, err
+	}
+	if err := in.cover(tx.Tx); err != nil {
+		return in.res, err
+	}
+	added, err := in.store(tx.Tx)
+	if err != nil || len(added) == 0 {
+		return in.res, err
+	}
+	if err := n.applyIncoming(ctx, tx, in, added, isNew); err != nil {
+		return in.res, err
+	}
+	if isNew {
+		return in.res, n.putIncomingDoc(ctx, tx, in, added)
+	}
+	return in.res, nil
+}
+
+// docIsNew reports whether doc is not stored yet, and refuses a document
+// that belongs to another space.
+func docIsNew(tx *store.Tx, space, doc string) (bool, error) {
+	if !model.ValidID(doc) {
+		return false, fmt.Errorf("%w: document ID %q", ErrInvalid, doc)
+	}
+	row, err := tx.Doc(doc)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true, nil
+	case err != nil:
+		return false, err
+	case row.Space != space:
+		return false, fmt.Errorf("%w: document %s belongs to another space", ErrInvalid, doc)
+	}
+	return false, nil
+}
+
+// parse parses every chunk, refusing what fails the checks.
+func (in *incoming) parse(chunks [][]byte) {
+	for _, raw := range chunks {
+		c, err := wire.ParseChange(raw)
+		if err != nil {
+			in.res.refuse(nil, err.Error())
+			continue
+		}
+		in.changes = append(in.changes, c)
+	}
+}
+
+// takeAttestations verifies and stores the attestations for this space and
+// document whose signer owns the actor and is a member. A proof of
+// equivocation is kept: the store has cut the actor in the same
+// transaction.
+func (in *incoming) takeAttestations(tx *store.Tx, atts []seal.Attestation) error {
+	in.attested = map[[32]byte][]byte{}
+	for _, a := range atts {
+		if err := in.checkAttestation(a); err != nil {
+			in.res.badAttestation(&a.Hash, err.Error())
+			continue
+		}
+		_, err := tx.AddAttestation(store.AttestationRow{Doc: in.doc, Space: in.space, Actor: a.Actor,
+			Seq: a.Seq, Hash: a.Hash, Signer: a.Signer, Blob: a.Marshal()})
+		switch {
+		case errors.Is(err, store.ErrEquivocation):
+			in.res.Equivocations++
+			continue
+		case errors.Is(err, store.ErrRefused):
+			in.res.badAttestation(&a.Hash, err.Error())
+			continue
+		case err != nil:
+			return err
+		}
+		in.attested[a.Hash] = a.Signer
+	}
+	return nil
+}
+
+// checkAttestation accepts an attestation that binds this space and
+// document, verifies, and whose signer owns the actor and is a member.
+func (in *incoming) checkAttestation(a seal.Attestation) error {
+	switch {
+	case a.Space != in.space || a.Doc != in.doc:
+		return errors.New("attestation for another space or document")
+	case !seal.OwnsActor(a.Signer, a.Actor):
+		return errors.New("attestation signer does not own the actor")
+	case !in.roster.IsMember(a.Signer):
+		return errors.New("attestation signer is not a member of the space")
+	}
+	return a.Verify()
+}
+
+// putIncomingDoc records a document first seen in incoming changes: its
+// type read from the engine's view, which must name this space and agree
+// with the type the sender gave.
+func (n *Node) putIncomingDoc(ctx context.Context, tx *writeTx, in *incoming, added []store.Change) error {
+	v, err := n.eng.View(ctx, in.doc)
+	if err != nil {
+		return ingestErr(in.doc, err)
+	}
+	switch {
+	case !v.Type.Valid():
+		return fmt.Errorf("%w: incoming document %s has no known type", ErrInvalid, in.doc)
+	case v.Space != in.space:
+		return fmt.Errorf("%w: incoming document %s names another space", ErrInvalid, in.doc)
+	case in.hint != "" && in.hint != v.Type:
+		return fmt.Errorf("%w: incoming document %s is a %s, not a %s", ErrInvalid, in.doc, v.Type, in.hint)
+	}
+	created := added[0].Time / 1000
+	if created <= 0 {
+		created = n.now().Unix()
+	}
+	return tx.PutDoc(store.DocRow{ID: in.doc, Space: in.space, Type: v.Type, Created: created, Meta: in.meta})
+}

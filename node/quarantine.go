@@ -1,0 +1,230 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// ErrQuarantined matches the error of an ingest whose changes killed or
+// broke the engine twice: they were quarantined, refused and rolled back.
+var ErrQuarantined = errors.New("node: changes quarantined")
+
+// quarantineError carries the changes to quarantine out of the rolled-back
+// transaction, to be recorded in one of their own.
+type quarantineError struct {
+	rows []store.Quarantined
+	why  error
+}
+
+func (e *quarantineError) Error() string {
+	return fmt.Sprintf("node: %d change(s) of document %s quarantined (attested by %s): the engine failed on them twice, alone: %v",
+		len(e.rows), e.rows[0].Doc, PeerID(e.rows[0].Author), e.why)
+}
+
+func (e *quarantineError) Is(target error) bool {
+	return target == ErrQuarantined || target == ErrInvalid
+}
+
+// ingestUpdate runs fn in one transaction like update, and when fn
+// quarantined changes, records them once the transaction has rolled back.
+func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) error {
+	err := n.update(ctx, fn)
+	var qe *quarantineError
+	if !errors.As(err, &qe) {
+		return err
+	}
+	qerr := n.db.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		for _, q := range qe.rows {
+			if err := tx.Quarantine(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return errors.Join(err, storeErr(qerr))
+}
+
+// Quarantined lists the changes this node quarantined, oldest first.
+func (n *Node) Quarantined(ctx context.Context) ([]store.Quarantined, error) {
+	var out []store.Quarantined
+	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
+		out, err = tx.QuarantineList()
+		return err
+	})
+	return out, storeErr(err)
+}
+
+// applyIncoming hands the engine the changes ingest stored, checking that
+// the document still saves and loads. When the engine dies or refuses
+// them, the same input is replayed alone in a fresh engine; when that fails
+// too, the change that fails is quarantined. A kill by deadline is
+// reported, never quarantined: a slow machine says nothing of the author.
+func (n *Node) applyIncoming(ctx context.Context, tx *writeTx, in *incoming, added []store.Change, isNew bool) error {
+	tx.touched[in.doc] = true
+	err := n.applyOnce(ctx, tx, in.doc, added, isNew)
+	if err == nil || !blameable(ctx, err) {
+		return ingestErr(in.doc, err)
+	}
+	n.log.Warn("engine failed on incoming changes; replaying them alone", "err", err)
+	if err = n.applyOnce(ctx, tx, in.doc, added, true); err == nil || !blameable(ctx, err) {
+		return ingestErr(in.doc, err)
+	}
+	return n.quarantine(ctx, tx, in, added, err)
+}
+
+// applyOnce applies added to the engine's copy of doc, loading the stored
+// document without them first when the engine does not hold it (or fresh
+// is set).
+func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []store.Change, fresh bool) error {
+	raw := rawChanges(added)
+	if !fresh {
+		_, err := n.eng.Apply(ctx, doc, raw, true)
+		if !errors.Is(err, engine.ErrNotLoaded) {
+			return err
+		}
+	}
+	base, err := baseChanges(tx.Tx, doc, added)
+	if err != nil {
+		return err
+	}
+	actor, err := n.readActor(tx.Tx, doc)
+	if err != nil {
+		return err
+	}
+	if len(base) == 0 { // a new document: load it from the new changes, then check
+		if _, err := n.eng.Load(ctx, doc, raw, actor); err != nil {
+			return err
+		}
+		raw = nil
+	} else if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
+		return &baseError{err}
+	}
+	_, err = n.eng.Apply(ctx, doc, raw, true)
+	return err
+}
+
+// baseError is a failure to open the stored document without the new
+// changes: the document is reported, nothing quarantined.
+type baseError struct{ err error }
+
+func (e *baseError) Error() string { return "the stored document does not open: " + e.err.Error() }
+func (e *baseError) Unwrap() error { return e.err }
+
+// baseChanges is doc's stored history without the changes just added.
+func baseChanges(tx *store.Tx, doc string, added []store.Change) ([][]byte, error) {
+	all, err := tx.Changes(doc)
+	if err != nil {
+		return nil, err
+	}
+	skip := make(map[[32]byte]bool, len(added))
+	for _, c := range added {
+		skip[c.Hash] = true
+	}
+	var out [][]byte
+	for _, c := range all {
+		if !skip[c.Hash] {
+			out = append(out, c.Raw)
+		}
+	}
+	return out, nil
+}
+
+// readActor is doc's leased actor, or a fresh one for a read-only copy (the
+// first local edit leases an actor and reloads).
+func (n *Node) readActor(tx *store.Tx, doc string) ([]byte, error) {
+	actor, ok, err := tx.Lease(doc)
+	if err != nil || ok {
+		return actor, err
+	}
+	return seal.NewActor(n.id.Public), nil
+}
+
+// blameable reports whether an engine failure may be the input's fault:
+// the engine died or refused it, not a deadline, a cancellation or a
+// document that does not open on its own.
+func blameable(ctx context.Context, err error) bool {
+	var be *baseError
+	switch {
+	case ctx.Err() != nil, errors.As(err, &be), errors.Is(err, engine.ErrDeadline), errors.Is(err, engine.ErrClosed):
+		return false
+	}
+	return true
+}
+
+func ingestErr(doc string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, engine.ErrDeadline):
+		return fmt.Errorf("node: applying changes to %s ran past the engine's deadline (reported, not quarantined): %w", doc, err)
+	}
+	return fmt.Errorf("node: apply changes to %s: %w", doc, err)
+}
+
+// quarantine finds the first change that fails alone (the whole batch when
+// none does on its own) and returns the error that rolls the ingest back
+// and records them.
+func (n *Node) quarantine(ctx context.Context, tx *writeTx, in *incoming, added []store.Change, why error) error {
+	bad := added
+	if i, ok := n.culprit(ctx, tx, in.doc, added); ok {
+		bad = added[i : i+1]
+	}
+	qe := &quarantineError{why: why}
+	for _, c := range bad {
+		qe.rows = append(qe.rows, store.Quarantined{Doc: in.doc, Hash: c.Hash, Author: in.author(tx.Tx, c),
+			Reason: why.Error(), Time: n.now().Unix()})
+		in.res.refuse(&c.Hash, "quarantined: the engine failed on it twice")
+	}
+	return qe
+}
+
+// culprit loads a fresh copy of doc and applies added one at a time, and
+// returns the index of the first change the engine fails on.
+func (n *Node) culprit(ctx context.Context, tx *writeTx, doc string, added []store.Change) (int, bool) {
+	base, err := baseChanges(tx.Tx, doc, added)
+	if err != nil {
+		return 0, false
+	}
+	actor, err := n.readActor(tx.Tx, doc)
+	if err != nil {
+		return 0, false
+	}
+	start := 0
+	if len(base) == 0 { // a new document starts from its first change
+		base, start = [][]byte{added[0].Raw}, 1
+	}
+	if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
+		return 0, start == 1 && blameable(ctx, err)
+	}
+	for i := start; i < len(added); i++ {
+		if _, err := n.eng.Apply(ctx, doc, [][]byte{added[i].Raw}, true); err != nil {
+			return i, blameable(ctx, err)
+		}
+	}
+	return 0, false
+}
+
+// author is the member whose attestation covers c: from this batch, else
+// from the stored attestations of its actor at or after its seq.
+func (in *incoming) author(tx *store.Tx, c store.Change) []byte {
+	if a, ok := in.covered[c.Hash]; ok {
+		return a
+	}
+	rows, _ := tx.Attestations(in.doc)
+	var best *store.AttestationRow
+	for i, r := range rows {
+		if string(r.Actor) == string(c.Actor) && r.Seq >= c.Seq && (best == nil || r.Seq < best.Seq) {
+			best = &rows[i]
+		}
+	}
+	if best == nil {
+		return []byte(wire.HashHex(c.Hash)) // unattested: name the change itself
+	}
+	return best.Signer
+}
