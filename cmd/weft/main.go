@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // zones for machines without a zone database
 
 	"github.com/weftsync/weft/cmd/internal/cli"
 	"github.com/weftsync/weft/node/engine/server"
