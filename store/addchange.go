@@ -60,9 +60,11 @@ func (tx *Tx) AddChange(c Change) (Result, error) {
 		return Result{}, err
 	}
 	e := tx.newEntry(c)
-	dup, err := tx.exists("SELECT 1 FROM changes WHERE doc = ? AND hash = ?", e.doc, e.hash)
-	if err != nil || dup {
-		return Result{Outcome: Duplicate}, wrapAdd(err)
+	if err := tx.lookSeq(e); err != nil {
+		return Result{}, wrapAdd(err)
+	}
+	if string(e.seqHolder) == string(e.hash) {
+		return Result{Outcome: Duplicate}, nil
 	}
 	if err := tx.unhold(e); err != nil {
 		return Result{}, wrapAdd(err)

@@ -27,6 +27,9 @@ type entry struct {
 	Change
 	doc, hash, actor []byte
 	deps             [][]byte
+	seqHolder        []byte // the hash stored at (actor, seq), once looked up
+	seqLooked        bool
+	prevIsDep        bool // the actor's seq - 1 is a direct dependency
 }
 
 // newEntry indexes c's IDs.

@@ -19,14 +19,11 @@ func (tx *Tx) checkStatic(e *entry) error {
 	if e.StartOp >= opLimit || e.MaxOp >= opLimit || e.Seq >= opLimit {
 		return refuse(ReasonStartOpRange)
 	}
-	var other []byte
-	err := tx.one("SELECT hash FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
-		[]any{e.doc, e.actor, e.Seq}, &other)
-	if err == nil {
-		return refuse(ReasonSeqReused) // the same hash was caught as a duplicate
-	}
-	if !errors.Is(err, ErrNotFound) {
+	if err := tx.lookSeq(e); err != nil {
 		return err
+	}
+	if e.seqHolder != nil {
+		return refuse(ReasonSeqReused) // the same hash is a duplicate, caught before
 	}
 	cut, ok, err := tx.cutFor(e.doc, e.actor)
 	if err != nil {
@@ -36,6 +33,22 @@ func (tx *Tx) checkStatic(e *entry) error {
 		return refuse(ReasonCut)
 	}
 	return nil
+}
+
+// lookSeq finds the hash stored at e's (actor, seq), once: the same hash
+// makes e a duplicate, another one a reuse. A change's hash determines its
+// header, so no other row can hold e's hash.
+func (tx *Tx) lookSeq(e *entry) error {
+	if e.seqLooked {
+		return nil
+	}
+	err := tx.one("SELECT hash FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
+		[]any{e.doc, e.actor, e.Seq}, &e.seqHolder)
+	if errors.Is(err, ErrNotFound) {
+		err = nil
+	}
+	e.seqLooked = err == nil
+	return err
 }
 
 // distinctDeps reports whether e's dependencies are distinct and not e.
@@ -51,11 +64,14 @@ func distinctDeps(e *entry) bool {
 }
 
 // depsReachable returns the highest max_op_reachable among e's stored
-// dependencies (0 with none), and whether any dependency is not stored.
+// dependencies (0 with none), and whether any dependency is not stored. It
+// notes when the actor's previous change is a direct dependency.
 func (tx *Tx) depsReachable(e *entry) (depMax uint64, missing bool, err error) {
 	for _, d := range e.deps {
-		var r uint64
-		err := tx.one("SELECT max_op_reachable FROM changes WHERE doc = ? AND hash = ?", []any{e.doc, d}, &r)
+		var r, seq uint64
+		var actor []byte
+		err := tx.one("SELECT max_op_reachable, actor, seq FROM changes WHERE doc = ? AND hash = ?",
+			[]any{e.doc, d}, &r, &actor, &seq)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			missing = true
@@ -63,6 +79,7 @@ func (tx *Tx) depsReachable(e *entry) (depMax uint64, missing bool, err error) {
 			return 0, false, err
 		default:
 			depMax = max(depMax, r)
+			e.prevIsDep = e.prevIsDep || (seq+1 == e.Seq && string(actor) == string(e.actor))
 		}
 	}
 	return depMax, missing, nil
@@ -75,7 +92,7 @@ func (tx *Tx) checkContext(e *entry, depMax uint64) error {
 	if e.StartOp != depMax+1 {
 		return &RefusedError{Hash: e.Hash, Reason: ReasonStartOp}
 	}
-	if e.Seq == 1 {
+	if e.Seq == 1 || e.prevIsDep {
 		return nil
 	}
 	var prev []byte

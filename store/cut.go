@@ -46,15 +46,20 @@ func (tx *Tx) putCut(doc, key, actor []byte, maxSeq uint64) error {
 	if err != nil {
 		return fmt.Errorf("store: put cut: %w", err)
 	}
+	tx.cached().cuts[string(doc)+string(key)] = cutEntry{maxSeq, true}
 	return nil
 }
 
 // cutFor returns the cut of actor (by index) in doc, read from the sealed
 // value, not the plain column.
 func (tx *Tx) cutFor(doc, key []byte) (uint64, bool, error) {
+	if c, ok := tx.cached().cuts[string(doc)+string(key)]; ok {
+		return c.maxSeq, c.ok, nil
+	}
 	var sealed []byte
 	err := tx.one("SELECT blob FROM cuts WHERE doc = ? AND actor = ?", []any{doc, key}, &sealed)
 	if errors.Is(err, ErrNotFound) {
+		tx.cached().cuts[string(doc)+string(key)] = cutEntry{}
 		return 0, false, nil
 	}
 	if err != nil {
@@ -64,6 +69,7 @@ func (tx *Tx) cutFor(doc, key []byte) (uint64, bool, error) {
 	if err := tx.open("cuts", sealed, &c, doc, key); err != nil {
 		return 0, false, err
 	}
+	tx.cached().cuts[string(doc)+string(key)] = cutEntry{c.MaxSeq, true}
 	return c.MaxSeq, true, nil
 }
 

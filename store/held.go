@@ -21,6 +21,7 @@ func (tx *Tx) hold(e *entry) error {
 	if _, err := tx.exec("INSERT INTO held (doc, hash, blob) VALUES (?, ?, ?)", e.doc, e.hash, sealed); err != nil {
 		return err
 	}
+	tx.cached().held[string(e.doc)] = true
 	for _, d := range e.deps {
 		if _, err := tx.exec("INSERT INTO held_deps (doc, hash, dep) VALUES (?, ?, ?)", e.doc, e.hash, d); err != nil {
 			return err
@@ -31,6 +32,9 @@ func (tx *Tx) hold(e *entry) error {
 
 // unhold removes e from the held changes, if it is there.
 func (tx *Tx) unhold(e *entry) error {
+	if may, err := tx.mayHold(e.doc); err != nil || !may {
+		return err
+	}
 	held, err := tx.exists("SELECT 1 FROM held WHERE doc = ? AND hash = ?", e.doc, e.hash)
 	if err != nil || !held {
 		return err
@@ -45,8 +49,12 @@ func (tx *Tx) unhold(e *entry) error {
 // readyHeld takes out of the held table the changes that depend on dep and
 // now have every dependency stored.
 func (tx *Tx) readyHeld(doc, dep []byte) ([]*entry, error) {
+	may, err := tx.mayHold(doc)
+	if err != nil || !may {
+		return nil, err
+	}
 	var hashes [][]byte
-	err := tx.each(`SELECT hash FROM held_deps hd WHERE doc = ? AND dep = ? AND NOT EXISTS (
+	err = tx.each(`SELECT hash FROM held_deps hd WHERE doc = ? AND dep = ? AND NOT EXISTS (
 		SELECT 1 FROM held_deps m WHERE m.doc = hd.doc AND m.hash = hd.hash AND NOT EXISTS (
 			SELECT 1 FROM changes c WHERE c.doc = m.doc AND c.hash = m.dep))`,
 		[]any{doc, dep}, func(scan func(...any) error) error {

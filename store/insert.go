@@ -28,9 +28,17 @@ func (tx *Tx) insert(e *entry, reachable uint64) error {
 
 // addActor records that actor wrote in doc, sealed, once.
 func (tx *Tx) addActor(doc, key, actor []byte) error {
+	known := tx.cached().actors
+	if known[string(doc)+string(key)] {
+		return nil
+	}
 	ok, err := tx.exists("SELECT 1 FROM doc_actors WHERE doc = ? AND actor = ?", doc, key)
-	if err != nil || ok {
+	if err != nil {
 		return err
+	}
+	known[string(doc)+string(key)] = true
+	if ok {
+		return nil
 	}
 	sealed, err := tx.seal("doc_actors", actor, doc, key)
 	if err != nil {

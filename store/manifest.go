@@ -37,8 +37,12 @@ func rowDigest(hash, actor []byte, seq, startOp, maxOp, reachable uint64, deps [
 	return [32]byte(h.Sum(nil))
 }
 
-// loadManifest reads doc's manifest; a document with none has the zero one.
+// loadManifest reads doc's manifest, as this transaction left it; a
+// document with none has the zero one.
 func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
+	if m, ok := tx.cached().manifests[string(doc)]; ok {
+		return m, true, nil
+	}
 	var sealed []byte
 	err := tx.one("SELECT blob FROM manifests WHERE doc = ?", []any{doc}, &sealed)
 	if errors.Is(err, ErrNotFound) {
@@ -51,7 +55,8 @@ func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
 	return m, true, tx.open("manifests", sealed, &m, doc)
 }
 
-// bumpManifest folds one new change row into doc's manifest.
+// bumpManifest folds one new change row into doc's manifest, written when
+// the transaction commits.
 func (tx *Tx) bumpManifest(doc []byte, row [32]byte) error {
 	m, _, err := tx.loadManifest(doc)
 	if err != nil {
@@ -61,6 +66,12 @@ func (tx *Tx) bumpManifest(doc []byte, row [32]byte) error {
 	for i := range m.Digest {
 		m.Digest[i] ^= row[i]
 	}
+	tx.cached().manifests[string(doc)] = m
+	return nil
+}
+
+// writeManifest seals and writes doc's manifest.
+func (tx *Tx) writeManifest(doc []byte, m manifest) error {
 	sealed, err := tx.seal("manifests", m, doc)
 	if err != nil {
 		return fmt.Errorf("store: seal manifest: %w", err)

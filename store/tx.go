@@ -16,6 +16,7 @@ type Tx struct {
 	cache    *stmtCache
 	sealer   Sealer // nil while locked
 	writable bool
+	txc      *txCache
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
@@ -53,6 +54,9 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	}()
 	if err = fn(tx); err != nil {
 		return err
+	}
+	if err = tx.flush(); err != nil {
+		return fmt.Errorf("store: write manifests: %w", err)
 	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", busy(err))
