@@ -13,6 +13,9 @@ import (
 
 func TestMain(m *testing.M) {
 	server.Dispatch()
+	if home := os.Getenv(crashWriterEnv); home != "" {
+		os.Exit(runCrashWriter(home))
+	}
 	os.Exit(m.Run())
 }
 
