@@ -25,7 +25,7 @@ func Create(c model.Create, actor []byte, at time.Time, msg string) (*Doc, [][]b
 	if err := validateCreate(c); err != nil {
 		return nil, nil, err
 	}
-	d := &Doc{am: am.New(), typ: c.Type, space: c.Space}
+	d := &Doc{am: am.New(), typ: c.Type, space: c.Space, piece: amdoc.PieceBytes}
 	if err := d.setActor(actor); err != nil {
 		return nil, nil, err
 	}

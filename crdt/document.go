@@ -16,6 +16,7 @@ type Doc struct {
 	am     *am.Doc
 	typ    model.DocType
 	space  string
+	piece  int   // estimated change bytes per piece of a large edit
 	poison error // set once a write failed; the Doc is unusable from then on
 }
 

@@ -28,7 +28,7 @@ func Load(changes [][]byte, actor []byte) (*Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crdt: load: %w", err)
 	}
-	d := &Doc{am: am.New()}
+	d := &Doc{am: am.New(), piece: amdoc.PieceBytes}
 	if err := d.setActor(actor); err != nil {
 		return nil, fmt.Errorf("crdt: load: %w", err)
 	}

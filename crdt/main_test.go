@@ -2,6 +2,7 @@ package crdt_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -96,3 +97,7 @@ func rawEdit(t testing.TB, history [][]byte, fn func(doc *am.Doc) error) [][]byt
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func asField(err error, fe **crdt.FieldError) bool {
+	return errors.Is(err, crdt.ErrInvalid) && errors.As(err, fe)
+}

@@ -24,7 +24,7 @@ func (d *Doc) write(op string, at time.Time, fn writeFunc) ([][]byte, error) {
 	}
 	old := d.am.Heads()
 	part := 0
-	w := amdoc.NewWriter(d.am, func() error {
+	w := amdoc.NewWriter(d.am, d.piece, func() error {
 		part++
 		return d.commit(fmt.Sprintf("large edit, part %d", part), at)
 	})

@@ -7,11 +7,14 @@ import (
 	"github.com/weftsync/weft/crdt/model"
 )
 
-// Limits on scalar values. Text fields (descriptions, bodies) have no limit
-// of their own: a large text is committed in pieces (see Writer).
+// Limits on values. A large text is committed in pieces (see Writer).
 const (
 	MaxString = 64 << 10 // bytes in one scalar string field
 	MaxItems  = 256      // items in one list or map field
+	// MaxText is the most bytes of one Text field. automerge holds text as
+	// one op per code point: measured, 1,000,000 characters took 5 s to
+	// insert and about 800 MB of memory in the engine.
+	MaxText = 1 << 20
 )
 
 // Str refuses s unless it is valid UTF-8 of at most MaxString bytes.
@@ -25,10 +28,13 @@ func Str(schema, field, s string) error {
 	return nil
 }
 
-// Text refuses s unless it is valid UTF-8 (a Text field has no size limit).
+// Text refuses s unless it is valid UTF-8 of at most MaxText bytes.
 func Text(schema, field, s string) error {
 	if !utf8.ValidString(s) {
 		return Invalid(schema, field, "not valid UTF-8")
+	}
+	if len(s) > MaxText {
+		return Invalid(schema, field, "%d bytes, more than %d", len(s), MaxText)
 	}
 	return nil
 }

@@ -6,13 +6,6 @@ import (
 	am "github.com/automerge/automerge-go"
 )
 
-// Piece sizes for text splices: inserted UTF-8 bytes and deleted code points
-// per call, so that no single call outgrows a piece.
-const (
-	insertPiece = PieceBytes / 2
-	deletePiece = PieceBytes / (2 * deleteCost)
-)
-
 // SetText writes m[key] as a new Text holding s, inserted in pieces.
 func (w *Writer) SetText(m *am.Map, key, s string) error {
 	t := am.NewText("")
@@ -64,7 +57,7 @@ func Diff(a, b []rune) (pos, del int, ins []rune) {
 
 func (w *Writer) delete(t *am.Text, pos, del int) error {
 	for del > 0 {
-		n := min(del, deletePiece)
+		n := min(del, w.piece/(2*deleteCost))
 		if err := w.spend(opCost + n*deleteCost); err != nil {
 			return err
 		}
@@ -79,7 +72,7 @@ func (w *Writer) delete(t *am.Text, pos, del int) error {
 func (w *Writer) insert(t *am.Text, pos int, ins []rune) error {
 	for len(ins) > 0 {
 		n, size := 0, 0
-		for n < len(ins) && size < insertPiece {
+		for n < len(ins) && size < w.piece/2 {
 			size += utf8.RuneLen(ins[n]) + insertCost
 			n++
 		}

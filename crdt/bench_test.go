@@ -1,0 +1,49 @@
+package crdt_test
+
+import (
+	"testing"
+
+	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// ledgerOf returns a ledger with n entries, one change each, and its history.
+func ledgerOf(b *testing.B, n int) (*crdt.Doc, [][]byte) {
+	b.Helper()
+	d, history := newDoc(b, model.Create{Type: model.Ledger, Currency: "EUR"})
+	for i := range n {
+		history = append(history, edit(b, d, model.Edit{AddEntry: ptr(sampleEntry(i + 1))})...)
+	}
+	return d, history
+}
+
+// BenchmarkLedgerAddEntry adds one entry (validate, write, commit, collect
+// the chunk) to a ledger of 1,000 entries.
+func BenchmarkLedgerAddEntry(b *testing.B) {
+	d, _ := ledgerOf(b, 1000)
+	n := 1_000_000
+	for b.Loop() {
+		n++
+		edit(b, d, model.Edit{AddEntry: ptr(sampleEntry(n))})
+	}
+}
+
+// BenchmarkLoad1000 loads a document from its 1,000 stored changes.
+func BenchmarkLoad1000(b *testing.B) {
+	_, history := ledgerOf(b, 999) // with the create: 1,000 changes
+	for b.Loop() {
+		if _, err := crdt.Load(history, actor(2)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLedgerHistory1000 replays a 1,000-change ledger for the audit.
+func BenchmarkLedgerHistory1000(b *testing.B) {
+	_, history := ledgerOf(b, 999)
+	for b.Loop() {
+		if _, err := crdt.LedgerHistory(history); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
