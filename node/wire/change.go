@@ -26,23 +26,30 @@ func (c *Change) MaxOp() uint64 { return c.StartOp + c.Ops - 1 }
 // checksum, limits, the header fields, every op column, and the canonical
 // form of Automerge's writer. b is not retained.
 func ParseChange(b []byte) (*Change, error) {
+	c, _, err := parseChange(b, false)
+	return c, err
+}
+
+// parseChange is ParseChange; with keep it also returns the decoded ops.
+func parseChange(b []byte, keep bool) (*Change, []Op, error) {
 	hash, body, err := openChange(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &Change{Hash: hash, Raw: bytes.Clone(b)}
 	r := reader{b: c.Raw, off: body}
 	if err := c.readHeader(&r); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols, err := readColumns(&r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if c.Ops, err = checkOps(c, cols); err != nil {
-		return nil, err
+	var ops []Op
+	if c.Ops, ops, err = checkOps(c, cols, keep); err != nil {
+		return nil, nil, err
 	}
-	return c, nil
+	return c, ops, nil
 }
 
 // actors returns every actor by index: the author, then the other actors.

@@ -36,6 +36,7 @@ func (w *walker) op() error {
 	if err != nil {
 		return at("action", err)
 	}
+	w.cur.Insert, w.cur.Action = insert, Action(act)
 	meta, err := w.value()
 	if err != nil {
 		return at("value", err)
@@ -64,7 +65,7 @@ func (w *walker) obj() error {
 	case !aok && !cok:
 		return nil
 	case aok && cok:
-		return w.opID(a.u, c.u)
+		return w.opID(a.u, c.u, &w.cur.Obj)
 	}
 	return errorf(ErrMalformed, "half an object ID")
 }
@@ -79,21 +80,26 @@ func (w *walker) key() error {
 	if err != nil {
 		return err
 	}
-	_, sok, err := w.keyStr.next()
+	s, sok, err := w.keyStr.next()
 	switch {
 	case err != nil:
 		return err
-	case sok && !aok && !cok, !sok && !aok && cok && c == 0:
+	case sok && !aok && !cok:
+		if w.keep() {
+			w.cur.MapKey, w.cur.Key = true, string(s.str)
+		}
+		return nil
+	case !sok && !aok && cok && c == 0:
 		return nil
 	case !sok && aok && cok:
-		return w.opID(a.u, c)
+		return w.opID(a.u, c, &w.cur.Elem)
 	}
 	return errorf(ErrMalformed, "key neither a map key, HEAD nor an element")
 }
 
-// opID checks an op ID's actor index and counter, and records the actor as
-// referenced.
-func (w *walker) opID(actor, ctr uint64) error {
+// opID checks an op ID's actor index and counter, records the actor as
+// referenced and, when the walker keeps ops, stores the ID in id.
+func (w *walker) opID(actor, ctr uint64, id *OpID) error {
 	if actor >= uint64(len(w.actors)) {
 		return errorf(ErrMalformed, "actor index %d of %d actors", actor, len(w.actors))
 	}
@@ -101,6 +107,9 @@ func (w *walker) opID(actor, ctr uint64) error {
 		return errorf(ErrMalformed, "op counter %d", ctr)
 	}
 	w.referenced[actor] = true
+	if w.keep() {
+		*id = OpID{Counter: ctr, Actor: w.actors[actor]}
+	}
 	return nil
 }
 
@@ -161,8 +170,12 @@ func (w *walker) onePred() (uint64, []byte, error) {
 	if !aok || !cok {
 		return 0, nil, errorf(ErrMalformed, "null pred")
 	}
-	if err := w.opID(a.u, c); err != nil {
+	var id OpID
+	if err := w.opID(a.u, c, &id); err != nil {
 		return 0, nil, err
+	}
+	if w.keep() {
+		w.cur.Pred = append(w.cur.Pred, id)
 	}
 	return c, w.actors[a.u], nil
 }
@@ -174,9 +187,12 @@ func (w *walker) mark(act uint64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, named, err := w.markName.next()
+	name, named, err := w.markName.next()
 	if err != nil {
 		return false, err
+	}
+	if w.keep() {
+		w.cur.Expand, w.cur.MarkName = expand, string(name.str)
 	}
 	if (expand || named) && act != actMark {
 		return false, errorf(ErrNotCanonical, "expand or mark name on action %d", act)

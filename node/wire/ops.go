@@ -2,26 +2,33 @@ package wire
 
 // checkOps counts the ops of c from its action column, checks the op
 // counters stay in range, and walks every column in lockstep (notes §8).
-func checkOps(c *Change, cols columns) (uint64, error) {
+// With keep it also returns the decoded ops.
+func checkOps(c *Change, cols columns, keep bool) (uint64, []Op, error) {
 	action, ok := cols[colAction]
 	if !ok {
 		if len(cols) != 0 || len(c.OtherActors) != 0 {
-			return 0, errorf(ErrNotCanonical, "columns or other actors without ops")
+			return 0, nil, errorf(ErrNotCanonical, "columns or other actors without ops")
 		}
-		return 0, nil
+		return 0, nil, nil
 	}
 	n, err := countOps(action)
 	if err != nil {
-		return 0, at("action column", err)
+		return 0, nil, at("action column", err)
 	}
 	if c.StartOp+n-1 > MaxOpCounter {
-		return 0, errorf(ErrStartOp, "ops %d to %d pass %d", c.StartOp, c.StartOp+n-1, uint64(MaxOpCounter))
+		return 0, nil, errorf(ErrStartOp, "ops %d to %d pass %d", c.StartOp, c.StartOp+n-1, uint64(MaxOpCounter))
 	}
 	w, err := newWalker(c, cols, n)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return n, w.walk()
+	if keep {
+		w.ops = make([]Op, 0, n)
+	}
+	if err := w.walk(); err != nil {
+		return 0, nil, err
+	}
+	return n, w.ops, nil
 }
 
 // countOps counts the entries of the action column, refusing nulls and more

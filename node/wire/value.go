@@ -31,7 +31,13 @@ func (w *walker) value() (uint64, error) {
 		return 0, errorf(ErrMalformed, "value of %d bytes, %d left", n, w.raw.left())
 	}
 	raw, _ := w.raw.bytes(n)
-	return v.u, checkValue(typ, raw)
+	if err := checkValue(typ, raw); err != nil {
+		return 0, err
+	}
+	if w.keep() {
+		w.cur.Value = decodeValue(typ, raw)
+	}
+	return v.u, nil
 }
 
 // checkValue checks raw is a well-formed value of type typ.

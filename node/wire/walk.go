@@ -13,7 +13,13 @@ type walker struct {
 	raw                                                                                   reader
 
 	preds uint64 // pred entries read so far
+
+	ops []Op // decoded ops, kept only when non-nil (see DecodeOps)
+	cur Op   // the op being read, filled in only when ops is kept
 }
+
+// keep reports whether the walker keeps the ops it decodes.
+func (w *walker) keep() bool { return w.ops != nil }
 
 // newWalker checks which columns are present and sets up their decoders.
 func newWalker(c *Change, cols columns, n uint64) (*walker, error) {
@@ -48,8 +54,14 @@ func newWalker(c *Change, cols columns, n uint64) (*walker, error) {
 // actor was referenced.
 func (w *walker) walk() error {
 	for i := uint64(0); i < w.n; i++ {
+		if w.keep() {
+			w.cur = Op{ID: OpID{Counter: w.c.StartOp + i, Actor: w.c.Actor}}
+		}
 		if err := w.op(); err != nil {
 			return at(opName(w.c.StartOp+i), err)
+		}
+		if w.keep() {
+			w.ops = append(w.ops, w.cur)
 		}
 	}
 	if err := w.done(); err != nil {
