@@ -6,6 +6,7 @@ import (
 
 	am "github.com/automerge/automerge-go"
 
+	"github.com/weftsync/weft/crdt/ledger"
 	"github.com/weftsync/weft/crdt/model"
 )
 
@@ -18,6 +19,11 @@ type Doc struct {
 	space  string
 	piece  int   // estimated change bytes per piece of a large edit
 	poison error // set once a write failed; the Doc is unusable from then on
+
+	// A ledger's entry index, valid while the heads are ixHeads: kept
+	// across local AddEntry edits, read again after anything else.
+	ix      *ledger.Index
+	ixHeads [][32]byte
 }
 
 // Type returns the document's type, read from its root when it was created

@@ -28,7 +28,24 @@ func (d *Doc) Edit(e model.Edit, at time.Time) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d.write("edit", at, fn)
+	chunks, err := d.write("edit", at, fn)
+	if err == nil && e.AddEntry != nil {
+		d.ixHeads = d.Heads() // AddEntry updated the index itself
+	}
+	return chunks, err
+}
+
+// ledgerIndex returns the ledger's entry index, read again unless the
+// document is exactly as the last local AddEntry left it.
+func (d *Doc) ledgerIndex() (*ledger.Index, error) {
+	if hs := d.Heads(); d.ix == nil || !sameHeads(hs, d.ixHeads) {
+		ix, err := ledger.ReadIndex(d.am)
+		if err != nil {
+			return nil, err
+		}
+		d.ix, d.ixHeads = ix, hs
+	}
+	return d.ix, nil
 }
 
 // dispatch picks the schema function for e, refusing an edit that does not
@@ -45,7 +62,13 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 	case e.PatchCase != nil && d.typ == model.Case:
 		return func(w *amdoc.Writer) (string, error) { return casestudy.Patch(w, *e.PatchCase) }, nil
 	case e.AddEntry != nil && d.typ == model.Ledger:
-		return func(w *amdoc.Writer) (string, error) { return ledger.AddEntry(w, *e.AddEntry) }, nil
+		return func(w *amdoc.Writer) (string, error) {
+			ix, err := d.ledgerIndex()
+			if err != nil {
+				return "", err
+			}
+			return ledger.AddEntry(w, *e.AddEntry, ix)
+		}, nil
 	case e.Create != nil:
 		return nil, amdoc.Invalid("crdt", "create", "a document is created by Create, not edited")
 	}

@@ -146,3 +146,19 @@ func TestEditDispatch(t *testing.T) {
 		})
 	}
 }
+
+// TestEntryIndexFollowsApply checks that the entry index kept between local
+// edits is read again after changes from another member arrive.
+func TestEntryIndexFollowsApply(t *testing.T) {
+	d, history := newLedger(t)
+	theirs := sampleEntry(2)
+	raw := rawEdit(t, history, func(doc *am.Doc) error {
+		return doc.Path("entries", 1).Set(map[string]any{"id": theirs.ID, "amount_minor": int64(5)})
+	})
+	if _, err := d.Apply(raw); err != nil {
+		t.Fatal(err)
+	}
+	before := d.Heads()
+	_, err := d.Edit(model.Edit{AddEntry: &theirs}, at)
+	checkInvalid(t, d, err, "id", before)
+}

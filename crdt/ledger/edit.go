@@ -23,10 +23,11 @@ func Init(w *amdoc.Writer, currency string) error {
 	return w.Set(root, "entries", am.NewList())
 }
 
-// AddEntry validates e, on its own and against the stored entries, then
-// appends it to the entries list. It returns the commit message. An error
-// matching crdt's ErrInvalid means nothing was written.
-func AddEntry(w *amdoc.Writer, e model.Entry) (string, error) {
+// AddEntry validates e, on its own and against the stored entries (ix, or
+// read afresh when ix is nil), then appends it to the entries list and adds
+// it to ix. It returns the commit message. An error matching crdt's
+// ErrInvalid means nothing was written.
+func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 	if err := amdoc.Check(); err != nil {
 		return "", err
 	}
@@ -41,18 +42,22 @@ func AddEntry(w *amdoc.Writer, e model.Entry) (string, error) {
 	if entries == nil {
 		return "", amdoc.Invalid(schema, "entries", "this document has no entries list")
 	}
-	ix, err := readIndex(entries)
-	if err != nil {
-		return "", err
+	if ix == nil {
+		if ix, err = readIndex(entries); err != nil {
+			return "", err
+		}
 	}
 	if err := validateAgainst(e, ix); err != nil {
 		return "", err
 	}
-	msg := "add entry"
-	if e.Reverses != "" {
-		msg = "add reversal"
+	if err := writeEntry(w, entries, e); err != nil {
+		return "", err
 	}
-	return msg, writeEntry(w, entries, e)
+	ix.add(e)
+	if e.Reverses != "" {
+		return "add reversal", nil
+	}
+	return "add entry", nil
 }
 
 func writeEntry(w *amdoc.Writer, entries *am.List, e model.Entry) error {

@@ -4,17 +4,41 @@ import (
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/model"
 )
 
-// index is what AddEntry needs to know of the stored entries.
-type index struct {
+// Index is what AddEntry checks a new entry against: every stored entry's
+// id and reverses fields. Reading it costs a read of every entry, so the
+// caller may keep it between AddEntry calls for as long as nothing but
+// AddEntry changed the document (AddEntry keeps it up to date).
+type Index struct {
 	reverses map[string]string // entry ID -> the ID it reverses, or ""
 	reversed map[string]bool   // entry IDs some entry reverses
 }
 
+// ReadIndex reads the Index of a ledger document.
+func ReadIndex(doc *am.Doc) (*Index, error) {
+	if err := amdoc.Check(); err != nil {
+		return nil, err
+	}
+	root, err := amdoc.Root(doc)
+	if err != nil {
+		return nil, err
+	}
+	return readIndex(root.List("entries"))
+}
+
+// add records a new entry.
+func (ix *Index) add(e model.Entry) {
+	ix.reverses[e.ID] = e.Reverses
+	if e.Reverses != "" {
+		ix.reversed[e.Reverses] = true
+	}
+}
+
 // readIndex reads every entry's id and reverses fields.
-func readIndex(l *am.List) (index, error) {
-	ix := index{reverses: map[string]string{}, reversed: map[string]bool{}}
+func readIndex(l *am.List) (*Index, error) {
+	ix := &Index{reverses: map[string]string{}, reversed: map[string]bool{}}
 	if l == nil {
 		return ix, nil
 	}

@@ -56,7 +56,7 @@ func validateReverses(e model.Entry) error {
 // validateAgainst checks e against the stored entries: its ID is new, and a
 // reversal names an existing entry that is not itself a reversal and has not
 // been reversed already.
-func validateAgainst(e model.Entry, ix index) error {
+func validateAgainst(e model.Entry, ix *Index) error {
 	if _, ok := ix.reverses[e.ID]; ok {
 		return amdoc.Invalid(schema, "id", "entry %s already exists", e.ID)
 	}

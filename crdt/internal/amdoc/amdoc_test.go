@@ -1,0 +1,102 @@
+package amdoc
+
+import (
+	"errors"
+	"testing"
+
+	am "github.com/automerge/automerge-go"
+)
+
+func TestDiff(t *testing.T) {
+	tests := []struct {
+		name, a, b string
+		pos, del   int
+		ins        string
+	}{
+		{"equal", "abc", "abc", 3, 0, ""},
+		{"insert middle", "ac", "abc", 1, 0, "b"},
+		{"delete end", "abc", "ab", 2, 1, ""},
+		{"replace all", "abc", "xyz", 0, 3, "xyz"},
+		{"from empty", "", "hi", 0, 0, "hi"},
+		{"to empty", "hi", "", 0, 2, ""},
+		{"repeated runs", "aaaa", "aaaaa", 4, 0, "a"},
+		{"code points", "😀x😀", "😀yy😀", 1, 1, "yy"},
+		{"second paragraph", "one\n\ntwo\n\nthree", "one\n\nTWO\n\nthree", 5, 3, "TWO"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pos, del, ins := Diff([]rune(tt.a), []rune(tt.b))
+			if pos != tt.pos || del != tt.del || string(ins) != tt.ins {
+				t.Errorf("Diff = %d, %d, %q; want %d, %d, %q", pos, del, string(ins), tt.pos, tt.del, tt.ins)
+			}
+			r := []rune(tt.a)
+			got := string(r[:pos]) + string(ins) + string(r[pos+del:])
+			if got != tt.b {
+				t.Errorf("splice gives %q, want %q", got, tt.b)
+			}
+		})
+	}
+}
+
+func TestLang(t *testing.T) {
+	tests := []struct {
+		tag string
+		ok  bool
+	}{
+		{"en", true}, {"es-419", true}, {"zh-Hant-TW", true}, {"ar", true},
+		{"", false}, {"en_GB", false}, {"-en", false}, {"en-", false}, {"en--GB", false},
+		{"1en", false}, {"toolongsubtag", false}, {"en GB", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tag, func(t *testing.T) {
+			err := Lang("s", "lang", tt.tag)
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrInvalid)) {
+				t.Errorf("Lang(%q) = %v, want ok %v", tt.tag, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestChunkHash(t *testing.T) {
+	doc := am.New()
+	if err := doc.RootMap().Set("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := doc.Commit("c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := doc.Change(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := c.Save()
+	got, err := ChunkHash(chunk)
+	if err != nil || got != h {
+		t.Fatalf("ChunkHash = %x, %v; want %x", got, err, h)
+	}
+	flip := func(i int) []byte { b := append([]byte(nil), chunk...); b[i] ^= 1; return b }
+	bad := map[string][]byte{
+		"empty": nil, "magic": flip(0), "checksum": flip(5), "type": flip(8),
+		"body": flip(len(chunk) - 1), "truncated": chunk[:len(chunk)-1],
+		"trailing": append(append([]byte(nil), chunk...), 0), "document": doc.Save(),
+	}
+	for name, b := range bad {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ChunkHash(b); !errors.Is(err, ErrChunk) {
+				t.Errorf("got %v, want ErrChunk", err)
+			}
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	// No test of this package calls Enable before this one.
+	if err := Check(); !errors.Is(err, ErrNotEngine) {
+		t.Fatalf("before Enable: %v, want ErrNotEngine", err)
+	}
+	Enable()
+	if err := Check(); err != nil {
+		t.Fatal(err)
+	}
+}
