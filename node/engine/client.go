@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +33,10 @@ type Config struct {
 	// BytesPerSecond scales the deadline with the input's size (default 2 MiB/s),
 	// so a large but honest load on a slow machine is not killed.
 	BytesPerSecond int
+	// MaxRSS is the resident size, in bytes, past which the parent kills
+	// the engine after a call (default 1 GiB): the child's own address-space
+	// limit does not count memory it has touched but not reserved anew.
+	MaxRSS int64
 	// Logger receives engine restarts and the child's last words.
 	Logger *slog.Logger
 }
@@ -56,6 +61,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.BytesPerSecond <= 0 {
 		cfg.BytesPerSecond = 2 << 20
+	}
+	if cfg.MaxRSS <= 0 {
+		cfg.MaxRSS = 1 << 30
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -93,6 +101,11 @@ func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
 	resp, err := e.roundTrip(ctx, p, req)
 	if err != nil {
 		return Response{}, err
+	}
+	if rss := p.residentBytes(); rss > e.cfg.MaxRSS {
+		// The answer stands; the bloated process does not.
+		p.kill()
+		_ = e.lost(p, <-p.exited(), fmt.Errorf("resident size %d bytes over %d", rss, e.cfg.MaxRSS), req.Op)
 	}
 	return resp, responseError(req.Op, resp)
 }
@@ -239,6 +252,8 @@ func startProcess(cfg Config) (*process, error) {
 	}
 	cmd := exec.Command(path)
 	cmd.Env = childEnv(cfg.Env)
+	// The engine must not outlive a node killed without a chance to close it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	p := &process{cmd: cmd, done: make(chan struct{})}
 	cmd.Stderr = &p.stderr
 	stdin, err := cmd.StdinPipe()

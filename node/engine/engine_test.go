@@ -222,3 +222,18 @@ func withStartOp(t *testing.T, chunk []byte, startOp uint64) []byte {
 	out = binary.AppendUvarint(out, uint64(len(nb)))
 	return append(out, nb...)
 }
+
+// TestParentKillsBloatedEngine: past MaxRSS the parent kills the engine
+// after the call, which still succeeds; the next call starts a fresh one.
+func TestParentKillsBloatedEngine(t *testing.T) {
+	e := newEngine(t, engine.Config{MaxRSS: 1 << 20})
+	if _, err := e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	if e.Restarts() != 1 {
+		t.Fatalf("restarts = %d, want 1 (an engine is far over 1 MiB)", e.Restarts())
+	}
+	if _, err := e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
+		t.Fatalf("ping after the kill: %v", err)
+	}
+}

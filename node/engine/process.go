@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"bytes"
 	"io"
+	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 )
 
@@ -39,6 +42,27 @@ func (p *process) kill() {
 }
 
 func (p *process) stderrTail() string { return p.stderr.String() }
+
+// residentBytes reads the child's resident set size from /proc; 0 when it
+// cannot be read.
+func (p *process) residentBytes() int64 {
+	if p.cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/statm")
+	if err != nil {
+		return 0
+	}
+	f := bytes.Fields(b)
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}
 
 // tailBuffer keeps the first and the last few KiB written to it: the
 // engine's last words (a Rust panic message comes first, then the runtime's
