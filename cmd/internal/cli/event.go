@@ -92,15 +92,18 @@ func (e *env) eventTimes(start, end, zone string, allDay bool) (string, string, 
 	if allDay {
 		return allDayTimes(start, end)
 	}
-	st, used, err := model.ParseTime(start, zone, time.Local)
+	local := machineZone()
+	st, used, err := model.ParseTime(start, zone, local)
 	if err != nil {
 		return "", "", "", fmt.Errorf("--start: %w", err)
 	}
-	e.note("times read in zone %s", used)
+	if used != "" {
+		e.note("times read in zone %s", describeZone(used, local))
+	}
 	if end == "" {
 		return st.Format(time.RFC3339), "", zoneName(zone, used), nil
 	}
-	et, _, err := model.ParseTime(end, zone, time.Local)
+	et, _, err := model.ParseTime(end, zone, local)
 	if err != nil {
 		return "", "", "", fmt.Errorf("--end: %w", err)
 	}

@@ -72,7 +72,7 @@ func parseBound(s, zone string) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		loc := time.Local
+		loc := machineZone()
 		if zone != "" {
 			if loc, err = time.LoadLocation(zone); err != nil {
 				return time.Time{}, fmt.Errorf("%w: %q", model.ErrUnknownZone, zone)
@@ -80,7 +80,7 @@ func parseBound(s, zone string) (time.Time, error) {
 		}
 		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc), nil
 	}
-	t, _, err := model.ParseTime(s, zone, time.Local)
+	t, _, err := model.ParseTime(s, zone, machineZone())
 	return t, err
 }
 

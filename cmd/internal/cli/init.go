@@ -20,6 +20,7 @@ func initCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts := e.options()
 			opts.NoPassphrase = noPass
+			opts.Passphrase = e.newPassphrase
 			n, err := node.Init(cmd.Context(), opts, name)
 			if err != nil {
 				return err

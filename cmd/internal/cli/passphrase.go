@@ -26,6 +26,29 @@ func (e *env) passphrase() ([]byte, error) {
 	return promptPassphrase("Passphrase: ")
 }
 
+// newPassphrase is passphrase for weft init: a passphrase typed at the
+// prompt is asked twice, since a typo would lock the store for good.
+func (e *env) newPassphrase() ([]byte, error) {
+	if firstNonEmpty(e.passFile, os.Getenv("WEFT_PASSPHRASE_FILE")) != "" {
+		return e.passphrase()
+	}
+	if _, ok := os.LookupEnv("WEFT_PASSPHRASE"); ok {
+		return e.passphrase()
+	}
+	p, err := promptPassphrase("New passphrase: ")
+	if err != nil {
+		return nil, err
+	}
+	again, err := promptPassphrase("Repeat it: ")
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(p, again) {
+		return nil, usagef("the two passphrases differ; nothing was set up: run weft init again")
+	}
+	return p, nil
+}
+
 func promptPassphrase(prompt string) ([]byte, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
