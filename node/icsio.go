@@ -51,9 +51,9 @@ func (n *Node) ImportICS(ctx context.Context, sp Space, calendar string, r io.Re
 			byUID[e.ICSUID] = e.Event
 		}
 	}
-	rep := ImportReport{Refused: len(parsed.Refused)}
+	var rep ImportReport
 	err = n.update(ctx, func(tx *writeTx) error {
-		rep = ImportReport{Refused: len(parsed.Refused)}
+		rep = refusals(parsed.Refused)
 		for _, in := range parsed.Events {
 			edit, outcome := importEdit(byUID, in)
 			if edit != nil {
@@ -66,6 +66,15 @@ func (n *Node) ImportICS(ctx context.Context, sp Space, calendar string, r io.Re
 		return nil
 	})
 	return rep, err
+}
+
+// refusals starts a report with the events the file's parser declined.
+func refusals(refused []ics.Refusal) ImportReport {
+	rep := ImportReport{Refused: len(refused), Refusals: []ImportRefusal{}}
+	for _, r := range refused {
+		rep.Refusals = append(rep.Refusals, ImportRefusal{UID: r.UID, Line: r.Line, Reason: r.Reason})
+	}
+	return rep
 }
 
 func (r *ImportReport) count(outcome string) {

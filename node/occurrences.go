@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/teambition/rrule-go"
@@ -37,6 +38,9 @@ func SelectEvents(evs []CalendarEvent, from, to time.Time, expand bool) ([]Calen
 		case inRange(start, from, to):
 			out = append(out, ev)
 		}
+	}
+	if expand {
+		sort.SliceStable(out, func(i, j int) bool { return eventStart(out[i].Event).Before(eventStart(out[j].Event)) })
 	}
 	return out, nil
 }

@@ -89,10 +89,19 @@ type LogEntry struct {
 	Change  string        `json:"change"`
 }
 
-// ImportReport counts what an iCalendar import did.
+// ImportReport counts what an iCalendar import did, and says why each
+// refused event was refused.
 type ImportReport struct {
-	Added     int `json:"added"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Refused   int `json:"refused"`
+	Added     int             `json:"added"`
+	Updated   int             `json:"updated"`
+	Unchanged int             `json:"unchanged"`
+	Refused   int             `json:"refused"`
+	Refusals  []ImportRefusal `json:"refusals"`
+}
+
+// ImportRefusal is one well-formed event an import declined.
+type ImportRefusal struct {
+	UID    string `json:"uid"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
 }

@@ -151,6 +151,9 @@ func eventImportCmd(e *env) *cobra.Command {
 				}
 				return e.emit(rep, func(w io.Writer) {
 					fmt.Fprintf(w, "added %d, updated %d, unchanged %d, refused %d\n", rep.Added, rep.Updated, rep.Unchanged, rep.Refused)
+					for _, r := range rep.Refusals {
+						fmt.Fprintf(w, "  refused %s (line %d): %s\n", r.UID, r.Line, r.Reason)
+					}
 				})
 			})
 		},
