@@ -94,7 +94,64 @@ func (n *Node) Audit(ctx context.Context, sp Space) ([]Finding, error) {
 		}
 		out = append(out, h.finding(ev, ev.Action))
 	}
-	return out, nil
+	return append(out, h.reversalFindings()...), nil
+}
+
+// reversalFindings checks every reversing entry against the ledger's rules:
+// it names an existing entry that is not itself a reversal, no entry is
+// reversed twice, and only the entry's recorder or a steward reverses it.
+// weft's own commands never break these; a modified client can.
+func (h *ledgerHist) reversalFindings() []Finding {
+	byID := map[string]model.Entry{}
+	for _, e := range h.view.Entries {
+		byID[e.ID] = e
+	}
+	reversed := map[string]bool{}
+	var out []Finding
+	for _, e := range h.view.Entries {
+		if e.Reverses == "" {
+			continue
+		}
+		orig, ok := byID[e.Reverses]
+		var problem string
+		switch {
+		case !ok:
+			problem = "reverses an unknown entry"
+		case orig.Reverses != "":
+			problem = "reverses a reversal"
+		case reversed[orig.ID]:
+			problem = "reverses an entry already reversed"
+		case !h.mayReverse(e.ID, orig.ID):
+			problem = "reversed by neither its recorder nor a steward"
+		}
+		reversed[e.Reverses] = true
+		if problem != "" {
+			out = append(out, h.entryFinding(e.ID, problem))
+		}
+	}
+	return out
+}
+
+// mayReverse reports whether the recorder of entry rev was the recorder of
+// entry orig or a steward.
+func (h *ledgerHist) mayReverse(rev, orig string) bool {
+	ri, ok1 := h.recordedIn[rev]
+	oi, ok2 := h.recordedIn[orig]
+	if !ok1 || !ok2 {
+		return false
+	}
+	by := h.author(ri)
+	return by.PeerID != "" && (by.PeerID == h.author(oi).PeerID || by.Role == roleSteward)
+}
+
+// entryFinding is a finding about the change that recorded entry id.
+func (h *ledgerHist) entryFinding(id, problem string) Finding {
+	i, ok := h.recordedIn[id]
+	if !ok {
+		return Finding{EntryID: id, Problem: problem}
+	}
+	c := h.changes[i]
+	return Finding{EntryID: id, Problem: problem, By: h.author(i).Name, When: changeTime(c), Change: wire.HashHex(c.Hash)}
 }
 
 func (h *ledgerHist) finding(ev engine.EntryEvent, problem string) Finding {
