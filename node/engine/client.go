@@ -94,11 +94,15 @@ func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
 	if e.closed {
 		return Response{}, ErrClosed
 	}
+	frame, err := encodeFrame(req)
+	if err != nil {
+		return Response{}, err
+	}
 	p, err := e.processLocked()
 	if err != nil {
 		return Response{}, err
 	}
-	resp, err := e.roundTrip(ctx, p, req)
+	resp, err := e.roundTrip(ctx, p, req.Op, frame)
 	if err != nil {
 		return Response{}, err
 	}
@@ -123,35 +127,36 @@ func (e *Engine) processLocked() (*process, error) {
 	return p, nil
 }
 
-// roundTrip runs one request on p, killing p on deadline or cancellation.
-func (e *Engine) roundTrip(ctx context.Context, p *process, req Request) (Response, error) {
+// roundTrip runs one encoded request on p, killing p on deadline or
+// cancellation.
+func (e *Engine) roundTrip(ctx context.Context, p *process, op string, frame []byte) (Response, error) {
 	result := make(chan error, 1)
 	var resp Response
 	go func() { // owned by this call: it ends when p's pipes close
-		if err := WriteFrame(p.stdin, req); err != nil {
+		if err := writeEncoded(p.stdin, frame); err != nil {
 			result <- err
 			return
 		}
 		result <- ReadFrame(p.stdout, &resp)
 	}()
-	timer := time.NewTimer(e.deadline(req))
+	timer := time.NewTimer(e.deadline(len(frame)))
 	defer timer.Stop()
 	select {
 	case err := <-result:
 		if err != nil {
 			p.kill() // a garbled frame from a live child: do not trust it again
-			return Response{}, e.lost(p, <-p.exited(), ErrDied, req.Op)
+			return Response{}, e.lost(p, <-p.exited(), ErrDied, op)
 		}
 		return resp, nil
 	case <-timer.C:
 		p.kill()
 		<-result
-		return Response{}, e.lost(p, <-p.exited(), ErrDeadline, req.Op)
+		return Response{}, e.lost(p, <-p.exited(), ErrDeadline, op)
 	case <-ctx.Done():
 		p.kill()
 		<-result
-		_ = e.lost(p, <-p.exited(), ctx.Err(), req.Op)
-		return Response{}, fmt.Errorf("engine: %s: %w", req.Op, ctx.Err())
+		_ = e.lost(p, <-p.exited(), ctx.Err(), op)
+		return Response{}, fmt.Errorf("engine: %s: %w", op, ctx.Err())
 	}
 }
 
@@ -168,12 +173,10 @@ func (e *Engine) lost(p *process, exit error, why error, op string) error {
 	return fmt.Errorf("engine: %s: %w (%v)", op, why, exit)
 }
 
-func (e *Engine) deadline(req Request) time.Duration {
-	n := 0
-	for _, c := range req.Changes {
-		n += len(c)
-	}
-	return e.cfg.Deadline + time.Duration(n/e.cfg.BytesPerSecond)*time.Second
+// deadline scales the base deadline with the request's size, so that a
+// large but honest load or edit on a slow machine is not killed.
+func (e *Engine) deadline(size int) time.Duration {
+	return e.cfg.Deadline + time.Duration(size/e.cfg.BytesPerSecond)*time.Second
 }
 
 // Close stops the engine process and waits for it. It is idempotent.

@@ -81,16 +81,27 @@ var (
 
 // WriteFrame writes v as one length-prefixed CBOR frame.
 func WriteFrame(w io.Writer, v any) error {
+	f, err := encodeFrame(v)
+	if err != nil {
+		return err
+	}
+	return writeEncoded(w, f)
+}
+
+// encodeFrame encodes v as a frame, length prefix included.
+func encodeFrame(v any) ([]byte, error) {
 	b, err := encMode.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("engine: encode frame: %w", err)
+		return nil, fmt.Errorf("engine: encode frame: %w", err)
 	}
 	if len(b) > MaxFrame {
-		return fmt.Errorf("engine: frame of %d bytes: %w", len(b), ErrTooLarge)
+		return nil, fmt.Errorf("engine: frame of %d bytes: %w", len(b), ErrTooLarge)
 	}
-	var hdr [4]byte
-	binary.BigEndian.PutUint32(hdr[:], uint32(len(b)))
-	if _, err := w.Write(append(hdr[:], b...)); err != nil {
+	return append(binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(b)), uint32(len(b))), b...), nil
+}
+
+func writeEncoded(w io.Writer, f []byte) error {
+	if _, err := w.Write(f); err != nil {
 		return fmt.Errorf("engine: write frame: %w", err)
 	}
 	return nil
