@@ -159,19 +159,22 @@ func (s *sim) edit(d *am.Doc, act int) {
 	case act < 74:
 		s.must(m.Set("amount_minor", int64(100+s.rng.IntN(3))))
 	case act < 80:
-		s.same(m)
+		s.same(l, m, i)
 	default:
 		s.odd(d, l, m, i, act)
 	}
 }
 
-// same overwrites a field with the value it has.
-func (s *sim) same(m *am.Map) {
-	v, err := m.Get("category")
+// same re-sets the entry at i wholesale with the values it holds, so every
+// field is overwritten with an identical value.
+func (s *sim) same(l *am.List, m *am.Map, i int) {
+	vals, err := m.Values()
 	s.must(err)
-	if v.Kind() == am.KindStr {
-		s.must(m.Set("category", v.Str()))
+	copied := map[string]any{}
+	for k, v := range vals {
+		copied[k] = v.Interface()
 	}
+	s.must(l.Set(i, copied))
 }
 
 // odd makes the rarer edits: reshaping the entry, the list or a field.
