@@ -12,6 +12,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	faultyEngine() // in an engine child started with a fault to inject
 	server.Dispatch()
 	if home := os.Getenv(crashWriterEnv); home != "" {
 		os.Exit(runCrashWriter(home))
