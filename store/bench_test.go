@@ -87,3 +87,45 @@ func BenchmarkOpen10kDocs(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkSeqCheckAfterMerge measures the sequence-continuity walk in its
+// worst honest case: an actor's next change after merging 5,000 changes of
+// another actor, so its previous change is 5,000 changes back.
+func BenchmarkSeqCheckAfterMerge(b *testing.B) {
+	db, _ := testDB(b)
+	const n = 5000
+	err := db.Update(b.Context(), func(tx *Tx) error {
+		if _, err := tx.AddChange(ch("d", "a1", "A", 1, 1, 1)); err != nil {
+			return err
+		}
+		for i := range n {
+			c := Change{Doc: "d", Hash: h(fmt.Sprint("b", i)), Actor: []byte("B"), Seq: uint64(i + 1),
+				StartOp: uint64(i + 2), MaxOp: uint64(i + 2), Deps: [][32]byte{h(fmt.Sprint("b", i-1))}}
+			if i == 0 {
+				c.Deps = [][32]byte{h("a1")}
+			}
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	next := Change{Doc: "d", Hash: h("a2"), Actor: []byte("A"), Seq: 2, StartOp: n + 2, MaxOp: n + 2,
+		Deps: [][32]byte{h(fmt.Sprint("b", n-1))}}
+	for b.Loop() {
+		err := db.Update(b.Context(), func(tx *Tx) error {
+			if _, err := tx.AddChange(next); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if err != errRollback {
+			b.Fatal(err)
+		}
+	}
+}
+
+var errRollback = fmt.Errorf("rollback")

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // opLimit is the first op counter refused: the core aborts on counters near
@@ -112,46 +113,26 @@ func (tx *Tx) checkContext(e *entry, depMax uint64) error {
 	return &RefusedError{Hash: e.Hash, Reason: ReasonSeqGap}
 }
 
-// isAncestor walks back from deps looking for target. A change whose
-// max_op_reachable is below target's max_op cannot have target among its
-// ancestors (nor be it), so the walk skips it: the walk covers only the
-// changes made since target, roughly.
+// isAncestor walks back from deps looking for target, in one recursive
+// query. A change whose max_op_reachable is below target's max_op cannot
+// have target among its ancestors (nor be it), so the walk skips it: it
+// covers roughly the changes made since target.
 func (tx *Tx) isAncestor(doc []byte, deps [][]byte, target []byte, targetMax uint64) (bool, error) {
-	seen := map[string]bool{}
-	queue := deps
-	for len(queue) > 0 {
-		h := queue[0]
-		queue = queue[1:]
-		if string(h) == string(target) {
-			return true, nil
-		}
-		if seen[string(h)] {
-			continue
-		}
-		seen[string(h)] = true
-		next, err := tx.parents(doc, h, targetMax)
-		if err != nil {
-			return false, err
-		}
-		queue = append(queue, next...)
+	if len(deps) == 0 {
+		return false, nil
 	}
-	return false, nil
-}
-
-// parents returns the dependencies of change h whose max_op_reachable is at
-// least floor.
-func (tx *Tx) parents(doc, h []byte, floor uint64) ([][]byte, error) {
-	var out [][]byte
-	err := tx.each(`SELECT d.dep FROM change_deps d JOIN changes c ON c.doc = d.doc AND c.hash = d.dep
-		WHERE d.doc = ? AND d.hash = ? AND c.max_op_reachable >= ?`, []any{doc, h, floor},
-		func(scan func(...any) error) error {
-			var dep []byte
-			err := scan(&dep)
-			out = append(out, dep)
-			return err
-		})
+	seeds := strings.Repeat("(?),", len(deps))
+	query := `WITH RECURSIVE anc(h) AS (VALUES ` + seeds[:len(seeds)-1] + `
+		UNION SELECT d.dep FROM anc CROSS JOIN change_deps d ON d.doc = ? AND d.hash = anc.h
+		CROSS JOIN changes c ON c.doc = d.doc AND c.hash = d.dep WHERE c.max_op_reachable >= ?)
+		SELECT 1 FROM anc WHERE h = ? LIMIT 1`
+	args := make([]any, 0, len(deps)+3)
+	for _, d := range deps {
+		args = append(args, d)
+	}
+	ok, err := tx.exists(query, append(args, doc, targetMax, target)...)
 	if err != nil {
-		return nil, fmt.Errorf("store: ancestors: %w", err)
+		return false, fmt.Errorf("store: ancestors: %w", err)
 	}
-	return out, nil
+	return ok, nil
 }

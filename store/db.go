@@ -44,10 +44,14 @@ type sealerBox struct{ s Sealer }
 // returned DB is locked: only the keyring and the instance ID are usable
 // until Unlock.
 func Open(ctx context.Context, path string) (*DB, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
-	sdb, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
+	sdb, err := sql.Open("sqlite", uriPath(path)+"?"+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -74,9 +78,6 @@ func (db *DB) init(ctx context.Context) error {
 // prepareFile checks the parent folder and creates the file with mode 0600,
 // or tightens an existing file's mode to 0600.
 func prepareFile(path string) error {
-	if path == "" || strings.ContainsAny(path, "?#") {
-		return fmt.Errorf("store: open: unusable path %q", path)
-	}
 	dir, err := os.Stat(filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("store: open: %w", err)
@@ -100,6 +101,13 @@ func prepareFile(path string) error {
 		return os.Chmod(path, 0o600)
 	}
 	return nil
+}
+
+// uriPath makes an SQLite URI of an absolute path, escaping the characters
+// a URI gives meaning to.
+func uriPath(path string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(path)
 }
 
 // checkPragmas fails when the connection did not take WAL or FULL.

@@ -97,7 +97,6 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"missing parent", filepath.Join(dir, "nope", "weft.db"), os.ErrNotExist},
 		{"folder", dir, nil},
-		{"query in path", filepath.Join(dir, "a?b.db"), nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,6 +107,25 @@ func TestOpenRefuses(t *testing.T) {
 			}
 			if c.want != nil && !errors.Is(err, c.want) {
 				t.Fatalf("err %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestOpenOddPaths(t *testing.T) {
+	for _, name := range []string{"a?b.db", "a#b.db", "a%20b.db", "with space.db"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			db, err := Open(t.Context(), filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.Unlock(newTestSealer(t))
+			update(t, db, func(tx *Tx) error { return tx.PutSpace("s", []byte("x")) })
+			entries, _ := os.ReadDir(dir)
+			if len(entries) == 0 || entries[0].Name() != name {
+				t.Fatalf("files %v, want %s", entries, name)
 			}
 		})
 	}
