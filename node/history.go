@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/weftsync/weft/crdt/model"
-	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/ledgerhist"
 	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
 )
@@ -15,7 +15,7 @@ import (
 type ledgerHist struct {
 	view       model.LedgerView
 	changes    []store.Change
-	events     []engine.EntryEvent
+	events     []ledgerhist.Event
 	recordedIn map[string]int // entry ID -> index of the change that recorded it
 	authors    *authorship
 }
@@ -24,7 +24,7 @@ func (h *ledgerHist) author(i int) Member  { return h.authors.changeAuthor(h.cha
 func (h *ledgerHist) when(i int) time.Time { return changeTime(h.changes[i]) }
 
 // ledgerHistory reads a space's ledger, its stored changes and attestations,
-// and replays the changes in the engine to see what each did to entries.
+// and replays the changes' operations to see what each did to entries.
 func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error) {
 	rec, err := n.resolveSpace(ctx, sp.ID)
 	if err != nil {
@@ -41,11 +41,12 @@ func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error)
 	if err := n.readHistory(ctx, sp.ID, rec.Ledger, &h.changes, &h.authors); err != nil {
 		return nil, err
 	}
-	if h.events, err = n.eng.LedgerHistory(ctx, rawChanges(h.changes)); err != nil {
-		return nil, err
+	// Replayed in Go from the changes' decoded ops: O(ops), no engine.
+	if h.events, err = ledgerhist.History(rawChanges(h.changes)); err != nil {
+		return nil, fmt.Errorf("%w: ledger history: %w", ErrCorrupt, err)
 	}
 	for _, ev := range h.events {
-		if _, seen := h.recordedIn[ev.EntryID]; !seen && ev.Action == "recorded" {
+		if _, seen := h.recordedIn[ev.EntryID]; !seen && ev.Action == ledgerhist.Recorded {
 			h.recordedIn[ev.EntryID] = ev.Change
 		}
 	}
@@ -86,7 +87,7 @@ func (n *Node) Audit(ctx context.Context, sp Space) ([]Finding, error) {
 	}
 	var out []Finding
 	for _, ev := range h.events {
-		if ev.Action == "recorded" {
+		if ev.Action == ledgerhist.Recorded {
 			if _, ok := h.authors.author(h.changes[ev.Change].Actor, h.changes[ev.Change].Seq); !ok {
 				out = append(out, h.finding(ev, "unattested"))
 			}
@@ -154,7 +155,7 @@ func (h *ledgerHist) entryFinding(id, problem string) Finding {
 	return Finding{EntryID: id, Problem: problem, By: h.author(i).Name, When: changeTime(c), Change: wire.HashHex(c.Hash)}
 }
 
-func (h *ledgerHist) finding(ev engine.EntryEvent, problem string) Finding {
+func (h *ledgerHist) finding(ev ledgerhist.Event, problem string) Finding {
 	c := h.changes[ev.Change]
 	return Finding{EntryID: ev.EntryID, Problem: problem, Field: ev.Field, By: h.author(ev.Change).Name,
 		When: changeTime(c), Change: wire.HashHex(c.Hash)}

@@ -17,15 +17,14 @@ const MaxFrame = 256 << 20
 
 // Operations the engine serves.
 const (
-	OpPing          = "ping"
-	OpCreate        = "create"
-	OpLoad          = "load"
-	OpEdit          = "edit"
-	OpView          = "view"
-	OpApply         = "apply"
-	OpDrop          = "drop"
-	OpLedgerHistory = "ledger_history"
-	OpStats         = "stats"
+	OpPing   = "ping"
+	OpCreate = "create"
+	OpLoad   = "load"
+	OpEdit   = "edit"
+	OpView   = "view"
+	OpApply  = "apply"
+	OpDrop   = "drop"
+	OpStats  = "stats"
 )
 
 // Error codes carried in a Response.
@@ -49,25 +48,15 @@ type Request struct {
 	Check bool `cbor:"check,omitempty"`
 }
 
-// EntryEvent is what happened to one ledger entry in one change, found by
-// replaying a ledger's history (see Engine.LedgerHistory).
-type EntryEvent struct {
-	Change  int    `cbor:"change"`
-	EntryID string `cbor:"entry"`
-	Action  string `cbor:"action"` // "recorded", "deleted" or "altered"
-	Field   string `cbor:"field,omitempty"`
-}
-
 // Response is the engine's answer to one Request.
 type Response struct {
-	Code    string       `cbor:"code,omitempty"`
-	Err     string       `cbor:"err,omitempty"`
-	Changes [][]byte     `cbor:"changes,omitempty"`
-	Heads   [][32]byte   `cbor:"heads,omitempty"`
-	View    *model.View  `cbor:"view,omitempty"`
-	History []EntryEvent `cbor:"history,omitempty"`
-	Docs    int          `cbor:"docs,omitempty"`
-	RSS     int64        `cbor:"rss,omitempty"`
+	Code    string      `cbor:"code,omitempty"`
+	Err     string      `cbor:"err,omitempty"`
+	Changes [][]byte    `cbor:"changes,omitempty"`
+	Heads   [][32]byte  `cbor:"heads,omitempty"`
+	View    *model.View `cbor:"view,omitempty"`
+	Docs    int         `cbor:"docs,omitempty"`
+	RSS     int64       `cbor:"rss,omitempty"`
 }
 
 var (

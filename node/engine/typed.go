@@ -50,13 +50,6 @@ func (e *Engine) Drop(ctx context.Context, doc string) error {
 	return err
 }
 
-// LedgerHistory replays a ledger's stored changes and reports, per change
-// index, the entries recorded, deleted or altered.
-func (e *Engine) LedgerHistory(ctx context.Context, changes [][]byte) ([]EntryEvent, error) {
-	resp, err := e.Call(ctx, Request{Op: OpLedgerHistory, Changes: changes})
-	return resp.History, err
-}
-
 // Stats reports the engine's resident memory in bytes and its open documents.
 func (e *Engine) Stats(ctx context.Context) (rss int64, docs int, err error) {
 	resp, err := e.Call(ctx, Request{Op: OpStats})

@@ -86,8 +86,6 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 	case engine.OpDrop:
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
-	case engine.OpLedgerHistory:
-		return ledgerHistory(req.Changes)
 	case engine.OpStats:
 		return engine.Response{RSS: residentBytes(), Docs: s.docs.len()}, nil
 	}
@@ -162,18 +160,6 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 	}
 	s.docs.grow(req.Doc, len(req.Changes))
 	return engine.Response{Heads: heads}, nil
-}
-
-func ledgerHistory(changes [][]byte) (engine.Response, error) {
-	events, err := crdt.LedgerHistory(changes)
-	if err != nil {
-		return engine.Response{}, err
-	}
-	out := make([]engine.EntryEvent, len(events))
-	for i, e := range events {
-		out[i] = engine.EntryEvent{Change: e.Change, EntryID: e.EntryID, Action: e.Action, Field: e.Field}
-	}
-	return engine.Response{History: out}, nil
 }
 
 var errNotLoaded = errors.New("document not loaded")
