@@ -17,7 +17,7 @@ import (
 // calendar's name, a ledger's currency, a case's content), committed at time
 // at with message msg ("create <type>" when empty). It returns the Doc and
 // the raw change chunks committed: one, or several when a large case body
-// went in pieces.
+// went in pieces (each under MaxChangeBytes and MaxChangeOps).
 func Create(c model.Create, actor []byte, at time.Time, msg string) (*Doc, [][]byte, error) {
 	if err := amdoc.Check(); err != nil {
 		return nil, nil, err

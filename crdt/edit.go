@@ -14,7 +14,7 @@ import (
 // where needed), writes it field by field, and commits it as one change at
 // time at with a message naming it ("add event", "edit event title,start",
 // "edit case body[en]", "add entry"). A large text goes in several commits,
-// each under MaxChangeBytes. It returns the raw change chunks made; an edit
+// each under MaxChangeBytes and MaxChangeOps. It returns the raw change chunks made; an edit
 // that changes nothing returns none.
 //
 // Errors: ErrInvalid (a *FieldError) when the edit is refused and nothing

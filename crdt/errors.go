@@ -40,6 +40,17 @@ type FieldError = amdoc.FieldError
 // have. Large text splices are committed in pieces to stay under it.
 const MaxChangeBytes = 4 << 20
 
+// MaxText is the most bytes of one Text field (a case body, an event
+// description); a longer one is refused with a *FieldError that names this
+// limit.
+const MaxText = amdoc.MaxText
+
+// MaxChangeOps is the most ops one change made by an edit has: a large text
+// splice (automerge makes one op per inserted or deleted code point) is
+// committed in pieces to stay under it, well within the 100,000 ops a node
+// accepts in one change.
+const MaxChangeOps = amdoc.PieceOps
+
 // ActorLen is the length in bytes of an actor ID.
 const ActorLen = 16
 

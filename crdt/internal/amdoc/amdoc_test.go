@@ -2,6 +2,7 @@ package amdoc
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	am "github.com/automerge/automerge-go"
@@ -98,5 +99,48 @@ func TestCheck(t *testing.T) {
 	Enable()
 	if err := Check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTooLongNamesLimit checks that a value over a size limit is refused
+// with a message naming the limit, which the CLI prints as it is.
+func TestTooLongNamesLimit(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func(schema, field, s string) error
+		s     string
+		limit string
+	}{
+		{"text", Text, strings.Repeat("x", MaxText+1), "more than the limit of 1 MiB (1048576 bytes)"},
+		{"string", Str, strings.Repeat("é", MaxString/2+1), "more than the limit of 64 KiB (65536 bytes)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.check("s", "f", tt.s)
+			var fe *FieldError
+			if !errors.As(err, &fe) || !errors.Is(err, ErrInvalid) || !strings.Contains(fe.Reason, tt.limit) {
+				t.Fatalf("got %v, want ErrInvalid naming %q", err, tt.limit)
+			}
+			if err := tt.check("s", "f", tt.s[:len(tt.s)-2]); err != nil {
+				t.Errorf("at the limit: %v", err)
+			}
+		})
+	}
+}
+
+func TestSizeName(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{1 << 20, "1 MiB (1048576 bytes)"}, {3 << 20, "3 MiB (3145728 bytes)"},
+		{64 << 10, "64 KiB (65536 bytes)"}, {1536 << 10, "1536 KiB (1572864 bytes)"}, {1000, "1000 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := sizeName(tt.n); got != tt.want {
+				t.Errorf("sizeName(%d) = %q, want %q", tt.n, got, tt.want)
+			}
+		})
 	}
 }

@@ -57,8 +57,8 @@ func Diff(a, b []rune) (pos, del int, ins []rune) {
 
 func (w *Writer) delete(t *am.Text, pos, del int) error {
 	for del > 0 {
-		n := min(del, w.piece/(2*deleteCost))
-		if err := w.spend(opCost + n*deleteCost); err != nil {
+		n := min(del, w.piece/(2*deleteCost), w.pieceOps/2)
+		if err := w.spend(opCost+n*deleteCost, n); err != nil {
 			return err
 		}
 		if err := t.Delete(pos, n); err != nil {
@@ -72,11 +72,11 @@ func (w *Writer) delete(t *am.Text, pos, del int) error {
 func (w *Writer) insert(t *am.Text, pos int, ins []rune) error {
 	for len(ins) > 0 {
 		n, size := 0, 0
-		for n < len(ins) && size < w.piece/2 {
+		for n < len(ins) && size < w.piece/2 && n < w.pieceOps/2 {
 			size += utf8.RuneLen(ins[n]) + insertCost
 			n++
 		}
-		if err := w.spend(opCost + size); err != nil {
+		if err := w.spend(opCost+size, n); err != nil {
 			return err
 		}
 		if err := t.Insert(pos, string(ins[:n])); err != nil {

@@ -11,6 +11,12 @@ import (
 // 4 MiB change cap, so estimation error never breaks the cap.
 const PieceBytes = 1 << 20
 
+// PieceOps is the most ops one commit of a large edit holds. automerge
+// makes one op per inserted code point and one per deleted one, and a node
+// refuses a change of more than 100,000 ops (node/wire's MaxOps), its own
+// included; half of that leaves room for any miscount.
+const PieceOps = 50_000
+
 // Per-op cost estimates, in change bytes, used to cut large edits into
 // pieces. Measured: about 1 byte per inserted character beyond its UTF-8,
 // and a contiguous delete of 500,000 characters in 137 bytes; these leave a
@@ -23,21 +29,24 @@ const (
 
 // Writer makes the writes of one logical edit. It records whether anything
 // was written and, for large text splices, commits what is pending through
-// flush once it nears PieceBytes. A Writer belongs to one edit on one
-// goroutine.
+// flush once it nears PieceBytes estimated bytes or PieceOps ops. A Writer
+// belongs to one edit on one goroutine.
 type Writer struct {
-	doc     *am.Doc
-	piece   int // estimated bytes per piece
-	flush   func() error
-	pending int
-	wrote   bool
+	doc        *am.Doc
+	piece      int // estimated bytes per piece
+	pieceOps   int // ops per piece
+	flush      func() error
+	pending    int // estimated bytes written since the last flush
+	pendingOps int // ops written since the last flush
+	wrote      bool
 }
 
 // NewWriter returns a Writer over doc that cuts edits into pieces of about
-// piece estimated bytes (PieceBytes, or less in tests). flush commits the
-// pending ops as one piece; nil means the edit is never cut.
+// piece estimated bytes (PieceBytes, or less in tests) and at most PieceOps
+// ops. flush commits the pending ops as one piece; nil means the edit is
+// never cut.
 func NewWriter(doc *am.Doc, piece int, flush func() error) *Writer {
-	return &Writer{doc: doc, piece: max(piece, 1024), flush: flush}
+	return &Writer{doc: doc, piece: max(piece, 1024), pieceOps: PieceOps, flush: flush}
 }
 
 // Doc returns the document written.
@@ -46,16 +55,19 @@ func (w *Writer) Doc() *am.Doc { return w.doc }
 // Wrote reports whether any op was written.
 func (w *Writer) Wrote() bool { return w.wrote }
 
-// spend accounts for cost bytes about to be written, committing a piece
-// first when they would not fit.
-func (w *Writer) spend(cost int) error {
-	if w.flush != nil && w.pending > 0 && w.pending+cost > w.piece {
+// spend accounts for ops ops of cost estimated bytes about to be written,
+// committing a piece first when they would not fit. Callers never spend
+// more than half a piece at once, so no piece passes either bound.
+func (w *Writer) spend(cost, ops int) error {
+	full := w.pending+cost > w.piece || w.pendingOps+ops > w.pieceOps
+	if w.flush != nil && w.pending > 0 && full {
 		if err := w.flush(); err != nil {
 			return err
 		}
-		w.pending = 0
+		w.pending, w.pendingOps = 0, 0
 	}
 	w.pending += cost
+	w.pendingOps += ops
 	w.wrote = true
 	return nil
 }
@@ -66,7 +78,7 @@ func (w *Writer) Set(m *am.Map, key string, v any) error {
 	if s, ok := v.(string); ok {
 		cost += len(s)
 	}
-	if err := w.spend(cost); err != nil {
+	if err := w.spend(cost, 1); err != nil {
 		return err
 	}
 	return m.Set(key, v)
@@ -90,7 +102,7 @@ func (w *Writer) SetStrs(m *am.Map, f Fields, key string, ss []string) error {
 		return err
 	}
 	for _, s := range ss {
-		if err := w.spend(opCost + len(s)); err != nil {
+		if err := w.spend(opCost+len(s), 1); err != nil {
 			return err
 		}
 		if err := l.Append(s); err != nil {
@@ -108,7 +120,7 @@ func (w *Writer) NewMap(m *am.Map, key string) (*am.Map, error) {
 
 // AppendMap appends a new, empty map to l and returns it.
 func (w *Writer) AppendMap(l *am.List) (*am.Map, error) {
-	if err := w.spend(opCost); err != nil {
+	if err := w.spend(opCost, 1); err != nil {
 		return nil, err
 	}
 	n := am.NewMap()
@@ -117,7 +129,7 @@ func (w *Writer) AppendMap(l *am.List) (*am.Map, error) {
 
 // Delete removes m[key].
 func (w *Writer) Delete(m *am.Map, key string) error {
-	if err := w.spend(opCost); err != nil {
+	if err := w.spend(opCost, 1); err != nil {
 		return err
 	}
 	return m.Delete(key)
