@@ -24,3 +24,6 @@ func IdentityOf(n *Node) *seal.Identity { return n.id }
 
 // EngineRestarts counts n's engine processes lost so far.
 func EngineRestarts(n *Node) int { return n.eng.Restarts() }
+
+// EngineStats reports n's engine resident size in bytes and open documents.
+func EngineStats(n *Node) (int64, int, error) { return n.eng.Stats(context.Background()) }
