@@ -22,6 +22,10 @@ type when struct {
 	t      time.Time // the instant; for a date, midnight UTC
 	zone   zoneRef   // the zone it was read in
 	loc    *time.Location
+	// implied marks an end the event does not give (no DTEND, no
+	// DURATION): t is then the end RFC 5545 implies, used in checks, and
+	// the event is read with no End.
+	implied bool
 }
 
 // event reads one VEVENT. It returns a reason when weft declines a
@@ -77,7 +81,8 @@ func refusal(c *component, uid string, hasStart bool, start, end when) string {
 }
 
 // times reads DTSTART and DTEND or DURATION. Without either, an all-day
-// event lasts one day and a timed one has no duration.
+// event lasts one day and a timed one has no duration; that end is implied
+// (checked, but not stored: the event is read with End "").
 func (im *importer) times(c *component) (start, end when, hasStart bool, err error) {
 	endP, hasEnd := c.first("DTEND")
 	durP, hasDur := c.first("DURATION")
@@ -100,12 +105,21 @@ func (im *importer) times(c *component) (start, end when, hasStart bool, err err
 	case hasDur:
 		end, err = im.lasting(durP, start)
 	default:
-		end, err = im.lasting(contentLine{value: "PT0S"}, start)
-		if start.allDay {
-			end, err = im.lasting(contentLine{value: "P1D"}, start)
-		}
+		end, err = im.implied(start)
 	}
 	return start, end, true, err
+}
+
+// implied returns the end of an event with neither DTEND nor DURATION: an
+// all-day event lasts one day, a timed one takes no time.
+func (im *importer) implied(start when) (when, error) {
+	d := "PT0S"
+	if start.allDay {
+		d = "P1D"
+	}
+	end, err := im.lasting(contentLine{value: d}, start)
+	end.implied = true
+	return end, err
 }
 
 // endAt reads DTEND, which must be of the same kind as DTSTART. A timed
@@ -226,9 +240,13 @@ func (im *importer) fill(c *component, start, end when) model.Event {
 	return e
 }
 
-// formatWhen writes a date as YYYY-MM-DD and a time as RFC 3339.
+// formatWhen writes a date as YYYY-MM-DD and a time as RFC 3339, and an
+// implied end as "".
 func formatWhen(w when) string {
-	if w.allDay {
+	switch {
+	case w.implied:
+		return ""
+	case w.allDay:
 		return w.t.Format(time.DateOnly)
 	}
 	return w.t.In(w.loc).Format(time.RFC3339)

@@ -19,10 +19,12 @@ const prodID = "-//weft//weft calendar//EN"
 // or, when their offset is not zero, with a fixed-offset VTIMEZONE named
 // like "UTC+0100", so that importing the file gives back the same events
 // (except ID, which the importer leaves to the caller, and ICSUID, which
-// becomes "<id>@weft" for an event that had none). Languages and local
-// variants have no iCalendar form and are not written. Export writes to w
-// once, at the end; an event whose start or end cannot be read wraps
-// ErrInvalidEvent and nothing is written.
+// becomes "<id>@weft" for an event that had none). An event with no End is
+// written with no DTEND, which RFC 5545 reads as taking no time (or, for
+// an all-day event, its one day). Languages and local variants have no
+// iCalendar form and are not written. Export writes to w once, at the end;
+// an event whose start or end cannot be read wraps ErrInvalidEvent and
+// nothing is written.
 func Export(w io.Writer, calName string, events []model.Event, now time.Time) error {
 	ex := &exporter{zones: map[string]*exportZone{}, fixed: map[int]bool{}}
 	var body strings.Builder
@@ -74,7 +76,10 @@ func (ex *exporter) event(b *strings.Builder, e model.Event, now time.Time) erro
 	if e.ICSSequence > 0 {
 		b.WriteString(fold("SEQUENCE:" + strconv.FormatInt(e.ICSSequence, 10)))
 	}
-	b.WriteString(fold("SUMMARY:"+escapeText(e.Title)) + fold("DTSTART"+start) + fold("DTEND"+end))
+	b.WriteString(fold("SUMMARY:"+escapeText(e.Title)) + fold("DTSTART"+start))
+	if end != "" {
+		b.WriteString(fold("DTEND" + end))
+	}
 	ex.details(b, e)
 	b.WriteString(fold("END:VEVENT"))
 	return nil
@@ -114,27 +119,51 @@ func icsStatus(s string) string {
 	return "TENTATIVE"
 }
 
-// times returns the DTSTART and DTEND lines after their names.
+// times returns the DTSTART and DTEND lines after their names; end is ""
+// when the event has no End.
 func (ex *exporter) times(e model.Event) (start, end string, err error) {
-	if e.AllDay {
-		s, err1 := time.Parse(time.DateOnly, e.Start)
-		t, err2 := time.Parse(time.DateOnly, e.End)
-		if err1 != nil || err2 != nil {
-			return "", "", fmt.Errorf("%w %s: all-day start %q or end %q is not YYYY-MM-DD", ErrInvalidEvent, e.ID, e.Start, e.End)
-		}
-		return ";VALUE=DATE:" + s.Format("20060102"), ";VALUE=DATE:" + t.Format("20060102"), nil
+	s, t, err := parseTimes(e)
+	if err != nil {
+		return "", "", err
 	}
-	s, err1 := time.Parse(time.RFC3339, e.Start)
-	t, err2 := time.Parse(time.RFC3339, e.End)
-	if err1 != nil || err2 != nil {
-		return "", "", fmt.Errorf("%w %s: start %q or end %q is not RFC 3339", ErrInvalidEvent, e.ID, e.Start, e.End)
+	writeStart, writeEnd := ex.writers(e, s)
+	if e.End != "" {
+		end = writeEnd(t)
+	}
+	return writeStart(s), end, nil
+}
+
+// parseTimes reads an event's start and end; end is zero when the event
+// has none.
+func parseTimes(e model.Event) (start, end time.Time, err error) {
+	layout, want := time.RFC3339, "RFC 3339"
+	if e.AllDay {
+		layout, want = time.DateOnly, "YYYY-MM-DD (all-day)"
+	}
+	start, err1 := time.Parse(layout, e.Start)
+	end, err2 := time.Parse(layout, e.End)
+	if err1 != nil || (err2 != nil && e.End != "") {
+		return start, end, fmt.Errorf("%w %s: start %q or end %q is not %s", ErrInvalidEvent, e.ID, e.Start, e.End, want)
+	}
+	return start, end, nil
+}
+
+// writers returns how to write an event's start and end, whose start is s:
+// as dates, in the event's IANA zone, or by offset.
+func (ex *exporter) writers(e model.Event, s time.Time) (start, end func(time.Time) string) {
+	if e.AllDay {
+		return dateValue, dateValue
 	}
 	zone, ok := ianaZone(e.Zone)
 	if e.Zone == "" || !ok || zone.name != e.Zone || !zone.instant(wallOf(s, zone.loc)).Equal(s) {
-		return ex.dateTime(s), ex.dateTime(t), nil
+		return ex.dateTime, ex.dateTime
 	}
-	return ex.zoned(s, e.Zone, zone), ex.zonedOrFixed(t, e.Zone, zone), nil
+	return func(t time.Time) string { return ex.zoned(t, e.Zone, zone) },
+		func(t time.Time) string { return ex.zonedOrFixed(t, e.Zone, zone) }
 }
+
+// dateValue writes a DATE value.
+func dateValue(t time.Time) string { return ";VALUE=DATE:" + t.Format("20060102") }
 
 // wallOf returns t's wall clock in loc, carried in UTC.
 func wallOf(t time.Time, loc *time.Location) time.Time {

@@ -37,6 +37,11 @@ func TestExportRoundTrip(t *testing.T) {
 		{ID: "recurring", Title: "Weekly plenary", Kind: "meeting", Status: "planned",
 			Start: "2026-11-03T19:00:00-05:00", End: "2026-11-03T21:00:00-05:00", Zone: "America/New_York",
 			Recurrence: []string{"RRULE:FREQ=WEEKLY;BYDAY=TU", "EXDATE;TZID=America/New_York:20261124T190000,20261229T190000", "RDATE;TZID=W. Europe Standard Time:20261231T190000"}},
+		{ID: "noend-zoned", Title: "Open meeting", Kind: "meeting", Status: "planned",
+			Start: "2026-12-01T18:00:00+01:00", Zone: "Europe/Berlin"},
+		{ID: "noend-utc", Title: "Deadline", Kind: "petition", Status: "planned", Start: "2026-12-01T17:00:00Z"},
+		{ID: "noend-fixed", Title: "Offset only, no end", Kind: "other", Status: "planned", Start: "2026-12-01T17:00:00-03:00"},
+		{ID: "noend-allday", Title: "Day of action", Kind: "action", Status: "confirmed", AllDay: true, Start: "2026-12-08"},
 	}
 	var buf bytes.Buffer
 	if err := Export(&buf, "Campaign, 2026", tests, exportNow); err != nil {
@@ -85,10 +90,44 @@ func TestExportShape(t *testing.T) {
 	}
 }
 
+// TestExportNoEnd checks that an event with no End is written with DTSTART
+// and no DTEND (RFC 5545 section 3.6.1), and that nothing about the missing
+// end adds a time zone.
+func TestExportNoEnd(t *testing.T) {
+	tests := []struct {
+		name    string
+		ev      model.Event
+		dtstart string
+	}{
+		{"zoned", model.Event{Start: "2026-12-01T18:00:00+01:00", Zone: "Europe/Berlin"}, "DTSTART;TZID=Europe/Berlin:20261201T180000\r\n"},
+		{"utc", model.Event{Start: "2026-12-01T17:00:00Z"}, "DTSTART:20261201T170000Z\r\n"},
+		{"all day", model.Event{AllDay: true, Start: "2026-12-08"}, "DTSTART;VALUE=DATE:20261208\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.ev.ID, tt.ev.Title = "x", "t"
+			var buf bytes.Buffer
+			if err := Export(&buf, "c", []model.Event{tt.ev}, exportNow); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if !strings.Contains(out, tt.dtstart) || strings.Contains(out, "DTEND") {
+				t.Errorf("want %q and no DTEND in:\n%s", tt.dtstart, out)
+			}
+			if n := strings.Count(out, "BEGIN:VTIMEZONE"); n != min(1, len(tt.ev.Zone)) {
+				t.Errorf("%d VTIMEZONEs written", n)
+			}
+		})
+	}
+}
+
 func TestExportInvalid(t *testing.T) {
 	bad := []model.Event{
 		{ID: "a", Title: "t", Start: "tomorrow", End: "2026-12-01T20:00:00+01:00"},
 		{ID: "b", Title: "t", AllDay: true, Start: "2026-12-01T20:00:00+01:00", End: "2026-12-02"},
+		{ID: "no start", Title: "t", End: "2026-12-01T20:00:00+01:00"},
+		{ID: "bad end", Title: "t", Start: "2026-12-01T20:00:00+01:00", End: "later"},
+		{ID: "all-day bad end", Title: "t", AllDay: true, Start: "2026-12-01", End: "2026-12-02T10:00:00Z"},
 	}
 	for _, ev := range bad {
 		t.Run(ev.ID, func(t *testing.T) {

@@ -41,7 +41,9 @@ type Refusal struct {
 
 // Import reads an iCalendar file. Floating times (no zone, no Z) are read
 // in defaultZone (UTC when nil). A file with any syntax or value error
-// imports nothing: the error is a *ParseError naming the line. VTODO,
+// imports nothing: the error is a *ParseError naming the line. An event
+// with DTSTART and neither DTEND nor DURATION is read with End "", as
+// Export writes an event with no End. VTODO,
 // VJOURNAL and unknown components are ignored, as are VALARMs and X-
 // properties.
 func Import(r io.Reader, defaultZone *time.Location) (*Calendar, error) {

@@ -128,3 +128,36 @@ func TestImportBroken(t *testing.T) {
 		})
 	}
 }
+
+// TestImportNoEnd reads events that give DTSTART and neither DTEND nor
+// DURATION as events with no End (RFC 5545 section 3.6.1: a timed one takes
+// no time, an all-day one lasts its day); DURATION still gives an End.
+func TestImportNoEnd(t *testing.T) {
+	tests := []struct {
+		name, props string
+		want        model.Event
+	}{
+		{"timed in a zone", "DTSTART;TZID=Europe/Berlin:20261201T180000",
+			model.Event{Start: "2026-12-01T18:00:00+01:00", Zone: "Europe/Berlin"}},
+		{"utc", "DTSTART:20261201T170000Z", model.Event{Start: "2026-12-01T17:00:00Z"}},
+		{"floating", "DTSTART:20261201T170000", model.Event{Start: "2026-12-01T17:00:00Z", Zone: "UTC"}},
+		{"all day", "DTSTART;VALUE=DATE:20261208", model.Event{Start: "2026-12-08", AllDay: true}},
+		{"duration", "DTSTART:20261201T170000Z\r\nDURATION:PT1H",
+			model.Event{Start: "2026-12-01T17:00:00Z", End: "2026-12-01T18:00:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:u1\r\n" +
+				"DTSTAMP:20260901T120000Z\r\nSUMMARY:Meet\r\n" + tt.props + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+			cal, err := Import(strings.NewReader(file), time.UTC)
+			if err != nil || len(cal.Events) != 1 {
+				t.Fatalf("Import = %+v, %v; want one event", cal, err)
+			}
+			want := tt.want
+			want.Title, want.Kind, want.Status, want.ICSUID = "Meet", "other", "planned", "u1"
+			if got := cal.Events[0].Event; !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
