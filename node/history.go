@@ -26,19 +26,12 @@ func (h *ledgerHist) when(i int) time.Time { return changeTime(h.changes[i]) }
 // ledgerHistory reads a space's ledger, its stored changes and attestations,
 // and replays the changes' operations to see what each did to entries.
 func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error) {
-	rec, err := n.resolveSpace(ctx, sp.ID)
+	ledger, v, err := n.ledgerView(ctx, sp)
 	if err != nil {
 		return nil, err
 	}
-	v, err := n.view(ctx, rec.Ledger)
-	if err != nil {
-		return nil, err
-	}
-	if v.Ledger == nil {
-		return nil, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
-	}
-	h := &ledgerHist{view: *v.Ledger, recordedIn: map[string]int{}}
-	if err := n.readHistory(ctx, sp.ID, rec.Ledger, &h.changes, &h.authors); err != nil {
+	h := &ledgerHist{view: v, recordedIn: map[string]int{}}
+	if err := n.readHistory(ctx, sp.ID, ledger, &h.changes, &h.authors); err != nil {
 		return nil, err
 	}
 	// Replayed in Go from the changes' decoded ops: O(ops), no engine.

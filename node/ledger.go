@@ -49,18 +49,27 @@ func (n *Node) Entries(ctx context.Context, sp Space) ([]LedgerEntry, error) {
 // the direction of the entry it reverses; transfers are reported apart and
 // move nothing in or out.
 func (n *Node) Balances(ctx context.Context, sp Space) ([]Balance, error) {
-	rec, err := n.resolveSpace(ctx, sp.ID)
+	_, v, err := n.ledgerView(ctx, sp)
 	if err != nil {
 		return nil, err
+	}
+	return balances(v.Entries), nil
+}
+
+// ledgerView returns the ID of a space's ledger and what it holds.
+func (n *Node) ledgerView(ctx context.Context, sp Space) (string, model.LedgerView, error) {
+	rec, err := n.resolveSpace(ctx, sp.ID)
+	if err != nil {
+		return "", model.LedgerView{}, err
 	}
 	v, err := n.view(ctx, rec.Ledger)
 	if err != nil {
-		return nil, err
+		return "", model.LedgerView{}, err
 	}
 	if v.Ledger == nil {
-		return nil, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
+		return "", model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
 	}
-	return balances(v.Ledger.Entries), nil
+	return rec.Ledger, *v.Ledger, nil
 }
 
 func balances(entries []model.Entry) []Balance {

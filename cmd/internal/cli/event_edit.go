@@ -20,11 +20,7 @@ func eventEditCmd(e *env) *cobra.Command {
 		Short: "Change the given fields of an event (others are left alone)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
-				ev, err := n.Event(ctx, sp, args[1])
-				if err != nil {
-					return err
-				}
+			return e.withEvent(cmd, args, func(ctx context.Context, n *node.Node, sp node.Space, ev node.CalendarEvent) error {
 				p, err := f.patch(e, cmd, ev.Event)
 				if err != nil {
 					return err
@@ -98,11 +94,7 @@ func eventCancelCmd(e *env) *cobra.Command {
 		Short: "Mark an event cancelled (it stays in the calendar, so everyone sees it is off)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
-				ev, err := n.Event(ctx, sp, args[1])
-				if err != nil {
-					return err
-				}
+			return e.withEvent(cmd, args, func(ctx context.Context, n *node.Node, sp node.Space, ev node.CalendarEvent) error {
 				status := "cancelled"
 				if err := n.PatchEvent(ctx, sp, model.EventPatch{ID: ev.ID, Status: &status}); err != nil {
 					return err
