@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weftsync/weft/crdt"
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
 )
@@ -78,12 +79,12 @@ func readBody(e *env, name string) (string, error) {
 		return "", err
 	}
 	defer r.Close()
-	b, err := io.ReadAll(io.LimitReader(r, 4<<20+1))
+	b, err := io.ReadAll(io.LimitReader(r, crdt.MaxText+1))
 	if err != nil {
 		return "", fmt.Errorf("read body: %w", err)
 	}
-	if len(b) > 4<<20 {
-		return "", usagef("the body is larger than 4 MiB: split it into several case studies")
+	if len(b) > crdt.MaxText {
+		return "", usagef("the body is larger than %d KiB: split it into several case studies", crdt.MaxText>>10)
 	}
 	return string(b), nil
 }

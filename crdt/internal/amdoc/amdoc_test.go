@@ -111,7 +111,7 @@ func TestTooLongNamesLimit(t *testing.T) {
 		s     string
 		limit string
 	}{
-		{"text", Text, strings.Repeat("x", MaxText+1), "more than the limit of 1 MiB (1048576 bytes)"},
+		{"text", Text, strings.Repeat("x", MaxText+1), "more than the limit of 256 KiB (262144 bytes)"},
 		{"string", Str, strings.Repeat("é", MaxString/2+1), "more than the limit of 64 KiB (65536 bytes)"},
 	}
 	for _, tt := range tests {

@@ -18,7 +18,9 @@ const (
 	// ASCII is created in 3 s at 620 MB resident, but rewriting half of it
 	// then kills the engine; 512 KiB is created at 330 MB and rewritten at
 	// 470 MB. 1 MiB of four-byte characters costs a quarter of that.
-	MaxText = 1 << 20
+	// So the limit is 256 KiB: a body that size (a long report, about 40,000
+	// words) is created and rewritten whole at about 160 MB.
+	MaxText = 256 << 10
 )
 
 // Str refuses s unless it is valid UTF-8 of at most MaxString bytes.

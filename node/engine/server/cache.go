@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/node/wire"
 )
 
 // cache keeps open documents within a memory budget, evicting the least
@@ -38,22 +39,33 @@ func (c *cache) get(id string) (*crdt.Doc, bool) {
 	return el.Value.(*entry).doc, true
 }
 
-func (c *cache) put(id string, d *crdt.Doc, changes int) {
+func (c *cache) put(id string, d *crdt.Doc, chunks [][]byte) {
 	c.drop(id)
-	e := &entry{id: id, doc: d, size: int64(changes) * bytesPerChange}
+	e := &entry{id: id, doc: d, size: estimate(chunks)}
 	c.byID[id] = c.order.PushFront(e)
 	c.used += e.size
 	c.evict()
 }
 
 // grow accounts for changes added to an open document.
-func (c *cache) grow(id string, changes int) {
+func (c *cache) grow(id string, chunks [][]byte) {
 	if el, ok := c.byID[id]; ok {
-		e := el.Value.(*entry)
-		e.size += int64(changes) * bytesPerChange
-		c.used += int64(changes) * bytesPerChange
+		n := estimate(chunks)
+		el.Value.(*entry).size += n
+		c.used += n
 		c.evict()
 	}
+}
+
+// estimate guesses the engine memory that loading chunks costs.
+func estimate(chunks [][]byte) int64 {
+	var ops int64
+	for _, raw := range chunks {
+		if c, err := wire.ParseChange(raw); err == nil {
+			ops += int64(c.Ops)
+		}
+	}
+	return max(int64(len(chunks))*bytesPerChange, ops*bytesPerOp)
 }
 
 func (c *cache) drop(id string) {

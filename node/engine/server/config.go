@@ -18,9 +18,12 @@ const (
 const (
 	defaultMarginMB = 768
 	defaultBudgetMB = 192
-	// bytesPerChange estimates the C heap one change costs once loaded
-	// (about 2.4 KiB measured, notes/automerge-go.md section 6).
+	// bytesPerChange and bytesPerOp estimate the C heap a document costs
+	// once loaded: about 2.4 KiB per small change (notes/automerge-go.md
+	// section 6) and about 600 bytes per character of text, which a change
+	// count alone would miss. The estimate takes the larger of the two.
 	bytesPerChange = 2560
+	bytesPerOp     = 600
 )
 
 func marginFromEnv() uint64 { return uint64(envMB(MarginEnv, defaultMarginMB)) << 20 }

@@ -100,7 +100,7 @@ func (s *server) create(req engine.Request) (engine.Response, error) {
 	if err != nil {
 		return engine.Response{}, err
 	}
-	s.docs.put(req.Doc, d, len(chunks))
+	s.docs.put(req.Doc, d, chunks)
 	return engine.Response{Changes: chunks}, nil
 }
 
@@ -110,7 +110,7 @@ func (s *server) load(req engine.Request) (engine.Response, error) {
 	if err != nil {
 		return engine.Response{}, err
 	}
-	s.docs.put(req.Doc, d, len(req.Changes))
+	s.docs.put(req.Doc, d, req.Changes)
 	return engine.Response{Heads: d.Heads()}, nil
 }
 
@@ -129,7 +129,7 @@ func (s *server) edit(req engine.Request) (engine.Response, error) {
 	if err != nil {
 		return engine.Response{}, err
 	}
-	s.docs.grow(req.Doc, len(chunks))
+	s.docs.grow(req.Doc, chunks)
 	return engine.Response{Changes: chunks}, nil
 }
 
@@ -158,7 +158,7 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 		s.docs.drop(req.Doc) // the core has no rollback: reload from the store
 		return engine.Response{}, err
 	}
-	s.docs.grow(req.Doc, len(req.Changes))
+	s.docs.grow(req.Doc, req.Changes)
 	return engine.Response{Heads: heads}, nil
 }
 
