@@ -1,10 +1,20 @@
 package model
 
-// Event kinds.
-var EventKinds = []string{"action", "demonstration", "petition", "fundraiser", "training", "meeting", "other"}
+import "slices"
 
-// Event statuses.
-var EventStatuses = []string{"planned", "confirmed", "postponed", "cancelled"}
+// EventKinds returns the kinds an event can be, in display order.
+func EventKinds() []string {
+	return []string{"action", "demonstration", "petition", "fundraiser", "training", "meeting", "other"}
+}
+
+// EventStatuses returns the statuses an event can have, in display order.
+func EventStatuses() []string { return []string{"planned", "confirmed", "postponed", "cancelled"} }
+
+// ValidKind reports whether k is one of EventKinds.
+func ValidKind(k string) bool { return slices.Contains(EventKinds(), k) }
+
+// ValidStatus reports whether s is one of EventStatuses.
+func ValidStatus(s string) bool { return slices.Contains(EventStatuses(), s) }
 
 // Event is one calendar entry as stored in a calendar document.
 //

@@ -1,7 +1,6 @@
 package ics
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -263,7 +262,7 @@ func textOf(c *component, name string) string {
 func kindOf(c *component) string {
 	for _, p := range c.all("CATEGORIES") {
 		for _, v := range splitText(p.value) {
-			if k := strings.ToLower(strings.TrimSpace(v)); slices.Contains(model.EventKinds, k) {
+			if k := strings.ToLower(strings.TrimSpace(v)); model.ValidKind(k) {
 				return k
 			}
 		}
@@ -274,7 +273,7 @@ func kindOf(c *component) string {
 // statusOf maps STATUS to a weft status; X-WEFT-STATUS, which Export
 // writes for statuses iCalendar lacks (postponed), wins when valid.
 func statusOf(c *component) string {
-	if p, ok := c.first("X-WEFT-STATUS"); ok && slices.Contains(model.EventStatuses, p.value) {
+	if p, ok := c.first("X-WEFT-STATUS"); ok && model.ValidStatus(p.value) {
 		return p.value
 	}
 	p, _ := c.first("STATUS")

@@ -28,8 +28,8 @@ func (f *eventFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.end, "end", "", "end, in the same forms as --start")
 	fl.StringVar(&f.zone, "zone", "", "IANA time zone the times are in, such as Europe/Paris")
 	fl.BoolVar(&f.allDay, "all-day", false, "the event lasts whole days; --start and --end are dates")
-	fl.StringVar(&f.kind, "kind", "", "one of "+strings.Join(model.EventKinds, ", "))
-	fl.StringVar(&f.status, "status", "", "one of "+strings.Join(model.EventStatuses, ", "))
+	fl.StringVar(&f.kind, "kind", "", "one of "+strings.Join(model.EventKinds(), ", "))
+	fl.StringVar(&f.status, "status", "", "one of "+strings.Join(model.EventStatuses(), ", "))
 	fl.StringVar(&f.place, "place", "", "where it happens")
 	fl.StringVar(&f.online, "online", "", "a URL to join online")
 	fl.StringVar(&f.description, "description", "", "longer text")
@@ -143,11 +143,11 @@ func zoneName(given, used string) string {
 }
 
 func checkKindStatus(kind, status string) error {
-	if !oneOf(kind, model.EventKinds) {
-		return usagef("unknown kind %q: use one of %s", kind, strings.Join(model.EventKinds, ", "))
+	if !model.ValidKind(kind) {
+		return usagef("unknown kind %q: use one of %s", kind, strings.Join(model.EventKinds(), ", "))
 	}
-	if !oneOf(status, model.EventStatuses) {
-		return usagef("unknown status %q: use one of %s", status, strings.Join(model.EventStatuses, ", "))
+	if !model.ValidStatus(status) {
+		return usagef("unknown status %q: use one of %s", status, strings.Join(model.EventStatuses(), ", "))
 	}
 	return nil
 }
