@@ -26,12 +26,12 @@ func validatePatch(p model.EventPatch, stored amdoc.Fields) error {
 		return err
 	}
 	if p.Kind != nil {
-		if err := amdoc.OneOf(schema, "kind", *p.Kind, model.EventKinds); err != nil {
+		if err := amdoc.OneOf(schema, "kind", *p.Kind, model.EventKinds()); err != nil {
 			return err
 		}
 	}
 	if p.Status != nil {
-		if err := amdoc.OneOf(schema, "status", *p.Status, model.EventStatuses); err != nil {
+		if err := amdoc.OneOf(schema, "status", *p.Status, model.EventStatuses()); err != nil {
 			return err
 		}
 	}
