@@ -78,7 +78,7 @@ func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c m
 
 // editDoc applies one typed edit to doc and stores the changes it made.
 func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e model.Edit) error {
-	actor, err := n.lease(tx, doc)
+	actor, err := n.lease(ctx, tx, doc)
 	if err != nil {
 		return err
 	}
@@ -96,13 +96,13 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 }
 
 // lease returns doc's current actor, leasing a new one when there is none.
-func (n *Node) lease(tx *writeTx, doc string) ([]byte, error) {
+func (n *Node) lease(ctx context.Context, tx *writeTx, doc string) ([]byte, error) {
 	actor, ok, err := tx.Lease(doc)
 	if err != nil || ok {
 		return actor, err
 	}
 	actor = seal.NewActor(n.id.Public)
-	if err := n.eng.Drop(context.Background(), doc); err != nil {
+	if err := n.eng.Drop(ctx, doc); err != nil { // its copy may hold another actor
 		return nil, engineErr(err)
 	}
 	return actor, tx.LeaseActor(doc, actor)
