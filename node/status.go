@@ -1,0 +1,88 @@
+package node
+
+import (
+	"context"
+
+	"github.com/weftsync/weft/store"
+)
+
+// Status is a truthful account of this node: what it stores, what is
+// waiting, and (while it serves) its network. Nothing here says "synced":
+// what each peer holds is in Peers.
+type Status struct {
+	PeerID      string        `json:"peer_id"`
+	Name        string        `json:"name"`
+	Home        string        `json:"home"`
+	Daemon      bool          `json:"daemon"`
+	Listen      []string      `json:"listen"`
+	Spaces      []SpaceStatus `json:"spaces"`
+	Quarantined int           `json:"quarantined"`
+	Unsent      int           `json:"unsent"` // local changes not yet announced to peers
+}
+
+// SpaceStatus counts what one space holds on this node.
+type SpaceStatus struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Members   int    `json:"members"`
+	Documents int    `json:"documents"`
+	Changes   int    `json:"changes"`
+	Held      int    `json:"held"` // received changes waiting for their dependencies
+}
+
+// maxOutboxCount bounds how far Status counts unsent changes.
+const maxOutboxCount = 100000
+
+// Status reports the stored state. The daemon adds its network.
+func (n *Node) Status(ctx context.Context) (Status, error) {
+	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{}}
+	recs, err := n.spaceRecords(ctx)
+	if err != nil {
+		return st, err
+	}
+	err = n.db.View(ctx, func(tx *store.Tx) error {
+		for _, r := range recs {
+			ss, err := n.spaceStatus(tx, r)
+			if err != nil {
+				return err
+			}
+			st.Spaces = append(st.Spaces, ss)
+		}
+		q, err := tx.QuarantineList()
+		st.Quarantined = len(q)
+		if err != nil {
+			return err
+		}
+		out, err := tx.Outbox(maxOutboxCount)
+		st.Unsent = len(out)
+		return err
+	})
+	return st, storeErr(err)
+}
+
+func (n *Node) spaceStatus(tx *store.Tx, r spaceRecord) (SpaceStatus, error) {
+	ss := SpaceStatus{ID: r.ID, Name: r.Name}
+	members, name, err := n.roster(tx, r.ID)
+	if err != nil {
+		return ss, err
+	}
+	ss.Members, ss.Name = len(members), orDefault(name, r.Name)
+	docs, err := tx.Docs(r.ID)
+	if err != nil {
+		return ss, err
+	}
+	ss.Documents = len(docs)
+	for _, d := range docs {
+		c, err := tx.ChangeCount(d.ID)
+		if err != nil {
+			return ss, err
+		}
+		held, err := tx.Held(d.ID)
+		if err != nil {
+			return ss, err
+		}
+		ss.Changes += c
+		ss.Held += len(held)
+	}
+	return ss, nil
+}
