@@ -1,0 +1,89 @@
+package crdt
+
+import (
+	"fmt"
+
+	am "github.com/automerge/automerge-go"
+
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+)
+
+// LoadSnapshot makes a Doc from a snapshot (a document saved by Snapshot)
+// and the raw change chunks stored since (every stored change it does not
+// cover, dependencies first), and sets its actor as Load does. It fails with
+// ErrRejected when the snapshot is empty or does not load, when a change in
+// covers is not in it, or when one of changes is not applied: the caller
+// then loads from the changes alone.
+func LoadSnapshot(snapshot []byte, covers [][32]byte, changes [][]byte, actor []byte) (*Doc, error) {
+	if err := amdoc.Check(); err != nil {
+		return nil, err
+	}
+	if len(snapshot) == 0 { // automerge loads nothing as an empty document
+		return nil, fmt.Errorf("crdt: load snapshot: %w: empty snapshot", ErrRejected)
+	}
+	hashes, err := chunkHashes(changes)
+	if err != nil {
+		return nil, fmt.Errorf("crdt: load snapshot: %w", err)
+	}
+	d, err := openSnapshot(snapshot, covers, actor)
+	if err != nil {
+		return nil, fmt.Errorf("crdt: load snapshot: %w", err)
+	}
+	if len(changes) > 0 {
+		if err := d.loadChunks(changes, hashes); err != nil {
+			return nil, fmt.Errorf("crdt: load snapshot: %w", err)
+		}
+	}
+	d.am.SaveIncremental() // the first one after a load returns everything: drop it
+	if err := d.readRoot(); err != nil {
+		return nil, fmt.Errorf("crdt: load snapshot: %w", err)
+	}
+	return d, nil
+}
+
+// openSnapshot loads snapshot under actor and checks that it holds every
+// change in covers.
+func openSnapshot(snapshot []byte, covers [][32]byte, actor []byte) (*Doc, error) {
+	doc, err := am.Load(snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	d := &Doc{am: doc, piece: amdoc.PieceBytes}
+	if err := d.setActor(actor); err != nil {
+		return nil, err
+	}
+	for i, h := range covers {
+		if _, err := doc.Change(am.ChangeHash(h)); err != nil {
+			return nil, fmt.Errorf("%w: covered change %d (%x) is not in the snapshot", ErrRejected, i, h)
+		}
+	}
+	return d, nil
+}
+
+// Snapshot returns the document saved in automerge's compact form, for
+// LoadSnapshot, and the hashes of every change the saved form holds. It
+// fails unless the saved form loads back with the same heads: accepted
+// changes can leave a document whose Save() no longer loads, and such a
+// snapshot must never be kept.
+func (d *Doc) Snapshot() (data []byte, covers [][32]byte, err error) {
+	if d.poison != nil {
+		return nil, nil, d.poison
+	}
+	data = d.am.Save()
+	back, err := am.Load(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("crdt: snapshot: round trip: %w", err)
+	}
+	if !sameHeads(heads(back), d.Heads()) {
+		return nil, nil, fmt.Errorf("crdt: snapshot: round trip: heads differ after load")
+	}
+	changes, err := back.Changes()
+	if err != nil {
+		return nil, nil, fmt.Errorf("crdt: snapshot: %w", err)
+	}
+	covers = make([][32]byte, len(changes))
+	for i, c := range changes {
+		covers[i] = c.Hash()
+	}
+	return data, covers, nil
+}
