@@ -25,6 +25,9 @@ const (
 	OpApply  = "apply"
 	OpDrop   = "drop"
 	OpStats  = "stats"
+	// OpSave returns a loaded document's saved form, once it has loaded
+	// back with the same heads, and the hashes of the changes it holds.
+	OpSave = "save"
 )
 
 // Error codes carried in a Response.
@@ -46,6 +49,10 @@ type Request struct {
 	Changes [][]byte      `cbor:"changes,omitempty"`
 	// Check asks Apply to verify that the document still saves and loads.
 	Check bool `cbor:"check,omitempty"`
+	// Snapshot, for Load, is a saved form to start from; Changes are then
+	// the stored changes it does not cover, and Covers the ones it does.
+	Snapshot []byte     `cbor:"snapshot,omitempty"`
+	Covers   [][32]byte `cbor:"covers,omitempty"`
 }
 
 // Response is the engine's answer to one Request.
@@ -57,6 +64,13 @@ type Response struct {
 	View    *model.View `cbor:"view,omitempty"`
 	Docs    int         `cbor:"docs,omitempty"`
 	RSS     int64       `cbor:"rss,omitempty"`
+	// Snapshot and Covers answer Save: the saved form and the hashes of
+	// every change in it.
+	Snapshot []byte     `cbor:"snapshot,omitempty"`
+	Covers   [][32]byte `cbor:"covers,omitempty"`
+	// SnapshotLoads, in Stats, counts the loads this engine process made
+	// from a snapshot.
+	SnapshotLoads int `cbor:"snapshot_loads,omitempty"`
 }
 
 var (

@@ -21,6 +21,25 @@ func (e *Engine) Load(ctx context.Context, doc string, changes [][]byte, actor [
 	return resp.Heads, err
 }
 
+// LoadFrom hands the engine a document as a snapshot (a saved form from
+// Save), the hashes of the changes it covers, and the stored changes it does
+// not cover (dependencies first), with the actor to edit it under. It
+// returns the document's heads. It fails, and the engine holds no copy of
+// doc, when the snapshot does not load or lacks a covered change: the
+// caller then loads from the changes alone.
+func (e *Engine) LoadFrom(ctx context.Context, doc string, snapshot []byte, covers [][32]byte, changes [][]byte, actor []byte) ([][32]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpLoad, Doc: doc, Snapshot: snapshot, Covers: covers, Changes: changes, Actor: actor})
+	return resp.Heads, err
+}
+
+// Save returns a loaded document's saved form, only once it has loaded back
+// in the engine with the same heads, and the hashes of every change it
+// holds.
+func (e *Engine) Save(ctx context.Context, doc string) (snapshot []byte, covers [][32]byte, err error) {
+	resp, err := e.Call(ctx, Request{Op: OpSave, Doc: doc})
+	return resp.Snapshot, resp.Covers, err
+}
+
 // Edit applies one typed edit and returns the raw change chunks it committed.
 func (e *Engine) Edit(ctx context.Context, doc string, edit model.Edit, at time.Time) ([][]byte, error) {
 	resp, err := e.Call(ctx, Request{Op: OpEdit, Doc: doc, Edit: &edit, Time: at.UnixMilli()})
@@ -54,4 +73,11 @@ func (e *Engine) Drop(ctx context.Context, doc string) error {
 func (e *Engine) Stats(ctx context.Context) (rss int64, docs int, err error) {
 	resp, err := e.Call(ctx, Request{Op: OpStats})
 	return resp.RSS, resp.Docs, err
+}
+
+// SnapshotLoads reports how many loads the current engine process made from
+// a snapshot (a fresh process starts at zero).
+func (e *Engine) SnapshotLoads(ctx context.Context) (int, error) {
+	resp, err := e.Call(ctx, Request{Op: OpStats})
+	return resp.SnapshotLoads, err
 }

@@ -15,7 +15,8 @@ import (
 // server owns the open documents of one engine process. It runs on one
 // goroutine: every document has exactly one owner, as automerge-go needs.
 type server struct {
-	docs *cache
+	docs          *cache
+	snapshotLoads int // loads made from a snapshot, for Stats
 }
 
 func newServer(budget int64) *server {
@@ -83,11 +84,13 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 		return s.view(req)
 	case engine.OpApply:
 		return s.apply(req)
+	case engine.OpSave:
+		return s.save(req)
 	case engine.OpDrop:
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
 	case engine.OpStats:
-		return engine.Response{RSS: residentBytes(), Docs: s.docs.len()}, nil
+		return engine.Response{RSS: residentBytes(), Docs: s.docs.len(), SnapshotLoads: s.snapshotLoads}, nil
 	}
 	return engine.Response{}, fmt.Errorf("unknown operation %q", req.Op)
 }
@@ -106,12 +109,41 @@ func (s *server) create(req engine.Request) (engine.Response, error) {
 
 func (s *server) load(req engine.Request) (engine.Response, error) {
 	s.docs.drop(req.Doc)
+	if len(req.Snapshot) > 0 || len(req.Covers) > 0 {
+		return s.loadSnapshot(req)
+	}
 	d, err := crdt.Load(req.Changes, req.Actor)
 	if err != nil {
 		return engine.Response{}, err
 	}
 	s.docs.put(req.Doc, d, req.Changes)
 	return engine.Response{Heads: d.Heads()}, nil
+}
+
+// loadSnapshot opens a document from a snapshot and the changes it does not
+// cover. The cache counts the covered changes by number only: their ops are
+// not in the request.
+func (s *server) loadSnapshot(req engine.Request) (engine.Response, error) {
+	d, err := crdt.LoadSnapshot(req.Snapshot, req.Covers, req.Changes, req.Actor)
+	if err != nil {
+		return engine.Response{}, err
+	}
+	s.snapshotLoads++
+	s.docs.put(req.Doc, d, append(make([][]byte, len(req.Covers)), req.Changes...))
+	return engine.Response{Heads: d.Heads()}, nil
+}
+
+// save answers with the document's checked saved form and what it covers.
+func (s *server) save(req engine.Request) (engine.Response, error) {
+	d, ok := s.docs.get(req.Doc)
+	if !ok {
+		return engine.Response{}, errNotLoaded
+	}
+	data, covers, err := d.Snapshot()
+	if err != nil {
+		return engine.Response{}, err
+	}
+	return engine.Response{Snapshot: data, Covers: covers}, nil
 }
 
 func (s *server) edit(req engine.Request) (engine.Response, error) {
