@@ -1,0 +1,65 @@
+package replicate
+
+import (
+	"context"
+	"crypto/ed25519"
+)
+
+// Local is the node's side of the protocol: its roster, membership log and
+// stored changes. The Syncer calls it from several goroutines at once (one
+// per stream), so it must be safe for concurrent use.
+type Local interface {
+	// Spaces lists the spaces in which peer (its Ed25519 key) is a member
+	// by our roster.
+	Spaces(ctx context.Context, peer ed25519.PublicKey) ([]string, error)
+	// OpHeads returns the heads of a space's membership log.
+	OpHeads(ctx context.Context, space string) ([][32]byte, error)
+	// OpsSince returns, in replay order, the encoded membership operations
+	// of space that a log with heads known lacks.
+	OpsSince(ctx context.Context, space string, known [][32]byte) ([][]byte, error)
+	// AddOps verifies and stores membership operations of space.
+	AddOps(ctx context.Context, space string, ops [][]byte) error
+	// Digest returns, per document of the space, its type and version
+	// vector {hex actor: max seq}.
+	Digest(ctx context.Context, space string) (map[string]DocDigest, error)
+	// Missing returns the stored changes of doc that a replica with vector
+	// vv lacks, in causal (stored) order, each with its exact attestation
+	// when we hold one.
+	Missing(ctx context.Context, space, doc string, vv map[string]uint64) ([]Change, error)
+	// Ingest checks and stores received changes of doc (of type typ) with
+	// the attestations that cover them, committed before it returns. One
+	// call per frame.
+	Ingest(ctx context.Context, space, doc, typ string, chunks, atts [][]byte) (Ingested, error)
+}
+
+// DocDigest is what a replica holds of one document: its type and version
+// vector {hex actor: max seq}.
+type DocDigest struct {
+	Type string
+	VV   map[string]uint64
+}
+
+// Change is one stored change as the responder sends it.
+type Change struct {
+	Raw   []byte
+	Actor []byte
+	Seq   uint64
+	// Attestation is the attestation of exactly this change, nil when
+	// none is held.
+	Attestation []byte
+}
+
+// Ingested counts what ingesting one frame did.
+type Ingested struct {
+	Stored    int // stored, held changes they released included
+	Duplicate int // already held
+	Held      int // kept apart until their dependencies arrive
+	Refused   int // refused by the checks
+}
+
+func (i *Ingested) add(o Ingested) {
+	i.Stored += o.Stored
+	i.Duplicate += o.Duplicate
+	i.Held += o.Held
+	i.Refused += o.Refused
+}

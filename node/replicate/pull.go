@@ -1,0 +1,221 @@
+package replicate
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// Pull asks p for what this node lacks of the spaces they share and
+// ingests each frame as it arrives. The Report says what arrived even when
+// the pull fails: every frame ingested before a failure is committed, and
+// the next pull resumes from there. A transfer cut before its end fails
+// with ErrIncomplete.
+func (s *Syncer) Pull(ctx context.Context, p peer.ID) (rep Report, err error) {
+	rep.Peer = p
+	if !s.enter() {
+		return rep, ErrClosed
+	}
+	defer s.wg.Done()
+	start := time.Now()
+	defer func() { rep.Duration = time.Since(start) }()
+	key, err := peerKey(p)
+	if err != nil {
+		return rep, err
+	}
+	req, err := s.request(ctx, key)
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.exchange(ctx, p, req, &rep)
+}
+
+// exchange opens the stream, sends req and takes the answer.
+func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Report) error {
+	b, err := EncodeRequest(req)
+	if err != nil {
+		return err
+	}
+	st, err := s.h.NewStream(ctx, p, ProtocolID)
+	if err != nil {
+		return fmt.Errorf("replicate: open stream to %s: %w", p, err)
+	}
+	stop := s.resetOnCancel(ctx, st)
+	defer stop()
+	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle}, asked: map[string]bool{}}
+	var order []string
+	for _, sp := range req.Spaces {
+		o.asked[sp.Space] = true
+		order = append(order, sp.Space)
+	}
+	o.t = newTally(order)
+	err = o.run(ctx, b, rep)
+	o.t.fill(rep)
+	rep.BytesIn, rep.BytesOut = o.c.in, o.c.out
+	if err != nil {
+		st.Reset()
+		return err
+	}
+	return st.Close()
+}
+
+// opener takes one answer.
+type opener struct {
+	s     *Syncer
+	c     *conn
+	asked map[string]bool
+	t     *tally
+	got   Summary // what arrived, to check against the end frame's
+}
+
+// run sends the request and ingests frames until the end frame.
+func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
+	if err := o.c.write(req); err != nil {
+		return fmt.Errorf("%w: send request: %w", ErrIncomplete, err)
+	}
+	for {
+		body, err := o.c.readBody(MaxLargeFrame)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrIncomplete, err)
+		}
+		f, err := DecodeFrame(body)
+		if err != nil {
+			return err
+		}
+		done, err := o.take(ctx, f, int64(lengthSize+len(body)))
+		rep.Frames = int(o.got.Frames)
+		if done {
+			rep.Skipped = int(f.Summary.Skipped)
+		}
+		if done || err != nil {
+			rep.Complete = done && err == nil
+			return err
+		}
+		if o.s.opts.MaxFrames > 0 && rep.Frames >= o.s.opts.MaxFrames {
+			return fmt.Errorf("%w: cut after %d frames (Options.MaxFrames)", ErrIncomplete, rep.Frames)
+		}
+	}
+}
+
+// take handles one frame; done reports the end frame.
+func (o *opener) take(ctx context.Context, f *Frame, size int64) (done bool, err error) {
+	if f.Kind == KindEnd {
+		return true, o.end(f.Summary)
+	}
+	if !o.asked[f.Space] {
+		return false, fmt.Errorf("%w: a frame for a space not asked for", ErrProtocol)
+	}
+	o.got.Frames++
+	if f.Kind == KindOps {
+		return false, o.ops(ctx, f, size)
+	}
+	return false, o.changes(ctx, f, size)
+}
+
+// ops stores a frame of membership operations.
+func (o *opener) ops(ctx context.Context, f *Frame, size int64) error {
+	sr := o.t.spaces[f.Space]
+	sr.Ops += len(f.Ops)
+	sr.OpBytes += size
+	o.got.Ops += uint64(len(f.Ops))
+	if err := o.s.local.AddOps(ctx, f.Space, f.Ops); err != nil {
+		return fmt.Errorf("replicate: add membership operations: %w", err)
+	}
+	return nil
+}
+
+// changes ingests a frame of changes.
+func (o *opener) changes(ctx context.Context, f *Frame, size int64) error {
+	d := o.t.doc(f.Space, f.Doc, f.Type)
+	d.Received += len(f.Chunks)
+	d.Bytes += size
+	o.got.Changes += uint64(len(f.Chunks))
+	ing, err := o.s.local.Ingest(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts)
+	d.add(ing)
+	if err != nil {
+		return fmt.Errorf("replicate: ingest %s: %w", f.Doc, err)
+	}
+	return nil
+}
+
+// end checks the end frame's summary against what arrived.
+func (o *opener) end(sum *Summary) error {
+	switch {
+	case sum.Busy:
+		return ErrBusy
+	case sum.Frames != o.got.Frames || sum.Ops != o.got.Ops || sum.Changes != o.got.Changes:
+		return fmt.Errorf("%w: the summary disagrees with the frames received", ErrProtocol)
+	}
+	return nil
+}
+
+// request builds the request: for each space shared with the peer (at
+// most MaxSpaces, and as many as fit MaxDocs), its membership-log heads
+// and its documents' digests.
+func (s *Syncer) request(ctx context.Context, peerKey ed25519.PublicKey) (*Request, error) {
+	spaces, err := s.local.Spaces(ctx, peerKey)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(spaces)
+	req := &Request{Version: Version}
+	docs := 0
+	for _, sp := range spaces[:min(len(spaces), MaxSpaces)] {
+		st, err := s.spaceState(ctx, sp)
+		if err != nil {
+			return nil, err
+		}
+		if docs += len(st.Docs); docs > MaxDocs {
+			break // the rest is asked for once these are in step
+		}
+		req.Spaces = append(req.Spaces, st)
+	}
+	return req, nil
+}
+
+// spaceState is what this node holds of one space.
+func (s *Syncer) spaceState(ctx context.Context, space string) (SpaceState, error) {
+	st := SpaceState{Space: space}
+	heads, err := s.local.OpHeads(ctx, space)
+	if err != nil {
+		return st, err
+	}
+	for _, h := range heads[:min(len(heads), MaxHeads)] {
+		st.Heads = append(st.Heads, h[:])
+	}
+	digest, err := s.local.Digest(ctx, space)
+	if err != nil {
+		return st, err
+	}
+	for _, doc := range sortedKeys(digest) {
+		vv, err := clocks(digest[doc].VV)
+		if err != nil {
+			return st, fmt.Errorf("replicate: digest of %s: %w", doc, err)
+		}
+		st.Docs = append(st.Docs, DocState{Doc: doc, Type: digest[doc].Type, VV: vv})
+	}
+	return st, nil
+}
+
+// clocks turns a version vector into clocks ascending by actor, at most
+// MaxActors (a longer vector is cut: the responder then sends changes
+// already held, which ingest counts as duplicates).
+func clocks(vv map[string]uint64) ([]Clock, error) {
+	out := make([]Clock, 0, len(vv))
+	for a, seq := range vv {
+		actor, err := hex.DecodeString(a)
+		if err != nil || len(actor) == 0 || seq == 0 {
+			return nil, errors.New("replicate: bad version vector entry")
+		}
+		out = append(out, Clock{Actor: actor, Seq: seq})
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Actor, out[j].Actor) < 0 })
+	return out[:min(len(out), MaxActors)], nil
+}

@@ -1,0 +1,203 @@
+package replicate
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"sort"
+
+	"github.com/libp2p/go-libp2p/core/network"
+)
+
+// handle serves one pull on st.
+func (s *Syncer) handle(st network.Stream) {
+	if !s.enter() {
+		st.Reset()
+		return
+	}
+	defer s.wg.Done()
+	stop := s.resetOnCancel(s.ctx, st)
+	defer stop()
+	c := &conn{s: st, idle: s.opts.Idle}
+	if err := s.serve(s.ctx, st, c); err != nil {
+		s.log.Debug("serve pull", "peer", st.Conn().RemotePeer(), "err", err)
+		st.Reset()
+		return
+	}
+	st.CloseWrite()
+	st.Close()
+}
+
+// serve reads the request and answers it.
+func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
+	body, err := c.readBody(MaxFrame)
+	if err != nil {
+		return err
+	}
+	req, err := DecodeRequest(body)
+	if err != nil {
+		return err
+	}
+	select {
+	case s.serving <- struct{}{}:
+		defer func() { <-s.serving }()
+	default:
+		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
+	}
+	r := &responder{s: s, c: c}
+	if err := r.answer(ctx, st, req); err != nil {
+		return err
+	}
+	return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &r.sum})
+}
+
+// writeFrame encodes and writes one frame.
+func (s *Syncer) writeFrame(c *conn, f *Frame) error {
+	b, err := EncodeFrame(f)
+	if err != nil {
+		return err
+	}
+	return c.write(b)
+}
+
+// responder answers one request.
+type responder struct {
+	s   *Syncer
+	c   *conn
+	sum Summary
+}
+
+// answer serves the asked spaces in which the opener is a member by our
+// roster; the others are passed over without a word.
+func (r *responder) answer(ctx context.Context, st network.Stream, req *Request) error {
+	key, err := peerKey(st.Conn().RemotePeer())
+	if err != nil {
+		return nil // not an Ed25519 peer: a member of nothing
+	}
+	spaces, err := r.s.local.Spaces(ctx, key)
+	if err != nil {
+		return err
+	}
+	member := map[string]bool{}
+	for _, sp := range spaces {
+		member[sp] = true
+	}
+	for i := range req.Spaces {
+		if member[req.Spaces[i].Space] {
+			if err := r.space(ctx, &req.Spaces[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// space sends what the opener lacks of one space: membership operations
+// first, then the documents that differ.
+func (r *responder) space(ctx context.Context, want *SpaceState) error {
+	r.sum.Spaces++
+	if err := r.ops(ctx, want); err != nil {
+		return err
+	}
+	digest, err := r.s.local.Digest(ctx, want.Space)
+	if err != nil {
+		return err
+	}
+	theirs := map[string]map[string]uint64{}
+	for _, d := range want.Docs {
+		theirs[d.Doc] = vvMap(d.VV)
+	}
+	for _, doc := range sortedKeys(digest) {
+		vv, has := theirs[doc]
+		if has && !ahead(digest[doc].VV, vv) {
+			continue
+		}
+		if err := r.doc(ctx, want.Space, doc, digest[doc].Type, vv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ops sends the membership operations the opener lacks, in frames of at
+// most startBudget raw bytes.
+func (r *responder) ops(ctx context.Context, want *SpaceState) error {
+	heads := make([][32]byte, len(want.Heads))
+	for i, h := range want.Heads {
+		heads[i] = [32]byte(h)
+	}
+	ops, err := r.s.local.OpsSince(ctx, want.Space, heads)
+	if err != nil {
+		return err
+	}
+	for len(ops) > 0 {
+		n, size := 0, 0
+		for n < len(ops) && n < MaxItems && (n == 0 || size+len(ops[n]) <= startBudget) {
+			size += len(ops[n])
+			n++
+		}
+		if err := r.s.writeFrame(r.c, &Frame{Version: Version, Kind: KindOps, Space: want.Space, Ops: ops[:n]}); err != nil {
+			return err
+		}
+		r.sum.Frames++
+		r.sum.Ops += uint64(n)
+		ops = ops[n:]
+	}
+	return nil
+}
+
+// doc sends the changes of doc that a replica with vector vv lacks.
+func (r *responder) doc(ctx context.Context, space, doc, typ string, vv map[string]uint64) error {
+	cs, err := r.s.local.Missing(ctx, space, doc, vv)
+	if err != nil {
+		return err
+	}
+	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
+	for len(cs) > 0 {
+		b, n, err := p.next(cs)
+		if errors.Is(err, errNoCut) {
+			r.sum.Skipped += uint64(len(cs))
+			r.s.log.Warn("changes with no attested cut point left unsent", "changes", len(cs))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.c.write(b); err != nil {
+			return err
+		}
+		r.sum.Frames++
+		r.sum.Changes += uint64(n)
+		cs = cs[n:]
+	}
+	return nil
+}
+
+// vvMap turns a request's clocks into a version vector {hex actor: seq}.
+func vvMap(cs []Clock) map[string]uint64 {
+	vv := make(map[string]uint64, len(cs))
+	for _, c := range cs {
+		vv[hex.EncodeToString(c.Actor)] = c.Seq
+	}
+	return vv
+}
+
+// ahead reports whether ours holds a change theirs lacks.
+func ahead(ours, theirs map[string]uint64) bool {
+	for a, seq := range ours {
+		if seq > theirs[a] {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedKeys returns m's keys in ascending order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,198 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/member"
+	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/store"
+)
+
+// SyncLocal returns the node's side of the sync protocol: replicate.Local
+// over its store. It is safe for concurrent use.
+func (n *Node) SyncLocal() replicate.Local { return syncLocal{n} }
+
+// syncLocal implements replicate.Local over a node's store.
+type syncLocal struct{ n *Node }
+
+var _ replicate.Local = syncLocal{}
+
+// view runs fn in a read transaction.
+func (l syncLocal) view(ctx context.Context, fn func(tx *store.Tx) error) error {
+	return storeErr(l.n.db.View(ctx, fn))
+}
+
+// Spaces lists the spaces of this node in which peer is a member by its
+// roster.
+func (l syncLocal) Spaces(ctx context.Context, peer ed25519.PublicKey) ([]string, error) {
+	var out []string
+	err := l.view(ctx, func(tx *store.Tx) error {
+		spaces, err := tx.Spaces()
+		if err != nil {
+			return err
+		}
+		for _, sp := range spaces {
+			r, err := spaceRoster(tx, sp.ID)
+			if err != nil {
+				return err
+			}
+			if r.IsMember(peer) {
+				out = append(out, sp.ID)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OpHeads returns the heads of a space's membership log.
+func (l syncLocal) OpHeads(ctx context.Context, space string) ([][32]byte, error) {
+	var heads [][32]byte
+	err := l.view(ctx, func(tx *store.Tx) error {
+		log, err := spaceLog(tx, space)
+		if err == nil {
+			heads = log.Heads()
+		}
+		return err
+	})
+	return heads, err
+}
+
+// OpsSince returns, in replay order, the membership operations a log with
+// heads known lacks.
+func (l syncLocal) OpsSince(ctx context.Context, space string, known [][32]byte) ([][]byte, error) {
+	var out [][]byte
+	err := l.view(ctx, func(tx *store.Tx) error {
+		log, err := spaceLog(tx, space)
+		if err != nil {
+			return err
+		}
+		for _, op := range log.Since(known) {
+			out = append(out, op.Encode())
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AddOps verifies and stores membership operations of a space this node
+// is in, as a bundle's are imported: all of them or, when one is invalid
+// or the log they make does not replay, none.
+func (l syncLocal) AddOps(ctx context.Context, space string, ops [][]byte) error {
+	return l.n.update(ctx, func(tx *writeTx) error {
+		if _, err := tx.Space(space); err != nil {
+			return err
+		}
+		log, err := spaceLog(tx.Tx, space)
+		if err != nil {
+			return err
+		}
+		for _, blob := range ops {
+			if err := addOp(tx.Tx, log, space, blob); err != nil {
+				return err
+			}
+		}
+		if _, err := log.Roster(); err != nil {
+			return fmt.Errorf("%w: membership log after sync: %w", ErrInvalid, err)
+		}
+		return nil
+	})
+}
+
+// addOp verifies one membership operation, adds it to log and stores it.
+func addOp(tx *store.Tx, log *member.Log, space string, blob []byte) error {
+	op, err := member.Decode(blob)
+	if err == nil && !log.Has(op.ID()) {
+		err = log.Add(op)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: membership operation: %w", ErrInvalid, err)
+	}
+	_, err = tx.AddMemberOp(space, op.ID(), blob)
+	return err
+}
+
+// Digest returns, per document of a space, its type and version vector.
+func (l syncLocal) Digest(ctx context.Context, space string) (map[string]replicate.DocDigest, error) {
+	out := map[string]replicate.DocDigest{}
+	err := l.view(ctx, func(tx *store.Tx) error {
+		docs, err := tx.Docs(space)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			vv, err := tx.VersionVector(d.ID)
+			if err != nil {
+				return err
+			}
+			out[d.ID] = replicate.DocDigest{Type: string(d.Type), VV: vv}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Missing returns the stored changes of doc that a replica with vector vv
+// lacks, in stored (causal) order, each with the attestation of exactly
+// that change when one is stored.
+func (l syncLocal) Missing(ctx context.Context, space, doc string, vv map[string]uint64) ([]replicate.Change, error) {
+	var out []replicate.Change
+	err := l.view(ctx, func(tx *store.Tx) error {
+		if row, err := tx.Doc(doc); err != nil || row.Space != space {
+			return fmt.Errorf("%w: document %s of space %s: %v", ErrNotFound, doc, space, err)
+		}
+		changes, err := tx.Changes(doc)
+		if err != nil {
+			return err
+		}
+		atts, err := exactAttestations(tx, doc)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if c.Seq > vv[hex.EncodeToString(c.Actor)] {
+				out = append(out, replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq, Attestation: atts[c.Hash]})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// exactAttestations maps each attested change hash of doc to the first
+// attestation stored for it.
+func exactAttestations(tx *store.Tx, doc string) (map[[32]byte][]byte, error) {
+	rows, err := tx.Attestations(doc)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[32]byte][]byte, len(rows))
+	for _, a := range rows {
+		if _, ok := out[a.Hash]; !ok {
+			out[a.Hash] = a.Blob
+		}
+	}
+	return out, nil
+}
+
+// Ingest checks and stores one frame of changes of doc through the same
+// path as a bundle's (Ingest's checks; a document new to this node is
+// recorded with the type its first change gives, which must be typ).
+func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, atts [][]byte) (replicate.Ingested, error) {
+	var res IngestResult
+	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
+		if _, err := tx.Space(space); err != nil {
+			return err
+		}
+		in := &incoming{space: space, doc: doc, hint: model.DocType(typ)}
+		decoded := decodeAttestations(atts, &in.res)
+		r, err := l.n.ingest(ctx, tx, in, chunks, decoded)
+		res = r
+		return err
+	})
+	return replicate.Ingested{Stored: res.Stored, Duplicate: res.Duplicate, Held: res.Held, Refused: res.Refused}, err
+}
