@@ -1,0 +1,182 @@
+package replicate
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// body strips the length prefix of a message, checking it.
+func body(t *testing.T, b []byte) []byte {
+	t.Helper()
+	if n := binary.BigEndian.Uint32(b); int(n) != len(b)-lengthSize {
+		t.Fatalf("length prefix %d, body %d", n, len(b)-lengthSize)
+	}
+	return b[lengthSize:]
+}
+
+// rawMessage compresses arbitrary CBOR-encoded v, bypassing the checks of
+// EncodeFrame and EncodeRequest, as a modified client could.
+func rawMessage(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := encode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b[lengthSize:]
+}
+
+// deflate compresses raw bytes as a message body.
+func deflate(raw []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(raw)
+	w.Close()
+	return buf.Bytes()
+}
+
+func sampleRequest() *Request {
+	return &Request{Version: Version, Spaces: []SpaceState{{Space: "space1", Heads: [][]byte{make([]byte, 32)},
+		Docs: []DocState{{Doc: "doc1", Type: "ledger", VV: []Clock{{Actor: []byte{1}, Seq: 3}, {Actor: []byte{2}, Seq: 1}}}}}}}
+}
+
+func TestRequestRoundTrip(t *testing.T) {
+	req := sampleRequest()
+	b, err := EncodeRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeRequest(body(t, b))
+	if err != nil || !reflect.DeepEqual(got, req) {
+		t.Fatalf("round trip: %v\n%+v\n%+v", err, got, req)
+	}
+}
+
+func TestDecodeRequestRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(r *Request)
+	}{
+		{"wrong version", func(r *Request) { r.Version = 2 }},
+		{"space twice", func(r *Request) { r.Spaces = append(r.Spaces, r.Spaces[0]) }},
+		{"empty space ID", func(r *Request) { r.Spaces[0].Space = "" }},
+		{"short head", func(r *Request) { r.Spaces[0].Heads[0] = []byte{1} }},
+		{"too many heads", func(r *Request) { r.Spaces[0].Heads = make([][]byte, MaxHeads+1) }},
+		{"document twice", func(r *Request) { r.Spaces[0].Docs = append(r.Spaces[0].Docs, r.Spaces[0].Docs[0]) }},
+		{"vector not ascending", func(r *Request) { vv := r.Spaces[0].Docs[0].VV; vv[0], vv[1] = vv[1], vv[0] }},
+		{"seq 0", func(r *Request) { r.Spaces[0].Docs[0].VV[0].Seq = 0 }},
+		{"empty actor", func(r *Request) { r.Spaces[0].Docs[0].VV[0].Actor = nil }},
+		{"too many spaces", func(r *Request) {
+			for i := range MaxSpaces + 1 {
+				r.Spaces = append(r.Spaces, SpaceState{Space: string(rune('a'+i%26)) + string(rune(i))})
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := sampleRequest()
+			tt.mutate(req)
+			if _, err := EncodeRequest(req); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("encode: %v, want ErrMalformed", err)
+			}
+			if _, err := DecodeRequest(rawMessage(t, req)); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("decode: %v, want ErrMalformed", err)
+			}
+		})
+	}
+}
+
+func sampleFrame() *Frame {
+	return &Frame{Version: Version, Kind: KindChanges, Space: "space1", Doc: "doc1", Type: "ledger",
+		Chunks: [][]byte{{1, 2, 3}, {4, 5}}, Atts: [][]byte{{9}}}
+}
+
+func TestFrameRoundTrip(t *testing.T) {
+	for name, f := range map[string]*Frame{
+		"changes": sampleFrame(),
+		"ops":     {Version: Version, Kind: KindOps, Space: "s", Ops: [][]byte{{1}, {2}}},
+		"end":     {Version: Version, Kind: KindEnd, Summary: &Summary{Spaces: 1, Ops: 2, Changes: 3, Frames: 4}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := EncodeFrame(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := DecodeFrame(body(t, b))
+			if err != nil || !reflect.DeepEqual(got, f) {
+				t.Fatalf("round trip: %v\n%+v\n%+v", err, got, f)
+			}
+		})
+	}
+}
+
+func TestDecodeFrameRefuses(t *testing.T) {
+	big := func(n int) []byte { // incompressible bytes
+		b := make([]byte, n)
+		x := uint32(1)
+		for i := range b {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b[i] = byte(x)
+		}
+		return b
+	}
+	tests := []struct {
+		name   string
+		mutate func(f *Frame)
+		want   error
+	}{
+		{"wrong version", func(f *Frame) { f.Version = 0 }, ErrMalformed},
+		{"unknown kind", func(f *Frame) { f.Kind = 9 }, ErrMalformed},
+		{"no chunks", func(f *Frame) { f.Chunks = nil }, ErrMalformed},
+		{"empty chunk", func(f *Frame) { f.Chunks[0] = nil }, ErrMalformed},
+		{"no document", func(f *Frame) { f.Doc = "" }, ErrMalformed},
+		{"oversized attestation", func(f *Frame) { f.Atts[0] = make([]byte, MaxAttestation+1) }, ErrMalformed},
+		{"changes with ops", func(f *Frame) { f.Ops = [][]byte{{1}} }, ErrMalformed},
+		{"end with a space", func(f *Frame) { f.Kind, f.Chunks, f.Atts, f.Summary = KindEnd, nil, nil, &Summary{} }, ErrMalformed},
+		{"end without summary", func(f *Frame) { *f = Frame{Version: Version, Kind: KindEnd} }, ErrMalformed},
+		{"two chunks over MaxFrame", func(f *Frame) { f.Chunks = [][]byte{big(MaxFrame / 2), big(MaxFrame / 2)} }, ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := sampleFrame()
+			tt.mutate(f)
+			if _, err := EncodeFrame(f); !errors.Is(err, tt.want) {
+				t.Fatalf("encode: %v, want %v", err, tt.want)
+			}
+			if _, err := DecodeFrame(rawMessage(t, f)); !errors.Is(err, tt.want) {
+				t.Fatalf("decode: %v, want %v", err, tt.want)
+			}
+		})
+	}
+	t.Run("one large chunk alone passes", func(t *testing.T) {
+		f := sampleFrame()
+		f.Chunks = [][]byte{big(2 * MaxFrame)}
+		b, err := EncodeFrame(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeFrame(body(t, b)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("decompression bomb", func(t *testing.T) {
+		if _, err := DecodeFrame(deflate(make([]byte, MaxDecompressed+1))); !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("bomb: %v", err)
+		}
+	})
+	t.Run("not deflate", func(t *testing.T) {
+		if _, err := DecodeFrame([]byte("hello, not a frame")); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("garbage: %v", err)
+		}
+	})
+	t.Run("over MaxLargeFrame before inflating", func(t *testing.T) {
+		if _, err := DecodeFrame(make([]byte, MaxLargeFrame+1)); !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("oversized body: %v", err)
+		}
+	})
+}
