@@ -1,6 +1,9 @@
 package daemon
 
-import "maps"
+import (
+	"io"
+	"maps"
+)
 
 // Methods lists every method the dispatch table serves.
 func Methods() []string {
@@ -9,4 +12,16 @@ func Methods() []string {
 		names = append(names, k)
 	}
 	return names
+}
+
+// ReadResponse reads one response frame and returns its error.
+func ReadResponse(r io.Reader) error {
+	var resp response
+	if err := readFrame(r, &resp); err != nil {
+		return err
+	}
+	if resp.Err == nil {
+		return nil
+	}
+	return fromWire(resp.Err)
 }

@@ -46,4 +46,3 @@ func peerUID(c net.Conn) (uint32, error) {
 	}
 	return uid, nil
 }
-

@@ -22,6 +22,7 @@ func Serve(ctx context.Context, ln net.Listener, n *node.Node) error {
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer ln.Close() // waits for the unlink that the wake-up below may have begun
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	table := dispatch()
