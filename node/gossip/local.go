@@ -1,0 +1,34 @@
+package gossip
+
+import (
+	"context"
+	"crypto/ed25519"
+)
+
+// SpaceKey is one space this node gossips in: its ID, its current epoch
+// (the 32-byte ID of the operation that made the key) and that epoch's key.
+type SpaceKey struct {
+	ID    string
+	Epoch [32]byte
+	Key   []byte
+}
+
+// Local is what gossip needs of the node. Its methods are called
+// concurrently, from pubsub's loops and from the apply workers; each call
+// is short (one store read or one ingest).
+type Local interface {
+	// Spaces lists the spaces this node is a member of with the current
+	// epoch key it holds; a space whose current key it lacks is left out
+	// (its changes travel by sync until the key arrives).
+	Spaces(ctx context.Context) ([]SpaceKey, error)
+	// IsMember reports whether peer (an Ed25519 key) is a current member of
+	// space by our roster; false, not an error, for an unknown space.
+	IsMember(ctx context.Context, space string, peer ed25519.PublicKey) (bool, error)
+	// Has reports whether the change hash of doc is stored (held changes,
+	// waiting for their dependencies, are not).
+	Has(ctx context.Context, doc string, hash [32]byte) (bool, error)
+	// Ingest checks and stores a delivered batch of changes of one
+	// document of space, with its attestations (node.Ingest), and reports
+	// whether some were held for dependencies it lacks.
+	Ingest(ctx context.Context, space string, b Batch) (missingDeps bool, err error)
+}

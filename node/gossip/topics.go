@@ -1,0 +1,124 @@
+package gossip
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// joined is our place on one space's current topic.
+type joined struct {
+	SpaceKey
+	name  string
+	topic *pubsub.Topic
+	sub   *pubsub.Subscription
+	stop  chan struct{} // closed by leave
+	done  chan struct{} // closed when the reader returns
+}
+
+// Refresh re-reads Local: it joins the topic of each space's current epoch,
+// leaves the topics of spaces (or epochs) no longer listed, and forgets
+// every membership it remembered. Call it after any change to a roster or
+// an epoch key.
+func (g *Gossip) Refresh(ctx context.Context) error {
+	keys, err := g.local.Spaces(ctx)
+	if err != nil {
+		return fmt.Errorf("gossip: refresh: %w", err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ctx.Err() != nil {
+		return ErrClosed
+	}
+	ids := make([]string, 0, len(keys))
+	want := map[string]SpaceKey{}
+	for _, k := range keys {
+		want[k.ID] = k
+		ids = append(ids, k.ID)
+	}
+	g.members.reset(ids)
+	var errs []error
+	for id, j := range g.spaces {
+		if k, ok := want[id]; !ok || k.Epoch != j.Epoch || !bytes.Equal(k.Key, j.Key) {
+			g.leave(j)
+		}
+	}
+	for id, k := range want {
+		if _, ok := g.spaces[id]; !ok {
+			errs = append(errs, g.join(k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// join subscribes to k's topic with its validator. Called with g.mu held.
+func (g *Gossip) join(k SpaceKey) error {
+	j := &joined{SpaceKey: k, name: TopicName(k.Key), stop: make(chan struct{}), done: make(chan struct{})}
+	err := g.ps.RegisterTopicValidator(j.name, g.validator(j), pubsub.WithValidatorTimeout(g.opts.ValidateTimeout))
+	if err != nil {
+		return fmt.Errorf("gossip: join space %s: %w", k.ID, err)
+	}
+	if j.topic, err = g.ps.Join(j.name); err == nil {
+		j.sub, err = j.topic.Subscribe()
+	}
+	if err != nil {
+		g.unjoin(j)
+		return fmt.Errorf("gossip: join space %s: %w", k.ID, err)
+	}
+	g.spaces[k.ID] = j
+	g.publishNames()
+	g.wg.Go(func() { g.read(j) })
+	return nil
+}
+
+// leave unsubscribes from j's topic and waits for its reader. Called with
+// g.mu held.
+func (g *Gossip) leave(j *joined) {
+	delete(g.spaces, j.ID)
+	g.publishNames()
+	close(j.stop)
+	j.sub.Cancel()
+	<-j.done
+	g.unjoin(j)
+}
+
+// unjoin closes what join opened.
+func (g *Gossip) unjoin(j *joined) {
+	if j.topic != nil {
+		if err := j.topic.Close(); err != nil {
+			g.log.Warn("gossip: close topic", "err", err)
+		}
+	}
+	_ = g.ps.UnregisterTopicValidator(j.name)
+}
+
+// current returns our place on space's topic.
+func (g *Gossip) current(space string) (*joined, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	j, ok := g.spaces[space]
+	return j, ok
+}
+
+// TopicPeers lists the peers we know on space's current topic.
+func (g *Gossip) TopicPeers(space string) []peer.ID {
+	j, ok := g.current(space)
+	if !ok {
+		return nil
+	}
+	return j.topic.ListPeers()
+}
+
+// publishNames rebuilds the topic-to-space map pubsub's peer filter reads.
+// Called with g.mu held.
+func (g *Gossip) publishNames() {
+	names := make(map[string]string, len(g.spaces))
+	for id, j := range g.spaces {
+		names[j.name] = id
+	}
+	g.names.Store(&names)
+}

@@ -1,0 +1,163 @@
+package gossip
+
+import (
+	"context"
+	"errors"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
+)
+
+// verdict is a validation result with what was decoded on the way.
+type verdict struct {
+	result pubsub.ValidationResult
+	batch  Batch
+	// unknownSigner: an attestation's signer is not a member by our
+	// roster, which may only be behind.
+	unknownSigner bool
+}
+
+// validator is the pipeline of DESIGN.md section 7 for j's topic: size and
+// version, open, parse headers, Ignore what is held, check attestations.
+// Reject only what is bad whatever the roster says; Ignore what depends on
+// it.
+func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
+	return func(ctx context.Context, from peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
+		if !msg.Local {
+			g.stats.validated.Add(1)
+		}
+		v := check(ctx, g.local, j.SpaceKey, msg.GetData(), msg.Local)
+		switch v.result {
+		case pubsub.ValidationAccept:
+			g.stats.accepted.Add(1)
+			msg.ValidatorData = v.batch
+		case pubsub.ValidationReject:
+			g.stats.rejected.Add(1)
+		default:
+			g.stats.ignored.Add(1)
+		}
+		if v.unknownSigner {
+			g.reportMissing(j.ID, from)
+		}
+		return v.result
+	}
+}
+
+// check validates one envelope of space k. A local message (our own
+// publish) is not ignored for being held.
+func check(ctx context.Context, local Local, k SpaceKey, data []byte, isLocal bool) verdict {
+	b, err := Open(data, k.ID, k.Epoch, k.Key)
+	if err != nil {
+		return verdict{result: pubsub.ValidationReject}
+	}
+	if b.IsAnnouncement() {
+		return checkAnnouncement(ctx, local, b, isLocal)
+	}
+	changes, err := parseChanges(b.Chunks)
+	if err != nil {
+		return verdict{result: pubsub.ValidationReject}
+	}
+	if !isLocal {
+		held, err := allHeld(ctx, local, b.Doc, changes)
+		if err != nil || held {
+			return verdict{result: pubsub.ValidationIgnore}
+		}
+	}
+	signers, err := checkAttestations(k.ID, b, changes)
+	if err != nil {
+		return verdict{result: pubsub.ValidationReject}
+	}
+	for _, s := range signers {
+		ok, err := local.IsMember(ctx, k.ID, s)
+		if err != nil || !ok {
+			return verdict{result: pubsub.ValidationIgnore, unknownSigner: err == nil}
+		}
+	}
+	return verdict{result: pubsub.ValidationAccept, batch: b}
+}
+
+// checkAnnouncement accepts an announcement of heads we lack.
+func checkAnnouncement(ctx context.Context, local Local, b Batch, isLocal bool) verdict {
+	if isLocal {
+		return verdict{result: pubsub.ValidationAccept, batch: b}
+	}
+	for _, h := range b.Heads {
+		ok, err := local.Has(ctx, b.Doc, h)
+		if err != nil {
+			return verdict{result: pubsub.ValidationIgnore}
+		}
+		if !ok {
+			return verdict{result: pubsub.ValidationAccept, batch: b}
+		}
+	}
+	return verdict{result: pubsub.ValidationIgnore}
+}
+
+// parseChanges parses every chunk's header (and ops) in Go.
+func parseChanges(chunks [][]byte) ([]*wire.Change, error) {
+	out := make([]*wire.Change, 0, len(chunks))
+	for _, raw := range chunks {
+		c, err := wire.ParseChange(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// allHeld reports whether every change is already stored.
+func allHeld(ctx context.Context, local Local, doc string, changes []*wire.Change) (bool, error) {
+	for _, c := range changes {
+		ok, err := local.Has(ctx, doc, c.Hash)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// Errors of checkAttestations: each proves the batch bad by itself.
+var (
+	errAttestationScope = errors.New("gossip: attestation for another space or document")
+	errAttestationCover = errors.New("gossip: attestations do not match the newest change of each actor")
+)
+
+// checkAttestations checks that each actor of the batch has exactly one
+// attestation, for its newest change in the batch, that binds this space
+// and document, verifies, and is signed by the actor's owner. It returns
+// the signers, whose membership is the roster's business.
+func checkAttestations(space string, b Batch, changes []*wire.Change) ([][]byte, error) {
+	newest := map[string]*wire.Change{}
+	for _, c := range changes {
+		if n, ok := newest[string(c.Actor)]; !ok || c.Seq > n.Seq {
+			newest[string(c.Actor)] = c
+		}
+	}
+	if len(b.Atts) != len(newest) {
+		return nil, errAttestationCover
+	}
+	signers := make([][]byte, 0, len(b.Atts))
+	for _, blob := range b.Atts {
+		a, err := seal.UnmarshalAttestation(blob)
+		if err != nil {
+			return nil, err
+		}
+		if a.Space != space || a.Doc != b.Doc {
+			return nil, errAttestationScope
+		}
+		if err := a.Verify(); err != nil {
+			return nil, err
+		}
+		c, ok := newest[string(a.Actor)]
+		if !ok || c.Seq != a.Seq || c.Hash != a.Hash {
+			return nil, errAttestationCover
+		}
+		delete(newest, string(a.Actor)) // a second attestation for one actor fails the lookup
+		signers = append(signers, a.Signer)
+	}
+	return signers, nil
+}

@@ -1,0 +1,292 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/store"
+)
+
+// gossipLocal is the node as gossip sees it (gossip.Local).
+type gossipLocal struct{ n *Node }
+
+var _ gossip.Local = gossipLocal{}
+
+// Gossip starts weft's gossip on h, a host built from this node's
+// identity, over this node's store. onMissing is called when gossip shows
+// that peer p holds changes or membership operations of space we lack: the
+// caller should pull from p by sync. The caller closes the Gossip before
+// the node, and calls its Refresh after any change of membership or keys.
+func (n *Node) Gossip(ctx context.Context, h host.Host, onMissing func(space string, p peer.ID)) (*gossip.Gossip, error) {
+	return gossip.New(ctx, h, gossipLocal{n}, gossip.Options{OnMissing: onMissing, Logger: n.log})
+}
+
+// Spaces lists the spaces whose current epoch key this node holds and of
+// which it is still a member.
+func (l gossipLocal) Spaces(ctx context.Context) ([]gossip.SpaceKey, error) {
+	var out []gossip.SpaceKey
+	err := l.n.db.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Spaces()
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			k, ok, err := l.n.currentKey(tx, row.ID)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, k)
+			}
+		}
+		return nil
+	})
+	return out, storeErr(err)
+}
+
+// currentKey is a space's current epoch and key, when this node is a
+// member and holds that key.
+func (n *Node) currentKey(tx *store.Tx, space string) (gossip.SpaceKey, bool, error) {
+	r, err := spaceRoster(tx, space)
+	if errors.Is(err, ErrNotFound) {
+		return gossip.SpaceKey{}, false, nil
+	}
+	if err != nil || !r.IsMember(n.id.Public) {
+		return gossip.SpaceKey{}, false, err
+	}
+	epoch := r.Epoch().ID
+	key, err := epochKey(tx, space, epoch)
+	if errors.Is(err, ErrNotFound) {
+		return gossip.SpaceKey{}, false, nil
+	}
+	return gossip.SpaceKey{ID: space, Epoch: epoch, Key: key}, err == nil, err
+}
+
+// IsMember reports whether peer is a current member of space by our roster.
+func (l gossipLocal) IsMember(ctx context.Context, space string, peer ed25519.PublicKey) (bool, error) {
+	var ok bool
+	err := l.n.db.View(ctx, func(tx *store.Tx) error {
+		r, err := spaceRoster(tx, space)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		ok = err == nil && r.IsMember(peer)
+		return err
+	})
+	return ok, storeErr(err)
+}
+
+// Has reports whether a change is stored.
+func (l gossipLocal) Has(ctx context.Context, doc string, hash [32]byte) (bool, error) {
+	var ok bool
+	err := l.n.db.View(ctx, func(tx *store.Tx) (err error) {
+		ok, err = tx.HasChange(doc, hash)
+		return err
+	})
+	return ok, storeErr(err)
+}
+
+// Ingest stores a delivered batch (Node.Ingest with the sender's type and
+// metadata for a new document) and reports whether changes were held for
+// missing dependencies.
+func (l gossipLocal) Ingest(ctx context.Context, space string, b gossip.Batch) (bool, error) {
+	var res IngestResult
+	decoded := decodeAttestations(b.Atts, &res)
+	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
+		in := &incoming{space: space, doc: b.Doc, hint: model.DocType(b.Type), meta: b.Meta}
+		r, err := l.n.ingest(ctx, tx, in, b.Chunks, decoded)
+		res.add(r)
+		return err
+	})
+	if err == nil && res.Refused+res.BadAttestations > 0 {
+		l.n.log.Info("gossip: changes refused", "space", space, "doc", b.Doc, "refused", res.Refused,
+			"bad_attestations", res.BadAttestations)
+	}
+	return res.Held > 0, err
+}
+
+// outboxPage is how many outbox rows PublishOutbox reads at once.
+const outboxPage = 1024
+
+// outboxBatch is one envelope's worth of the outbox: the batch and the
+// outbox rows it sends.
+type outboxBatch struct {
+	space string
+	batch gossip.Batch
+	rows  []store.OutboxRow
+}
+
+// PublishOutbox publishes the store's outbox on g, per document in batches
+// that fit an envelope, each carrying the attestation of its actors' newest
+// changes; a change too large to gossip is announced by its hash for sync
+// to fetch. It deletes from the outbox what it published or announced, and
+// keeps the rows of spaces g is not on (no current key yet). Published
+// means handed to pubsub: a member not reached gets the change by sync.
+func (n *Node) PublishOutbox(ctx context.Context, g *gossip.Gossip) error {
+	for {
+		rows, batches, err := n.outboxBatches(ctx)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		var done []store.OutboxRow
+		for _, b := range batches {
+			ok, err := n.publishBatch(ctx, g, b)
+			if err != nil {
+				return errors.Join(err, n.deleteOutbox(ctx, done))
+			}
+			if ok {
+				done = append(done, b.rows...)
+			}
+		}
+		if err := n.deleteOutbox(ctx, done); err != nil || len(done) < len(rows) || len(rows) < outboxPage {
+			return err
+		}
+	}
+}
+
+// publishBatch publishes b, or announces its heads when it is too large.
+// It reports whether b's rows are done with; only a cancelled ctx is an
+// error.
+func (n *Node) publishBatch(ctx context.Context, g *gossip.Gossip, b outboxBatch) (bool, error) {
+	err := g.Publish(ctx, b.space, b.batch)
+	if errors.Is(err, gossip.ErrTooLarge) {
+		err = g.Announce(ctx, b.space, b.batch.Doc, b.batch.Type, headsOf(b.rows))
+	}
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, gossip.ErrNotJoined):
+		return false, nil
+	case ctx.Err() != nil:
+		return false, ctx.Err()
+	}
+	n.log.Warn("gossip: publish", "space", b.space, "doc", b.batch.Doc, "err", err)
+	return true, nil // sync carries what gossip could not
+}
+
+// headsOf lists the change hashes of rows, at most gossip.MaxHeads of the
+// newest.
+func headsOf(rows []store.OutboxRow) [][32]byte {
+	if len(rows) > gossip.MaxHeads {
+		rows = rows[len(rows)-gossip.MaxHeads:]
+	}
+	out := make([][32]byte, len(rows))
+	for i, r := range rows {
+		out[i] = r.Hash
+	}
+	return out
+}
+
+func (n *Node) deleteOutbox(ctx context.Context, rows []store.OutboxRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return storeErr(n.db.Update(ctx, func(tx *store.Tx) error { return tx.DeleteOutbox(rows...) }))
+}
+
+// outboxBatches reads a page of the outbox and packs it, per document in
+// outbox (causal) order, into batches.
+func (n *Node) outboxBatches(ctx context.Context) ([]store.OutboxRow, []outboxBatch, error) {
+	var rows []store.OutboxRow
+	var out []outboxBatch
+	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
+		if rows, err = tx.Outbox(outboxPage); err != nil {
+			return err
+		}
+		docs, byDoc := groupOutbox(rows)
+		for _, doc := range docs {
+			bs, err := packDoc(tx, doc, byDoc[doc])
+			if err != nil {
+				return err
+			}
+			out = append(out, bs...)
+		}
+		return nil
+	})
+	return rows, out, storeErr(err)
+}
+
+// groupOutbox groups rows by document, documents in order of first row.
+func groupOutbox(rows []store.OutboxRow) ([]string, map[string][]store.OutboxRow) {
+	var docs []string
+	by := map[string][]store.OutboxRow{}
+	for _, r := range rows {
+		if _, ok := by[r.Doc]; !ok {
+			docs = append(docs, r.Doc)
+		}
+		by[r.Doc] = append(by[r.Doc], r)
+	}
+	return docs, by
+}
+
+// packDoc packs one document's outbox rows into batches of at most
+// gossip.ChunkBudget bytes of chunks; a larger change goes alone (and will
+// be announced).
+func packDoc(tx *store.Tx, doc string, rows []store.OutboxRow) ([]outboxBatch, error) {
+	d, err := tx.Doc(doc)
+	if err != nil {
+		return nil, err
+	}
+	var out []outboxBatch
+	var cur *packing
+	for _, r := range rows {
+		c, err := tx.Change(doc, r.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil && cur.size+len(c.Raw) > gossip.ChunkBudget {
+			if out, err = cur.close(tx, out); err != nil {
+				return nil, err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = newPacking(d)
+		}
+		cur.add(r, c)
+	}
+	if cur == nil {
+		return out, nil
+	}
+	return cur.close(tx, out)
+}
+
+// packing is a batch being filled.
+type packing struct {
+	b      outboxBatch
+	size   int
+	newest map[string]store.Change // per actor, its newest change in the batch
+}
+
+func newPacking(d store.DocRow) *packing {
+	return &packing{b: outboxBatch{space: d.Space, batch: gossip.Batch{Doc: d.ID, Type: string(d.Type), Meta: d.Meta}},
+		newest: map[string]store.Change{}}
+}
+
+func (p *packing) add(r store.OutboxRow, c store.Change) {
+	p.b.rows = append(p.b.rows, r)
+	p.b.batch.Chunks = append(p.b.batch.Chunks, c.Raw)
+	p.size += len(c.Raw)
+	if old, ok := p.newest[string(c.Actor)]; !ok || c.Seq > old.Seq {
+		p.newest[string(c.Actor)] = c
+	}
+}
+
+// close adds the attestations of each actor's newest change and appends
+// the batch to out.
+func (p *packing) close(tx *store.Tx, out []outboxBatch) ([]outboxBatch, error) {
+	for _, c := range p.newest {
+		a, err := tx.AttestationFor(c.Doc, c.Actor, c.Seq)
+		if err != nil {
+			return nil, err
+		}
+		p.b.batch.Atts = append(p.b.batch.Atts, a.Blob)
+	}
+	return append(out, p.b), nil
+}
