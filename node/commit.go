@@ -35,6 +35,11 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	if err != nil && len(wt.touched) > 0 {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
+	for doc := range wt.touched {
+		if err == nil {
+			n.keepSnapshot(ctx, doc)
+		}
+	}
 	return storeErr(err)
 }
 
@@ -108,17 +113,18 @@ func (n *Node) lease(ctx context.Context, tx *writeTx, doc string) ([]byte, erro
 	return actor, tx.LeaseActor(doc, actor)
 }
 
-// loadDoc hands the engine doc's stored history under actor.
+// loadDoc hands the engine doc's stored history under actor: its newest
+// snapshot and the changes it does not cover when there is one that loads,
+// every stored change otherwise.
 func (n *Node) loadDoc(ctx context.Context, tx *store.Tx, doc string, actor []byte) error {
 	changes, err := tx.Changes(doc)
 	if err != nil {
 		return err
 	}
-	raw := make([][]byte, len(changes))
-	for i, c := range changes {
-		raw[i] = c.Raw
+	if n.loadSnapshot(ctx, tx, doc, changes, actor) {
+		return nil
 	}
-	_, err = n.eng.Load(ctx, doc, raw, actor)
+	_, err = n.eng.Load(ctx, doc, rawChanges(changes), actor)
 	return engineErr(err)
 }
 

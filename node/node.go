@@ -68,6 +68,7 @@ type Node struct {
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
+	snaps           snapshots // snapshot work left for after a transaction
 	close           sync.Once
 }
 

@@ -32,5 +32,6 @@ func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
 	if err != nil {
 		return model.View{}, storeErr(err)
 	}
+	n.keepSnapshot(ctx, doc)
 	return n.eng.View(ctx, doc)
 }
