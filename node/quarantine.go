@@ -171,12 +171,15 @@ func ingestErr(doc string, err error) error {
 // none does on its own) and returns the error that rolls the ingest back
 // and records them.
 func (n *Node) quarantine(ctx context.Context, tx *writeTx, in *incoming, added []store.Change, why error) error {
-	bad := added
-	if i, ok := n.culprit(ctx, tx, in.doc, added); ok {
-		bad = added[i : i+1]
+	i, ok := n.culprit(ctx, tx, in.doc, added)
+	if !ok {
+		// No change fails alone: blaming the whole batch could catch honest
+		// authors. Refuse it this time and quarantine nobody.
+		return fmt.Errorf("node: the engine failed twice on %d change(s) of document %s, but on none alone; nothing was quarantined: %w",
+			len(added), in.doc, why)
 	}
 	qe := &quarantineError{why: why}
-	for _, c := range bad {
+	for _, c := range added[i : i+1] {
 		qe.rows = append(qe.rows, store.Quarantined{Doc: in.doc, Hash: c.Hash, Author: in.author(tx.Tx, c),
 			Reason: why.Error(), Time: n.now().Unix()})
 		in.res.refuse(&c.Hash, "quarantined: the engine failed on it twice")

@@ -8,7 +8,7 @@ import (
 )
 
 // Join is what a joiner presents to an admitting member, and what the
-// admission operation records: the invite, the admitting member's nonce,
+// admission operation records: the invite, a nonce (the admitting member's over the network; the joiner's own offline),
 // the joiner's key, X25519 key and display name, and the joiner's proof of
 // holding the invite's secret key over all of them.
 type Join struct {
@@ -21,7 +21,7 @@ type Join struct {
 }
 
 // NewJoin builds a join for inv and signs its proof with inviteKey, the
-// invite's secret half. nonce is the admitting member's (NonceSize bytes).
+// invite's secret half. nonce is the admitting member's over the network, the joiner's own offline (NonceSize bytes).
 func NewJoin(inv *Invite, inviteKey ed25519.PrivateKey, nonce []byte, joiner ed25519.PublicKey, x25519 []byte, name string) *Join {
 	j := &Join{Invite: inv, Nonce: nonce, Joiner: joiner, X25519: x25519, Name: name}
 	j.Proof = seal.Sign(inviteKey, seal.ContextInviteProof, j.proofFields()...)

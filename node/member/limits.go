@@ -25,7 +25,7 @@ const (
 	// MaxPending is the most operations a Log holds while it waits for the
 	// operations they follow.
 	MaxPending = 1024
-	// NonceSize is the size of the admitting member's join nonce.
+	// NonceSize is the size of a join nonce.
 	NonceSize = 32
 	// SaltSize is the size of a create operation's salt.
 	SaltSize = 16
