@@ -18,7 +18,7 @@ func bundleCmd(e *env) *cobra.Command {
 		Short: "Write a bundle of the whole space (sealed with its key, signed by you)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				if err := writeOutput(e, out, func(w io.Writer) error { return n.ExportBundle(ctx, sp, w) }); err != nil {
 					return err
 				}
@@ -33,7 +33,7 @@ func bundleCmd(e *env) *cobra.Command {
 		Short: "Import a bundle of a space you are in ('-' reads stdin)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				r, err := openInput(e, args[0])
 				if err != nil {
 					return err

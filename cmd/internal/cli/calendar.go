@@ -17,7 +17,7 @@ func calendarCmd(e *env) *cobra.Command {
 		Short: "Make another calendar in a space",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				c, err := n.CreateCalendar(ctx, sp, args[1])
 				if err != nil {
 					return err
@@ -30,7 +30,7 @@ func calendarCmd(e *env) *cobra.Command {
 		Short: "List a space's calendars",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				cals, err := n.Calendars(ctx, sp)
 				if err != nil {
 					return err

@@ -57,7 +57,7 @@ func caseAddCmd(e *env) *cobra.Command {
 			c := model.CaseStudy{Titles: map[string]string{f.lang: f.title}, Bodies: map[string]string{f.lang: body},
 				Summary: f.summary, Region: f.region, Period: f.period, Tags: nonNil(f.tags),
 				Outcomes: f.outcomes, Lessons: f.lessons, Sources: nonNil(f.sources)}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				id, err := n.AddCase(ctx, sp, c)
 				if err != nil {
 					return err
@@ -95,7 +95,7 @@ func caseListCmd(e *env) *cobra.Command {
 		Short: "List case studies",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				cases, err := n.Cases(ctx, sp)
 				if err != nil {
 					return err
@@ -117,7 +117,7 @@ func caseShowCmd(e *env) *cobra.Command {
 		Short: "Show a case study",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				c, err := n.Case(ctx, sp, args[1])
 				if err != nil {
 					return err

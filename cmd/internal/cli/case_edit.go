@@ -52,7 +52,7 @@ func caseTranslateCmd(e *env) *cobra.Command {
 }
 
 func (e *env) editCase(cmd *cobra.Command, args []string, p model.CasePatch) error {
-	return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+	return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 		c, err := n.Case(ctx, sp, args[1])
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func caseSearchCmd(e *env) *cobra.Command {
 		Short: "Search case studies in every language",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				hits, err := n.SearchCases(ctx, sp, args[1])
 				if err != nil {
 					return err
@@ -130,7 +130,7 @@ func caseExportCmd(e *env) *cobra.Command {
 			if format != "md" {
 				return usagef("unknown --format %q: only md is supported", format)
 			}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				c, err := n.Case(ctx, sp, args[1])
 				if err != nil {
 					return err

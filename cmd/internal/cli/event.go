@@ -54,7 +54,7 @@ func eventAddCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				id, err := n.AddEvent(ctx, sp, f.calendar, ev)
 				if err != nil {
 					return err

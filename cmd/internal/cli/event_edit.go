@@ -20,7 +20,7 @@ func eventEditCmd(e *env) *cobra.Command {
 		Short: "Change the given fields of an event (others are left alone)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withEvent(cmd, args, func(ctx context.Context, n *node.Node, sp node.Space, ev node.CalendarEvent) error {
+			return e.withEvent(cmd, args, func(ctx context.Context, n Backend, sp node.Space, ev node.CalendarEvent) error {
 				p, err := f.patch(e, cmd, ev.Event)
 				if err != nil {
 					return err
@@ -94,7 +94,7 @@ func eventCancelCmd(e *env) *cobra.Command {
 		Short: "Mark an event cancelled (it stays in the calendar, so everyone sees it is off)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withEvent(cmd, args, func(ctx context.Context, n *node.Node, sp node.Space, ev node.CalendarEvent) error {
+			return e.withEvent(cmd, args, func(ctx context.Context, n Backend, sp node.Space, ev node.CalendarEvent) error {
 				status := "cancelled"
 				if err := n.PatchEvent(ctx, sp, model.EventPatch{ID: ev.ID, Status: &status}); err != nil {
 					return err
@@ -114,7 +114,7 @@ func eventExportCmd(e *env) *cobra.Command {
 		Short: "Write a calendar as iCalendar (.ics) for Thunderbird, Google Calendar or Outlook",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				return writeOutput(e, out, func(w io.Writer) error { return n.ExportICS(ctx, sp, calendar, w) })
 			})
 		},
@@ -136,7 +136,7 @@ func eventImportCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				rep, err := n.ImportICS(ctx, sp, calendar, f)
 				if err != nil {
 					return fmt.Errorf("%s: %w", args[1], err)

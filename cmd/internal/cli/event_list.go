@@ -24,7 +24,7 @@ func eventListCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				evs, err := n.Events(ctx, sp, calendar)
 				if err != nil {
 					return err
@@ -103,7 +103,7 @@ func eventShowCmd(e *env) *cobra.Command {
 		Short: "Show one event",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withEvent(cmd, args, func(_ context.Context, _ *node.Node, _ node.Space, ev node.CalendarEvent) error {
+			return e.withEvent(cmd, args, func(_ context.Context, _ Backend, _ node.Space, ev node.CalendarEvent) error {
 				return e.emit(ev, func(w io.Writer) { printEvent(w, ev) })
 			})
 		},
@@ -111,8 +111,8 @@ func eventShowCmd(e *env) *cobra.Command {
 }
 
 // withEvent opens the node, resolves the SPACE and EVENT arguments and runs fn.
-func (e *env) withEvent(cmd *cobra.Command, args []string, fn func(context.Context, *node.Node, node.Space, node.CalendarEvent) error) error {
-	return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+func (e *env) withEvent(cmd *cobra.Command, args []string, fn func(context.Context, Backend, node.Space, node.CalendarEvent) error) error {
+	return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 		ev, err := n.Event(ctx, sp, args[1])
 		if err != nil {
 			return err

@@ -46,7 +46,7 @@ func idCmd(e *env) *cobra.Command {
 		Short: "Print this node's peer ID",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withNode(cmd, func(_ context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(_ context.Context, n Backend) error {
 				return e.emit(map[string]string{"peer_id": n.PeerID(), "name": n.Name()}, func(w io.Writer) {
 					fmt.Fprintln(w, n.PeerID())
 				})

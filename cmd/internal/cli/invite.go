@@ -18,7 +18,7 @@ func inviteCmd(e *env) *cobra.Command {
 		Short: "Make an invite code for a new member (stewards only); the code alone goes to stdout",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				inv, err := n.Invite(ctx, sp, o)
 				if err != nil {
 					return err

@@ -26,7 +26,7 @@ func joinCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				req, space, err := n.JoinRequest(ctx, string(code))
 				if err != nil {
 					return err
@@ -67,7 +67,7 @@ func admitCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				welcome, err := n.Admit(ctx, req)
 				if err != nil {
 					return err
@@ -94,7 +94,7 @@ func welcomeCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				sp, err := n.AcceptWelcome(ctx, w)
 				if err != nil {
 					return err

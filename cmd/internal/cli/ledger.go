@@ -32,7 +32,7 @@ func ledgerAddCmd(e *env) *cobra.Command {
 				return err
 			}
 			ent.Category, ent.Memo, ent.From, ent.To = category, memo, from, to
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				id, err := n.AddEntry(ctx, sp, ent)
 				if err != nil {
 					return err
@@ -87,7 +87,7 @@ func ledgerListCmd(e *env) *cobra.Command {
 		Short: "List ledger entries with who recorded each",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				ents, err := n.Entries(ctx, sp)
 				if err != nil {
 					return err
@@ -126,7 +126,7 @@ func ledgerBalanceCmd(e *env) *cobra.Command {
 		Short: "Totals per currency: in, out, transfers (reported apart) and the balance",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				bals, err := n.Balances(ctx, sp)
 				if err != nil {
 					return err

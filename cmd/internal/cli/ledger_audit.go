@@ -18,7 +18,7 @@ func ledgerAuditCmd(e *env) *cobra.Command {
 		Short: "Check that no entry was deleted or altered and every recorder is attested (exit 1 otherwise)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				findings, err := n.Audit(ctx, sp)
 				if err != nil {
 					return err
@@ -56,7 +56,7 @@ func ledgerReverseCmd(e *env) *cobra.Command {
 		Short: "Correct an entry by recording its reversal (entries are never edited)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				id, err := n.Reverse(ctx, sp, args[1], memo)
 				if err != nil {
 					return err
@@ -79,7 +79,7 @@ func ledgerExportCmd(e *env) *cobra.Command {
 			if format != "csv" {
 				return usagef("unknown --format %q: only csv is supported", format)
 			}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				ents, err := n.Entries(ctx, sp)
 				if err != nil {
 					return err

@@ -29,7 +29,7 @@ func logCmd(e *env) *cobra.Command {
 			if limit < 0 {
 				return usagef("--limit must be 0 (no limit) or more")
 			}
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				entries, err := n.Log(ctx, sp, from, limit)
 				if err != nil {
 					return err

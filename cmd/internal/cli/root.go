@@ -76,15 +76,16 @@ func (e *env) options() node.Options {
 	}
 }
 
-// open opens the node for one command and returns it with its closer.
+// open opens the node in this process, under the home's lock.
 func (e *env) open(ctx context.Context) (*node.Node, error) {
 	return node.Open(ctx, e.options())
 }
 
-// withNode opens the node, runs fn and closes the node.
-func (e *env) withNode(cmd *cobra.Command, fn func(ctx context.Context, n *node.Node) error) error {
+// withNode reaches the node (through weft serve if it runs, see
+// env.backend), runs fn and lets the node go.
+func (e *env) withNode(cmd *cobra.Command, fn func(ctx context.Context, n Backend) error) error {
 	ctx := cmd.Context()
-	n, err := e.open(ctx)
+	n, err := e.backend(ctx)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func spaceCmd(e *env) *cobra.Command {
 		Short: "Create a space with you as its steward",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				sp, err := n.CreateSpace(ctx, args[0])
 				if err != nil {
 					return err
@@ -32,7 +32,7 @@ func spaceCmd(e *env) *cobra.Command {
 		Short: "List the spaces this node belongs to",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 				spaces, err := n.Spaces(ctx)
 				if err != nil {
 					return err
@@ -49,7 +49,7 @@ func spaceCmd(e *env) *cobra.Command {
 		Short: "Show a space's members and documents",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSpace(cmd, args[0], func(ctx context.Context, n *node.Node, sp node.Space) error {
+			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				d, err := n.SpaceDetail(ctx, sp)
 				if err != nil {
 					return err
@@ -74,8 +74,8 @@ func printSpace(w io.Writer, d node.SpaceDetail) {
 }
 
 // withSpace opens the node, resolves a SPACE argument and runs fn.
-func (e *env) withSpace(cmd *cobra.Command, arg string, fn func(context.Context, *node.Node, node.Space) error) error {
-	return e.withNode(cmd, func(ctx context.Context, n *node.Node) error {
+func (e *env) withSpace(cmd *cobra.Command, arg string, fn func(context.Context, Backend, node.Space) error) error {
+	return e.withNode(cmd, func(ctx context.Context, n Backend) error {
 		sp, err := n.ResolveSpace(ctx, arg)
 		if err != nil {
 			return err
