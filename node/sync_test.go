@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"reflect"
 	"testing"
@@ -120,8 +121,14 @@ func addEntries(t *testing.T, nd *node.Node, sp node.Space, n int) {
 	}
 }
 
+// syncLong runs the catch-up with the 10,000 ledger entries.
+var syncLong = flag.Bool("sync.long", false, "catch up 10,000 ledger entries instead of 2,000")
+
 func TestSyncCatchUp(t *testing.T) {
-	const entries = 2000
+	entries := 2000
+	if *syncLong {
+		entries = 10000
+	}
 	ctx := t.Context()
 	sp, a, b, _ := threeMembers(t)
 	addEntries(t, a, sp, entries)
@@ -136,7 +143,7 @@ func TestSyncCatchUp(t *testing.T) {
 		t.Fatalf("b has %d entries, want %d", n, entries)
 	}
 	sameChanges(t, sp.ID, pa, pb)
-	t.Logf("%d ledger entries: %d frames, %d bytes in (%d B/change), %v", entries, rep.Frames, rep.BytesIn, rep.BytesIn/entries, rep.Duration)
+	t.Logf("%d ledger entries: %d frames, %d bytes in (%d B/change), %v", entries, rep.Frames, rep.BytesIn, rep.BytesIn/int64(entries), rep.Duration)
 }
 
 func TestSyncInterruptedResumes(t *testing.T) {

@@ -51,10 +51,10 @@ type Change struct {
 
 // Ingested counts what ingesting one frame did.
 type Ingested struct {
-	Stored    int // stored, held changes they released included
-	Duplicate int // already held
-	Held      int // kept apart until their dependencies arrive
-	Refused   int // refused by the checks
+	Stored    int `json:"stored"`    // stored, held changes they released included
+	Duplicate int `json:"duplicate"` // already held
+	Held      int `json:"held"`      // kept apart until their dependencies arrive
+	Refused   int `json:"refused"`   // refused by the checks
 }
 
 func (i *Ingested) add(o Ingested) {
