@@ -27,3 +27,9 @@ func EngineRestarts(n *Node) int { return n.eng.Restarts() }
 
 // EngineStats reports n's engine resident size in bytes and open documents.
 func EngineStats(n *Node) (int64, int, error) { return n.eng.Stats(context.Background()) }
+
+// DecodeJoinRequest decodes a join request, for fuzzing.
+func DecodeJoinRequest(b []byte) error {
+	_, err := decodeJoinRequest(b)
+	return err
+}
