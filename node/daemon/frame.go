@@ -97,9 +97,13 @@ func readFrame(r io.Reader, v any) error {
 	if n > MaxMessage {
 		return fmt.Errorf("%w: %d bytes announced, at most %d", ErrTooLarge, n, MaxMessage)
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
+	// Grow with what arrives rather than trusting the length up front.
+	b, err := io.ReadAll(io.LimitReader(r, int64(n)))
+	if err != nil {
 		return fmt.Errorf("daemon: read: %w", err)
+	}
+	if len(b) < int(n) {
+		return fmt.Errorf("daemon: read: %w", io.ErrUnexpectedEOF)
 	}
 	if err := decMode.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("daemon: decode: %w", err)
