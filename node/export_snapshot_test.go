@@ -20,6 +20,14 @@ func SnapshotLoads(n *Node) (int, error) { return n.eng.SnapshotLoads(context.Ba
 // store (and keeping its snapshots) when the engine does not hold it.
 func DocView(ctx context.Context, n *Node, doc string) (model.View, error) { return n.view(ctx, doc) }
 
+// ForgetDoc makes n's engine forget doc, so that the next read loads it
+// from the store as after a reopen.
+func ForgetDoc(ctx context.Context, n *Node, doc string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.eng.Drop(ctx, doc)
+}
+
 // NewestSnapshot returns what doc's newest snapshot covers and its data,
 // ok false when there is none.
 func NewestSnapshot(ctx context.Context, n *Node, doc string) (covers [][32]byte, data []byte, ok bool, err error) {
@@ -75,4 +83,12 @@ func FirstView(ctx context.Context, n *Node, doc string, fromSnapshot bool) (mod
 		return model.View{}, err
 	}
 	return n.eng.View(ctx, doc)
+}
+
+// WriteSnapshot writes a snapshot of doc as the node does when one is due
+// (the engine must hold doc).
+func WriteSnapshot(ctx context.Context, n *Node, doc string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.writeSnapshot(ctx, doc)
 }

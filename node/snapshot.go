@@ -20,12 +20,16 @@ var errSnapshotMismatch = errors.New("node: snapshot does not match the stored c
 
 // snapshots remembers, between a transaction that loaded a document and
 // the write that follows it, the documents whose newest snapshot did not
-// load. Its zero value is ready; it is safe for concurrent use.
+// load, and how many changes each document's newest snapshot covers, so
+// that an edit need not read the snapshot to know whether one is due. Its
+// zero value is ready; it is safe for concurrent use.
 type snapshots struct {
-	mu    sync.Mutex
-	stale map[string]bool
+	mu      sync.Mutex
+	stale   map[string]bool
+	covered map[string]int
 }
 
+// markStale records that doc's newest snapshot did not load.
 func (s *snapshots) markStale(doc string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -33,6 +37,7 @@ func (s *snapshots) markStale(doc string) {
 		s.stale = map[string]bool{}
 	}
 	s.stale[doc] = true
+	delete(s.covered, doc)
 }
 
 // takeStale reports whether doc's snapshots are marked stale, and unmarks
@@ -45,6 +50,25 @@ func (s *snapshots) takeStale(doc string) bool {
 	return was
 }
 
+// setCovered records how many changes doc's newest snapshot covers.
+func (s *snapshots) setCovered(doc string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.covered == nil {
+		s.covered = map[string]int{}
+	}
+	s.covered[doc] = n
+}
+
+// coveredBy returns how many changes doc's newest snapshot covers, ok false
+// when that is not known.
+func (s *snapshots) coveredBy(doc string) (n int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok = s.covered[doc]
+	return n, ok
+}
+
 // loadSnapshot loads doc in the engine from its newest snapshot and the
 // stored changes (all of them, in stored order) it does not cover. It
 // reports false when there is no snapshot or it did not load; one that did
@@ -52,12 +76,14 @@ func (s *snapshots) takeStale(doc string) bool {
 func (n *Node) loadSnapshot(ctx context.Context, tx *store.Tx, doc string, changes []store.Change, actor []byte) bool {
 	covers, data, ok, err := tx.Snapshot(doc)
 	if err == nil && !ok {
+		n.snaps.setCovered(doc, 0)
 		return false
 	}
 	if err == nil {
 		err = n.loadFrom(ctx, doc, data, covers, changes, actor)
 	}
 	if err == nil {
+		n.snaps.setCovered(doc, len(covers))
 		return true
 	}
 	n.log.Warn("document snapshot did not load; loading from its changes", "doc", doc, "err", err)
@@ -117,8 +143,15 @@ func (n *Node) snapshotDue(ctx context.Context, doc string) (bool, error) {
 		if err != nil || count < snapshotEvery {
 			return err
 		}
-		covers, _, _, err := tx.Snapshot(doc)
-		due = err != nil || count-len(covers) >= snapshotEvery
+		covered, ok := n.snaps.coveredBy(doc)
+		if !ok {
+			covers, _, _, err := tx.Snapshot(doc)
+			if covered = len(covers); err != nil {
+				covered = 0
+			}
+			n.snaps.setCovered(doc, covered)
+		}
+		due = count-covered >= snapshotEvery
 		return nil
 	})
 	return due, err
@@ -135,12 +168,16 @@ func (n *Node) writeSnapshot(ctx context.Context, doc string) error {
 	if err != nil {
 		return err
 	}
-	return n.db.Update(ctx, func(tx *store.Tx) error {
+	err = n.db.Update(ctx, func(tx *store.Tx) error {
 		if err := sameAsStored(tx, doc, covers); err != nil {
 			return err
 		}
 		return tx.PutSnapshot(doc, covers, data)
 	})
+	if err == nil {
+		n.snaps.setCovered(doc, len(covers))
+	}
+	return err
 }
 
 // sameAsStored checks that covers is exactly doc's set of stored changes.

@@ -7,15 +7,22 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
 )
 
 // ledgerNode makes a node with a space whose ledger has the given number
-// of entries, one change each, and returns the ledger's document ID.
+// of entries, one change each, and returns the ledger's document ID. The
+// entries are recorded by a client of the node's own member in a second
+// engine and ingested in batches: as many local edits, each its own durable
+// transaction, would take minutes under -race.
 func ledgerNode(t testing.TB, ctx context.Context, entries int) (*node.Node, node.Options, node.Space, string) {
 	t.Helper()
 	opts := node.Options{Home: t.TempDir(), NoPassphrase: true, Now: newClock().now}
@@ -28,17 +35,50 @@ func ledgerNode(t testing.TB, ctx context.Context, entries int) (*node.Node, nod
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range entries {
-		e := model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + i), Currency: "EUR"}
-		if _, err := n.AddEntry(ctx, sp, e); err != nil {
-			t.Fatal(err)
-		}
-	}
 	d, err := n.SpaceDetail(ctx, sp)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for done := 0; done < entries; done += ingestBatch {
+		chunks, atts := clientEntries(t, ctx, n, sp.ID, d.Ledger, done, min(ingestBatch, entries-done))
+		res, err := n.Ingest(ctx, sp.ID, d.Ledger, chunks, atts)
+		if err != nil || res.Stored != len(chunks) {
+			t.Fatalf("ingest: %+v, %v", res, err)
+		}
+	}
 	return n, opts, sp, d.Ledger
+}
+
+// ingestBatch is how many entries ledgerNode ingests at once.
+const ingestBatch = 500
+
+// clientEntries records count entries on top of doc's stored changes in
+// an engine of its own, under a fresh actor, and returns the changes with
+// attestations by n's member.
+func clientEntries(t testing.TB, ctx context.Context, n *node.Node, space, doc string, from, count int) (chunks, atts [][]byte) {
+	t.Helper()
+	e := engine.New(engine.Config{})
+	defer e.Close()
+	if _, err := e.Load(ctx, doc, node.DocChanges(n, doc), seal.NewActor(node.IdentityOf(n).Public)); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for i := range count {
+		ent := model.Entry{ID: model.NewID(), Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + from + i), Currency: "EUR"}
+		more, err := e.Edit(ctx, doc, model.Edit{AddEntry: &ent}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks = append(chunks, more...)
+	}
+	for _, raw := range chunks {
+		c, err := wire.ParseChange(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		atts = append(atts, seal.Attest(node.IdentityOf(n), space, doc, c.Actor, c.Seq, c.Hash).Marshal())
+	}
+	return chunks, atts
 }
 
 // checkSnapshot fails unless doc's newest snapshot covers only stored
@@ -66,96 +106,78 @@ func snapshotLoads(t *testing.T, n *node.Node) int {
 }
 
 // TestLedgerSnapshot: a ledger of 2,500 entries gets a snapshot as it
-// grows; reopened, it opens from the snapshot to the same entries. A newest
+// grows; reopened, it opens from the snapshot to the same view. A newest
 // snapshot that does not load, whatever the fault, makes the node load from
-// the changes to the same entries; it is then dropped and a good one written
+// the changes to the same view; it is then dropped and a good one written
 // in its place. A document opened from a snapshot takes edits.
 func TestLedgerSnapshot(t *testing.T) {
 	ctx := t.Context()
-	n, opts, sp, doc := ledgerNode(t, ctx, 2500)
+	n, opts, _, doc := ledgerNode(t, ctx, 2500)
 	checkSnapshot(t, n, doc)
 	want := must[model.View](t)(node.DocView(ctx, n, doc))
-	// reopenNode reopens n for the rest of the test, not only a subtest.
-	reopenNode := func(st *testing.T, n *node.Node) *node.Node {
-		st.Helper()
-		m, err := node.Open(ctx, reopenAfterClose(st, n, opts))
-		if err != nil {
-			st.Fatalf("reopen: %v", err)
-		}
-		t.Cleanup(func() { m.Close() })
-		return m
+
+	n = reopen(t, n, opts)
+	if got := must[model.View](t)(node.DocView(ctx, n, doc)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("view after reopening differs: %d entries, want %d", len(got.Ledger.Entries), len(want.Ledger.Entries))
+	}
+	if loads := snapshotLoads(t, n); loads != 1 {
+		t.Fatalf("snapshot loads after reopening = %d, want 1", loads)
 	}
 	tests := []struct {
-		name      string
-		fault     func(t *testing.T, n *node.Node) // with n open; nil: none
-		flip      bool                             // flip a byte of the row, n closed
-		wantLoads int
+		name  string
+		fault func(t *testing.T) // breaks the newest snapshot of doc
 	}{
-		{name: "no fault", wantLoads: 1},
-		{name: "row flipped behind the store", flip: true},
-		{name: "covers a change it lacks", fault: func(t *testing.T, n *node.Node) {
+		{"row flipped behind the store", func(t *testing.T) { flipNewestSnapshot(t, opts.Home) }},
+		{"covers a change it lacks", func(t *testing.T) {
 			covers, data := newest(t, n, doc)
 			stored := must[[][32]byte](t)(node.StoredHashes(ctx, n, doc))
 			plant(t, n, doc, append(covers, stored[len(stored)-1]), data)
 		}},
-		{name: "covers a change not stored", fault: func(t *testing.T, n *node.Node) {
+		{"covers a change not stored", func(t *testing.T) {
 			covers, data := newest(t, n, doc)
 			plant(t, n, doc, append(covers, [32]byte{1}), data)
 		}},
-		{name: "garbage data", fault: func(t *testing.T, n *node.Node) {
+		{"garbage data", func(t *testing.T) {
 			covers, _ := newest(t, n, doc)
 			plant(t, n, doc, covers, []byte("not a document"))
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.fault != nil {
-				tt.fault(t, n)
+			tt.fault(t)
+			if got := freshView(t, n, doc, 0); !reflect.DeepEqual(got, want) {
+				t.Fatalf("view after the fault differs: %d entries, want %d", len(got.Ledger.Entries), len(want.Ledger.Entries))
 			}
-			if tt.flip {
-				closeNode(t, n)
-				flipNewestSnapshot(t, opts.Home)
-			}
-			n = reopenNode(t, n)
-			if got := must[model.View](t)(node.DocView(ctx, n, doc)); !reflect.DeepEqual(got, want) {
-				t.Fatalf("view after reopening differs: %d entries, want %d", len(got.Ledger.Entries), len(want.Ledger.Entries))
-			}
-			if loads := snapshotLoads(t, n); loads != tt.wantLoads {
-				t.Fatalf("snapshot loads = %d, want %d", loads, tt.wantLoads)
-			}
-			checkSnapshot(t, n, doc) // a bad one dropped, a good one written
-			n = reopenNode(t, n)
-			if got := must[model.View](t)(node.DocView(ctx, n, doc)); !reflect.DeepEqual(got, want) {
-				t.Fatalf("view from the newest snapshot differs: %d entries, want %d", len(got.Ledger.Entries), len(want.Ledger.Entries))
-			}
-			if loads := snapshotLoads(t, n); loads != 1 {
-				t.Fatalf("snapshot loads with the newest snapshot = %d, want 1", loads)
+			checkSnapshot(t, n, doc) // the bad one dropped, a good one written
+			if got := freshView(t, n, doc, 1); !reflect.DeepEqual(got, want) {
+				t.Fatalf("view from the new snapshot differs: %d entries, want %d", len(got.Ledger.Entries), len(want.Ledger.Entries))
 			}
 		})
 	}
 	t.Run("edit after a load from the snapshot", func(t *testing.T) {
 		// The first edit leases an actor and reloads, from the snapshot again.
 		e := model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 5, Currency: "EUR"}
-		id := must[string](t)(n.AddEntry(ctx, sp, e))
-		n = reopenNode(t, n)
-		got := must[model.View](t)(node.DocView(ctx, n, doc)).Ledger.Entries
+		id := must[string](t)(n.AddEntry(ctx, must[node.Space](t)(n.ResolveSpace(ctx, "Coalition")), e))
+		got := freshView(t, n, doc, 1).Ledger.Entries
 		if len(got) != len(want.Ledger.Entries)+1 || !slices.ContainsFunc(got, func(le model.Entry) bool { return le.ID == id }) {
 			t.Fatalf("%d entries, want %d with %s", len(got), len(want.Ledger.Entries)+1, id)
 		}
 	})
 }
 
-func closeNode(t *testing.T, n *node.Node) {
+// freshView makes n's engine forget doc and reads it again, checking that
+// the load made wantLoads loads from a snapshot.
+func freshView(t *testing.T, n *node.Node, doc string, wantLoads int) model.View {
 	t.Helper()
-	if err := n.Close(); err != nil {
+	if err := node.ForgetDoc(t.Context(), n, doc); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// reopenAfterClose closes n and returns the options to open its home again.
-func reopenAfterClose(t *testing.T, n *node.Node, opts node.Options) node.Options {
-	closeNode(t, n)
-	return opts
+	before := snapshotLoads(t, n)
+	v := must[model.View](t)(node.DocView(t.Context(), n, doc))
+	if loads := snapshotLoads(t, n) - before; loads != wantLoads {
+		t.Fatalf("snapshot loads = %d, want %d", loads, wantLoads)
+	}
+	return v
 }
 
 func newest(t *testing.T, n *node.Node, doc string) ([][32]byte, []byte) {
@@ -215,5 +237,18 @@ func BenchmarkOpenLedger10k(b *testing.B) {
 				b.Fatalf("snapshot loads = %d, %v", loads, err)
 			}
 		})
+	}
+}
+
+// BenchmarkWriteSnapshot10k writes a snapshot of a 10,000-entry ledger: the
+// engine saves it and checks it loads back, the node checks what it covers
+// against the store and seals and stores it.
+func BenchmarkWriteSnapshot10k(b *testing.B) {
+	ctx := context.Background()
+	n, _, _, doc := ledgerNode(b, ctx, 10000)
+	for b.Loop() {
+		if err := node.WriteSnapshot(ctx, n, doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
