@@ -52,12 +52,30 @@ func openSnapshot(snapshot []byte, covers [][32]byte, actor []byte) (*Doc, error
 	if err := d.setActor(actor); err != nil {
 		return nil, err
 	}
+	held, err := changeSet(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
 	for i, h := range covers {
-		if _, err := doc.Change(am.ChangeHash(h)); err != nil {
+		if !held[h] {
 			return nil, fmt.Errorf("%w: covered change %d (%x) is not in the snapshot", ErrRejected, i, h)
 		}
 	}
 	return d, nil
+}
+
+// changeSet returns the hashes of every change doc holds: one call, where
+// asking for each change by hash costs a call and an object per change.
+func changeSet(doc *am.Doc) (map[[32]byte]bool, error) {
+	changes, err := doc.Changes()
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[[32]byte]bool, len(changes))
+	for _, c := range changes {
+		held[c.Hash()] = true
+	}
+	return held, nil
 }
 
 // Snapshot returns the document saved in automerge's compact form, for

@@ -164,3 +164,33 @@ func TestLoadSnapshotRefuses(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkOpen10k opens a ledger of 10,000 entries from its changes and
+// from a snapshot of them, and reads it.
+func BenchmarkOpen10k(b *testing.B) {
+	d, history := ledgerOf(b, 9999) // with the create: 10,000 changes
+	snap, covers, err := d.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	opens := []struct {
+		name string
+		open func() (*crdt.Doc, error)
+	}{
+		{"changes", func() (*crdt.Doc, error) { return crdt.Load(history, actor(2)) }},
+		{"snapshot", func() (*crdt.Doc, error) { return crdt.LoadSnapshot(snap, covers, nil, actor(2)) }},
+	}
+	for _, o := range opens {
+		b.Run(o.name, func(b *testing.B) {
+			for b.Loop() {
+				d, err := o.open()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := d.View(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
