@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/gossip"
@@ -19,12 +18,17 @@ type gossipLocal struct{ n *Node }
 var _ gossip.Local = gossipLocal{}
 
 // Gossip starts weft's gossip on h, a host built from this node's
-// identity, over this node's store. onMissing is called when gossip shows
-// that peer p holds changes or membership operations of space we lack: the
-// caller should pull from p by sync. The caller closes the Gossip before
-// the node, and calls its Refresh after any change of membership or keys.
-func (n *Node) Gossip(ctx context.Context, h host.Host, onMissing func(space string, p peer.ID)) (*gossip.Gossip, error) {
-	return gossip.New(ctx, h, gossipLocal{n}, gossip.Options{OnMissing: onMissing, Logger: n.log})
+// identity, over this node's store. Set opts.OnMissing to pull by sync
+// from a peer that gossip shows holds changes or membership operations we
+// lack, and opts.Banned from the quarantine list; the logger defaults to
+// the node's. The caller closes the Gossip before the node, and calls its
+// Refresh after any change of membership or keys and Readmit when a
+// connected peer is admitted.
+func (n *Node) Gossip(ctx context.Context, h host.Host, opts gossip.Options) (*gossip.Gossip, error) {
+	if opts.Logger == nil {
+		opts.Logger = n.log
+	}
+	return gossip.New(ctx, h, gossipLocal{n}, opts)
 }
 
 // Spaces lists the spaces whose current epoch key this node holds and of

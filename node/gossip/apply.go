@@ -23,7 +23,7 @@ func (g *Gossip) read(j *joined) {
 			return
 		}
 		b, ok := msg.ValidatorData.(Batch)
-		if msg.Local || !ok {
+		if msg.ReceivedFrom == g.h.ID() || !ok {
 			continue
 		}
 		select {

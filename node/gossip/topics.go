@@ -122,3 +122,12 @@ func (g *Gossip) publishNames() {
 	}
 	g.names.Store(&names)
 }
+
+// Topic returns the name of space's current topic, if we are on it.
+func (g *Gossip) Topic(space string) (string, bool) {
+	j, ok := g.current(space)
+	if !ok {
+		return "", false
+	}
+	return j.name, true
+}

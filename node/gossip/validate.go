@@ -26,10 +26,11 @@ type verdict struct {
 // it.
 func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 	return func(ctx context.Context, from peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
-		if !msg.Local {
+		own := from == g.h.ID() // our own publish
+		if !own {
 			g.stats.validated.Add(1)
 		}
-		v := check(ctx, g.local, j.SpaceKey, msg.GetData(), msg.Local)
+		v := check(ctx, g.local, j.SpaceKey, msg.GetData(), own)
 		switch v.result {
 		case pubsub.ValidationAccept:
 			g.stats.accepted.Add(1)
@@ -48,19 +49,19 @@ func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 
 // check validates one envelope of space k. A local message (our own
 // publish) is not ignored for being held.
-func check(ctx context.Context, local Local, k SpaceKey, data []byte, isLocal bool) verdict {
+func check(ctx context.Context, local Local, k SpaceKey, data []byte, own bool) verdict {
 	b, err := Open(data, k.ID, k.Epoch, k.Key)
 	if err != nil {
 		return verdict{result: pubsub.ValidationReject}
 	}
 	if b.IsAnnouncement() {
-		return checkAnnouncement(ctx, local, b, isLocal)
+		return checkAnnouncement(ctx, local, b, own)
 	}
 	changes, err := parseChanges(b.Chunks)
 	if err != nil {
 		return verdict{result: pubsub.ValidationReject}
 	}
-	if !isLocal {
+	if !own {
 		held, err := allHeld(ctx, local, b.Doc, changes)
 		if err != nil || held {
 			return verdict{result: pubsub.ValidationIgnore}
@@ -80,8 +81,8 @@ func check(ctx context.Context, local Local, k SpaceKey, data []byte, isLocal bo
 }
 
 // checkAnnouncement accepts an announcement of heads we lack.
-func checkAnnouncement(ctx context.Context, local Local, b Batch, isLocal bool) verdict {
-	if isLocal {
+func checkAnnouncement(ctx context.Context, local Local, b Batch, own bool) verdict {
+	if own {
 		return verdict{result: pubsub.ValidationAccept, batch: b}
 	}
 	for _, h := range b.Heads {
