@@ -35,8 +35,8 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	if err != nil && len(wt.touched) > 0 {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
-	for doc := range wt.touched {
-		if err == nil {
+	if err == nil {
+		for doc := range wt.touched { // outside the transaction, never failing it
 			n.keepSnapshot(ctx, doc)
 		}
 	}
