@@ -65,6 +65,8 @@ type Node struct {
 	eng    *engine.Engine
 	log    *slog.Logger
 	mu     sync.Mutex // serialises local edits, so each document has one writer
+	netMu  sync.Mutex // guards net
+	net    *netState  // the running network, nil until Start
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
@@ -127,12 +129,12 @@ func (n *Node) PeerID() string { return PeerID(n.id.Public) }
 // Name is the display name given at init.
 func (n *Node) Name() string { return n.name }
 
-// Close stops the engine, closes the store and releases the home. It is
-// idempotent.
+// Close stops the network (when started), the engine, closes the store and
+// releases the home. It is idempotent.
 func (n *Node) Close() error {
 	var err error
 	n.close.Do(func() {
-		err = errors.Join(n.eng.Close(), n.db.Close())
+		err = errors.Join(n.stopNet(), n.eng.Close(), n.db.Close())
 		n.lock.release()
 	})
 	return err

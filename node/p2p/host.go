@@ -69,7 +69,9 @@ func options(sk crypto.PrivKey, deny func(peer.ID) bool) []libp2p.Option {
 	return []libp2p.Option{
 		libp2p.Identity(sk),
 		libp2p.NoListenAddrs,
-		libp2p.Transport(tcp.NewTCPTransport),
+		// Without SO_REUSEPORT a second weft on the same port fails to
+		// listen (and says so) instead of silently sharing the port.
+		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
 		libp2p.Transport(quic.NewTransport),
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.UserAgent(UserAgent),

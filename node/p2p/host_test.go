@@ -163,6 +163,23 @@ func TestPortInUse(t *testing.T) {
 	}
 }
 
+func TestSecondHostOnSamePort(t *testing.T) {
+	a, _ := newHost(t, []string{loopTCP, loopQUIC}, nil)
+	for _, addr := range a.Addrs() {
+		t.Run(addr.String(), func(t *testing.T) {
+			_, priv, _ := ed25519.GenerateKey(nil)
+			h, err := p2p.New(p2p.Config{Key: priv, Listen: []string{addr.String()}})
+			if err == nil {
+				h.Close()
+				t.Fatal("a second host listens on the first one's port")
+			}
+			if !errors.Is(err, p2p.ErrPortInUse) {
+				t.Fatalf("error %v, want ErrPortInUse", err)
+			}
+		})
+	}
+}
+
 func TestGaterRefusesDenied(t *testing.T) {
 	var denied peer.ID
 	deny := func(p peer.ID) bool { return p == denied }

@@ -1,0 +1,162 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/replicate"
+)
+
+// peerPulls serialises the pulls from one peer: one runs at a time (sem),
+// and at most one more waits behind it (queued), which catches whatever
+// arrived during the running one.
+type peerPulls struct {
+	sem    chan struct{}
+	queued bool
+}
+
+// pulls returns p's pull state, made on first use. s.mu must be held.
+func (s *netState) pulls(p peer.ID) *peerPulls {
+	pp := s.peers[p]
+	if pp == nil {
+		pp = &peerPulls{sem: make(chan struct{}, 1)}
+		s.peers[p] = pp
+	}
+	return pp
+}
+
+// pullSoon queues a pull from p on a goroutine of the network, unless one
+// is queued already. It never blocks: libp2p's notifications call it.
+func (s *netState) pullSoon(p peer.ID) {
+	s.mu.Lock()
+	pp := s.pulls(p)
+	if pp.queued || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	pp.queued = true
+	s.mu.Unlock()
+	s.goRun(func() {
+		err := s.pullFrom(s.ctx, p, func() {
+			s.mu.Lock()
+			pp.queued = false
+			s.mu.Unlock()
+		})
+		if err != nil && s.ctx.Err() == nil {
+			s.n.log.Info("pull from peer", "peer", p.String(), "err", err)
+		}
+	})
+}
+
+// pullFrom waits for p's turn, calls started, pulls once, and remembers
+// the peer and what the pull did.
+func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) error {
+	s.mu.Lock()
+	pp := s.pulls(p)
+	s.mu.Unlock()
+	select {
+	case pp.sem <- struct{}{}:
+	case <-ctx.Done():
+		started()
+		return ctx.Err()
+	}
+	defer func() { <-pp.sem }()
+	started()
+	rep, err := s.sync.Pull(ctx, p)
+	if rerr := s.remember(ctx, p, &rep, err); rerr != nil && ctx.Err() == nil {
+		s.n.log.Warn("remember peer", "peer", p.String(), "err", rerr)
+	}
+	if rep.Ingested().Refused > 0 {
+		s.refreshDeny()
+	}
+	return err
+}
+
+// SyncNow pulls from every connected peer at once and waits for the
+// pulls. It returns the errors of those that failed, joined.
+func (n *Node) SyncNow(ctx context.Context) error {
+	s, err := n.running()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel)
+	defer stop()
+	peers := s.h.Network().Peers()
+	errs := make([]error, len(peers))
+	done := make(chan struct{}, len(peers))
+	for i, p := range peers {
+		started := s.goRun(func() {
+			defer func() { done <- struct{}{} }()
+			if err := s.pullFrom(ctx, p, func() {}); err != nil {
+				errs[i] = fmt.Errorf("node: pull from %s: %w", p, err)
+			}
+		})
+		if !started {
+			return ErrNotServing
+		}
+	}
+	for range peers {
+		<-done
+	}
+	return errors.Join(errs...)
+}
+
+// tick pulls from every connected peer after each jittered pause, until
+// the network stops.
+func (s *netState) tick() {
+	t := time.NewTimer(jitter(s.opts.SyncEvery))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.refreshDeny()
+		for _, p := range s.h.Network().Peers() {
+			s.pullSoon(p)
+		}
+		t.Reset(jitter(s.opts.SyncEvery))
+	}
+}
+
+// jitter returns a pause between half of d and d, so that peers' timers
+// drift apart.
+func jitter(d time.Duration) time.Duration {
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// refreshDeny rereads the quarantine list and closes the connections to
+// the peers it now names.
+func (s *netState) refreshDeny() {
+	if err := s.deny.refresh(s.ctx, s.n); err != nil {
+		if s.ctx.Err() == nil {
+			s.n.log.Warn("read the quarantine list", "err", err)
+		}
+		return
+	}
+	for _, p := range s.h.Network().Peers() {
+		if s.deny.has(p) {
+			s.h.Network().ClosePeer(p)
+		}
+	}
+}
+
+// summary is what the store remembers of a pull.
+func summary(rep *replicate.Report, err error, now time.Time) *pullSummary {
+	in := rep.Ingested()
+	ps := &pullSummary{Time: now.UnixMilli(), Complete: rep.Complete && err == nil,
+		Received: rep.Received(), Stored: in.Stored, Refused: in.Refused}
+	if err != nil {
+		ps.Err = err.Error()
+	}
+	return ps
+}

@@ -1,0 +1,197 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/p2p"
+	"github.com/weftsync/weft/node/replicate"
+)
+
+// ErrNotServing matches the error of a network call on a node whose
+// network was not started (or is closed).
+var ErrNotServing = errors.New("node: network not started")
+
+// DefaultSyncEvery is the longest pause between two timed pulls from a
+// connected peer; each pause is jittered between half of it and all of it.
+const DefaultSyncEvery = 30 * time.Second
+
+// NetOptions configure a node's network. The zero value listens on
+// p2p.DefaultListen and dials only remembered peers.
+type NetOptions struct {
+	// Listen lists the multiaddrs to listen on (default p2p.DefaultListen()).
+	Listen []string
+	// Peers lists bootstrap peers as multiaddrs ending in /p2p/ID. They
+	// are dialled (and redialled with backoff) while not connected, and
+	// remembered once reached.
+	Peers []string
+	// SyncEvery is the longest pause between timed pulls (default
+	// DefaultSyncEvery).
+	SyncEvery time.Duration
+	// IdleTimeout is how long a sync stream may make no progress
+	// (default replicate.IdleTimeout).
+	IdleTimeout time.Duration
+}
+
+func (o *NetOptions) defaults() {
+	if o.SyncEvery <= 0 {
+		o.SyncEvery = DefaultSyncEvery
+	}
+}
+
+// netState is a started network: the host, the Syncer and the goroutines
+// that pull and dial. Start makes it; stopNet ends it.
+type netState struct {
+	n      *Node
+	opts   NetOptions
+	h      host.Host
+	sync   *replicate.Syncer
+	ctx    context.Context // the network's root context, cancelled by stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the network started
+	deny   denySet
+	dial   *dialer
+
+	mu     sync.Mutex
+	closed bool
+	peers  map[peer.ID]*peerPulls
+}
+
+// Start starts the node's network: a libp2p host with the node's identity,
+// weft's sync protocol over the store, pulls on every new connection and
+// on a jittered timer, and dials to the bootstrap and remembered peers.
+// ctx bounds the start only; Close stops the network. A port in use fails
+// with an error matching p2p.ErrPortInUse.
+func (n *Node) Start(ctx context.Context, o NetOptions) error {
+	o.defaults()
+	n.netMu.Lock()
+	defer n.netMu.Unlock()
+	if n.net != nil {
+		return fmt.Errorf("node: network already started")
+	}
+	boot, err := parsePeers(o.Peers)
+	if err != nil {
+		return err
+	}
+	remembered, err := n.rememberedPeers(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := n.startNet(ctx, o, boot, remembered)
+	if err != nil {
+		return err
+	}
+	s.goRun(s.dial.run)
+	s.goRun(s.tick)
+	n.net = s
+	return nil
+}
+
+// startNet builds the host, the Syncer and the dialer, and starts
+// listening for connections.
+func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []peer.AddrInfo) (*netState, error) {
+	s := &netState{n: n, opts: o, peers: map[peer.ID]*peerPulls{}}
+	if err := s.deny.refresh(ctx, n); err != nil {
+		return nil, err
+	}
+	h, err := p2p.New(p2p.Config{Key: n.id.Private, Listen: o.Listen, Deny: s.deny.has, Logger: n.log})
+	if err != nil {
+		return nil, fmt.Errorf("node: start network: %w", err)
+	}
+	s.h = h
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout})
+	s.dial = newDialer(s, boot, remembered)
+	h.Network().Notify(&network.NotifyBundle{
+		ConnectedF:    func(_ network.Network, c network.Conn) { s.pullSoon(c.RemotePeer()) },
+		DisconnectedF: func(network.Network, network.Conn) { s.dial.kick() },
+	})
+	return s, nil
+}
+
+// goRun runs fn on a goroutine the network owns, unless it is stopping.
+func (s *netState) goRun(fn func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+	return true
+}
+
+// stop ends every pull and dial, closes the host and waits for every
+// goroutine the network started.
+func (s *netState) stop() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	err := s.sync.Close()
+	err = errors.Join(err, s.h.Close())
+	s.wg.Wait()
+	return err
+}
+
+// stopNet stops the network if it runs. Close calls it first.
+func (n *Node) stopNet() error {
+	n.netMu.Lock()
+	s := n.net
+	n.net = nil
+	n.netMu.Unlock()
+	if s == nil {
+		return nil
+	}
+	return s.stop()
+}
+
+// running returns the started network, or ErrNotServing.
+func (n *Node) running() (*netState, error) {
+	n.netMu.Lock()
+	defer n.netMu.Unlock()
+	if n.net == nil {
+		return nil, ErrNotServing
+	}
+	return n.net, nil
+}
+
+// Addrs returns the addresses the node listens on, each ending in
+// /p2p/ID, or nil when the network is not started.
+func (n *Node) Addrs() []string {
+	s, err := n.running()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range s.h.Addrs() {
+		out = append(out, a.String()+"/p2p/"+s.h.ID().String())
+	}
+	return out
+}
+
+// ConnectedPeers returns the peer IDs the node holds connections to,
+// sorted, or nil when the network is not started.
+func (n *Node) ConnectedPeers() []string {
+	s, err := n.running()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range s.h.Network().Peers() {
+		out = append(out, p.String())
+	}
+	slices.Sort(out)
+	return out
+}
