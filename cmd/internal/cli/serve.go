@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weftsync/weft/node"
+)
+
+// defaultHTTP is the local API's default address.
+const defaultHTTP = "127.0.0.1:7420"
+
+// serveFlags are weft serve's flags.
+type serveFlags struct {
+	listen, peers []string
+	http          string
+	readyFile     string // hidden: written with the addresses once listening
+}
+
+func serveCmd(e *env) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run this node: sync with the members of your spaces until interrupted",
+		Long: "Run this node until SIGINT or SIGTERM: listen for peers, dial the --peer addresses and the\n" +
+			"peers remembered from before, and pull what they hold of the spaces you share.\n" +
+			"Where weft was never set up, serve sets it up first.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return e.serve(cmd.Context(), f) },
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.listen, "listen", nil, "listen on this multiaddr (repeatable; default TCP and QUIC on port 7411, every interface)")
+	fl.StringArrayVar(&f.peers, "peer", nil, "dial this peer, a multiaddr ending in /p2p/ID (repeatable; remembered once reached)")
+	fl.StringVar(&f.http, "http", defaultHTTP, "the local API's address, or off")
+	fl.StringVar(&f.readyFile, "ready-file", "", "write the listen addresses to this file once listening")
+	fl.MarkHidden("ready-file")
+	return cmd
+}
+
+// serve opens (or sets up) the node, starts its network and runs until ctx
+// ends, then closes the node.
+func (e *env) serve(ctx context.Context, f serveFlags) error {
+	if f.http != "off" && f.http != defaultHTTP {
+		return usagef("--http takes %s or off for now: the local API is not built yet", defaultHTTP)
+	}
+	n, err := e.openOrInit(ctx)
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	if err := n.Start(ctx, node.NetOptions{Listen: f.listen, Peers: f.peers}); err != nil {
+		return err
+	}
+	e.announce(n, f.http)
+	if f.readyFile != "" {
+		if err := writeReady(f.readyFile, n.Addrs()); err != nil {
+			return err
+		}
+	}
+	<-ctx.Done()
+	fmt.Fprintln(e.stderr, "stopping")
+	return n.Close()
+}
+
+// announce tells the person who runs serve who it is and where it
+// listens: nothing secret.
+func (e *env) announce(n *node.Node, http string) {
+	fmt.Fprintf(e.stderr, "serving as peer %s\n", n.PeerID())
+	for _, a := range n.Addrs() {
+		fmt.Fprintf(e.stderr, "listening on %s\n", a)
+	}
+	if http != "off" {
+		fmt.Fprintln(e.stderr, "the local HTTP API is not built yet; serving without it")
+	}
+}
+
+// openOrInit opens the node, and sets weft up first where it never was:
+// the passphrase comes from the usual sources, and with none of them
+// available this fails at once saying how to give one.
+func (e *env) openOrInit(ctx context.Context) (*node.Node, error) {
+	n, err := e.open(ctx)
+	if !errors.Is(err, node.ErrNotInitialized) {
+		return n, err
+	}
+	opts := e.options()
+	opts.Passphrase = e.newPassphrase
+	n, err = node.Init(ctx, opts, "")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "set up a new weft home in %s\n", opts.Home)
+	return n, nil
+}
+
+// writeReady writes addrs, one a line, to path in one step (a reader never
+// sees half of it).
+func writeReady(path string, addrs []string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ready-*")
+	if err != nil {
+		return fmt.Errorf("write ready file: %w", err)
+	}
+	_, err = tmp.WriteString(strings.Join(addrs, "\n") + "\n")
+	err = errors.Join(err, tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write ready file: %w", err)
+	}
+	return nil
+}
