@@ -200,3 +200,42 @@ func TestServeStartErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestServeSyncNow(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	b, _ := serveNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, b, sp)
+	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour} // no timed pulls here
+	if err := a.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	slow.Peers = a.Addrs()
+	if err := b.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a and b connected", func() error {
+		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
+			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
+		}
+		return nil
+	})
+	if err := a.SyncNow(ctx); err != nil { // settles the pulls made on connecting
+		t.Fatalf("sync now: %v", err)
+	}
+	id := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 700, Currency: "EUR"}))
+	if err := a.SyncNow(ctx); err != nil {
+		t.Fatalf("sync now: %v", err)
+	}
+	ents := must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))
+	if !slices.ContainsFunc(ents, func(e node.LedgerEntry) bool { return e.ID == id }) {
+		t.Fatalf("a lacks b's entry right after SyncNow: %d entries", len(ents))
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if a.Addrs() != nil || a.ConnectedPeers() != nil {
+		t.Fatal("a closed node reports a network")
+	}
+}
