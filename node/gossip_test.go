@@ -110,12 +110,11 @@ type rpcTracer struct {
 	topics map[string]bool
 	dups   map[string]int
 	got    [][]byte         // envelopes delivered
-	added  map[peer.ID]bool // peers pubsub can send to
 	mesh   map[peer.ID]bool // peers grafted on our mesh
 }
 
 func newRPCTracer() *rpcTracer {
-	return &rpcTracer{from: map[peer.ID]int{}, topics: map[string]bool{}, dups: map[string]int{}, added: map[peer.ID]bool{}, mesh: map[peer.ID]bool{}}
+	return &rpcTracer{from: map[peer.ID]int{}, topics: map[string]bool{}, dups: map[string]int{}, mesh: map[peer.ID]bool{}}
 }
 
 func (r *rpcTracer) RecvRPC(rpc *pubsub.RPC) {
@@ -166,23 +165,8 @@ func (r *rpcTracer) duplicates(from peer.ID, data []byte) int {
 	return r.dups[string(from)+string(sum[:])]
 }
 
-func (r *rpcTracer) AddPeer(p peer.ID, _ protocol.ID) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.added[p] = true
-}
+func (r *rpcTracer) AddPeer(peer.ID, protocol.ID) {}
 
-// canSend reports whether pubsub has a stream open to every one of ps.
-func (r *rpcTracer) canSend(ps ...peer.ID) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, p := range ps {
-		if !r.added[p] {
-			return false
-		}
-	}
-	return true
-}
 func (r *rpcTracer) RemovePeer(peer.ID) {}
 func (r *rpcTracer) Join(string)        {}
 func (r *rpcTracer) Leave(string)       {}
@@ -307,8 +291,21 @@ func TestGossip(t *testing.T) {
 	gossipConnect(t, mb.h, mc.h, md.h)
 	gossipConnect(t, mc.h, md.h)
 	gossipConnect(t, me.h, ma.h, mb.h, mc.h)
-	for _, m := range []*gossipMember{ma, mb, mc} {
+	members := []*gossipMember{ma, mb, mc}
+	for _, m := range members {
 		gossipEventually(t, "members see each other on the topic", func() bool { return len(m.g.TopicPeers(sp.ID)) == 2 })
+	}
+	// GossipSub sends a publication to the publisher's mesh: one made before
+	// the mesh forms (late on a busy machine) reaches nobody. Wait until
+	// every member has grafted every other.
+	for _, m := range members {
+		var others []peer.ID
+		for _, o := range members {
+			if o != m {
+				others = append(others, o.h.ID())
+			}
+		}
+		gossipEventually(t, "members meshed with each other", func() bool { return m.tr.meshed(others...) })
 	}
 
 	gossipEventually(t, "the modified client sees the members on the topic", func() bool { return len(md.ps.ListPeers(topic)) == 3 })
