@@ -1,33 +1,58 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"sync"
 )
 
-// stmtCache keeps each query prepared once per connection: parsing SQL
-// costs more than running most of the store's statements.
+// stmtCache keeps each query prepared once per DB: parsing SQL costs more
+// than running most of the store's statements.
+//
+// It never prepares while a transaction waits: a pool connection may be
+// needed to prepare, and every connection may be held by a transaction, so
+// a transaction that misses the cache prepares on its own connection, and
+// the query joins the cache after the transaction has ended (fill).
 type stmtCache struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 }
 
-// get returns the prepared statement for query, preparing it on first use.
-func (c *stmtCache) get(tx *Tx, query string) (*sql.Stmt, error) {
+// lookup returns the cached statement for query, if any.
+func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.stmts[query]; ok {
-		return s, nil
+	s, ok := c.stmts[query]
+	return s, ok
+}
+
+// fill prepares the queries transactions missed. It runs outside any
+// transaction and holds no lock while it prepares.
+func (c *stmtCache) fill(ctx context.Context, db *sql.DB, queries []string) {
+	for _, q := range queries {
+		if _, ok := c.lookup(q); ok {
+			continue
+		}
+		s, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			continue // the next transaction prepares it on its own connection again
+		}
+		c.add(q, s)
 	}
-	s, err := tx.db.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
+}
+
+// add caches s for q, or closes it when another fill got there first.
+func (c *stmtCache) add(q string, s *sql.Stmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.stmts[q]; ok {
+		s.Close()
+		return
 	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sql.Stmt{}
 	}
-	c.stmts[query] = s
-	return s, nil
+	c.stmts[q] = s
 }
 
 // close closes every prepared statement.
@@ -40,11 +65,16 @@ func (c *stmtCache) close() {
 	c.stmts = nil
 }
 
-// stmt binds the prepared statement for query to the transaction.
+// stmt binds the prepared statement for query to the transaction: the
+// cached one, or one prepared on the transaction's own connection.
 func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
-	s, err := tx.cache.get(tx, query)
+	if s, ok := tx.cache.lookup(query); ok {
+		return tx.tx.StmtContext(tx.ctx, s), nil
+	}
+	s, err := tx.tx.PrepareContext(tx.ctx, query)
 	if err != nil {
 		return nil, busy(err)
 	}
-	return tx.tx.StmtContext(tx.ctx, s), nil
+	tx.misses = append(tx.misses, query)
+	return s, nil
 }

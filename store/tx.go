@@ -17,6 +17,7 @@ type Tx struct {
 	sealer   Sealer // nil while locked
 	writable bool
 	txc      *txCache
+	misses   []string // queries prepared on this transaction's connection
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
@@ -51,6 +52,9 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		if err != nil {
 			stx.Rollback()
 		}
+		// With the connection back in the pool, cache what this transaction
+		// had to prepare itself.
+		db.stmts.fill(context.WithoutCancel(ctx), db.sql, tx.misses)
 	}()
 	if err = fn(tx); err != nil {
 		return err
