@@ -39,6 +39,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		for doc := range wt.touched { // outside the transaction, never failing it
 			n.keepSnapshot(ctx, doc)
 		}
+		n.kickPublisher()
 	}
 	return storeErr(err)
 }

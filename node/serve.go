@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/weftsync/weft/node/gossip"
 	"github.com/weftsync/weft/node/p2p"
 	"github.com/weftsync/weft/node/replicate"
 )
@@ -54,6 +55,8 @@ type netState struct {
 	opts   NetOptions
 	h      host.Host
 	sync   *replicate.Syncer
+	gossip *gossip.Gossip
+	kick   chan struct{}   // wakes the publisher after a local commit
 	ctx    context.Context // the network's root context, cancelled by stop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // every goroutine the network started
@@ -91,6 +94,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	}
 	s.goRun(s.dial.run)
 	s.goRun(s.tick)
+	s.goRun(s.publish)
 	n.net = s
 	return nil
 }
@@ -109,6 +113,10 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 	s.h = h
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout})
+	if err := s.startGossip(); err != nil {
+		s.cancel()
+		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())
+	}
 	s.dial = newDialer(s, boot, remembered)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { s.pullSoon(c.RemotePeer()) },
@@ -139,7 +147,7 @@ func (s *netState) stop() error {
 	s.closed = true
 	s.mu.Unlock()
 	s.cancel()
-	err := s.sync.Close()
+	err := errors.Join(s.gossip.Close(), s.sync.Close())
 	err = errors.Join(err, s.h.Close())
 	s.wg.Wait()
 	return err

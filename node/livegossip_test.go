@@ -1,0 +1,56 @@
+package node_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+)
+
+// TestLiveChangesByGossip: with timed pulls an hour apart, a change made
+// on one running node reaches the other through gossip, published as soon
+// as it commits.
+func TestLiveChangesByGossip(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	b, _ := serveNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, b, sp)
+	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
+	if err := a.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	slow.Peers = a.Addrs()
+	if err := b.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a and b connected", func() error {
+		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
+			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
+		}
+		return nil
+	})
+	// Changes keep coming; each must arrive without a pull: the first ones
+	// may go out before the gossip mesh has formed, the later ones not.
+	var last string
+	eventually(t, "a change of a reaches b by gossip", func() error {
+		last = must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) {
+			if has(ctx, b, sp, last) {
+				return nil
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return fmt.Errorf("entry %s not at b after 2s", last)
+	})
+}
+
+func has(ctx context.Context, n *node.Node, sp node.Space, entry string) bool {
+	ents, err := n.Entries(ctx, sp)
+	return err == nil && slices.ContainsFunc(ents, func(e node.LedgerEntry) bool { return e.ID == entry })
+}
