@@ -15,6 +15,7 @@ type Status struct {
 	Home        string        `json:"home"`
 	Daemon      bool          `json:"daemon"`
 	Listen      []string      `json:"listen"`
+	Connected   []string      `json:"connected"` // peer IDs connected now
 	Spaces      []SpaceStatus `json:"spaces"`
 	Quarantined int           `json:"quarantined"`
 	Unsent      int           `json:"unsent"` // local changes not yet announced to peers
@@ -35,7 +36,11 @@ const maxOutboxCount = 100000
 
 // Status reports the stored state. The daemon adds its network.
 func (n *Node) Status(ctx context.Context) (Status, error) {
-	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{}}
+	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
+		Connected: []string{}}
+	if addrs := n.Addrs(); addrs != nil { // serving: this is the daemon's node
+		st.Daemon, st.Listen, st.Connected = true, addrs, n.ConnectedPeers()
+	}
 	recs, err := n.spaceRecords(ctx)
 	if err != nil {
 		return st, err

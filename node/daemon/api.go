@@ -226,3 +226,19 @@ func local(t time.Time) time.Time {
 	}
 	return t.Local()
 }
+
+// Status is (*node.Node).Status on the daemon's node: the stored state and
+// the network it serves.
+func (c *Client) Status(ctx context.Context) (node.Status, error) {
+	return call[node.Status](ctx, c, mStatus)
+}
+
+// Peers is (*node.Node).Peers on the daemon's node.
+func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
+	return call[[]node.PeerInfo](ctx, c, mPeers)
+}
+
+// SyncNow is (*node.Node).SyncNow on the daemon's node.
+func (c *Client) SyncNow(ctx context.Context) error {
+	return c.Call(ctx, mSyncNow, nil, nil)
+}

@@ -47,6 +47,9 @@ func dispatch() map[string]handler {
 		mAcceptWelcome:  fn1((*node.Node).AcceptWelcome),
 		mExportBundle:   exportBundle,
 		mImportBundle:   importBundle,
+		mStatus:         fn0((*node.Node).Status),
+		mPeers:          fn0((*node.Node).Peers),
+		mSyncNow:        syncNow,
 	}
 }
 
@@ -172,4 +175,12 @@ func importBundle(ctx context.Context, n *node.Node, args []cbor.RawMessage) (an
 		return nil, err
 	}
 	return n.ImportBundle(ctx, bytes.NewReader(data))
+}
+
+// syncNow pulls from every connected peer; it answers nothing but an error.
+func syncNow(ctx context.Context, n *node.Node, args []cbor.RawMessage) (any, error) {
+	if err := decodeArgs(args); err != nil {
+		return nil, err
+	}
+	return nil, n.SyncNow(ctx)
 }

@@ -33,6 +33,7 @@ var kinds = []struct {
 	{"invalid", node.ErrInvalid},
 	{"corrupt", node.ErrCorrupt},
 	{"quarantined", node.ErrQuarantined},
+	{"not_serving", node.ErrNotServing},
 	{"ics_too_large", ics.ErrTooLarge},
 	{"ics_invalid_event", ics.ErrInvalidEvent},
 	{"unknown_currency", model.ErrUnknownCurrency},

@@ -33,6 +33,9 @@ const (
 	mAcceptWelcome  = "AcceptWelcome"
 	mExportBundle   = "ExportBundle"
 	mImportBundle   = "ImportBundle"
+	mStatus         = "Status"
+	mPeers          = "Peers"
+	mSyncNow        = "SyncNow"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -57,6 +58,9 @@ type backend interface {
 	SearchCases(ctx context.Context, sp node.Space, query string) ([]node.CaseHit, error)
 	Entries(ctx context.Context, sp node.Space) ([]node.LedgerEntry, error)
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
+	Status(ctx context.Context) (node.Status, error)
+	Peers(ctx context.Context) ([]node.PeerInfo, error)
+	SyncNow(ctx context.Context) error
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
@@ -201,6 +205,19 @@ var steps = []struct {
 		ents := both(t, f, func(b backend) ([]node.LedgerEntry, error) { return b.Entries(t.Context(), f.sp) })
 		if len(ents) != 2 || ents[0].RecorderID != f.n.PeerID() || ents[0].Recorded.IsZero() {
 			t.Fatalf("entries %+v", ents)
+		}
+	}},
+	{"Status", func(t *testing.T, f *fixture) {
+		both(t, f, func(b backend) (node.Status, error) { return b.Status(t.Context()) })
+	}},
+	{"Peers", func(t *testing.T, f *fixture) {
+		both(t, f, func(b backend) ([]node.PeerInfo, error) { return b.Peers(t.Context()) })
+	}},
+	{"SyncNow", func(t *testing.T, f *fixture) { // the fixture's node does not serve
+		for _, b := range []backend{f.n, f.c} {
+			if err := b.SyncNow(t.Context()); !errors.Is(err, node.ErrNotServing) {
+				t.Fatalf("SyncNow = %v, want ErrNotServing", err)
+			}
 		}
 	}},
 	{"Balances", func(t *testing.T, f *fixture) {

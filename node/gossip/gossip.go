@@ -126,6 +126,10 @@ func (g *Gossip) pubsubOptions() []pubsub.Option {
 		pubsub.WithPeerFilter(g.peerFilter),
 		pubsub.WithSeenMessagesTTL(SeenTTL),
 		pubsub.WithMaxMessageSize(MaxEnvelope + 64<<10),
+		// Our own changes go to every member subscribed to the topic, not
+		// only to our mesh: a coalition is small, and a change made in the
+		// seconds before the mesh forms must not wait for the next pull.
+		pubsub.WithFloodPublish(true),
 	}
 	return append(opts, g.opts.PubSub...)
 }

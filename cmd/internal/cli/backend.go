@@ -40,6 +40,10 @@ type Backend interface {
 	AddEntry(ctx context.Context, sp node.Space, e model.Entry) (string, error)
 	Entries(ctx context.Context, sp node.Space) ([]node.LedgerEntry, error)
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
+
+	Status(ctx context.Context) (node.Status, error)
+	Peers(ctx context.Context) ([]node.PeerInfo, error)
+	SyncNow(ctx context.Context) error
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Reverse(ctx context.Context, sp node.Space, entryID, memo string) (string, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)

@@ -9,6 +9,7 @@ import (
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/ics"
+	"github.com/weftsync/weft/node/p2p"
 )
 
 // Exit codes (DESIGN.md section 10).
@@ -50,6 +51,10 @@ func classify(err error) (int, string) {
 		return ExitUnlock, "unlock"
 	case errors.Is(err, node.ErrBusy):
 		return ExitBusy, "busy"
+	case errors.Is(err, node.ErrNotServing):
+		return ExitNetwork, "network"
+	case errors.Is(err, p2p.ErrPortInUse):
+		return ExitUsage, "usage"
 	}
 	return ExitCheck, "error"
 }
@@ -95,6 +100,8 @@ func hintFor(err error) string {
 		return "another weft process is writing this home; wait for it to finish and try again"
 	case errors.Is(err, node.ErrAmbiguous):
 		return "use the full ID (see 'weft space list' or the list command)"
+	case errors.Is(err, node.ErrNotServing):
+		return "no 'weft serve' runs for this home: start it (it keeps the network), then try again"
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/daemon"
 )
 
 // defaultHTTP is the local API's default address.
@@ -57,6 +58,14 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	if err := n.Start(ctx, node.NetOptions{Listen: f.listen, Peers: f.peers}); err != nil {
 		return err
 	}
+	// While serve runs, every other weft command on this home is a thin
+	// client of this node over the home's socket.
+	ln, err := daemon.Listen(e.homeDir())
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- daemon.Serve(ctx, ln, n) }() // returns when ctx ends
 	e.announce(n, f.http)
 	if f.readyFile != "" {
 		if err := writeReady(f.readyFile, n.Addrs()); err != nil {
@@ -65,7 +74,7 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "stopping")
-	return n.Close()
+	return errors.Join(<-served, n.Close())
 }
 
 // announce tells the person who runs serve who it is and where it

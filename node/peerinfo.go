@@ -1,0 +1,117 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+
+	"github.com/weftsync/weft/store"
+)
+
+// PeerInfo is what this node knows of one peer: who it is in our spaces,
+// where it was reached, whether it is connected now, and what the last
+// pull from it did. Nothing here claims the peer is "synced".
+type PeerInfo struct {
+	PeerID    string     `json:"peer_id"`
+	Name      string     `json:"name"`
+	Spaces    []string   `json:"spaces"`
+	Addresses []string   `json:"addresses"`
+	Connected bool       `json:"connected"`
+	Reached   string     `json:"reached"` // "direct" while connected; relays and hole punching come later
+	LastSeen  *time.Time `json:"last_seen"`
+	LastPull  *PullInfo  `json:"last_pull"`
+}
+
+// PullInfo is what the last pull from a peer did.
+type PullInfo struct {
+	At       time.Time `json:"at"`
+	Complete bool      `json:"complete"`
+	Received int       `json:"received"`
+	Stored   int       `json:"stored"`
+	Refused  int       `json:"refused"`
+	Error    string    `json:"error,omitempty"`
+}
+
+// Peers lists the peers this node knows: every member of our spaces (but
+// ourselves), and every remembered or connected peer, by name.
+func (n *Node) Peers(ctx context.Context) ([]PeerInfo, error) {
+	byID := map[string]*PeerInfo{}
+	get := func(id string) *PeerInfo {
+		if p, ok := byID[id]; ok {
+			return p
+		}
+		p := &PeerInfo{PeerID: id, Spaces: []string{}, Addresses: []string{}}
+		byID[id] = p
+		return p
+	}
+	if err := n.memberPeers(ctx, get); err != nil {
+		return nil, err
+	}
+	if err := n.rememberedInfo(ctx, get); err != nil {
+		return nil, err
+	}
+	for _, id := range n.ConnectedPeers() {
+		p := get(id)
+		p.Connected, p.Reached = true, "direct"
+	}
+	delete(byID, n.PeerID())
+	out := make([]PeerInfo, 0, len(byID))
+	for _, p := range byID {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b PeerInfo) int { return strings.Compare(a.Name+a.PeerID, b.Name+b.PeerID) })
+	return out, nil
+}
+
+// memberPeers names the members of every space we hold.
+func (n *Node) memberPeers(ctx context.Context, get func(string) *PeerInfo) error {
+	recs, err := n.spaceRecords(ctx)
+	if err != nil {
+		return err
+	}
+	return storeErr(n.db.View(ctx, func(tx *store.Tx) error {
+		for _, r := range recs {
+			members, name, err := n.roster(tx, r.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				p := get(m.PeerID)
+				p.Name = m.Name
+				p.Spaces = append(p.Spaces, orDefault(name, r.Name))
+			}
+		}
+		return nil
+	}))
+}
+
+// rememberedInfo adds what the peers table remembers.
+func (n *Node) rememberedInfo(ctx context.Context, get func(string) *PeerInfo) error {
+	var rows []store.PeerRow
+	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
+		rows, err = tx.Peers()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("node: remembered peers: %w", storeErr(err))
+	}
+	for _, r := range rows {
+		var rec peerRecord
+		if cbor.Unmarshal(r.Blob, &rec) != nil {
+			continue
+		}
+		p := get(r.ID)
+		p.Addresses = append(p.Addresses, rec.Addrs...)
+		seen := time.UnixMilli(rec.LastSeen)
+		p.LastSeen = &seen
+		if s := rec.LastPull; s != nil {
+			p.LastPull = &PullInfo{At: time.UnixMilli(s.Time), Complete: s.Complete, Received: s.Received,
+				Stored: s.Stored, Refused: s.Refused, Error: s.Err}
+		}
+	}
+	return nil
+}
