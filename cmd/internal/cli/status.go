@@ -141,4 +141,3 @@ func connectedPeers(peers []node.PeerInfo) []node.PeerInfo {
 	}
 	return out
 }
-
