@@ -39,7 +39,8 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
 		Connected: []string{}}
 	if addrs := n.Addrs(); addrs != nil { // serving: this is the daemon's node
-		st.Daemon, st.Listen, st.Connected = true, addrs, n.ConnectedPeers()
+		st.Daemon, st.Listen = true, addrs
+		st.Connected = append(st.Connected, n.ConnectedPeers()...)
 	}
 	recs, err := n.spaceRecords(ctx)
 	if err != nil {

@@ -99,7 +99,7 @@ func (e *env) openOrInit(ctx context.Context) (*node.Node, error) {
 	}
 	opts := e.options()
 	opts.Passphrase = e.newPassphrase
-	n, err = node.Init(ctx, opts, "")
+	n, err = node.Init(ctx, opts, os.Getenv("USER")) // rename later with weft init on a fresh home
 	if err != nil {
 		return nil, err
 	}
