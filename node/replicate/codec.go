@@ -7,39 +7,15 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/weftsync/weft/node/wire"
 )
 
 // encMode encodes deterministically (RFC 8949 core deterministic encoding).
-var encMode = mustEncMode()
+var encMode = wire.DeterministicEncMode()
 
 // decMode refuses duplicate keys, indefinite lengths, tags and unknown
 // fields, and bounds nesting and counts.
-var decMode = mustDecMode()
-
-func mustEncMode() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(err) // static options: cannot fail
-	}
-	return m
-}
-
-func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsForbidden,
-		MaxNestedLevels:   8,
-		MaxArrayElements:  MaxItems,
-		MaxMapPairs:       16,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-	}.DecMode()
-	if err != nil {
-		panic(err) // static options: cannot fail
-	}
-	return m
-}
+var decMode = wire.StrictDecMode(8, MaxItems, 16)
 
 // encode returns the wire form of v: a 4-byte big-endian length, then v's
 // CBOR compressed with DEFLATE.

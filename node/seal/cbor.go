@@ -1,33 +1,9 @@
 package seal
 
-import "github.com/fxamacker/cbor/v2"
+import "github.com/weftsync/weft/node/wire"
 
 // encMode encodes deterministically (RFC 8949 core deterministic encoding).
-var encMode = mustEncMode()
+var encMode = wire.DeterministicEncMode()
 
 // decMode refuses duplicate keys, indefinite lengths, tags and unknown fields.
-var decMode = mustDecMode()
-
-func mustEncMode() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(err) // static options: cannot fail
-	}
-	return m
-}
-
-func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsForbidden,
-		MaxNestedLevels:   4,
-		MaxArrayElements:  16,
-		MaxMapPairs:       16,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-	}.DecMode()
-	if err != nil {
-		panic(err) // static options: cannot fail
-	}
-	return m
-}
+var decMode = wire.StrictDecMode(4, 16, 16)
