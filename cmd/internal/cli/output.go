@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // printJSON writes v as indented JSON.
@@ -29,5 +28,3 @@ func (e *env) note(format string, a ...any) {
 		fmt.Fprintf(e.stderr, format+"\n", a...)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
