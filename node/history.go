@@ -31,7 +31,7 @@ func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error)
 		return nil, err
 	}
 	h := &ledgerHist{view: v, recordedIn: map[string]int{}}
-	if err := n.readHistory(ctx, sp.ID, ledger, &h.changes, &h.authors); err != nil {
+	if h.changes, h.authors, err = n.readHistory(ctx, sp.ID, ledger); err != nil {
 		return nil, err
 	}
 	// Replayed in Go from the changes' decoded ops: O(ops), no engine.
@@ -47,19 +47,30 @@ func (n *Node) ledgerHistory(ctx context.Context, sp Space) (*ledgerHist, error)
 }
 
 // readHistory loads doc's stored changes and who made them.
-func (n *Node) readHistory(ctx context.Context, space, doc string, changes *[]store.Change, authors **authorship) error {
-	return storeErr(n.db.View(ctx, func(tx *store.Tx) error {
+func (n *Node) readHistory(ctx context.Context, space, doc string) (changes []store.Change, authors *authorship, err error) {
+	err = n.db.View(ctx, func(tx *store.Tx) error {
 		members, _, err := n.roster(tx, space)
 		if err != nil {
 			return err
 		}
-		if *changes, err = tx.Changes(doc); err != nil {
-			return err
-		}
-		rows, err := tx.Attestations(doc)
-		*authors = newAuthorship(rows, members)
+		changes, authors, err = docHistory(tx, doc, members)
 		return err
-	}))
+	})
+	return changes, authors, storeErr(err)
+}
+
+// docHistory reads doc's stored changes, in causal order, and the
+// authorship its stored attestations establish among members.
+func docHistory(tx *store.Tx, doc string, members []Member) ([]store.Change, *authorship, error) {
+	changes, err := tx.Changes(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := tx.Attestations(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return changes, newAuthorship(rows, members), nil
 }
 
 func rawChanges(cs []store.Change) [][]byte {

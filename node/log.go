@@ -40,15 +40,10 @@ func (n *Node) Log(ctx context.Context, sp Space, since time.Time, limit int) ([
 }
 
 func docLog(tx *store.Tx, d store.DocRow, members []Member, since time.Time) ([]LogEntry, error) {
-	changes, err := tx.Changes(d.ID)
+	changes, authors, err := docHistory(tx, d.ID, members)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Attestations(d.ID)
-	if err != nil {
-		return nil, err
-	}
-	authors := newAuthorship(rows, members)
 	var out []LogEntry
 	for _, c := range changes {
 		when := changeTime(c)

@@ -2,12 +2,9 @@ package node
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/fxamacker/cbor/v2"
 
 	"github.com/weftsync/weft/store"
 )
@@ -91,24 +88,16 @@ func (n *Node) memberPeers(ctx context.Context, get func(string) *PeerInfo) erro
 
 // rememberedInfo adds what the peers table remembers.
 func (n *Node) rememberedInfo(ctx context.Context, get func(string) *PeerInfo) error {
-	var rows []store.PeerRow
-	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
-		rows, err = tx.Peers()
-		return err
-	})
+	recs, err := n.peerRecords(ctx)
 	if err != nil {
-		return fmt.Errorf("node: remembered peers: %w", storeErr(err))
+		return err
 	}
-	for _, r := range rows {
-		var rec peerRecord
-		if cbor.Unmarshal(r.Blob, &rec) != nil {
-			continue
-		}
-		p := get(r.ID)
-		p.Addresses = append(p.Addresses, rec.Addrs...)
-		seen := time.UnixMilli(rec.LastSeen)
+	for _, r := range recs {
+		p := get(r.id)
+		p.Addresses = append(p.Addresses, r.rec.Addrs...)
+		seen := time.UnixMilli(r.rec.LastSeen)
 		p.LastSeen = &seen
-		if s := rec.LastPull; s != nil {
+		if s := r.rec.LastPull; s != nil {
 			p.LastPull = &PullInfo{At: time.UnixMilli(s.Time), Complete: s.Complete, Received: s.Received,
 				Stored: s.Stored, Refused: s.Refused, Error: s.Err}
 		}

@@ -82,9 +82,15 @@ func addrStrings(addrs []ma.Multiaddr) []string {
 	return out
 }
 
-// rememberedPeers returns the remembered peers with their addresses. A
-// record that does not decode is skipped: it only costs a dial.
-func (n *Node) rememberedPeers(ctx context.Context) ([]peer.AddrInfo, error) {
+// rememberedPeer is one row of the peers table, decoded.
+type rememberedPeer struct {
+	id  string
+	rec peerRecord
+}
+
+// peerRecords reads the peers table. A record that does not decode is
+// skipped: it only costs a dial or a line in weft peers.
+func (n *Node) peerRecords(ctx context.Context) ([]rememberedPeer, error) {
 	var rows []store.PeerRow
 	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
 		rows, err = tx.Peers()
@@ -93,29 +99,37 @@ func (n *Node) rememberedPeers(ctx context.Context) ([]peer.AddrInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: remembered peers: %w", storeErr(err))
 	}
-	var out []peer.AddrInfo
+	out := make([]rememberedPeer, 0, len(rows))
 	for _, r := range rows {
-		info, ok := decodePeerRow(r)
-		if ok {
-			out = append(out, info)
+		var rec peerRecord
+		if cbor.Unmarshal(r.Blob, &rec) == nil {
+			out = append(out, rememberedPeer{id: r.ID, rec: rec})
 		}
 	}
 	return out, nil
 }
 
-func decodePeerRow(r store.PeerRow) (peer.AddrInfo, bool) {
-	id, err := peer.Decode(r.ID)
-	var rec peerRecord
-	if err != nil || cbor.Unmarshal(r.Blob, &rec) != nil {
-		return peer.AddrInfo{}, false
+// rememberedPeers returns the remembered peers with their addresses.
+func (n *Node) rememberedPeers(ctx context.Context) ([]peer.AddrInfo, error) {
+	recs, err := n.peerRecords(ctx)
+	if err != nil {
+		return nil, err
 	}
-	info := peer.AddrInfo{ID: id}
-	for _, s := range rec.Addrs {
-		if a, err := ma.NewMultiaddr(s); err == nil {
-			info.Addrs = append(info.Addrs, a)
+	var out []peer.AddrInfo
+	for _, r := range recs {
+		id, err := peer.Decode(r.id)
+		if err != nil {
+			continue
 		}
+		info := peer.AddrInfo{ID: id}
+		for _, s := range r.rec.Addrs {
+			if a, err := ma.NewMultiaddr(s); err == nil {
+				info.Addrs = append(info.Addrs, a)
+			}
+		}
+		out = append(out, info)
 	}
-	return info, true
+	return out, nil
 }
 
 // parsePeers parses bootstrap multiaddrs, each ending in /p2p/ID.
