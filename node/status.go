@@ -31,9 +31,6 @@ type SpaceStatus struct {
 	Held      int    `json:"held"` // received changes waiting for their dependencies
 }
 
-// maxOutboxCount bounds how far Status counts unsent changes.
-const maxOutboxCount = 100000
-
 // Status reports the stored state. The daemon adds its network.
 func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
@@ -59,8 +56,7 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		if err != nil {
 			return err
 		}
-		out, err := tx.Outbox(maxOutboxCount)
-		st.Unsent = len(out)
+		st.Unsent, err = tx.OutboxLen()
 		return err
 	})
 	return st, storeErr(err)

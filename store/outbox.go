@@ -61,3 +61,15 @@ func (tx *Tx) DeleteOutbox(rows ...OutboxRow) error {
 	}
 	return nil
 }
+
+// OutboxLen counts the queued changes without opening them.
+func (tx *Tx) OutboxLen() (int, error) {
+	if err := tx.unlocked(); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := tx.one("SELECT count(*) FROM outbox", nil, &n); err != nil {
+		return 0, fmt.Errorf("store: outbox: %w", err)
+	}
+	return n, nil
+}

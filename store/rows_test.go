@@ -253,6 +253,9 @@ func TestPeersAndOutbox(t *testing.T) {
 		if err != nil || len(out) != 1 || out[0].Hash != h("b") {
 			t.Fatalf("outbox after delete %+v %v", out, err)
 		}
+		if n, err := tx.OutboxLen(); err != nil || n != 1 {
+			t.Fatalf("outbox length after delete %d %v", n, err)
+		}
 		return nil
 	})
 }
