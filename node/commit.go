@@ -40,6 +40,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 			n.keepSnapshot(ctx, doc)
 		}
 		n.kickPublisher()
+		n.watchers.notify(wt.touched)
 	}
 	return storeErr(err)
 }

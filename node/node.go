@@ -71,6 +71,7 @@ type Node struct {
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
 	snaps           snapshots // snapshot work left for after a transaction
+	watchers        watchers  // subscribers to document changes (notify.go)
 	close           sync.Once
 }
 

@@ -12,10 +12,8 @@ import (
 
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/daemon"
+	"github.com/weftsync/weft/node/httpapi"
 )
-
-// defaultHTTP is the local API's default address.
-const defaultHTTP = "127.0.0.1:7420"
 
 // serveFlags are weft serve's flags.
 type serveFlags struct {
@@ -38,7 +36,7 @@ func serveCmd(e *env) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.listen, "listen", nil, "listen on this multiaddr (repeatable; default TCP and QUIC on port 7411, every interface)")
 	fl.StringArrayVar(&f.peers, "peer", nil, "dial this peer, a multiaddr ending in /p2p/ID (repeatable; remembered once reached)")
-	fl.StringVar(&f.http, "http", defaultHTTP, "the local API's address, or off")
+	fl.StringVar(&f.http, "http", httpapi.DefaultAddr, "the local API's address HOST:PORT (localhost only unless named here), or off")
 	fl.StringVar(&f.readyFile, "ready-file", "", "write the listen addresses to this file once listening")
 	fl.MarkHidden("ready-file")
 	return cmd
@@ -47,9 +45,11 @@ func serveCmd(e *env) *cobra.Command {
 // serve opens (or sets up) the node, starts its network and runs until ctx
 // ends, then closes the node.
 func (e *env) serve(ctx context.Context, f serveFlags) error {
-	if f.http != "off" && f.http != defaultHTTP {
-		return usagef("--http takes %s or off for now: the local API is not built yet", defaultHTTP)
+	hl, err := e.listenHTTP(f.http) // first, so that a taken port fails before anything starts
+	if err != nil {
+		return err
 	}
+	defer closeListener(hl) // the API's server closes it too; this covers the early returns
 	n, err := e.openOrInit(ctx)
 	if err != nil {
 		return err
@@ -66,7 +66,11 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- daemon.Serve(ctx, ln, n) }() // returns when ctx ends
-	e.announce(n, f.http)
+	e.announce(n)
+	httpDone, err := e.serveHTTP(ctx, n, hl, f.http) // runs until ctx ends
+	if err != nil {
+		return err
+	}
 	if f.readyFile != "" {
 		if err := writeReady(f.readyFile, n.Addrs()); err != nil {
 			return err
@@ -74,18 +78,15 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "stopping")
-	return errors.Join(<-served, n.Close())
+	return errors.Join(<-served, <-httpDone, n.Close())
 }
 
 // announce tells the person who runs serve who it is and where it
 // listens: nothing secret.
-func (e *env) announce(n *node.Node, http string) {
+func (e *env) announce(n *node.Node) {
 	fmt.Fprintf(e.stderr, "serving as peer %s\n", n.PeerID())
 	for _, a := range n.Addrs() {
 		fmt.Fprintf(e.stderr, "listening on %s\n", a)
-	}
-	if http != "off" {
-		fmt.Fprintln(e.stderr, "the local HTTP API is not built yet; serving without it")
 	}
 }
 

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// DefaultAddr is where weft serve listens for the API unless told otherwise.
+const DefaultAddr = "127.0.0.1:7420"
+
+// ErrAddrInUse matches the error of Listen when the address is taken.
+var ErrAddrInUse = errors.New("httpapi: address in use")
+
+// Server timeouts and limits. The change stream lifts the write timeout for
+// its own responses.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = time.Minute
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownWait      = 5 * time.Second
+)
+
+// Options configure a Server. Token and Addr are required.
+type Options struct {
+	// Token is the secret every /api/ request must carry.
+	Token string
+	// Addr is the address the server listens on (host:port, as bound):
+	// requests must name it, or localhost, in their Host header.
+	Addr string
+	// Logger receives the server's logs (default: discarded).
+	Logger *slog.Logger
+}
+
+// Server serves the API over one node. Serve runs it; it holds nothing
+// else that needs closing.
+type Server struct {
+	b     Backend
+	opts  Options
+	log   *slog.Logger
+	hosts hostCheck
+	wg    sync.WaitGroup // change streams
+}
+
+// New builds a server over b.
+func New(b Backend, o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Server{b: b, opts: o, log: o.Logger, hosts: newHostCheck(o.Addr)}
+}
+
+// Listen opens a TCP listener on addr. A taken address gives an error
+// matching ErrAddrInUse.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%w: %s is taken by another program: %w", ErrAddrInUse, addr, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve answers requests on ln until ctx ends, then stops: open change
+// streams end, requests in flight get a few seconds to finish. It closes
+// ln and returns nil after a clean stop.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("httpapi: serve: %w", err)
+	case <-ctx.Done():
+	}
+	cancel() // ends the change streams, which never go idle by themselves
+	sctx, stop := context.WithTimeout(context.Background(), shutdownWait)
+	defer stop()
+	err := srv.Shutdown(sctx)
+	s.wg.Wait()
+	if e := <-done; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	if err != nil {
+		return fmt.Errorf("httpapi: shut down: %w", err)
+	}
+	return nil
+}
