@@ -212,4 +212,3 @@ func deref[T any](p *T, def T) T {
 	}
 	return *p
 }
-

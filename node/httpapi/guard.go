@@ -92,8 +92,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 // headers).
 func (s *Server) authorized(r *http.Request) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok && r.URL.Path == changesPath {
+	switch {
+	case !ok && r.URL.Path == changesPath:
 		tok = r.URL.Query().Get("access_token")
+	case !ok:
+		tok = ""
 	}
 	return s.opts.Token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) == 1
 }
