@@ -24,13 +24,22 @@ type changeEvent struct {
 // "change" event naming the documents that changed (by a local edit or
 // from a peer) each time some did. Changes made while one event is being
 // written are gathered into the next. The stream ends when the client
-// goes or the server stops.
+// goes or the server stops (s.quit).
 func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil { // lives past the server's write timeout
 		writeError(w, fmt.Errorf("httpapi: change stream: %w", err))
 		return
 	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() { // ends with the request
+		select {
+		case <-s.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	sub := s.b.WatchChanges()
 	defer sub.Close()
 	h := w.Header()
@@ -42,9 +51,9 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for id := 1; ; id++ {
-		docs, err := nextChange(r.Context(), sub)
+		docs, err := nextChange(ctx, sub)
 		switch {
-		case r.Context().Err() != nil:
+		case ctx.Err() != nil:
 			return
 		case errors.Is(err, context.DeadlineExceeded):
 			fmt.Fprint(w, ": keep-alive\n\n")

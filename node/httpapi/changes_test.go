@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -21,6 +22,7 @@ type sse struct{ event, data string }
 func (a *api) openStream() <-chan sse {
 	a.t.Helper()
 	req := a.req("GET", "/api/changes?access_token="+a.token, nil)
+	req = req.WithContext(context.Background()) // only the server ends it
 	req.Header.Del("Authorization")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -150,8 +152,13 @@ func TestChangeStream(t *testing.T) {
 	if got.Space != spID || got.Type != model.Ledger {
 		t.Fatalf("change = %+v", got)
 	}
-	// The stream is still open: the server's stop must end it (startAPI
-	// checks that Serve returns cleanly).
+	// The stream is still open: stopping the server ends it (a stream left
+	// open would make the shutdown time out and Serve fail).
+	if err := a.stop(); err != nil {
+		t.Fatalf("stop with a change stream open: %v", err)
+	}
+	for range events { // the reader ends when the server closes the stream
+	}
 }
 
 func TestChangeStreamNeedsToken(t *testing.T) {

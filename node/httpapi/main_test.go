@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/weftsync/weft/node"
@@ -28,6 +29,7 @@ type api struct {
 	home  string
 	base  string // http://127.0.0.1:PORT
 	token string
+	stop  func() error // stops the server (once; the test's end does it too)
 }
 
 // newNode makes a node in a new home without a passphrase.
@@ -62,13 +64,16 @@ func startAPI(t *testing.T) *api {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() { // before the node closes: cleanups run last first
+	stop := sync.OnceValue(func() error {
 		cancel()
-		if err := <-done; err != nil {
+		return <-done
+	})
+	t.Cleanup(func() { // before the node closes: cleanups run last first
+		if err := stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return &api{t: t, n: n, home: st.Home, base: "http://" + ln.Addr().String(), token: tok}
+	return &api{t: t, n: n, home: st.Home, base: "http://" + ln.Addr().String(), token: tok, stop: stop}
 }
 
 // req builds a request with the token and, for a body, JSON content type.

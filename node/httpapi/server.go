@@ -47,7 +47,8 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	hosts hostCheck
-	wg    sync.WaitGroup // change streams
+	quit  chan struct{} // closed when Serve stops: ends the change streams
+	stop  sync.Once
 }
 
 // New builds a server over b.
@@ -55,7 +56,7 @@ func New(b Backend, o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{b: b, opts: o, log: o.Logger, hosts: newHostCheck(o.Addr)}
+	return &Server{b: b, opts: o, log: o.Logger, hosts: newHostCheck(o.Addr), quit: make(chan struct{})}
 }
 
 // Listen opens a TCP listener on addr. A taken address gives an error
@@ -72,11 +73,10 @@ func Listen(addr string) (net.Listener, error) {
 }
 
 // Serve answers requests on ln until ctx ends, then stops: open change
-// streams end, requests in flight get a few seconds to finish. It closes
-// ln and returns nil after a clean stop.
+// streams end at once, other requests in flight get a few seconds to
+// finish. It closes ln and returns nil after a clean stop. A Server is
+// served once.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -84,9 +84,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
+	srv.RegisterOnShutdown(func() { s.stop.Do(func() { close(s.quit) }) })
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -94,11 +94,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("httpapi: serve: %w", err)
 	case <-ctx.Done():
 	}
-	cancel() // ends the change streams, which never go idle by themselves
-	sctx, stop := context.WithTimeout(context.Background(), shutdownWait)
-	defer stop()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	defer cancel()
 	err := srv.Shutdown(sctx)
-	s.wg.Wait()
 	if e := <-done; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}
