@@ -31,10 +31,12 @@ const (
 
 // Options configure a Server. Token and Addr are required.
 type Options struct {
-	// Token is the secret every /api/ request must carry.
+	// Token is the secret every /api/ request must carry. With none,
+	// every /api/ request is refused.
 	Token string
-	// Addr is the address the server listens on (host:port, as bound):
-	// requests must name it, or localhost, in their Host header.
+	// Addr is the address --http named (host:port): the Host header of a
+	// request must name its host, localhost or an IP address (a loopback
+	// one when Addr's host is loopback).
 	Addr string
 	// Logger receives the server's logs (default: discarded).
 	Logger *slog.Logger
