@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,11 +69,17 @@ func (s *Server) listEvents(r *http.Request, sp node.Space) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	expand := false
+	if v := q.Get("expand"); v != "" {
+		if expand, err = strconv.ParseBool(v); err != nil {
+			return nil, invalidf("expand %q: give true or false", v)
+		}
+	}
 	evs, err := s.b.Events(r.Context(), sp, q.Get("calendar"))
 	if err != nil {
 		return nil, err
 	}
-	evs, err = node.SelectEvents(evs, from, to, q.Get("expand") == "true")
+	evs, err = node.SelectEvents(evs, from, to, expand)
 	return nonNil(evs), err
 }
 
