@@ -115,25 +115,7 @@ func TestChangeStream(t *testing.T) {
 	// and his copy reaches this node as a bundle.
 	ctx := t.Context()
 	bo := newNode(t, "Bo")
-	space, err := a.n.ResolveSpace(ctx, spID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := a.n.Invite(ctx, space, node.InviteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _, err := bo.JoinRequest(ctx, inv.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	welcome, err := a.n.Admit(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bo.AcceptWelcome(ctx, welcome); err != nil {
-		t.Fatal(err)
-	}
+	space := join(t, a.n, bo, spID)
 	if _, err := bo.AddEntry(ctx, space, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 700, Currency: "EUR"}); err != nil {
 		t.Fatal(err)
 	}
@@ -167,4 +149,30 @@ func TestChangeStreamNeedsToken(t *testing.T) {
 	req.Header.Del("Authorization")
 	code, body := a.send(req)
 	wantError(t, code, body, http.StatusUnauthorized, "unauthorized")
+}
+
+// join brings b into a's space spID, by file, and returns the space.
+func join(t *testing.T, a, b *node.Node, spID string) node.Space {
+	t.Helper()
+	ctx := t.Context()
+	space, err := a.ResolveSpace(ctx, spID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := a.Invite(ctx, space, node.InviteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _, err := b.JoinRequest(ctx, inv.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome, err := a.Admit(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AcceptWelcome(ctx, welcome); err != nil {
+		t.Fatal(err)
+	}
+	return space
 }
