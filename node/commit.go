@@ -19,6 +19,7 @@ import (
 type writeTx struct {
 	*store.Tx
 	touched map[string]bool
+	stored  []storedNote // changes received from outside and stored, for Options.OnStored
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -41,6 +42,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		}
 		n.kickPublisher()
 		n.watchers.notify(wt.touched)
+		n.notifyStored(wt.stored)
 	}
 	return storeErr(err)
 }

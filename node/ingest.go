@@ -130,6 +130,7 @@ func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][
 	if err != nil || len(added) == 0 {
 		return in.res, err
 	}
+	tx.stored = append(tx.stored, storedNote{space: in.space, doc: in.doc, n: len(added)})
 	if err := n.applyIncoming(ctx, tx, in, added, isNew); err != nil {
 		return in.res, err
 	}
@@ -232,4 +233,21 @@ func (n *Node) putIncomingDoc(ctx context.Context, tx *writeTx, in *incoming, ad
 		created = n.now().Unix()
 	}
 	return tx.PutDoc(store.DocRow{ID: in.doc, Space: in.space, Type: v.Type, Created: created, Meta: in.meta})
+}
+
+// storedNote is what one ingest stored, told to Options.OnStored once the
+// transaction commits.
+type storedNote struct {
+	space, doc string
+	n          int
+}
+
+// notifyStored tells Options.OnStored what a committed transaction stored.
+func (n *Node) notifyStored(notes []storedNote) {
+	if n.opts.OnStored == nil {
+		return
+	}
+	for _, s := range notes {
+		n.opts.OnStored(s.space, s.doc, s.n)
+	}
 }

@@ -36,6 +36,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// OnStored, when set, is called after each committed transaction that
+	// stored changes received from outside (sync, gossip, bundle), once
+	// per document with how many changes it stored. It runs on the
+	// committing goroutine with the node's write lock held: it must return
+	// quickly and must not call the node. The benchmark harness uses it to
+	// see when a change is durable.
+	OnStored func(space, doc string, stored int)
 }
 
 func (o *Options) defaults() {

@@ -1,0 +1,71 @@
+// Command weftbench runs weft's network benchmarks (issue 3, DESIGN.md
+// section 12) with every node in its own OS process on 127.0.0.1:
+//
+//	go run ./examples/bench/cmd/weftbench          # the short form
+//	go run ./examples/bench/cmd/weftbench -full    # the issue's sizes
+//
+// It starts copies of itself as peers (weftbench peer), each with its own
+// engine child. Figures are kept in docs/performance.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	_ "time/tzdata"
+
+	"github.com/weftsync/weft/examples/bench/harness"
+	"github.com/weftsync/weft/node/engine/server"
+)
+
+func main() {
+	server.Dispatch() // in an engine child this serves and never returns
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "peer" {
+		if err := harness.RunPeer(ctx, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "weftbench peer:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	full := flag.Bool("full", false, "run the issue's sizes (1,000 docs, 10,000 entries, 10 nodes) instead of the short form")
+	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full; 0 or 1 with -skip-e)")
+	skipE := flag.Bool("skip-e", false, "skip scenario e")
+	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
+	flag.Parse()
+	cfg := harness.Short
+	if *full {
+		cfg = harness.Full
+	}
+	if *nodes > 0 {
+		cfg.Nodes = *nodes
+	}
+	if *skipE {
+		cfg.Nodes = 0
+	}
+	home := *dir
+	if home == "" {
+		d, err := os.MkdirTemp("", "weftbench")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "weftbench:", err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(d)
+		home = d
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "weftbench:", err)
+		os.Exit(1)
+	}
+	res, err := harness.Run(ctx, cfg, harness.Spawn{Path: exe, Args: []string{"peer"}}, home, os.Stderr)
+	res.Print(os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "weftbench:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,76 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/weftsync/weft/examples/bench/harness"
+	"github.com/weftsync/weft/node/engine/server"
+)
+
+// peerEnv makes this test binary a benchmark peer process.
+const peerEnv = "WEFTBENCH_TEST_PEER"
+
+func TestMain(m *testing.M) {
+	server.Dispatch() // in an engine child this serves and never returns
+	if os.Getenv(peerEnv) != "" {
+		if err := harness.RunPeer(context.Background(), os.Stdin, os.Stdout); err != nil {
+			os.Stderr.WriteString("peer: " + err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+var full = flag.Bool("bench.full", false, "run the network benchmarks at the issue's sizes (minutes)")
+
+// TestNetworkHarness runs every network scenario with its nodes in
+// separate processes on 127.0.0.1, in the short form unless -bench.full,
+// and checks that they converged and that every figure was measured. It
+// asserts nothing about speed: the figures are logged.
+func TestNetworkHarness(t *testing.T) {
+	cfg := harness.Short
+	if *full {
+		cfg = harness.Full
+	}
+	var log strings.Builder
+	res, err := harness.Run(t.Context(), cfg, harness.Spawn{Path: os.Args[0], Env: []string{peerEnv + "=1"}}, t.TempDir(), &log)
+	t.Log(log.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	res.Print(&out)
+	t.Log("\n" + out.String())
+	if !res.FreshConverged || res.FreshChanges != cfg.Docs || res.FreshTime <= 0 {
+		t.Errorf("a: fresh member: converged %v, %d changes of %d docs in %v", res.FreshConverged, res.FreshChanges, cfg.Docs, res.FreshTime)
+	}
+	if !res.CatchUpConverged || res.CatchUpTime <= 0 {
+		t.Errorf("b: catch-up: converged %v in %v", res.CatchUpConverged, res.CatchUpTime)
+	}
+	if res.InStepStored != 0 {
+		t.Errorf("c: a pull in step stored %d changes", res.InStepStored)
+	}
+	if len(res.Latency) != cfg.LatencySamples || len(res.NodesLatency) != cfg.NodeSamples {
+		t.Errorf("d, e: %d and %d latency samples, want %d and %d", len(res.Latency), len(res.NodesLatency), cfg.LatencySamples, cfg.NodeSamples)
+	}
+	// Every byte count comes from the kernel's counters on live
+	// connections: a scenario that moved data shows it.
+	for name, w := range map[string]harness.Wire{"a": res.FreshWire, "b": res.CatchUpWire, "c": res.ReconnectWire, "c in step": res.InStepWire} {
+		if w.Conns == 0 || w.Bytes <= 0 {
+			t.Errorf("%s: no bytes counted on the wire: %+v", name, w)
+		}
+	}
+	for i, d := range append(res.Latency, res.NodesLatency...) {
+		if d <= 0 || d > cfg.Timeout {
+			t.Fatalf("latency sample %d is %v", i, d)
+		}
+	}
+	if res.FreshWire.Bytes < int64(cfg.Docs)*100 {
+		t.Errorf("a: %d bytes for %d documents: the counter missed the transfer", res.FreshWire.Bytes, cfg.Docs)
+	}
+}
