@@ -12,31 +12,50 @@ import (
 // covers it (DESIGN.md section 6): an attestation of exactly that change,
 // given or stored, or of a later change of the same actor in the batch that
 // descends from it (its hash commits to its ancestors).
+//
+// The attestations that came with the batch are tried first, then descent
+// from them, and only the changes still open are looked up in the store: a
+// sync frame carries one attestation per actor for thousands of changes,
+// and one store lookup per change cost more than the rest of the checks.
+// Every attestation of an actor's changes is signed by the member who owns
+// the actor (checkAttestation, OwnsActor), so the order decides nothing
+// but the cost.
 func (in *incoming) cover(tx *store.Tx) error {
 	in.covered = map[[32]byte][]byte{}
 	var open []*wire.Change
 	for _, c := range in.changes {
-		signer, err := in.exactSigner(tx, c)
+		if s, ok := in.attested[c.Hash]; ok {
+			in.covered[c.Hash] = s
+		} else {
+			open = append(open, c)
+		}
+	}
+	if len(open) > 0 && len(in.covered) > 0 {
+		in.coverByDescent(open, in.changes)
+	}
+	var found []*wire.Change
+	for _, c := range open {
+		if _, ok := in.covered[c.Hash]; ok {
+			continue
+		}
+		signer, err := in.storedSigner(tx, c)
 		if err != nil {
 			return err
 		}
 		if signer != nil {
 			in.covered[c.Hash] = signer
-		} else {
-			open = append(open, c)
+			found = append(found, c)
 		}
 	}
-	if len(open) > 0 {
-		in.coverByDescent(open)
+	if len(found) > 0 && len(in.covered) < len(in.changes) {
+		in.coverByDescent(open, found) // from the stored attestations just found
 	}
 	return nil
 }
 
-// exactSigner returns the member who attested exactly c, or nil.
-func (in *incoming) exactSigner(tx *store.Tx, c *wire.Change) ([]byte, error) {
-	if s, ok := in.attested[c.Hash]; ok {
-		return s, nil
-	}
+// storedSigner returns the member whose stored attestation is of exactly
+// c, or nil.
+func (in *incoming) storedSigner(tx *store.Tx, c *wire.Change) ([]byte, error) {
 	row, err := tx.AttestationFor(in.doc, c.Actor, c.Seq)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -51,8 +70,8 @@ func (in *incoming) exactSigner(tx *store.Tx, c *wire.Change) ([]byte, error) {
 }
 
 // coverByDescent covers each open change reachable, within the batch, from
-// an attested change of the same actor.
-func (in *incoming) coverByDescent(open []*wire.Change) {
+// a covered change of tops of the same actor.
+func (in *incoming) coverByDescent(open, tops []*wire.Change) {
 	byHash := make(map[[32]byte]*wire.Change, len(in.changes))
 	for _, c := range in.changes {
 		byHash[c.Hash] = c
@@ -61,7 +80,7 @@ func (in *incoming) coverByDescent(open []*wire.Change) {
 	for _, c := range open {
 		actors[string(c.Actor)] = true
 	}
-	for _, top := range in.changes {
+	for _, top := range tops {
 		signer, ok := in.covered[top.Hash]
 		if !ok || !actors[string(top.Actor)] {
 			continue
@@ -116,7 +135,8 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 }
 
 // admissible refuses a change no member's attestation covers, a
-// quarantined change and a change of a quarantined author.
+// quarantined change and a change of a quarantined author. Whether an
+// author is quarantined is read once per batch.
 func (in *incoming) admissible(tx *store.Tx, c *wire.Change) (bool, error) {
 	author, ok := in.covered[c.Hash]
 	if !ok {
@@ -125,7 +145,7 @@ func (in *incoming) admissible(tx *store.Tx, c *wire.Change) (bool, error) {
 	}
 	q, err := tx.IsQuarantined(c.Hash)
 	if err == nil && !q {
-		q, err = tx.AuthorQuarantined(author)
+		q, err = in.authorQuarantined(tx, author)
 	}
 	if err != nil {
 		return false, err
@@ -134,6 +154,23 @@ func (in *incoming) admissible(tx *store.Tx, c *wire.Change) (bool, error) {
 		in.res.refuse(&c.Hash, "quarantined")
 	}
 	return !q, nil
+}
+
+// authorQuarantined reads, once per batch and author, whether the store
+// quarantines the author.
+func (in *incoming) authorQuarantined(tx *store.Tx, author []byte) (bool, error) {
+	if q, ok := in.quarantined[string(author)]; ok {
+		return q, nil
+	}
+	q, err := tx.AuthorQuarantined(author)
+	if err != nil {
+		return false, err
+	}
+	if in.quarantined == nil {
+		in.quarantined = map[string]bool{}
+	}
+	in.quarantined[string(author)] = q
+	return q, nil
 }
 
 // addChange stores one change and reports what the store did with it.
@@ -158,7 +195,11 @@ func (in *incoming) addChange(tx *store.Tx, c *wire.Change) ([]store.Change, err
 	}
 	var out []store.Change
 	for _, h := range r.Stored {
-		sc, err := tx.Change(in.doc, h)
+		if h == c.Hash { // the change given, as stored: no need to read it back
+			out = append(out, storeChange(in.doc, c))
+			continue
+		}
+		sc, err := tx.Change(in.doc, h) // a held change it released
 		if err != nil {
 			return nil, err
 		}

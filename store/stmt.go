@@ -67,14 +67,27 @@ func (c *stmtCache) close() {
 
 // stmt binds the prepared statement for query to the transaction: the
 // cached one, or one prepared on the transaction's own connection.
+// Either is kept for the rest of the transaction: a transaction that
+// stores thousands of changes (a sync frame) binds or prepares each query
+// once, not once per change. database/sql closes them with the
+// transaction.
 func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := tx.bound[query]; ok {
+		return s, nil
+	}
+	if tx.bound == nil {
+		tx.bound = map[string]*sql.Stmt{}
+	}
 	if s, ok := tx.cache.lookup(query); ok {
-		return tx.tx.StmtContext(tx.ctx, s), nil
+		bs := tx.tx.StmtContext(tx.ctx, s)
+		tx.bound[query] = bs
+		return bs, nil
 	}
 	s, err := tx.tx.PrepareContext(tx.ctx, query)
 	if err != nil {
 		return nil, busy(err)
 	}
 	tx.misses = append(tx.misses, query)
+	tx.bound[query] = s
 	return s, nil
 }

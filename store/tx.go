@@ -17,7 +17,8 @@ type Tx struct {
 	sealer   Sealer // nil while locked
 	writable bool
 	txc      *txCache
-	misses   []string // queries prepared on this transaction's connection
+	misses   []string             // queries prepared on this transaction's connection
+	bound    map[string]*sql.Stmt // statements bound to this transaction, by query
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it

@@ -23,7 +23,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	source.close()
+	os.Exit(code)
 }
 
 var full = flag.Bool("bench.full", false, "run the network benchmarks at the issue's sizes (minutes)")

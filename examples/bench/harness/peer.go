@@ -62,6 +62,8 @@ type peer struct {
 	home string
 	n    *node.Node
 
+	prof *cpuProfile
+
 	mu     sync.Mutex
 	cond   *sync.Cond
 	events []storedEvent
@@ -192,6 +194,20 @@ func (p *peer) do(ctx context.Context, req Request) (Response, error) {
 		start := time.Now().UnixNano()
 		err := p.n.SyncNow(ctx)
 		return Response{StartNs: start, DoneNs: time.Now().UnixNano()}, err
+	case "profile_start":
+		pr, err := startProfile(req.Name)
+		p.prof = pr
+		return Response{}, err
+	case "profile_stop":
+		if p.prof == nil {
+			return Response{}, errors.New("harness: no profile running")
+		}
+		err := p.prof.stop()
+		p.prof = nil
+		return Response{}, err
+	case "cpu":
+		self, kids, err := cpuTimes()
+		return Response{Count: int(self), Docs: int(kids)}, err
 	case "last_pull":
 		peers, err := p.n.Peers(ctx)
 		resp := Response{}

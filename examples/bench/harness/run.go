@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,7 +21,15 @@ type Config struct {
 	NodeSamples    int           // scenario e: changes made
 	NodeEvery      time.Duration // scenario e: one change every
 	Timeout        time.Duration // longest wait for any one step
+	// Only, when not empty, names the scenarios to run ("b", "ac", ...).
+	Only string
+	// Profile, when not empty, is a folder where the receiving peer of
+	// scenarios a and b writes a CPU profile (a.pprof, b.pprof) and the
+	// CPU time of every process is logged.
+	Profile string
 }
+
+func (c Config) want(s string) bool { return c.Only == "" || strings.Contains(c.Only, s) }
 
 // Short is small enough for CI: it checks that the harness works and the
 // nodes converge, not how fast.
@@ -129,53 +139,83 @@ func runPair(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 			return err
 		}
 	}
+	if cfg.want("d") {
+		if err := runLatency(cfg, a, b, spaces["latency"], log, res); err != nil {
+			return err
+		}
+	}
+	if cfg.want("b") {
+		if err := runCatchUp(ctx, cfg, a, b, spaces["ledger"], log, res); err != nil {
+			return err
+		}
+	}
+	if err := b.stop(); err != nil {
+		return fmt.Errorf("stop b: %w", err)
+	}
+	c.procs = slices.DeleteFunc(c.procs, func(p *proc) bool { return p == b })
+	if cfg.want("a") || cfg.want("c") {
+		return runFresh(ctx, cfg, a, cc, spaces["docs"], log, res)
+	}
+	return nil
+}
+
+func runLatency(cfg Config, a, b *proc, space string, log io.Writer, res *Results) error {
 	time.Sleep(1500 * time.Millisecond) // a gossip heartbeat or two: the mesh forms
-	lat, err := latency(a, []*proc{b}, spaces["latency"], 5, cfg.LatencyEvery, cfg.Timeout)
+	lat, err := latency(a, []*proc{b}, space, 5, cfg.LatencyEvery, cfg.Timeout)
 	if err != nil {
 		return fmt.Errorf("latency warm-up: %w", err)
 	}
 	logf(log, "d: %d changes, one every %v", cfg.LatencySamples, cfg.LatencyEvery)
-	if lat, err = latency(a, []*proc{b}, spaces["latency"], cfg.LatencySamples, cfg.LatencyEvery, cfg.Timeout); err != nil {
+	if lat, err = latency(a, []*proc{b}, space, cfg.LatencySamples, cfg.LatencyEvery, cfg.Timeout); err != nil {
 		return err
 	}
 	res.Latency = lat
+	return nil
+}
 
+func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log io.Writer, res *Results) error {
 	// b: B goes offline, A records Entries entries, B comes back.
 	if err := b.restart(); err != nil {
 		return err
 	}
 	logf(log, "b: a records %d entries while b is offline", cfg.Entries)
-	if _, err := a.call(Request{Op: "add_entries", Space: spaces["ledger"], N: cfg.Entries}); err != nil {
+	if _, err := a.call(Request{Op: "add_entries", Space: ledger, N: cfg.Entries}); err != nil {
 		return err
 	}
 	if _, err := b.call(Request{Op: "mark"}); err != nil {
+		return err
+	}
+	prof, err := profile(cfg, "b", a, b)
+	if err != nil {
 		return err
 	}
 	st, err := b.start(a)
 	if err != nil {
 		return err
 	}
-	w, err := b.call(Request{Op: "wait_stored", Space: spaces["ledger"], N: cfg.Entries, TimeoutMs: int(cfg.Timeout.Milliseconds())})
+	w, err := b.call(Request{Op: "wait_stored", Space: ledger, N: cfg.Entries, TimeoutMs: int(cfg.Timeout.Milliseconds())})
 	if err != nil {
+		return err
+	}
+	if err := prof(log); err != nil {
 		return err
 	}
 	res.CatchUpEntries, res.CatchUpTime = cfg.Entries, time.Duration(w.DoneNs-st.StartNs)
 	if res.CatchUpWire, err = readWire(ctx, a.port, b.port); err != nil {
 		return err
 	}
-	res.CatchUpConverged = waitSame(ctx, a, b, spaces["ledger"], cfg.Timeout) == nil
+	res.CatchUpConverged = waitSame(ctx, a, b, ledger, cfg.Timeout) == nil
 	logf(log, "b: caught up in %v, %d bytes", res.CatchUpTime, res.CatchUpWire.Bytes)
-	if err := b.stop(); err != nil {
-		return fmt.Errorf("stop b: %w", err)
-	}
-	c.procs = slices.DeleteFunc(c.procs, func(p *proc) bool { return p == b })
+	return nil
+}
 
+func runFresh(ctx context.Context, cfg Config, a, cc *proc, docsSpace string, log io.Writer, res *Results) error {
 	// a: C, a fresh member, starts and receives Docs documents.
-	docs, total, err := changes(a, spaces["docs"])
+	docs, total, err := changes(a, docsSpace)
 	if err != nil {
 		return err
 	}
-	_, had, err := changes(cc, spaces["docs"]) // the welcome brought the space's first documents
+	_, had, err := changes(cc, docsSpace) // the welcome brought the space's first documents
 	if err != nil {
 		return err
 	}
@@ -183,17 +223,26 @@ func runPair(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 	if _, err := cc.call(Request{Op: "mark"}); err != nil {
 		return err
 	}
-	if st, err = cc.start(a); err != nil {
+	prof, err := profile(cfg, "a", a, cc)
+	if err != nil {
 		return err
 	}
-	if w, err = cc.call(Request{Op: "wait_stored", Space: spaces["docs"], N: total, TimeoutMs: int(cfg.Timeout.Milliseconds())}); err != nil {
+	st, err := cc.start(a)
+	if err != nil {
+		return err
+	}
+	w, err := cc.call(Request{Op: "wait_stored", Space: docsSpace, N: total, TimeoutMs: int(cfg.Timeout.Milliseconds())})
+	if err != nil {
+		return err
+	}
+	if err := prof(log); err != nil {
 		return err
 	}
 	res.FreshDocs, res.FreshChanges, res.FreshTime = cfg.Docs, total, time.Duration(w.DoneNs-st.StartNs)
 	if res.FreshWire, err = readWire(ctx, a.port, cc.port); err != nil {
 		return err
 	}
-	res.FreshConverged = waitSame(ctx, a, cc, spaces["docs"], cfg.Timeout) == nil
+	res.FreshConverged = waitSame(ctx, a, cc, docsSpace, cfg.Timeout) == nil
 	logf(log, "a: %d docs (%d changes) in %v, %d bytes", docs, total, res.FreshTime, res.FreshWire.Bytes)
 
 	// c: C reconnects with nothing changed; then pulls once more in step.
@@ -227,13 +276,49 @@ func runPair(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 		return err
 	}
 	res.InStepWire, res.InStepTime = after.Sub(before), time.Duration(sn.DoneNs-sn.StartNs)
-	ws, err := cc.call(Request{Op: "wait_stored", Space: spaces["docs"], N: 1, TimeoutMs: 1})
+	ws, err := cc.call(Request{Op: "wait_stored", Space: docsSpace, N: 1, TimeoutMs: 1})
 	if err == nil {
 		return fmt.Errorf("reconnect in step stored changes: %+v", ws)
 	}
 	res.InStepStored = ws.Count
 	logf(log, "c: reconnect %d bytes, pull in step %d bytes", res.ReconnectWire.Bytes, res.InStepWire.Bytes)
 	return nil
+}
+
+// profile starts, when cfg.Profile is set, a CPU profile on the receiver
+// to, and returns a function that stops it and logs the CPU time sender
+// and receiver (and their engines) used meanwhile.
+func profile(cfg Config, name string, from, to *proc) (func(io.Writer) error, error) {
+	if cfg.Profile == "" {
+		return func(io.Writer) error { return nil }, nil
+	}
+	cpu := func() ([4]int, error) {
+		f, err := from.call(Request{Op: "cpu"})
+		if err != nil {
+			return [4]int{}, err
+		}
+		t, err := to.call(Request{Op: "cpu"})
+		return [4]int{f.Count, f.Docs, t.Count, t.Docs}, err
+	}
+	before, err := cpu()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := to.call(Request{Op: "profile_start", Name: filepath.Join(cfg.Profile, name+".pprof")}); err != nil {
+		return nil, err
+	}
+	return func(log io.Writer) error {
+		if _, err := to.call(Request{Op: "profile_stop"}); err != nil {
+			return err
+		}
+		after, err := cpu()
+		if err != nil {
+			return err
+		}
+		logf(log, "%s: CPU (10 ms ticks): sender %d, its engine %d, receiver %d, its engine %d", name,
+			after[0]-before[0], after[1]-before[1], after[2]-before[2], after[3]-before[3])
+		return nil
+	}, nil
 }
 
 // latency has from make n changes in space, one every every, and returns,

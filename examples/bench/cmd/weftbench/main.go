@@ -35,6 +35,8 @@ func main() {
 	full := flag.Bool("full", false, "run the issue's sizes (1,000 docs, 10,000 entries, 10 nodes) instead of the short form")
 	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full; 0 or 1 with -skip-e)")
 	skipE := flag.Bool("skip-e", false, "skip scenario e")
+	only := flag.String("only", "", "run only these scenarios, e.g. b or ac (default: all)")
+	prof := flag.String("profile", "", "folder for CPU profiles of the receivers of scenarios a and b")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short
@@ -47,6 +49,7 @@ func main() {
 	if *skipE {
 		cfg.Nodes = 0
 	}
+	cfg.Only, cfg.Profile = *only, *prof
 	home := *dir
 	if home == "" {
 		d, err := os.MkdirTemp("", "weftbench")

@@ -1,0 +1,73 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+)
+
+// cpuProfile is a running CPU profile of this process.
+type cpuProfile struct{ f *os.File }
+
+func startProfile(path string) (*cpuProfile, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &cpuProfile{f: f}, nil
+}
+
+func (p *cpuProfile) stop() error {
+	pprof.StopCPUProfile()
+	return p.f.Close()
+}
+
+// cpuTimes returns the CPU time, in clock ticks, used so far by this
+// process (Self) and by its living children together (Children: the
+// engine), read from /proc.
+func cpuTimes() (self, children int64, err error) {
+	self, err = procCPU("/proc/self/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	kids, _ := filepath.Glob("/proc/self/task/*/children")
+	for _, k := range kids {
+		b, err := os.ReadFile(k)
+		if err != nil {
+			continue
+		}
+		for _, pid := range strings.Fields(string(b)) {
+			if t, err := procCPU("/proc/" + pid + "/stat"); err == nil {
+				children += t
+			}
+		}
+	}
+	return self, children, nil
+}
+
+// procCPU reads utime+stime from a /proc/PID/stat file.
+func procCPU(path string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("harness: short %s", path)
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	t, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("harness: bad %s", path)
+	}
+	return u + t, nil
+}
