@@ -10,6 +10,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
+// The server adapter's keep-alive (5 s by default) cut the client while it
+// was busy applying 1,000 documents on this loaded 2-core machine, and
+// find() then failed with "unavailable": the harness allows 60 s.
+const keepAlive = 60_000
+
 const now = () => performance.timeOrigin + performance.now() // ms since the epoch, shared by both processes
 
 // ---- children -------------------------------------------------------------
@@ -27,7 +32,7 @@ async function child(role, dir) {
       const { WebSocketServer } = await import("ws")
       wss = new WebSocketServer({ host: "127.0.0.1", port: 0 })
       await new Promise(r => wss.on("listening", r))
-      repo = new Repo({ storage: new NodeFSStorageAdapter(join(dir, role)), network: [new ws.WebSocketServerAdapter(wss)] })
+      repo = new Repo({ storage: new NodeFSStorageAdapter(join(dir, role)), network: [new ws.WebSocketServerAdapter(wss, keepAlive)] })
       return { port: wss.address().port }
     },
     async connect({ port }) {

@@ -206,7 +206,7 @@ func (p *peer) do(ctx context.Context, req Request) (Response, error) {
 		p.prof = nil
 		return Response{}, err
 	case "cpu":
-		self, kids, err := cpuTimes()
+		self, kids, err := CPUTimes()
 		return Response{Count: int(self), Docs: int(kids)}, err
 	case "last_pull":
 		peers, err := p.n.Peers(ctx)

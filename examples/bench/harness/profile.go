@@ -29,10 +29,10 @@ func (p *cpuProfile) stop() error {
 	return p.f.Close()
 }
 
-// cpuTimes returns the CPU time, in clock ticks, used so far by this
+// CPUTimes returns the CPU time, in clock ticks, used so far by this
 // process (Self) and by its living children together (Children: the
 // engine), read from /proc.
-func cpuTimes() (self, children int64, err error) {
+func CPUTimes() (self, children int64, err error) {
 	self, err = procCPU("/proc/self/stat")
 	if err != nil {
 		return 0, 0, err

@@ -486,10 +486,18 @@ func (r *Results) Print(w io.Writer) {
 	fmt.Fprintf(w, "c reconnect, %d docs unchanged: %s until both pulls ended, %d bytes (%d B/doc, handshakes included); one pull in step: %s, %d bytes (%d B/doc), data segments %d+%d\n",
 		r.ReconnectDocs, ms(r.ReconnectTime), r.ReconnectWire.Bytes, per(r.ReconnectWire.Bytes, r.ReconnectDocs),
 		ms(r.InStepTime), r.InStepWire.Bytes, per(r.InStepWire.Bytes, r.ReconnectDocs), r.InStepWire.DataSegsOut, r.InStepWire.DataSegsIn)
-	fmt.Fprintf(w, "d latency A to B (%d changes): p50 %s, p99 %s, max %s\n", len(r.Latency),
-		ms(Percentile(r.Latency, 50)), ms(Percentile(r.Latency, 99)), ms(Percentile(r.Latency, 100)))
+	// The first and last tenth's medians show whether the receivers kept
+	// up (equal) or fell behind (growing).
+	tenths := func(ds []time.Duration) string {
+		k := max(1, len(ds)/10)
+		return fmt.Sprintf("median of the first tenth %s, of the last %s", ms(Percentile(ds[:k], 50)), ms(Percentile(ds[len(ds)-k:], 50)))
+	}
+	if len(r.Latency) > 0 {
+		fmt.Fprintf(w, "d latency A to B (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.Latency),
+			ms(Percentile(r.Latency, 50)), ms(Percentile(r.Latency, 99)), ms(Percentile(r.Latency, 100)), tenths(r.Latency))
+	}
 	if len(r.NodesLatency) > 0 {
-		fmt.Fprintf(w, "e visible on all nodes (%d changes): p50 %s, p99 %s, max %s\n", len(r.NodesLatency),
-			ms(Percentile(r.NodesLatency, 50)), ms(Percentile(r.NodesLatency, 99)), ms(Percentile(r.NodesLatency, 100)))
+		fmt.Fprintf(w, "e visible on all nodes (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.NodesLatency),
+			ms(Percentile(r.NodesLatency, 50)), ms(Percentile(r.NodesLatency, 99)), ms(Percentile(r.NodesLatency, 100)), tenths(r.NodesLatency))
 	}
 }
