@@ -33,7 +33,7 @@ func main() {
 		return
 	}
 	full := flag.Bool("full", false, "run the issue's sizes (1,000 docs, 10,000 entries, 10 nodes) instead of the short form")
-	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full; 0 or 1 with -skip-e)")
+	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full)")
 	skipE := flag.Bool("skip-e", false, "skip scenario e")
 	only := flag.String("only", "", "run only these scenarios, e.g. b or ac (default: all)")
 	prof := flag.String("profile", "", "folder for CPU profiles of the receivers of scenarios a and b")
@@ -69,6 +69,9 @@ func main() {
 	res.Print(os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "weftbench:", err)
+		if *dir == "" {
+			os.RemoveAll(home) // os.Exit skips the deferred removal
+		}
 		os.Exit(1)
 	}
 }
