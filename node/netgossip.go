@@ -19,6 +19,7 @@ func (s *netState) startGossip() error {
 	g, err := s.n.Gossip(s.ctx, s.h, gossip.Options{
 		OnMissing: func(_ string, p peer.ID) { s.pullSoon(p) },
 		Banned:    s.deny.has,
+		Quota:     s.opts.GossipQuota,
 		Logger:    s.n.log,
 	})
 	if err != nil {

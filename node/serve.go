@@ -40,6 +40,11 @@ type NetOptions struct {
 	// IdleTimeout is how long a sync stream may make no progress
 	// (default replicate.IdleTimeout).
 	IdleTimeout time.Duration
+	// SyncQuota and GossipQuota bound what one peer (and, for gossip, one
+	// attesting member) may cost this node; zero fields take the packages'
+	// defaults (replicate.DefaultQuota, gossip.DefaultQuota).
+	SyncQuota   replicate.Quota
+	GossipQuota gossip.Quota
 }
 
 func (o *NetOptions) defaults() {
@@ -112,7 +117,7 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 	}
 	s.h = h
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout})
+	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota})
 	if err := s.startGossip(); err != nil {
 		s.cancel()
 		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())

@@ -34,6 +34,9 @@ type Options struct {
 	// RefreshEvery is how often Refresh runs on its own (default
 	// DefaultRefresh); call Refresh after any change of membership or key.
 	RefreshEvery time.Duration
+	// Quota bounds what one forwarder and one author may make us validate
+	// and apply (zero fields take DefaultQuota's values).
+	Quota Quota
 	// Logger receives gossip's logs (default: discarded).
 	Logger *slog.Logger
 	// PubSub are extra pubsub options, after gossip's own (tests add
@@ -77,6 +80,7 @@ type Gossip struct {
 	apply   chan delivery
 	stats   counters
 	missing *missingLimiter
+	quota   *quotas
 
 	ctx    context.Context // the root context, cancelled by Close
 	cancel context.CancelFunc
@@ -97,7 +101,7 @@ func New(ctx context.Context, h host.Host, local Local, opts Options) (*Gossip, 
 	opts.defaults()
 	root, cancel := context.WithCancel(context.Background())
 	g := &Gossip{h: h, local: local, opts: opts, log: opts.Logger, ctx: root, cancel: cancel,
-		apply: make(chan delivery, opts.Queue), missing: newMissingLimiter(),
+		apply: make(chan delivery, opts.Queue), missing: newMissingLimiter(), quota: newQuotas(opts.Quota),
 		spaces: map[string]*joined{}}
 	g.names.Store(&map[string]string{})
 	g.members = newMembership(local, h.ID(), opts.Banned)
@@ -130,6 +134,7 @@ func (g *Gossip) pubsubOptions() []pubsub.Option {
 		// only to our mesh: a coalition is small, and a change made in the
 		// seconds before the mesh forms must not wait for the next pull.
 		pubsub.WithFloodPublish(true),
+		g.scoring(),
 	}
 	return append(opts, g.opts.PubSub...)
 }

@@ -13,11 +13,14 @@ type Stats struct {
 	Applied    uint64 `json:"applied"`
 	ApplyFails uint64 `json:"apply_fails"`
 	Missing    uint64 `json:"missing"` // OnMissing calls
+	// OverQuota counts envelopes ignored for a forwarder's or an author's
+	// quota (they are counted in Ignored too).
+	OverQuota uint64 `json:"over_quota"`
 }
 
 type counters struct {
 	published, announced, validated, accepted, ignored, rejected atomic.Uint64
-	applied, applyFails, missing                                 atomic.Uint64
+	applied, applyFails, missing, overQuota                      atomic.Uint64
 }
 
 // Stats returns the counters so far. Safe for concurrent use.
@@ -25,5 +28,5 @@ func (g *Gossip) Stats() Stats {
 	c := &g.stats
 	return Stats{Published: c.published.Load(), Announced: c.announced.Load(), Validated: c.validated.Load(),
 		Accepted: c.accepted.Load(), Ignored: c.ignored.Load(), Rejected: c.rejected.Load(),
-		Applied: c.applied.Load(), ApplyFails: c.applyFails.Load(), Missing: c.missing.Load()}
+		Applied: c.applied.Load(), ApplyFails: c.applyFails.Load(), Missing: c.missing.Load(), OverQuota: c.overQuota.Load()}
 }

@@ -3,6 +3,7 @@ package gossip
 import (
 	"context"
 	"errors"
+	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -18,6 +19,8 @@ type verdict struct {
 	// unknownSigner: an attestation's signer is not a member by our
 	// roster, which may only be behind.
 	unknownSigner bool
+	// signers are the verified signers of the batch's attestations.
+	signers [][]byte
 }
 
 // validator is the pipeline of DESIGN.md section 7 for j's topic: size and
@@ -27,10 +30,20 @@ type verdict struct {
 func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 	return func(ctx context.Context, from peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
 		own := from == g.h.ID() // our own publish
+		now := time.Now()
 		if !own {
 			g.stats.validated.Add(1)
+			if !g.quota.forwarder(string(from), len(msg.GetData()), now) {
+				g.stats.overQuota.Add(1)
+				g.stats.ignored.Add(1)
+				return pubsub.ValidationIgnore
+			}
 		}
 		v := check(ctx, g.local, j.SpaceKey, msg.GetData(), own)
+		if !own && v.result == pubsub.ValidationAccept && !g.quota.authors(v.signers, now) {
+			g.stats.overQuota.Add(1)
+			v = verdict{result: pubsub.ValidationIgnore}
+		}
 		switch v.result {
 		case pubsub.ValidationAccept:
 			g.stats.accepted.Add(1)
@@ -77,7 +90,7 @@ func check(ctx context.Context, local Local, k SpaceKey, data []byte, own bool) 
 			return verdict{result: pubsub.ValidationIgnore, unknownSigner: err == nil}
 		}
 	}
-	return verdict{result: pubsub.ValidationAccept, batch: b}
+	return verdict{result: pubsub.ValidationAccept, batch: b, signers: signers}
 }
 
 // checkAnnouncement accepts an announcement of heads we lack.

@@ -49,7 +49,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	}
 	stop := s.resetOnCancel(ctx, st)
 	defer stop()
-	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle}, asked: map[string]bool{}}
+	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle}, peer: p, asked: map[string]bool{}}
 	var order []string
 	for _, sp := range req.Spaces {
 		o.asked[sp.Space] = true
@@ -70,6 +70,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 type opener struct {
 	s     *Syncer
 	c     *conn
+	peer  peer.ID
 	asked map[string]bool
 	t     *tally
 	got   Summary // what arrived, to check against the end frame's
@@ -133,6 +134,9 @@ func (o *opener) ops(ctx context.Context, f *Frame, size int64) error {
 
 // changes ingests a frame of changes.
 func (o *opener) changes(ctx context.Context, f *Frame, size int64) error {
+	if !o.s.quota.pullFrame(o.peer, len(f.Chunks), size) {
+		return fmt.Errorf("%w: %s sent more changes or bytes than its quota (Options.Quota)", ErrQuota, o.peer)
+	}
 	d := o.t.doc(f.Space, f.Doc, f.Type)
 	d.Received += len(f.Chunks)
 	d.Bytes += size

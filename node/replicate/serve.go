@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // handle serves one pull on st.
@@ -38,14 +40,20 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 	if err != nil {
 		return err
 	}
+	from := st.Conn().RemotePeer()
+	if !s.quota.servePulls.take(from, 1, time.Now()) {
+		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
+	}
 	select {
 	case s.serving <- struct{}{}:
 		defer func() { <-s.serving }()
 	default:
 		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
 	}
-	r := &responder{s: s, c: c}
-	if err := r.answer(ctx, st, req); err != nil {
+	r := &responder{s: s, c: c, peer: from}
+	if err := r.answer(ctx, st, req); errors.Is(err, errServeQuota) {
+		r.sum.Busy = true
+	} else if err != nil {
 		return err
 	}
 	return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &r.sum})
@@ -62,9 +70,10 @@ func (s *Syncer) writeFrame(c *conn, f *Frame) error {
 
 // responder answers one request.
 type responder struct {
-	s   *Syncer
-	c   *conn
-	sum Summary
+	s    *Syncer
+	c    *conn
+	peer peer.ID
+	sum  Summary
 }
 
 // answer serves the asked spaces in which the opener is a member by our
@@ -162,6 +171,9 @@ func (r *responder) doc(ctx context.Context, space, doc, typ string, vv map[stri
 		}
 		if err != nil {
 			return err
+		}
+		if !r.s.quota.serveBytes.take(r.peer, float64(len(b)), time.Now()) {
+			return errServeQuota
 		}
 		if err := r.c.write(b); err != nil {
 			return err

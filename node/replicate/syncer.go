@@ -28,6 +28,9 @@ type Options struct {
 	// MaxFrames, when positive, is a test hook: a pull stops after that
 	// many frames, as if the stream were cut.
 	MaxFrames int
+	// Quota bounds what each peer is served and may send (zero fields
+	// take DefaultQuota's values).
+	Quota Quota
 }
 
 func (o *Options) defaults() {
@@ -49,6 +52,7 @@ type Syncer struct {
 	ctx     context.Context // cancelled by Close
 	cancel  context.CancelFunc
 	serving chan struct{} // one token per pull being served
+	quota   *quotas
 	mu      sync.Mutex
 	closed  bool
 	wg      sync.WaitGroup
@@ -60,7 +64,7 @@ func New(h host.Host, local Local, opts Options) *Syncer {
 	opts.defaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Syncer{h: h, local: local, opts: opts, log: opts.Logger, ctx: ctx, cancel: cancel,
-		serving: make(chan struct{}, MaxServing)}
+		serving: make(chan struct{}, MaxServing), quota: newQuotas(opts.Quota)}
 	h.SetStreamHandler(ProtocolID, s.handle)
 	return s
 }

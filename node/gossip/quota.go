@@ -1,0 +1,212 @@
+package gossip
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// Quota bounds what one forwarding peer and one attesting member may make
+// this node validate and apply. Each bound is a token bucket: a rate per
+// second and a burst. An envelope over a bound is ignored (pubsub drops
+// it and does not count it against the forwarder's score): its changes,
+// if honest, arrive by the next sync pull. A forwarder that keeps sending
+// over its quota is abusive: its score falls (see Scoring) until it is
+// graylisted. A zero field takes its value from DefaultQuota; a negative
+// rate turns that bound off.
+type Quota struct {
+	// Forwarder bounds envelopes per second from one peer (default 50,
+	// burst 500), counted before anything is decrypted.
+	Forwarder, ForwarderBurst float64
+	// ForwarderBytes bounds envelope bytes per second from one peer
+	// (default 2 MiB/s, burst 32 MiB).
+	ForwarderBytes, ForwarderBytesBurst float64
+	// Author bounds envelopes per second carrying changes attested by one
+	// member, whoever forwards them (default 20, burst 300), counted once
+	// the attestations verify, so a forged attestation cannot spend
+	// another member's quota.
+	Author, AuthorBurst float64
+	// AbuseAfter is how many envelopes over quota one forwarder may send
+	// (the count halves every AbuseHalfLife) before its score falls
+	// (default 200).
+	AbuseAfter float64
+	// AbuseHalfLife is how fast the count of over-quota envelopes decays
+	// (default 30 s).
+	AbuseHalfLife time.Duration
+}
+
+// DefaultQuota is the quota a Gossip applies unless Options.Quota says
+// otherwise. A coalition's members publish a few envelopes a second at
+// most; the bursts let a member back from a day offline publish its
+// outbox at once.
+var DefaultQuota = Quota{
+	Forwarder: 50, ForwarderBurst: 500,
+	ForwarderBytes: 2 << 20, ForwarderBytesBurst: 32 << 20,
+	Author: 20, AuthorBurst: 300,
+	AbuseAfter: 200, AbuseHalfLife: 30 * time.Second,
+}
+
+func (q *Quota) defaults() {
+	d := DefaultQuota
+	for _, f := range []struct{ v, def *float64 }{
+		{&q.Forwarder, &d.Forwarder}, {&q.ForwarderBurst, &d.ForwarderBurst},
+		{&q.ForwarderBytes, &d.ForwarderBytes}, {&q.ForwarderBytesBurst, &d.ForwarderBytesBurst},
+		{&q.Author, &d.Author}, {&q.AuthorBurst, &d.AuthorBurst}, {&q.AbuseAfter, &d.AbuseAfter},
+	} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	if q.AbuseHalfLife <= 0 {
+		q.AbuseHalfLife = d.AbuseHalfLife
+	}
+}
+
+// maxBuckets bounds the buckets one limiter keeps: past it, buckets that
+// have refilled are forgotten.
+const maxBuckets = 4096
+
+// limiter is a token bucket per key, safe for concurrent use.
+type limiter struct {
+	rate, burst float64 // rate < 0: no bound
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate, burst float64) *limiter {
+	return &limiter{rate: rate, burst: max(burst, rate), buckets: map[string]*bucket{}}
+}
+
+// take takes n tokens from key's bucket at now and reports whether there
+// were enough; when there were not, nothing is taken.
+func (l *limiter) take(key string, n float64, now time.Time) bool {
+	if l.rate < 0 {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			for k, o := range l.buckets {
+				if o.tokens+now.Sub(o.last).Seconds()*l.rate >= l.burst {
+					delete(l.buckets, k)
+				}
+			}
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	if now.After(b.last) {
+		b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+		b.last = now
+	}
+	if b.tokens < n {
+		return false
+	}
+	b.tokens -= n
+	return true
+}
+
+// abuse counts envelopes over quota per forwarder, decaying by half every
+// halfLife.
+type abuse struct {
+	halfLife time.Duration
+
+	mu    sync.Mutex
+	count map[string]*decaying
+}
+
+type decaying struct {
+	v    float64
+	last time.Time
+}
+
+func newAbuse(halfLife time.Duration) *abuse {
+	return &abuse{halfLife: halfLife, count: map[string]*decaying{}}
+}
+
+// add counts one more envelope over quota from key.
+func (a *abuse) add(key string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d := a.count[key]
+	if d == nil {
+		if len(a.count) >= maxBuckets {
+			clear(a.count)
+		}
+		d = &decaying{last: now}
+		a.count[key] = d
+	}
+	d.v = a.decayed(d, now) + 1
+	d.last = now
+}
+
+// get is key's count at now.
+func (a *abuse) get(key string, now time.Time) float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d := a.count[key]
+	if d == nil {
+		return 0
+	}
+	return a.decayed(d, now)
+}
+
+func (a *abuse) decayed(d *decaying, now time.Time) float64 {
+	halves := now.Sub(d.last).Seconds() / a.halfLife.Seconds()
+	if halves <= 0 {
+		return d.v
+	}
+	return d.v / math.Exp2(halves)
+}
+
+// quotas are a Gossip's limiters.
+type quotas struct {
+	q                 Quota
+	fwd, fwdBytes, by *limiter
+	abuse             *abuse
+}
+
+func newQuotas(q Quota) *quotas {
+	q.defaults()
+	return &quotas{q: q,
+		fwd:      newLimiter(q.Forwarder, q.ForwarderBurst),
+		fwdBytes: newLimiter(q.ForwarderBytes, q.ForwarderBytesBurst),
+		by:       newLimiter(q.Author, q.AuthorBurst),
+		abuse:    newAbuse(q.AbuseHalfLife)}
+}
+
+// forwarder takes one envelope of size bytes from forwarder's quota; when
+// over, it counts the envelope as abuse.
+func (qs *quotas) forwarder(key string, size int, now time.Time) bool {
+	if qs.fwd.take(key, 1, now) && qs.fwdBytes.take(key, float64(size), now) {
+		return true
+	}
+	qs.abuse.add(key, now)
+	return false
+}
+
+// authors takes one envelope from each signer's quota (all or none is not
+// needed: a signer over quota makes the envelope wait for sync anyway).
+func (qs *quotas) authors(signers [][]byte, now time.Time) bool {
+	ok := true
+	for _, s := range signers {
+		if !qs.by.take(string(s), 1, now) {
+			ok = false
+		}
+	}
+	return ok
+}
+
+// abusive reports how far past AbuseAfter forwarder's over-quota count is
+// (0 when it is not).
+func (qs *quotas) abusive(key string, now time.Time) float64 {
+	return max(0, qs.abuse.get(key, now)-qs.q.AbuseAfter)
+}
