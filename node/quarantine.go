@@ -2,8 +2,11 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/seal"
@@ -230,4 +233,64 @@ func (in *incoming) author(tx *store.Tx, c store.Change) []byte {
 		return []byte(wire.HashHex(c.Hash)) // unattested: name the change itself
 	}
 	return best.Signer
+}
+
+// QuarantineEntry is one quarantined change as commands show it.
+type QuarantineEntry struct {
+	Doc    string `json:"doc"`
+	Change string `json:"change"` // hex change hash
+	// Author is the peer ID of the member whose attestation covered the
+	// change, or "unattested".
+	Author string    `json:"author"`
+	Reason string    `json:"reason"`
+	Time   time.Time `json:"time"`
+}
+
+// Quarantine lists the quarantined changes, oldest first.
+func (n *Node) Quarantine(ctx context.Context) ([]QuarantineEntry, error) {
+	qs, err := n.Quarantined(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QuarantineEntry, 0, len(qs))
+	for _, q := range qs {
+		author := "unattested"
+		if len(q.Author) == ed25519.PublicKeySize {
+			author = PeerID(q.Author)
+		}
+		out = append(out, QuarantineEntry{Doc: q.Doc, Change: wire.HashHex(q.Hash), Author: author,
+			Reason: q.Reason, Time: time.Unix(q.Time, 0)})
+	}
+	return out, nil
+}
+
+// LiftQuarantine lifts the quarantine of one change (what is its hash, 64
+// hex digits) or of every change of one author (what is a member's peer
+// ID), and returns how many entries it removed. The changes are accepted
+// again when they next arrive; the network lets the author's peer back in
+// at once. Lifting is local to this node.
+func (n *Node) LiftQuarantine(ctx context.Context, what string) (int, error) {
+	var lift func(tx *store.Tx) (int, error)
+	if raw, err := hex.DecodeString(what); err == nil && len(raw) == 32 {
+		lift = func(tx *store.Tx) (int, error) { return tx.LiftQuarantine([32]byte(raw)) }
+	} else if key, err := PeerKey(what); err == nil {
+		lift = func(tx *store.Tx) (int, error) { return tx.LiftAuthorQuarantine(key) }
+	} else {
+		return 0, fmt.Errorf("%w: %q is neither a change hash (64 hex digits) nor a peer ID: give one of those that 'weft quarantine list' shows",
+			ErrInvalid, what)
+	}
+	var lifted int
+	err := n.db.Update(ctx, func(tx *store.Tx) (err error) {
+		lifted, err = lift(tx)
+		return err
+	})
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	if s, err := n.running(); err == nil {
+		if err := s.deny.refresh(ctx, n); err != nil {
+			return lifted, err
+		}
+	}
+	return lifted, nil
 }

@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"database/sql"
+	"fmt"
+)
 
 // Quarantined is one change refused for good because it killed or broke the
 // engine twice, replayed alone, with the member whose attestation covered it
@@ -81,4 +84,37 @@ func (tx *Tx) QuarantineList() ([]Quarantined, error) {
 		return nil, fmt.Errorf("store: quarantine list: %w", err)
 	}
 	return out, nil
+}
+
+// LiftQuarantine removes the quarantine of the change hash, in every
+// document, and returns how many entries it removed. The change is
+// accepted again the next time it arrives, unless its author is still
+// quarantined by another entry.
+func (tx *Tx) LiftQuarantine(hash [32]byte) (int, error) {
+	if err := tx.writer(); err != nil {
+		return 0, err
+	}
+	r, err := tx.exec("DELETE FROM quarantine WHERE hash = ?", tx.hashIndex(hash))
+	return lifted(r, err)
+}
+
+// LiftAuthorQuarantine removes every quarantine entry attested by author
+// and returns how many it removed.
+func (tx *Tx) LiftAuthorQuarantine(author []byte) (int, error) {
+	if err := tx.writer(); err != nil {
+		return 0, err
+	}
+	r, err := tx.exec("DELETE FROM quarantine WHERE author = ?", tx.sealer.Index(author))
+	return lifted(r, err)
+}
+
+func lifted(r sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, fmt.Errorf("store: lift quarantine: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: lift quarantine: %w", err)
+	}
+	return int(n), nil
 }

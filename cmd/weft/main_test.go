@@ -12,6 +12,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	faultyEngine() // in an engine child started with a fault to inject
 	server.Dispatch()
 	testscript.Main(m, map[string]func(){
 		"weft": func() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },

@@ -242,3 +242,18 @@ func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
 func (c *Client) SyncNow(ctx context.Context) error {
 	return c.Call(ctx, mSyncNow, nil, nil)
 }
+
+// Quarantine is (*node.Node).Quarantine on the daemon's node.
+func (c *Client) Quarantine(ctx context.Context) ([]node.QuarantineEntry, error) {
+	qs, err := call[[]node.QuarantineEntry](ctx, c, mQuarantine)
+	for i := range qs {
+		qs[i].Time = local(qs[i].Time)
+	}
+	return qs, err
+}
+
+// LiftQuarantine is (*node.Node).LiftQuarantine on the daemon's node: the
+// running network lets the author back in at once.
+func (c *Client) LiftQuarantine(ctx context.Context, what string) (int, error) {
+	return call[int](ctx, c, mLiftQuarantine, what)
+}

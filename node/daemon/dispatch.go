@@ -50,6 +50,8 @@ func dispatch() map[string]handler {
 		mStatus:         fn0((*node.Node).Status),
 		mPeers:          fn0((*node.Node).Peers),
 		mSyncNow:        syncNow,
+		mQuarantine:     fn0((*node.Node).Quarantine),
+		mLiftQuarantine: fn1((*node.Node).LiftQuarantine),
 	}
 }
 

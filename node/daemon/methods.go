@@ -36,6 +36,8 @@ const (
 	mStatus         = "Status"
 	mPeers          = "Peers"
 	mSyncNow        = "SyncNow"
+	mQuarantine     = "Quarantine"
+	mLiftQuarantine = "LiftQuarantine"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -61,6 +61,8 @@ type backend interface {
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
 	SyncNow(ctx context.Context) error
+	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
+	LiftQuarantine(ctx context.Context, what string) (int, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
@@ -217,6 +219,20 @@ var steps = []struct {
 		for _, b := range []backend{f.n, f.c} {
 			if err := b.SyncNow(t.Context()); !errors.Is(err, node.ErrNotServing) {
 				t.Fatalf("SyncNow = %v, want ErrNotServing", err)
+			}
+		}
+	}},
+	{"Quarantine", func(t *testing.T, f *fixture) {
+		both(t, f, func(b backend) ([]node.QuarantineEntry, error) { return b.Quarantine(t.Context()) })
+	}},
+	{"LiftQuarantine", func(t *testing.T, f *fixture) {
+		lifted := both(t, f, func(b backend) (int, error) { return b.LiftQuarantine(t.Context(), f.other.PeerID()) })
+		if lifted != 0 {
+			t.Fatalf("lifted %d entries of a member never quarantined", lifted)
+		}
+		for _, b := range []backend{f.n, f.c} {
+			if _, err := b.LiftQuarantine(t.Context(), "neither"); !errors.Is(err, node.ErrInvalid) {
+				t.Fatalf("LiftQuarantine(neither) = %v, want ErrInvalid", err)
 			}
 		}
 	}},

@@ -44,6 +44,8 @@ type Backend interface {
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
 	SyncNow(ctx context.Context) error
+	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
+	LiftQuarantine(ctx context.Context, what string) (int, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Reverse(ctx context.Context, sp node.Space, entryID, memo string) (string, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
