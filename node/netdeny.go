@@ -40,3 +40,13 @@ func (d *denySet) has(p peer.ID) bool {
 	key, err := PeerKey(p.String())
 	return err == nil && (*keys)[string(key)]
 }
+
+// denyNow rereads the quarantine list into the running network's deny
+// set, closing the connections to the peers it now names, when the
+// network runs. Called after recording a quarantine, so that its author
+// is cut off at once rather than at the next timed pull.
+func (n *Node) denyNow() {
+	if s, err := n.running(); err == nil {
+		s.refreshDeny()
+	}
+}

@@ -50,6 +50,9 @@ func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) err
 		}
 		return nil
 	})
+	if qerr == nil {
+		n.denyNow()
+	}
 	return errors.Join(err, storeErr(qerr))
 }
 
