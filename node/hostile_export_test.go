@@ -38,3 +38,13 @@ func Equivocations(n *Node, doc string) int {
 	})
 	return count
 }
+
+// PullFrom pulls once from the connected peer p, as the node's own timer
+// would, and returns the pull's error.
+func PullFrom(ctx context.Context, n *Node, p peer.ID) error {
+	s, err := n.running()
+	if err != nil {
+		return err
+	}
+	return s.pullFrom(ctx, p, func() {})
+}

@@ -32,7 +32,7 @@ var hostileLong = flag.Bool("hostile.long", false, "flood the hostile-member tes
 // Quotas of the hostile test: small enough that a flood hits them within
 // a second. Abuse never graylists here (the test graylists by quarantine).
 var (
-	hostileSyncQuota   = replicate.Quota{PullChanges: 200, PullChangesBurst: 500}
+	hostileSyncQuota   = replicate.Quota{PullChanges: 1, PullChangesBurst: 200}
 	hostileGossipQuota = gossip.Quota{Forwarder: 20, ForwarderBurst: 60, AbuseAfter: 1e9}
 )
 
@@ -108,6 +108,12 @@ func TestHostileMember(t *testing.T) {
 		defer cancel()
 		return n.SyncNow(sctx)
 	}
+	pullHostile := func(t *testing.T) error { // a pulls from the hostile member alone
+		t.Helper()
+		pctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+		defer cancel()
+		return node.PullFrom(pctx, a, hc.h.ID())
+	}
 	var entries []string
 	edit := func(t *testing.T, n *node.Node) {
 		t.Helper()
@@ -130,11 +136,17 @@ func TestHostileMember(t *testing.T) {
 	// frames. Every hostile chunk is attested by the hostile member, so the
 	// chunk itself is what is refused.
 	t.Run("sync: crash chunks, poison, gap, forgery, equivocation", func(t *testing.T) {
-		var frames [][]byte
+		// Few frames, each a transaction at a: the crafted changes in one,
+		// then each half of the equivocating pair in its own.
+		var frames, cs, atts [][]byte
 		chunks := 0
-		add := func(doc, typ string, cs, atts [][]byte) {
-			frames = append(frames, changesFrame(t, sp.ID, doc, typ, cs, atts))
+		add := func(doc, typ string, c, att [][]byte) {
+			cs, atts = append(cs, c...), append(atts, att...)
+		}
+		flush := func() {
+			frames = append(frames, changesFrame(t, sp.ID, ledger, "ledger", cs, atts))
 			chunks += len(cs)
+			cs, atts = nil, nil
 		}
 		for what, raw := range crashChunks(hid) {
 			forbid(what, raw)
@@ -168,15 +180,18 @@ func TestHostileMember(t *testing.T) {
 		e1 := forge(t, base, eqActor, addEntry)
 		e2 := forge(t, base, eqActor, addEntry)
 		forbid("second half of an equivocating pair", e2)
+		flush()
 		add(ledger, "ledger", [][]byte{e1}, [][]byte{attest(t, hid, sp.ID, ledger, e1)})
+		flush()
 		add(ledger, "ledger", [][]byte{e2}, [][]byte{attest(t, hid, sp.ID, ledger, e2)})
+		flush()
 		hc.setAnswer(answerFrames(t, frames, chunks))
 
 		if err := hc.connect(t, a); err != nil {
 			t.Fatalf("hostile member connects to a: %v", err)
 		}
 		restarts := node.EngineRestarts(a)
-		_ = syncNow(t, a)
+		_ = pullHostile(t)
 		hostileEventually(t, "a pulled from the hostile member and found the equivocation", func() error {
 			if hc.served.Load() == 0 || node.Equivocations(a, ledger) != 1 {
 				return fmt.Errorf("pulls served %d, equivocations at a %d", hc.served.Load(), node.Equivocations(a, ledger))
@@ -196,13 +211,13 @@ func TestHostileMember(t *testing.T) {
 		hc.setAnswer(func(*replicate.Request) iter.Seq[[]byte] {
 			return func(yield func([]byte) bool) { yield(append(huge, make([]byte, 1024)...)) }
 		})
-		if err := syncNow(t, a); err == nil {
+		if err := pullHostile(t); err == nil {
 			t.Fatal("a pull answered with a 64 MiB frame succeeded")
 		}
-		// Then frames without end, 50 chunks each: the pull stops at a's
+		// Then frames without end, 10 chunks each: the pull stops at a's
 		// quota of changes.
 		filler := node.DocChanges(a, ledger)[0]
-		flood := changesFrame(t, sp.ID, ledger, "ledger", slices.Repeat([][]byte{filler}, 50), nil)
+		flood := changesFrame(t, sp.ID, ledger, "ledger", slices.Repeat([][]byte{filler}, 10), nil)
 		frames := int64(4000)
 		if *hostileLong {
 			frames = 100000
@@ -218,7 +233,7 @@ func TestHostileMember(t *testing.T) {
 		})
 		wrote := hc.wrote.Load()
 		start := time.Now()
-		err := syncNow(t, a)
+		err := pullHostile(t)
 		if !errors.Is(err, replicate.ErrQuota) {
 			t.Fatalf("a pull answered with a flood = %v, want ErrQuota", err)
 		}
@@ -425,7 +440,7 @@ func TestHostileMember(t *testing.T) {
 func hostileStart(t *testing.T, n *node.Node, peers ...string) {
 	t.Helper()
 	err := n.Start(t.Context(), node.NetOptions{Listen: []string{serveLoopback}, Peers: peers,
-		SyncEvery: 500 * time.Millisecond, SyncQuota: hostileSyncQuota, GossipQuota: hostileGossipQuota})
+		SyncEvery: 3 * time.Second, SyncQuota: hostileSyncQuota, GossipQuota: hostileGossipQuota})
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
