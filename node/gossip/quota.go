@@ -11,7 +11,7 @@ import (
 // second and a burst. An envelope over a bound is ignored (pubsub drops
 // it and does not count it against the forwarder's score): its changes,
 // if honest, arrive by the next sync pull. A forwarder that keeps sending
-// over its quota is abusive: its score falls (see Scoring) until it is
+// over its quota is abusive: its score falls (AbusePenalty) until it is
 // graylisted. A zero field takes its value from DefaultQuota; a negative
 // rate turns that bound off.
 type Quota struct {
