@@ -140,7 +140,7 @@ func TestHostileMember(t *testing.T) {
 		// then each half of the equivocating pair in its own.
 		var frames, cs, atts [][]byte
 		chunks := 0
-		add := func(doc, typ string, c, att [][]byte) {
+		add := func(c, att [][]byte) {
 			cs, atts = append(cs, c...), append(atts, att...)
 		}
 		flush := func() {
@@ -150,30 +150,30 @@ func TestHostileMember(t *testing.T) {
 		}
 		for what, raw := range crashChunks(hid) {
 			forbid(what, raw)
-			add(ledger, "ledger", [][]byte{raw}, [][]byte{attestRaw(hid, sp.ID, ledger, raw)})
+			add([][]byte{raw}, [][]byte{attestRaw(hid, sp.ID, ledger, raw)})
 		}
 		// The startOp poison on a real change, and a sequence gap.
 		real1 := forge(t, base, seal.NewActor(hid.Public), addEntry)
 		poison := setStartOp(t, real1, 1<<32-2)
 		forbid("startOp poison", poison)
-		add(ledger, "ledger", [][]byte{poison}, [][]byte{attestPoison(t, hid, sp.ID, ledger, real1, poison)})
+		add([][]byte{poison}, [][]byte{attestPoison(t, hid, sp.ID, ledger, real1, poison)})
 		gapActor := seal.NewActor(hid.Public)
 		g1 := forge(t, base, gapActor, addEntry)
 		g2 := forge(t, append(slices.Clone(base), g1), gapActor, addEntry)
 		gap := setSeq(t, g2, 3)
 		forbid("seq gap", gap)
-		add(ledger, "ledger", [][]byte{g1}, [][]byte{attest(t, hid, sp.ID, ledger, g1)})
-		add(ledger, "ledger", [][]byte{gap}, [][]byte{attest(t, hid, sp.ID, ledger, gap)})
+		add([][]byte{g1}, [][]byte{attest(t, hid, sp.ID, ledger, g1)})
+		add([][]byte{gap}, [][]byte{attest(t, hid, sp.ID, ledger, gap)})
 		// A change under a's actor, attested by the hostile member; and
 		// one of its own with an attestation claiming a signed it.
 		asA := forge(t, base, seal.NewActor(aid.Public), addEntry)
 		forbid("forged: another member's actor", asA)
-		add(ledger, "ledger", [][]byte{asA}, [][]byte{attest(t, hid, sp.ID, ledger, asA)})
+		add([][]byte{asA}, [][]byte{attest(t, hid, sp.ID, ledger, asA)})
 		own := forge(t, base, seal.NewActor(hid.Public), addEntry)
 		claim := must[seal.Attestation](t)(seal.UnmarshalAttestation(attest(t, hid, sp.ID, ledger, own)))
 		claim.Signer = aid.Public
 		forbid("forged: attestation claiming another signer", own)
-		add(ledger, "ledger", [][]byte{own}, [][]byte{claim.Marshal()})
+		add([][]byte{own}, [][]byte{claim.Marshal()})
 		// An equivocating pair: two changes with one (actor, seq), both
 		// attested. The first is stored, the second proves equivocation.
 		eqActor := seal.NewActor(hid.Public)
@@ -181,9 +181,9 @@ func TestHostileMember(t *testing.T) {
 		e2 := forge(t, base, eqActor, addEntry)
 		forbid("second half of an equivocating pair", e2)
 		flush()
-		add(ledger, "ledger", [][]byte{e1}, [][]byte{attest(t, hid, sp.ID, ledger, e1)})
+		add([][]byte{e1}, [][]byte{attest(t, hid, sp.ID, ledger, e1)})
 		flush()
-		add(ledger, "ledger", [][]byte{e2}, [][]byte{attest(t, hid, sp.ID, ledger, e2)})
+		add([][]byte{e2}, [][]byte{attest(t, hid, sp.ID, ledger, e2)})
 		flush()
 		hc.setAnswer(answerFrames(t, frames, chunks))
 
