@@ -32,7 +32,7 @@ var hostileLong = flag.Bool("hostile.long", false, "flood the hostile-member tes
 // Quotas of the hostile test: small enough that a flood hits them within
 // a second. Abuse never graylists here (the test graylists by quarantine).
 var (
-	hostileSyncQuota   = replicate.Quota{PullChanges: 1, PullChangesBurst: 200}
+	hostileSyncQuota   = replicate.Quota{PullChanges: 1, PullChangesBurst: 50}
 	hostileGossipQuota = gossip.Quota{Forwarder: 20, ForwarderBurst: 60, AbuseAfter: 1e9}
 )
 
