@@ -36,6 +36,8 @@ type dialTarget struct {
 	delay   time.Duration // the pause after the last dial
 	next    time.Time     // no dial before this
 	dialing bool
+	lastErr error     // what the last dial said, nil when it worked
+	lastTry time.Time // when the last dial ended
 }
 
 func newDialer(s *netState, boot, remembered []peer.AddrInfo) *dialer {
@@ -143,6 +145,37 @@ func (d *dialer) dial(info peer.AddrInfo, t *dialTarget) {
 	}
 	d.mu.Lock()
 	t.dialing = false
+	t.lastErr, t.lastTry = err, time.Now()
 	d.mu.Unlock()
 	d.kick()
+}
+
+// known returns every target with its addresses.
+func (d *dialer) known() []peer.AddrInfo {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]peer.AddrInfo, 0, len(d.targets))
+	for p, t := range d.targets {
+		out = append(out, peer.AddrInfo{ID: p, Addrs: append([]ma.Multiaddr(nil), t.addrs...)})
+	}
+	return out
+}
+
+// dialState is what the dialer knows of one peer, for the doctor.
+type dialState struct {
+	addrs   []ma.Multiaddr
+	lastErr error
+	lastTry time.Time
+	target  bool
+}
+
+// state returns what the dialer knows of p.
+func (d *dialer) state(p peer.ID) dialState {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t := d.targets[p]
+	if t == nil {
+		return dialState{}
+	}
+	return dialState{addrs: append([]ma.Multiaddr(nil), t.addrs...), lastErr: t.lastErr, lastTry: t.lastTry, target: true}
 }

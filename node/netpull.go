@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/weftsync/weft/node/replicate"
@@ -67,7 +68,9 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	}
 	defer func() { <-pp.sem }()
 	started()
-	rep, err := s.sync.Pull(ctx, p)
+	// A relayed connection may be all there is: sync runs over it even
+	// when the relay limits it.
+	rep, err := s.sync.Pull(network.WithAllowLimitedConn(ctx, "weft sync"), p)
 	if rerr := s.remember(ctx, p, &rep, err); rerr != nil && ctx.Err() == nil {
 		s.n.log.Warn("remember peer", "peer", p.String(), "err", rerr)
 	}

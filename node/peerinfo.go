@@ -18,7 +18,7 @@ type PeerInfo struct {
 	Spaces    []string   `json:"spaces"`
 	Addresses []string   `json:"addresses"`
 	Connected bool       `json:"connected"`
-	Reached   string     `json:"reached"` // "direct" while connected; relays and hole punching come later
+	Reached   string     `json:"reached"` // while connected: "lan", "direct", "hole_punched" or "relayed"
 	LastSeen  *time.Time `json:"last_seen"`
 	LastPull  *PullInfo  `json:"last_pull"`
 }
@@ -53,7 +53,7 @@ func (n *Node) Peers(ctx context.Context) ([]PeerInfo, error) {
 	}
 	for _, id := range n.ConnectedPeers() {
 		p := get(id)
-		p.Connected, p.Reached = true, "direct"
+		p.Connected, p.Reached = true, orDefault(n.PeerPath(id), "direct")
 	}
 	delete(byID, n.PeerID())
 	out := make([]PeerInfo, 0, len(byID))

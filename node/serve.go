@@ -45,6 +45,14 @@ type NetOptions struct {
 	// defaults (replicate.DefaultQuota, gossip.DefaultQuota).
 	SyncQuota   replicate.Quota
 	GossipQuota gossip.Quota
+	// LAN announces the node with mDNS and dials the members found so.
+	LAN bool
+	// Relay runs a circuit relay for the members of our spaces and the
+	// peers in RelayAllow (peer IDs), never for anyone else.
+	Relay      bool
+	RelayAllow []string
+	// NoHolePunch turns hole punching off.
+	NoHolePunch bool
 }
 
 func (o *NetOptions) defaults() {
@@ -67,6 +75,7 @@ type netState struct {
 	wg     sync.WaitGroup // every goroutine the network started
 	deny   denySet
 	dial   *dialer
+	reach  reachState
 
 	mu     sync.Mutex
 	closed bool
@@ -100,6 +109,8 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	s.goRun(s.dial.run)
 	s.goRun(s.tick)
 	s.goRun(s.publish)
+	s.goRun(s.reachLoop)
+	s.goRun(s.limitedTick)
 	n.net = s
 	return nil
 }
@@ -108,21 +119,43 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 // listening for connections.
 func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []peer.AddrInfo) (*netState, error) {
 	s := &netState{n: n, opts: o, peers: map[peer.ID]*peerPulls{}}
+	s.reach.paths, s.reach.ready = p2p.NewPaths(), make(chan struct{})
 	if err := s.deny.refresh(ctx, n); err != nil {
 		return nil, err
 	}
-	h, err := p2p.New(p2p.Config{Key: n.id.Private, Listen: o.Listen, Deny: s.deny.has, Logger: n.log})
+	allow, err := parseAllow(o.RelayAllow)
 	if err != nil {
+		return nil, err
+	}
+	s.reach.relayAllow = allow
+	if err := s.refreshReach(ctx); err != nil {
+		return nil, err
+	}
+	cfg := p2p.Config{Key: n.id.Private, Listen: o.Listen, Deny: s.deny.has, Logger: n.log,
+		Paths: s.reach.paths, NoHolePunch: o.NoHolePunch, Relays: s.relayCandidates}
+	if o.Relay {
+		cfg.Relay = &p2p.RelayConfig{Allow: s.reach.allowed, Refused: s.relayRefused}
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	h, err := p2p.New(cfg)
+	if err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("node: start network: %w", err)
 	}
 	s.h = h
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota})
 	if err := s.startGossip(); err != nil {
 		s.cancel()
 		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())
 	}
 	s.dial = newDialer(s, boot, remembered)
+	close(s.reach.ready)
+	if o.LAN {
+		if err := s.startLAN(); err != nil {
+			s.cancel()
+			return nil, errors.Join(fmt.Errorf("node: start LAN discovery: %w", err), s.gossip.Close(), s.sync.Close(), h.Close())
+		}
+	}
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { s.pullSoon(c.RemotePeer()) },
 		DisconnectedF: func(network.Network, network.Conn) { s.dial.kick() },
@@ -152,7 +185,11 @@ func (s *netState) stop() error {
 	s.closed = true
 	s.mu.Unlock()
 	s.cancel()
-	err := errors.Join(s.gossip.Close(), s.sync.Close())
+	var err error
+	if s.reach.lan != nil {
+		err = s.reach.lan.Close()
+	}
+	err = errors.Join(err, s.gossip.Close(), s.sync.Close())
 	err = errors.Join(err, s.h.Close())
 	s.wg.Wait()
 	return err

@@ -257,3 +257,8 @@ func (c *Client) Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 func (c *Client) LiftQuarantine(ctx context.Context, what string) (int, error) {
 	return call[int](ctx, c, mLiftQuarantine, what)
 }
+
+// Doctor runs the network doctor in the daemon.
+func (c *Client) Doctor(ctx context.Context) (node.Doctor, error) {
+	return call[node.Doctor](ctx, c, mDoctor)
+}

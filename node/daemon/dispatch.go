@@ -52,6 +52,7 @@ func dispatch() map[string]handler {
 		mSyncNow:        syncNow,
 		mQuarantine:     fn0((*node.Node).Quarantine),
 		mLiftQuarantine: fn1((*node.Node).LiftQuarantine),
+		mDoctor:         fn0((*node.Node).Doctor),
 	}
 }
 

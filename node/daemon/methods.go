@@ -38,6 +38,7 @@ const (
 	mSyncNow        = "SyncNow"
 	mQuarantine     = "Quarantine"
 	mLiftQuarantine = "LiftQuarantine"
+	mDoctor         = "Doctor"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -112,7 +112,11 @@ func TestIdentifyIsGeneric(t *testing.T) {
 		}
 	})
 	t.Run("protocols", func(t *testing.T) {
-		allowed := []protocol.ID{"/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0"}
+		// identify, and the relay transport's and hole punching's own
+		// protocols: generic libp2p, spoken by every libp2p program that
+		// accepts circuits.
+		allowed := []protocol.ID{"/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0",
+			"/libp2p/circuit/relay/0.2.0/stop", "/libp2p/dcutr"}
 		var got []protocol.ID
 		waitFor(t, func() bool {
 			got, _ = b.Peerstore().GetProtocols(a.ID())

@@ -46,6 +46,7 @@ type Backend interface {
 	SyncNow(ctx context.Context) error
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
+	Doctor(ctx context.Context) (node.Doctor, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Reverse(ctx context.Context, sp node.Space, entryID, memo string) (string, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)

@@ -60,7 +60,7 @@ func newRoot(e *env) *cobra.Command {
 	f.BoolVar(&e.asJSON, "json", false, "print machine-readable JSON")
 	f.BoolVarP(&e.verbose, "verbose", "v", false, "log what weft does on stderr")
 	root.AddCommand(initCmd(e), idCmd(e), spaceCmd(e), calendarCmd(e), eventCmd(e),
-		caseCmd(e), ledgerCmd(e), logCmd(e), statusCmd(e), peersCmd(e), syncCmd(e), inviteCmd(e), joinCmd(e), admitCmd(e), welcomeCmd(e), bundleCmd(e),
+		caseCmd(e), ledgerCmd(e), logCmd(e), statusCmd(e), peersCmd(e), syncCmd(e), doctorCmd(e), inviteCmd(e), joinCmd(e), admitCmd(e), welcomeCmd(e), bundleCmd(e),
 		serveCmd(e), uiCmd(e), quarantineCmd(e))
 	return root
 }

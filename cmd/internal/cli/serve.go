@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/daemon"
 	"github.com/weftsync/weft/node/httpapi"
+	"github.com/weftsync/weft/node/p2p"
 )
 
 // serveFlags are weft serve's flags.
@@ -20,6 +22,10 @@ type serveFlags struct {
 	listen, peers []string
 	http          string
 	readyFile     string // hidden: written with the addresses once listening
+	lan, relay    bool
+	relayAllow    []string
+	noHolePunch   bool          // hidden: for tests that must go through a relay
+	syncEvery     time.Duration // hidden: the longest pause between timed pulls
 }
 
 func serveCmd(e *env) *cobra.Command {
@@ -39,12 +45,22 @@ func serveCmd(e *env) *cobra.Command {
 	fl.StringVar(&f.http, "http", httpapi.DefaultAddr, "the local API's address HOST:PORT (localhost only unless named here), or off")
 	fl.StringVar(&f.readyFile, "ready-file", "", "write the listen addresses to this file once listening")
 	fl.MarkHidden("ready-file")
+	fl.BoolVar(&f.lan, "lan", false, "find members on the local network with mDNS (announces this node's peer ID and addresses to everyone on it)")
+	fl.BoolVar(&f.relay, "relay", false, "relay connections between members of your spaces (and --relay-allow peers); run it where there is a public address")
+	fl.StringArrayVar(&f.relayAllow, "relay-allow", nil, "with --relay, also relay for this peer ID (repeatable)")
+	fl.BoolVar(&f.noHolePunch, "no-hole-punch", false, "never try hole punching")
+	fl.MarkHidden("no-hole-punch")
+	fl.DurationVar(&f.syncEvery, "sync-every", 0, "the longest pause between timed pulls (default 30s)")
+	fl.MarkHidden("sync-every")
 	return cmd
 }
 
 // serve opens (or sets up) the node, starts its network and runs until ctx
 // ends, then closes the node.
 func (e *env) serve(ctx context.Context, f serveFlags) error {
+	if len(f.relayAllow) > 0 && !f.relay {
+		return usagef("--relay-allow needs --relay")
+	}
 	hl, err := e.listenHTTP(f.http) // first, so that a taken port fails before anything starts
 	if err != nil {
 		return err
@@ -55,7 +71,9 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	defer n.Close()
-	if err := n.Start(ctx, node.NetOptions{Listen: f.listen, Peers: f.peers}); err != nil {
+	o := node.NetOptions{Listen: f.listen, Peers: f.peers, LAN: f.lan, Relay: f.relay, RelayAllow: f.relayAllow,
+		NoHolePunch: f.noHolePunch, SyncEvery: f.syncEvery}
+	if err := n.Start(ctx, o); err != nil {
 		return err
 	}
 	// While serve runs, every other weft command on this home is a thin
@@ -87,6 +105,10 @@ func (e *env) announce(n *node.Node) {
 	fmt.Fprintf(e.stderr, "serving as peer %s\n", n.PeerID())
 	for _, a := range n.Addrs() {
 		fmt.Fprintf(e.stderr, "listening on %s\n", a)
+	}
+	if lan := n.LANAdvertised(); lan != nil {
+		fmt.Fprintf(e.stderr, "announcing on the local network (mDNS service %s): peer ID %s and addresses %s\n",
+			p2p.LANService, n.PeerID(), strings.Join(lan, ", "))
 	}
 }
 
