@@ -342,3 +342,9 @@ func parseAllow(ids []string) (map[peer.ID]bool, error) {
 	}
 	return out, nil
 }
+
+// Relaying reports whether the running network relays for its members.
+func (n *Node) Relaying() bool {
+	s, err := n.running()
+	return err == nil && s.opts.Relay
+}

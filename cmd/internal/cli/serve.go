@@ -110,6 +110,9 @@ func (e *env) announce(n *node.Node) {
 		fmt.Fprintf(e.stderr, "announcing on the local network (mDNS service %s): peer ID %s and addresses %s\n",
 			p2p.LANService, n.PeerID(), strings.Join(lan, ", "))
 	}
+	if n.Relaying() {
+		fmt.Fprintln(e.stderr, "relaying connections between members of this node's spaces and the --relay-allow peers, for no one else")
+	}
 }
 
 // openOrInit opens the node, and sets weft up first where it never was:
