@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // netnsSeq makes namespace names unique within one test process.
@@ -478,4 +480,135 @@ func TestNetnsRelay(t *testing.T) {
 	if !strings.Contains(r.srv.Stderr(), "relay refused a circuit") || !strings.Contains(r.srv.Stderr(), d.id()) {
 		t.Fatalf("the relay does not say it refused d:\n%s", r.srv.Stderr())
 	}
+}
+
+// TestNetnsNonMemberLearnsNothing: a non-member on the LAN of two --lan
+// members hears their mDNS announcements, connects to both, and accepts
+// every stream they open; it learns their own peer IDs and addresses (the
+// threat model lists them), but no space ID or name, no topic (pubsub never
+// talks to it), and from neither member the other's peer ID.
+func TestNetnsNonMemberLearnsNothing(t *testing.T) {
+	l := newLab(t)
+	l.bridge("br1")
+	a, b := l.host("a", "Amina"), l.host("b", "Bo")
+	n := l.host("n", "Nosy")
+	a.link("br1", "10.77.7.1/24")
+	b.link("br1", "10.77.7.2/24")
+	n.link("br1", "10.77.7.3/24")
+	// The snoop's plain sockets pick their interface by route.
+	l.ip("-n", n.ns, "route", "add", "224.0.0.0/4", "dev", "eth-br1")
+	a.run("space", "create", "Coalition")
+	a.admit("Coalition", b)
+	var spaces []struct{ ID, Name string }
+	if err := json.Unmarshal([]byte(a.run("space", "list", "--json")), &spaces); err != nil || len(spaces) != 1 {
+		t.Fatalf("space list: %v %v", spaces, err)
+	}
+	spaceID := spaces[0].ID
+
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snoop := filepath.Join(t.TempDir(), snoopCmd)
+	if err := os.Symlink(self, snoop); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "capture.json")
+	cmd := exec.Command("ip", "netns", "exec", n.ns, snoop, out)
+	var snoopErr bytes.Buffer
+	cmd.Stderr = &snoopErr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+
+	a.serve("--lan")
+	b.serve("--lan")
+	event(a, "Secret meeting")
+	b.waitFor(40*time.Second, "Secret meeting", strings.Fields(eventList)...)
+	time.Sleep(5 * time.Second) // the snoop's connections, and whatever they bring
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("snoop: %v\n%s", err, snoopErr.String())
+		}
+		done <- nil
+	case <-time.After(15 * time.Second):
+		t.Fatal("the snoop did not stop")
+	}
+	var c snoopCapture
+	b2, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b2, &c); err != nil {
+		t.Fatal(err)
+	}
+
+	aID, bID := a.id(), b.id()
+	// The capture works: the snoop heard both members and connected.
+	if !bytes.Contains(c.Received["mdns 10.77.7.1"], []byte(aID)) || !bytes.Contains(c.Received["mdns 10.77.7.2"], []byte(bID)) {
+		t.Fatalf("the snoop heard no announcement with the members' own peer IDs: %v", keys(c.Received))
+	}
+	if c.Identify[aID] == "" || c.Identify[bID] == "" {
+		t.Fatalf("the snoop did not connect to both members: %v\n%s", c.Identify, snoopErr.String())
+	}
+	for src, got := range c.Received {
+		t.Logf("the snoop received %d bytes from %s", len(got), src)
+	}
+	t.Logf("streams opened to the snoop: %v", c.Streams)
+	for _, s := range c.Streams {
+		if strings.Contains(s, "sub/") {
+			t.Errorf("a member opened a pubsub stream (%s) to a non-member", s)
+		}
+	}
+	secrets := map[string]string{"space ID": spaceID, "space name": "Coalition", "event title": "Secret meeting"}
+	other := map[string]string{"10.77.7.1": bID, aID: bID, "10.77.7.2": aID, bID: aID}
+	for src, got := range c.Received {
+		for what, s := range secrets {
+			if bytes.Contains(got, []byte(s)) {
+				t.Errorf("%s sent the %s to a non-member", src, what)
+			}
+		}
+		who := src[strings.IndexByte(src, ' ')+1:]
+		if o, ok := other[who]; ok && (bytes.Contains(got, []byte(o)) || containsPeerBytes(got, o)) {
+			t.Errorf("%s told a non-member the other member's peer ID", src)
+		}
+	}
+	for id, ident := range c.Identify {
+		rest := ident
+		for _, p := range []string{"/weft/sync/1", "/weft/join/1"} {
+			rest = strings.ReplaceAll(rest, p, "")
+		}
+		if strings.Contains(strings.ToLower(rest), "weft") {
+			t.Errorf("identify of %s names weft beyond protocol IDs: %s", id, ident)
+		}
+		if o := other[id]; o != "" && strings.Contains(ident, o) {
+			t.Errorf("identify of %s names the other member", id)
+		}
+		if !strings.Contains(ident, "agent=libp2p ") {
+			t.Errorf("identify of %s: agent is not the generic libp2p: %s", id, ident)
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// containsPeerBytes reports whether b holds the binary form of the peer
+// ID id.
+func containsPeerBytes(b []byte, id string) bool {
+	p, err := peer.Decode(id)
+	return err == nil && bytes.Contains(b, []byte(p))
 }
