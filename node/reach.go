@@ -31,6 +31,7 @@ type reachState struct {
 	paths *p2p.Paths
 	ready chan struct{} // closed once the host and dialer exist
 	lan   io.Closer
+	dht   *p2p.DHT // nil without --dht
 	// lanAddrs is what mDNS announces, for stderr and the doctor.
 	lanAddrs []string
 
@@ -347,4 +348,68 @@ func parseAllow(ids []string) (map[peer.ID]bool, error) {
 func (n *Node) Relaying() bool {
 	s, err := n.running()
 	return err == nil && s.opts.Relay
+}
+
+// closeDHT leaves the DHT if the node joined it.
+func (r *reachState) closeDHT() error {
+	if r.dht == nil {
+		return nil
+	}
+	return r.dht.Close()
+}
+
+// dhtBootstrap lists the peers to join the DHT through: known relays, and
+// bootstrap and remembered peers.
+func (s *netState) dhtBootstrap() []peer.AddrInfo {
+	out := s.knownRelays()
+	return append(out, s.dial.known()...)
+}
+
+// dhtLookup bounds one DHT lookup.
+const dhtLookup = 10 * time.Second
+
+// dhtLoop looks unconnected members up in the DHT every reachEvery,
+// until the network stops.
+func (s *netState) dhtLoop() {
+	t := time.NewTicker(reachEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.findInDHT()
+	}
+}
+
+// findInDHT looks every member that is not connected up in the DHT, by
+// peer ID, and dials the addresses found.
+func (s *netState) findInDHT() {
+	if s.reach.dht == nil {
+		return
+	}
+	s.reach.mu.Lock()
+	var todo []peer.ID
+	for m := range s.reach.members {
+		if len(s.h.Network().ConnsToPeer(m)) == 0 {
+			todo = append(todo, m)
+		}
+	}
+	s.reach.mu.Unlock()
+	for _, m := range todo {
+		ctx, cancel := context.WithTimeout(s.ctx, dhtLookup)
+		info, err := s.reach.dht.FindPeer(ctx, m)
+		cancel()
+		if s.ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			s.n.log.Debug("look a member up in the DHT", "peer", m.String(), "err", err)
+			continue
+		}
+		if len(info.Addrs) > 0 {
+			s.dial.add(info)
+		}
+	}
 }

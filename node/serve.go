@@ -53,6 +53,9 @@ type NetOptions struct {
 	RelayAllow []string
 	// NoHolePunch turns hole punching off.
 	NoHolePunch bool
+	// DHT joins weft's private DHT (a server when Relay is set) and looks
+	// members up in it by peer ID.
+	DHT bool
 }
 
 func (o *NetOptions) defaults() {
@@ -111,6 +114,9 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	s.goRun(s.publish)
 	s.goRun(s.reachLoop)
 	s.goRun(s.limitedTick)
+	if s.reach.dht != nil {
+		s.goRun(s.dhtLoop)
+	}
 	n.net = s
 	return nil
 }
@@ -150,10 +156,16 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 	}
 	s.dial = newDialer(s, boot, remembered)
 	close(s.reach.ready)
+	if o.DHT {
+		if s.reach.dht, err = p2p.StartDHT(h, o.Relay, s.dhtBootstrap); err != nil {
+			s.cancel()
+			return nil, errors.Join(err, s.gossip.Close(), s.sync.Close(), h.Close())
+		}
+	}
 	if o.LAN {
 		if err := s.startLAN(); err != nil {
 			s.cancel()
-			return nil, errors.Join(fmt.Errorf("node: start LAN discovery: %w", err), s.gossip.Close(), s.sync.Close(), h.Close())
+			return nil, errors.Join(fmt.Errorf("node: start LAN discovery: %w", err), s.reach.closeDHT(), s.gossip.Close(), s.sync.Close(), h.Close())
 		}
 	}
 	h.Network().Notify(&network.NotifyBundle{
@@ -189,6 +201,7 @@ func (s *netState) stop() error {
 	if s.reach.lan != nil {
 		err = s.reach.lan.Close()
 	}
+	err = errors.Join(err, s.reach.closeDHT())
 	err = errors.Join(err, s.gossip.Close(), s.sync.Close())
 	err = errors.Join(err, s.h.Close())
 	s.wg.Wait()

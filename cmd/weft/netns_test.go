@@ -633,3 +633,26 @@ func containsPeerBytes(b []byte, id string) bool {
 	p, err := peer.Decode(id)
 	return err == nil && bytes.Contains(b, []byte(p))
 }
+
+// TestNetnsDHT: a and c share a bridge but know only r, which serves
+// weft's DHT and refuses to relay for them (it holds no space and allows
+// no one). They find each other by peer ID in the DHT and connect
+// directly (without --dht on both, this fails: nothing else tells them).
+func TestNetnsDHT(t *testing.T) {
+	l := newLab(t)
+	l.bridge("br1")
+	a, c, r := l.host("a", "Amina"), l.host("c", "Chen"), l.host("r", "Relay")
+	a.link("br1", "10.77.8.1/24")
+	c.link("br1", "10.77.8.3/24")
+	r.link("br1", "10.77.8.9/24")
+	a.run("space", "create", "Coalition")
+	a.admit("Coalition", c)
+	r.serve("--relay", "--dht")
+	a.serve("--dht", "--no-hole-punch", "--peer", r.addr("10.77.8.9"))
+	c.serve("--dht", "--no-hole-punch", "--peer", r.addr("10.77.8.9"))
+	event(a, "Found by ID")
+	c.waitFor(60*time.Second, "Found by ID", strings.Fields(eventList)...)
+	if p := c.peer(a.id()); p == nil || p["reached"] != "direct" {
+		t.Fatalf("c's peers say of a %v, want reached direct", p)
+	}
+}

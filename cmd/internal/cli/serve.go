@@ -23,6 +23,7 @@ type serveFlags struct {
 	http          string
 	readyFile     string // hidden: written with the addresses once listening
 	lan, relay    bool
+	dht           bool
 	relayAllow    []string
 	noHolePunch   bool          // hidden: for tests that must go through a relay
 	syncEvery     time.Duration // hidden: the longest pause between timed pulls
@@ -48,6 +49,7 @@ func serveCmd(e *env) *cobra.Command {
 	fl.BoolVar(&f.lan, "lan", false, "find members on the local network with mDNS (announces this node's peer ID and addresses to everyone on it)")
 	fl.BoolVar(&f.relay, "relay", false, "relay connections between members of your spaces (and --relay-allow peers); run it where there is a public address")
 	fl.StringArrayVar(&f.relayAllow, "relay-allow", nil, "with --relay, also relay for this peer ID (repeatable)")
+	fl.BoolVar(&f.dht, "dht", false, "find members by peer ID in weft's own DHT (relays serve it); off by default")
 	fl.BoolVar(&f.noHolePunch, "no-hole-punch", false, "never try hole punching")
 	fl.MarkHidden("no-hole-punch")
 	fl.DurationVar(&f.syncEvery, "sync-every", 0, "the longest pause between timed pulls (default 30s)")
@@ -72,7 +74,7 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	}
 	defer n.Close()
 	o := node.NetOptions{Listen: f.listen, Peers: f.peers, LAN: f.lan, Relay: f.relay, RelayAllow: f.relayAllow,
-		NoHolePunch: f.noHolePunch, SyncEvery: f.syncEvery}
+		NoHolePunch: f.noHolePunch, SyncEvery: f.syncEvery, DHT: f.dht}
 	if err := n.Start(ctx, o); err != nil {
 		return err
 	}
