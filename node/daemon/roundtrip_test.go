@@ -63,6 +63,7 @@ type backend interface {
 	SyncNow(ctx context.Context) error
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
+	Doctor(ctx context.Context) (node.Doctor, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
@@ -234,6 +235,16 @@ var steps = []struct {
 			if _, err := b.LiftQuarantine(t.Context(), "neither"); !errors.Is(err, node.ErrInvalid) {
 				t.Fatalf("LiftQuarantine(neither) = %v, want ErrInvalid", err)
 			}
+		}
+	}},
+	{"Doctor", func(t *testing.T, f *fixture) { // the fixture's node does not serve: the doctor says so
+		d := both(t, f, func(b backend) (node.Doctor, error) {
+			d, err := b.Doctor(t.Context())
+			d.Checked = time.Time{}
+			return d, err
+		})
+		if d.Serving || len(d.Summary) == 0 || !strings.Contains(d.Summary[0], "weft serve") {
+			t.Fatalf("doctor of a node that does not serve: %+v", d)
 		}
 	}},
 	{"Balances", func(t *testing.T, f *fixture) {
