@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // The snoop: what a non-member on the same LAN as a weft --lan node

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Tests across Linux network namespaces the test makes itself: every host
@@ -84,12 +86,45 @@ func newLab(t *testing.T) *lab {
 	if err != nil {
 		t.Fatalf("the weft command testscript sets up is missing: %v", err)
 	}
+	sweepStale()
 	l := &lab{t: t, prefix: fmt.Sprintf("wf%dx%d", os.Getpid(), netnsSeq.Add(1)), weft: weft, hosts: map[string]*labHost{}}
 	l.sw = l.prefix + "-sw"
 	t.Cleanup(l.close)
 	l.ip("netns", "add", l.sw)
 	l.ip("-n", l.sw, "link", "set", "lo", "up")
 	return l
+}
+
+// sweepStale deletes the namespaces of earlier runs of these tests whose
+// process is gone (a run killed by a timeout cannot clean up), ending the
+// processes left in them.
+func sweepStale() {
+	out, err := exec.Command("ip", "netns", "list").Output()
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		var pid, seq int
+		var rest string
+		if n, _ := fmt.Sscanf(f[0], "wf%dx%d-%s", &pid, &seq, &rest); n != 3 || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue // its test still runs
+		}
+		pids, _ := exec.Command("ip", "netns", "pids", f[0]).Output()
+		for _, p := range strings.Fields(string(pids)) {
+			var n int
+			if _, err := fmt.Sscan(p, &n); err == nil {
+				syscall.Kill(n, syscall.SIGKILL)
+			}
+		}
+		exec.Command("ip", "netns", "del", f[0]).Run()
+	}
 }
 
 // ip runs ip with args and fails the test if it fails.
@@ -190,6 +225,8 @@ func (h *labHost) serve(args ...string) *served2 {
 	s := &served2{cmd: exec.Command("ip", argv...), done: make(chan struct{})}
 	s.cmd.Env = append(os.Environ(), "WEFT_HOME="+h.home, "TZ=Europe/Paris")
 	s.cmd.Stderr = s
+	// weft serve dies with the test process, even one killed by a timeout.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +381,7 @@ func event(h *labHost, title string) {
 }
 
 func TestNetnsLAN(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	a, b := l.host("a", "Amina"), l.host("b", "Bo")
@@ -374,6 +412,7 @@ func TestNetnsLAN(t *testing.T) {
 }
 
 func TestNetnsCutAndHealed(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	a, b := l.host("a", "Amina"), l.host("b", "Bo")
@@ -405,6 +444,7 @@ func TestNetnsCutAndHealed(t *testing.T) {
 }
 
 func TestNetnsThreeHostsOneLinkDown(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	l.bridge("br2")
@@ -438,6 +478,7 @@ func TestNetnsThreeHostsOneLinkDown(t *testing.T) {
 // through r and live changes keep flowing; d, a member on br2 that r does
 // not allow, gets no circuit, r says so, and d's doctor explains why.
 func TestNetnsRelay(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	l.bridge("br2")
@@ -509,6 +550,7 @@ func TestNetnsRelay(t *testing.T) {
 // threat model lists them), but no space ID or name, no topic (pubsub never
 // talks to it), and from neither member the other's peer ID.
 func TestNetnsNonMemberLearnsNothing(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	a, b := l.host("a", "Amina"), l.host("b", "Bo")
@@ -536,6 +578,7 @@ func TestNetnsNonMemberLearnsNothing(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "capture.json")
 	cmd := exec.Command("ip", "netns", "exec", n.ns, snoop, out)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	var snoopErr bytes.Buffer
 	cmd.Stderr = &snoopErr
 	if err := cmd.Start(); err != nil {
@@ -639,6 +682,7 @@ func containsPeerBytes(b []byte, id string) bool {
 // no one). They find each other by peer ID in the DHT and connect
 // directly (without --dht on both, this fails: nothing else tells them).
 func TestNetnsDHT(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.bridge("br1")
 	a, c, r := l.host("a", "Amina"), l.host("c", "Chen"), l.host("r", "Relay")
