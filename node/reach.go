@@ -24,6 +24,9 @@ const (
 	limitedSyncEvery = 5 * time.Second
 )
 
+// maxRefusalsLogged bounds the peers whose last refusal is remembered.
+const maxRefusalsLogged = 1024
+
 // reachState is what the network keeps to reach members beyond its
 // bootstrap and remembered peers: the rosters' members and relays, the
 // LAN service, and, on a relay, its allow list and refusals.
@@ -132,8 +135,8 @@ func (r *reachState) allowed(p peer.ID) bool {
 func (s *netState) relayRefused(src, dst peer.ID) {
 	r := &s.reach
 	r.mu.Lock()
-	if r.refusals == nil {
-		r.refusals = map[peer.ID]time.Time{}
+	if r.refusals == nil || len(r.refusals) > maxRefusalsLogged {
+		r.refusals = map[peer.ID]time.Time{} // bounded: a flood of peer IDs only costs log lines
 	}
 	last, seen := r.refusals[src]
 	now := time.Now()
