@@ -102,15 +102,20 @@ func (n *Node) Doctor(ctx context.Context) (Doctor, error) {
 	return d, nil
 }
 
-// reachability says whether others can dial this node directly.
+// reachability says whether others can dial this node directly:
+// libp2p's verdict (forced on relays and on nodes without a public
+// address, AutoNAT's otherwise), "unknown" until there is one.
 func (s *netState) reachability() string {
+	if v, ok := s.reach.reachable.Load().(string); ok && v != "" {
+		return v
+	}
 	switch {
 	case s.opts.Relay:
 		return "public"
-	case hasPublic(s.h.Addrs()):
-		return "unknown"
+	case !hasPublic(s.h.Addrs()):
+		return "private"
 	}
-	return "private"
+	return "unknown"
 }
 
 func hasPublic(addrs []ma.Multiaddr) bool {

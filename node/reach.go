@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -38,6 +39,7 @@ type reachState struct {
 	// lanAddrs is what mDNS announces, for stderr and the doctor.
 	lanAddrs []string
 
+	reachable  atomic.Value                     // string: libp2p's latest verdict on our reachability
 	allow      atomic.Pointer[map[peer.ID]bool] // who may use our relay
 	relayAllow map[peer.ID]bool                 // --relay-allow
 
@@ -413,6 +415,29 @@ func (s *netState) findInDHT() {
 		}
 		if len(info.Addrs) > 0 {
 			s.dial.add(info)
+		}
+	}
+}
+
+// watchReachability keeps libp2p's verdict on whether this node is
+// publicly reachable (forced, or AutoNAT's) until the network stops.
+func (s *netState) watchReachability() {
+	sub, err := s.h.EventBus().Subscribe(new(event.EvtLocalReachabilityChanged))
+	if err != nil {
+		return
+	}
+	defer sub.Close()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case e, ok := <-sub.Out():
+			if !ok {
+				return
+			}
+			if ev, ok := e.(event.EvtLocalReachabilityChanged); ok {
+				s.reach.reachable.Store(strings.ToLower(ev.Reachability.String()))
+			}
 		}
 	}
 }

@@ -114,6 +114,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	s.goRun(s.publish)
 	s.goRun(s.reachLoop)
 	s.goRun(s.limitedTick)
+	s.goRun(s.watchReachability)
 	if s.reach.dht != nil {
 		s.goRun(s.dhtLoop)
 	}

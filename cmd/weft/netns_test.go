@@ -406,6 +406,9 @@ func TestNetnsLAN(t *testing.T) {
 	if p := a.peer(b.id()); p == nil || p["reached"] != "lan" {
 		t.Fatalf("a's peers say of b %v, want reached lan", p)
 	}
+	if out := a.run("doctor", "--json"); !strings.Contains(out, `"reachable": "private"`) {
+		t.Fatalf("a has no public address, but its doctor says:\n%s", out)
+	}
 	if p := a.doctorPeer(b.id()); p["answers"] != true || p["reached"] != "lan" {
 		t.Fatalf("a's doctor says of b %v", p)
 	}
