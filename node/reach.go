@@ -43,6 +43,10 @@ type reachState struct {
 	allow      atomic.Pointer[map[peer.ID]bool] // who may use our relay
 	relayAllow map[peer.ID]bool                 // --relay-allow
 
+	// refreshing serialises refreshReach, so that a reread started
+	// before a roster change never overwrites one started after it.
+	refreshing sync.Mutex
+
 	mu       sync.Mutex
 	members  map[peer.ID][]string // member -> names of the spaces shared
 	relays   []peer.AddrInfo      // set by the rosters' set_relays
@@ -106,6 +110,8 @@ func parseRelays(ss []string) []peer.AddrInfo {
 // refreshReach rereads the rosters: the members to reach, the relays they
 // name, and (on a relay) who may use it.
 func (s *netState) refreshReach(ctx context.Context) error {
+	s.reach.refreshing.Lock()
+	defer s.reach.refreshing.Unlock()
 	v, err := s.n.rosterView(ctx)
 	if err != nil {
 		return err

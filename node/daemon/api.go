@@ -262,3 +262,14 @@ func (c *Client) LiftQuarantine(ctx context.Context, what string) (int, error) {
 func (c *Client) Doctor(ctx context.Context) (node.Doctor, error) {
 	return call[node.Doctor](ctx, c, mDoctor)
 }
+
+// Relays is (*node.Node).Relays on the daemon's node.
+func (c *Client) Relays(ctx context.Context, sp node.Space) ([]string, error) {
+	return call[[]string](ctx, c, mRelays, sp)
+}
+
+// SetRelays is (*node.Node).SetRelays on the daemon's node: its running
+// network uses the new relays at once.
+func (c *Client) SetRelays(ctx context.Context, sp node.Space, addrs []string) ([]string, error) {
+	return call[[]string](ctx, c, mSetRelays, sp, addrs)
+}

@@ -53,6 +53,8 @@ func dispatch() map[string]handler {
 		mQuarantine:     fn0((*node.Node).Quarantine),
 		mLiftQuarantine: fn1((*node.Node).LiftQuarantine),
 		mDoctor:         fn0((*node.Node).Doctor),
+		mRelays:         fn1((*node.Node).Relays),
+		mSetRelays:      fn2((*node.Node).SetRelays),
 	}
 }
 

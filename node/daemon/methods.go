@@ -39,6 +39,8 @@ const (
 	mQuarantine     = "Quarantine"
 	mLiftQuarantine = "LiftQuarantine"
 	mDoctor         = "Doctor"
+	mRelays         = "Relays"
+	mSetRelays      = "SetRelays"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -64,6 +64,7 @@ type backend interface {
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
 	Doctor(ctx context.Context) (node.Doctor, error)
+	Relays(ctx context.Context, sp node.Space) ([]string, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
@@ -245,6 +246,22 @@ var steps = []struct {
 		})
 		if d.Serving || len(d.Summary) == 0 || !strings.Contains(d.Summary[0], "weft serve") {
 			t.Fatalf("doctor of a node that does not serve: %+v", d)
+		}
+	}},
+	{"SetRelays", func(t *testing.T, f *fixture) {
+		addr := "/ip4/127.0.0.1/tcp/7411/p2p/" + f.other.PeerID()
+		set := must[[]string](t)(f.c.SetRelays(t.Context(), f.sp, []string{addr}))
+		if !slices.Equal(set, []string{addr}) {
+			t.Fatalf("set relays %v", set)
+		}
+		if _, err := f.c.SetRelays(t.Context(), f.sp, []string{"/ip4/127.0.0.1/tcp/7411"}); !errors.Is(err, node.ErrInvalid) {
+			t.Fatalf("SetRelays without /p2p/ = %v, want ErrInvalid", err)
+		}
+	}},
+	{"Relays", func(t *testing.T, f *fixture) {
+		got := both(t, f, func(b backend) ([]string, error) { return b.Relays(t.Context(), f.sp) })
+		if len(got) != 1 || !strings.HasSuffix(got[0], "/p2p/"+f.other.PeerID()) {
+			t.Fatalf("relays %v", got)
 		}
 	}},
 	{"Balances", func(t *testing.T, f *fixture) {

@@ -21,6 +21,8 @@ type Backend interface {
 	Spaces(ctx context.Context) ([]node.Space, error)
 	ResolveSpace(ctx context.Context, arg string) (node.Space, error)
 	SpaceDetail(ctx context.Context, sp node.Space) (node.SpaceDetail, error)
+	Relays(ctx context.Context, sp node.Space) ([]string, error)
+	SetRelays(ctx context.Context, sp node.Space, addrs []string) ([]string, error)
 
 	CreateCalendar(ctx context.Context, sp node.Space, name string) (node.DocRef, error)
 	Calendars(ctx context.Context, sp node.Space) ([]node.DocRef, error)

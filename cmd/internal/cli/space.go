@@ -57,7 +57,7 @@ func spaceCmd(e *env) *cobra.Command {
 				return e.emit(d, func(w io.Writer) { printSpace(w, d) })
 			})
 		},
-	})
+	}, spaceRelaysCmd(e))
 	return cmd
 }
 
