@@ -85,7 +85,7 @@ func checkRelayAddrs(addrs []string) ([]string, error) {
 		}
 		info, err := peer.AddrInfoFromP2pAddr(a)
 		if err != nil || len(info.Addrs) == 0 {
-			return nil, fmt.Errorf("%w: relay %q does not end in /p2p/PEER-ID after an address to dial; a relay address looks like %s", ErrInvalid, s, relayExample)
+			return nil, fmt.Errorf("%w: relay %q does not end in /p2p/PEER-ID after an address to dial (for example /ip4/…/tcp/…); a relay address looks like %s", ErrInvalid, s, relayExample)
 		}
 		c := a.String()
 		if len(c) > member.MaxRelayLen {

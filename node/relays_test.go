@@ -93,7 +93,8 @@ func TestSetRelays(t *testing.T) {
 // TestSetRelaysOverNetwork: a steward names a relay (a weft relay that
 // holds no space and allows both members) while both members serve. The
 // steward's network uses it at once; the other member learns it by sync
-// and its network uses it too: its doctor gets a reservation there.
+// and its network uses it too: AutoRelay connects to it (it takes its
+// candidates from the rosters) and the doctor gets a reservation there.
 func TestSetRelaysOverNetwork(t *testing.T) {
 	ctx := t.Context()
 	a, _ := serveNode(t, "Amina")
@@ -133,7 +134,15 @@ func TestSetRelaysOverNetwork(t *testing.T) {
 		}
 		return err
 	})
-	eventually(t, "b's network uses the relay", func() error {
+	// b dials nothing through r (its only fellow member, a, is connected):
+	// a connection to r is AutoRelay's, which took r from the candidates.
+	eventually(t, "b's AutoRelay takes the relay", func() error {
+		if !slices.Contains(b.ConnectedPeers(), r.PeerID()) {
+			return fmt.Errorf("b's connected peers %v", b.ConnectedPeers())
+		}
+		return nil
+	})
+	eventually(t, "b's doctor gets a reservation on the relay", func() error {
 		d, err := b.Doctor(ctx)
 		if err == nil && !reserved(d, r.PeerID()) {
 			err = fmt.Errorf("doctor's relays %+v", d.Relays)
