@@ -29,8 +29,8 @@ time they sync, and a running weft serve uses it at once.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write := cmd.Flags().Changed("set") || clear
-			if write && !clear && len(set) == 0 {
-				return usagef("--set needs a relay address")
+			if clear && len(set) > 0 {
+				return usagef("give --set ADDRESS or --clear, not both: --set alone replaces every relay")
 			}
 			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
 				var relays []string
@@ -54,7 +54,6 @@ time they sync, and a running weft serve uses it at once.`,
 	}
 	cmd.Flags().StringArrayVar(&set, "set", nil, "replace the relays with these (repeatable; a multiaddr ending in /p2p/PEER-ID)")
 	cmd.Flags().BoolVar(&clear, "clear", false, "remove every relay")
-	cmd.MarkFlagsMutuallyExclusive("set", "clear")
 	return cmd
 }
 
