@@ -108,6 +108,9 @@ func (l gossipLocal) Ingest(ctx context.Context, space string, b gossip.Batch) (
 		res.add(r)
 		return err
 	})
+	if err == nil {
+		l.n.learnAttested(space, b.Doc, decoded)
+	}
 	if err == nil && res.Refused+res.BadAttestations > 0 {
 		l.n.log.Info("gossip: changes refused", "space", space, "doc", b.Doc, "refused", res.Refused,
 			"bad_attestations", res.BadAttestations)

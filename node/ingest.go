@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fxamacker/cbor/v2"
+
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/node/seal"
@@ -233,7 +235,27 @@ func (n *Node) putIncomingDoc(ctx context.Context, tx *writeTx, in *incoming, ad
 	if created <= 0 {
 		created = n.now().Unix()
 	}
-	return tx.PutDoc(store.DocRow{ID: in.doc, Space: in.space, Type: v.Type, Created: created, Meta: in.meta})
+	meta, err := incomingMeta(v, in.meta)
+	if err != nil {
+		return err
+	}
+	return tx.PutDoc(store.DocRow{ID: in.doc, Space: in.space, Type: v.Type, Created: created, Meta: meta})
+}
+
+// incomingMeta is the metadata to keep for a document first seen in
+// incoming changes: a calendar's name comes from the document itself
+// (its creator wrote it in the first change, which sync and gossip both
+// carry), not from what the sender says beside it; other types keep the
+// sender's metadata.
+func incomingMeta(v model.View, sent []byte) ([]byte, error) {
+	if v.Type != model.Calendar || v.Calendar == nil {
+		return sent, nil
+	}
+	meta, err := cbor.Marshal(docMeta{Name: v.Calendar.Name})
+	if err != nil {
+		return nil, fmt.Errorf("node: encode calendar metadata: %w", err)
+	}
+	return meta, nil
 }
 
 // storedNote is what one ingest stored, told to Options.OnStored once the

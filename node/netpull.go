@@ -71,6 +71,7 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	// A relayed connection may be all there is: sync runs over it even
 	// when the relay limits it.
 	rep, err := s.sync.Pull(network.WithAllowLimitedConn(ctx, "weft sync"), p)
+	s.pulled(p, &rep)
 	if rerr := s.remember(ctx, p, &rep, err); rerr != nil && ctx.Err() == nil {
 		s.n.log.Warn("remember peer", "peer", p.String(), "err", rerr)
 	}

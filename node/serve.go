@@ -79,6 +79,7 @@ type netState struct {
 	deny   denySet
 	dial   *dialer
 	reach  reachState
+	known  peerKnown // what each peer holds, as far as we know
 
 	mu     sync.Mutex
 	closed bool
@@ -150,7 +151,8 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 		return nil, fmt.Errorf("node: start network: %w", err)
 	}
 	s.h = h
-	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota})
+	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota,
+		OnServed: s.served})
 	if err := s.startGossip(); err != nil {
 		s.cancel()
 		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())

@@ -29,6 +29,13 @@ type SpaceStatus struct {
 	Documents int    `json:"documents"`
 	Changes   int    `json:"changes"`
 	Held      int    `json:"held"` // received changes waiting for their dependencies
+	// While serving, from what each member is known to hold (Peers has
+	// the detail): PendingOut sums, over the members, the changes we hold
+	// that each lacks; PendingIn counts the changes some member holds that
+	// we lack; Unknown counts the members of whom nothing is known yet.
+	PendingOut int `json:"pending_out"`
+	PendingIn  int `json:"pending_in"`
+	Unknown    int `json:"unknown"`
 }
 
 // Status reports the stored state. The daemon adds its network.
@@ -59,7 +66,55 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		st.Unsent, err = tx.OutboxLen()
 		return err
 	})
-	return st, storeErr(err)
+	if err != nil || !st.Daemon {
+		return st, storeErr(err)
+	}
+	return st, n.pendingTotals(ctx, st.Spaces)
+}
+
+// pendingTotals adds to each space what is pending with its members.
+func (n *Node) pendingTotals(ctx context.Context, spaces []SpaceStatus) error {
+	peers, err := n.Peers(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range spaces {
+		ss := &spaces[i]
+		digest, err := n.SyncLocal().Digest(ctx, ss.ID)
+		if err != nil {
+			return err
+		}
+		theirs := map[string]map[string]uint64{} // doc -> actor -> highest seq any member holds
+		for _, p := range peers {
+			for _, ps := range p.State {
+				if ps.Space != ss.ID {
+					continue
+				}
+				if !ps.Known {
+					ss.Unknown++
+					continue
+				}
+				ss.PendingOut += ps.PendingOut
+				maxVV(theirs, ps.Docs)
+			}
+		}
+		for doc, vv := range theirs {
+			ss.PendingIn += vvDiff(vv, digest[doc].VV)
+		}
+	}
+	return nil
+}
+
+// maxVV raises into m each document's version vector in docs.
+func maxVV(m map[string]map[string]uint64, docs []PeerDoc) {
+	for _, d := range docs {
+		if m[d.Doc] == nil {
+			m[d.Doc] = map[string]uint64{}
+		}
+		for a, seq := range d.VV {
+			m[d.Doc][a] = max(m[d.Doc][a], seq)
+		}
+	}
 }
 
 func (n *Node) spaceStatus(tx *store.Tx, r spaceRecord) (SpaceStatus, error) {

@@ -22,6 +22,11 @@ type Report struct {
 	// Skipped counts changes the responder could not send (see Summary).
 	Skipped  int           `json:"skipped,omitempty"`
 	Duration time.Duration `json:"duration"`
+	// Remote is what the peer said it holds once the answer was in, per
+	// space it served: membership-log heads and every document's version
+	// vector. Nil when it said nothing (an incomplete pull, or an older
+	// peer).
+	Remote []SpaceState `json:"remote,omitempty"`
 }
 
 // SpaceReport is one space's part of a pull.

@@ -50,13 +50,21 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 	default:
 		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
 	}
-	r := &responder{s: s, c: c, peer: from}
+	r := &responder{s: s, c: c, peer: from, served: map[string]bool{}}
 	if err := r.answer(ctx, st, req); errors.Is(err, errServeQuota) {
 		r.sum.Busy = true
 	} else if err != nil {
 		return err
 	}
-	return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &r.sum})
+	if err := s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &r.sum}); err != nil {
+		return err
+	}
+	ps, err := r.acknowledged(ctx, req)
+	if len(ps.Spaces) > 0 && s.opts.OnServed != nil {
+		ps.Peer = st.Conn().RemotePeer()
+		s.opts.OnServed(ps)
+	}
+	return err
 }
 
 // writeFrame encodes and writes one frame.
@@ -70,10 +78,11 @@ func (s *Syncer) writeFrame(c *conn, f *Frame) error {
 
 // responder answers one request.
 type responder struct {
-	s    *Syncer
-	c    *conn
-	peer peer.ID
-	sum  Summary
+	s      *Syncer
+	c      *conn
+	peer   peer.ID
+	sum    Summary
+	served map[string]bool // the spaces answered
 }
 
 // answer serves the asked spaces in which the opener is a member by our
@@ -93,6 +102,7 @@ func (r *responder) answer(ctx context.Context, st network.Stream, req *Request)
 	}
 	for i := range req.Spaces {
 		if member[req.Spaces[i].Space] {
+			r.served[req.Spaces[i].Space] = true
 			if err := r.space(ctx, &req.Spaces[i]); err != nil {
 				return err
 			}

@@ -31,6 +31,11 @@ type Options struct {
 	// Quota bounds what each peer is served and may send (zero fields
 	// take DefaultQuota's values).
 	Quota Quota
+	// OnServed, when set, is called after each pull this Syncer answers
+	// with what the opener holds of the spaces served (PeerState). It is
+	// called from the stream's goroutine, concurrently, and must not block
+	// for long.
+	OnServed func(PeerState)
 }
 
 func (o *Options) defaults() {

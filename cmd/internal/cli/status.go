@@ -40,6 +40,10 @@ func printStatus(w io.Writer, st node.Status) {
 	for _, s := range st.Spaces {
 		fmt.Fprintf(w, "space %s  %s: %d member(s), %d document(s), %d change(s), %d held for missing dependencies\n",
 			s.ID, s.Name, s.Members, s.Documents, s.Changes, s.Held)
+		if st.Daemon {
+			fmt.Fprintf(w, "    pending: %d change(s) members lack, %d held by members and not here; %d member(s) not heard from yet\n",
+				s.PendingOut, s.PendingIn, s.Unknown)
+		}
 	}
 	fmt.Fprintf(w, "%d local change(s) not yet announced to peers, %d quarantined\n", st.Unsent, st.Quarantined)
 }
@@ -73,59 +77,132 @@ func printPeers(w io.Writer, peers []node.PeerInfo) {
 			fmt.Fprintf(w, "    last pull %s: received %d, stored %d, refused %d, complete %v %s\n",
 				lp.At.Local().Format(time.DateTime), lp.Received, lp.Stored, lp.Refused, lp.Complete, lp.Error)
 		}
+		for _, s := range p.State {
+			printPeerSpace(w, s)
+		}
 	}
+}
+
+// printPeerSpace prints what a peer holds of one space as far as we know.
+func printPeerSpace(w io.Writer, s node.PeerSpace) {
+	if !s.Known {
+		fmt.Fprintf(w, "    %s: not known yet (nothing exchanged while serving)\n", s.Name)
+		return
+	}
+	held := 0
+	for _, d := range s.Docs {
+		held += d.Changes
+	}
+	fmt.Fprintf(w, "    %s as of %s: holds %d change(s) in %d document(s); it lacks %d of ours, we lack %d of its; membership: it lacks %d operation(s), we lack %d head(s)\n",
+		s.Name, s.At.Local().Format(time.DateTime), held, len(s.Docs), s.PendingOut, s.PendingIn, s.OpsOut, s.OpsIn)
 }
 
 func syncCmd(e *env) *cobra.Command {
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "sync [SPACE]",
-		Short: "Pull now from every connected member (needs weft serve); exit 1 if anything is left",
+		Short: "Pull now from every connected member (needs weft serve); exit 1 if anything is left pending either way",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
+				space := ""
 				if len(args) == 1 {
-					if _, err := n.ResolveSpace(ctx, args[0]); err != nil {
+					sp, err := n.ResolveSpace(ctx, args[0])
+					if err != nil {
 						return err
 					}
+					space = sp.ID
 				}
-				return e.syncNow(ctx, n, wait)
+				return e.syncNow(ctx, n, space, wait)
 			})
 		},
 	}
-	cmd.Flags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for the pulls")
+	cmd.Flags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for nothing to be pending either way")
 	return cmd
 }
 
-// syncNow pulls from every connected peer and reports each peer's last
-// pull: up to date only when every connected member's pull completed.
-func (e *env) syncNow(ctx context.Context, n Backend, wait time.Duration) error {
+// syncRetry is the pause between two rounds of pulls while sync waits.
+const syncRetry = 250 * time.Millisecond
+
+// syncNow pulls from every connected peer, in rounds, until nothing is
+// pending either way with any connected member (in space, or in every
+// space when it is empty) or wait has passed, then reports each connected
+// peer. It fails (exit 1) naming what is still missing.
+func (e *env) syncNow(ctx context.Context, n Backend, space string, wait time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	pullErr := n.SyncNow(ctx)
-	if pullErr != nil && !isPartial(pullErr) {
-		return pullErr
+	var connected []node.PeerInfo
+	var missing error
+	for {
+		pullErr := n.SyncNow(ctx)
+		if pullErr != nil && !isPartial(pullErr) {
+			return pullErr
+		}
+		peers, err := n.Peers(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		connected = connectedPeers(peers)
+		if missing = stillMissing(connected, space); missing == nil && pullErr != nil {
+			missing = pullErr
+		}
+		if missing == nil || len(connected) == 0 || !sleepCtx(ctx, syncRetry) {
+			break
+		}
 	}
-	peers, err := n.Peers(context.WithoutCancel(ctx))
-	if err != nil {
-		return err
-	}
-	connected := connectedPeers(peers)
 	if err := e.emit(nonNil(connected), func(w io.Writer) { printPeers(w, connected) }); err != nil {
 		return err
 	}
-	switch {
-	case len(connected) == 0:
-		return fmt.Errorf("%w: no member is connected: nothing was synced", errCheckFailed)
-	case pullErr != nil:
-		return fmt.Errorf("%w: %v", errCheckFailed, pullErr)
-	}
-	for _, p := range connected {
-		if p.LastPull == nil || !p.LastPull.Complete {
-			return fmt.Errorf("%w: the pull from %s did not complete", errCheckFailed, orDefault(p.Name, p.PeerID))
-		}
+	if missing != nil {
+		return fmt.Errorf("%w: %v", errCheckFailed, missing)
 	}
 	return nil
+}
+
+// stillMissing says what is pending either way with the connected
+// members, in space or in every space; nil when nothing is.
+func stillMissing(connected []node.PeerInfo, space string) error {
+	if len(connected) == 0 {
+		return errors.New("no member is connected: nothing was synced")
+	}
+	var errs []error
+	members := 0
+	for _, p := range connected {
+		for _, s := range p.State {
+			if space != "" && s.Space != space {
+				continue
+			}
+			members++
+			if s.Pending() {
+				errs = append(errs, pendingError(p, s))
+			}
+		}
+	}
+	if members == 0 {
+		return errors.New("no member of the space is connected: nothing was synced")
+	}
+	return errors.Join(errs...)
+}
+
+func pendingError(p node.PeerInfo, s node.PeerSpace) error {
+	who := orDefault(p.Name, p.PeerID)
+	if !s.Known {
+		return fmt.Errorf("%s: what %s holds is not known yet", s.Name, who)
+	}
+	return fmt.Errorf("%s: %s lacks %d change(s) and %d membership operation(s) of ours; we lack %d change(s) and %d head(s) of its",
+		s.Name, who, s.PendingOut, s.OpsOut, s.PendingIn, s.OpsIn)
+}
+
+// sleepCtx pauses for d; false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // isPartial reports whether a sync failed only for some peers: the
