@@ -148,10 +148,19 @@ func (s *netState) refreshDeny() {
 		return
 	}
 	for _, p := range s.h.Network().Peers() {
-		if s.deny.has(p) {
+		if s.refuses(p) {
 			s.h.Network().ClosePeer(p)
 		}
 	}
+}
+
+// refuses reports whether the connection gater refuses p: a quarantined
+// author, or a peer a test's partition cuts off.
+func (s *netState) refuses(p peer.ID) bool {
+	if cut := s.nemesis.Load(); cut != nil && (*cut)(p) {
+		return true
+	}
+	return s.deny.has(p)
 }
 
 // summary is what the store remembers of a pull.

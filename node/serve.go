@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -80,6 +81,9 @@ type netState struct {
 	dial   *dialer
 	reach  reachState
 	known  peerKnown // what each peer holds, as far as we know
+	// nemesis, when set (by tests only, through export_test.go), names
+	// more peers for the gater to refuse: a partition.
+	nemesis atomic.Pointer[func(peer.ID) bool]
 
 	mu     sync.Mutex
 	closed bool
@@ -139,7 +143,7 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 	if err := s.refreshReach(ctx); err != nil {
 		return nil, err
 	}
-	cfg := p2p.Config{Key: n.id.Private, Listen: o.Listen, Deny: s.deny.has, Logger: n.log,
+	cfg := p2p.Config{Key: n.id.Private, Listen: o.Listen, Deny: s.refuses, Logger: n.log,
 		Paths: s.reach.paths, NoHolePunch: o.NoHolePunch, Relays: s.relayCandidates}
 	if o.Relay {
 		cfg.Relay = &p2p.RelayConfig{Allow: s.reach.allowed, Refused: s.relayRefused}
