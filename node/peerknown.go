@@ -147,20 +147,10 @@ func heads32(hs [][]byte) [][32]byte {
 }
 
 // served records what a peer that pulled from us holds, and pulls back
-// from it when it holds changes or operations we lack.
+// from it when it acknowledged changes we lack.
 func (s *netState) served(ps replicate.PeerState) {
 	s.known.learn(ps.Peer, ps.Spaces, ps.Acknowledged, s.n.now())
-	if s.ctx.Err() != nil {
-		return
-	}
-	ahead, err := s.n.holdsMore(s.ctx, ps.Spaces)
-	if err != nil {
-		if s.ctx.Err() == nil {
-			s.n.log.Warn("compare a peer's state", "peer", ps.Peer.String(), "err", err)
-		}
-		return
-	}
-	if ahead {
+	if ps.Ahead {
 		s.pullSoon(ps.Peer)
 	}
 }

@@ -3,7 +3,6 @@ package node
 import (
 	"context"
 	"sort"
-	"time"
 
 	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/node/replicate"
@@ -124,27 +123,4 @@ func docUnion(ours map[string]replicate.DocDigest, theirs map[string]knownDoc) [
 	}
 	sort.Strings(out)
 	return out
-}
-
-// holdsMore reports whether a peer whose state is spaces holds changes
-// or membership operations this node lacks.
-func (n *Node) holdsMore(ctx context.Context, spaces []replicate.SpaceState) (bool, error) {
-	ids := map[string]bool{}
-	for _, sp := range spaces {
-		ids[sp.Space] = true
-	}
-	ours, err := n.ourSpaces(ctx, ids)
-	if err != nil {
-		return false, err
-	}
-	var k peerKnown
-	k.learn("", spaces, true, time.Time{})
-	for id, ks := range k.peers[""].spaces {
-		var ps PeerSpace
-		ps.fill(ks, ours[id])
-		if ps.PendingIn+ps.OpsIn > 0 {
-			return true, nil
-		}
-	}
-	return false, nil
 }

@@ -35,6 +35,9 @@ type PeerState struct {
 	// Acknowledged: the state is the peer's own account after the
 	// exchange; otherwise it is what its request said before our answer.
 	Acknowledged bool
+	// Ahead: the peer acknowledged changes we do not hold (worth a pull
+	// back).
+	Ahead bool
 }
 
 // acknowledge sends the opener's acknowledgement for req and reads the
@@ -98,26 +101,40 @@ func (r *responder) acknowledged(ctx context.Context, req *Request) (PeerState, 
 		return st, err
 	}
 	st.Spaces, st.Acknowledged = served(applyAll(req.Spaces, ack.Spaces), r.served), true
-	return st, r.sendState(ctx, st.Spaces)
+	st.Ahead, err = r.sendState(ctx, st.Spaces)
+	return st, err
 }
 
 // sendState writes, per served space, our heads and the documents whose
-// vector differs from theirs. A delta over the request limits is not sent:
-// the opener then learns nothing rather than something false.
-func (r *responder) sendState(ctx context.Context, theirs []SpaceState) error {
+// vector differs from theirs, and reports whether theirs holds changes
+// ours lacks. A delta over the request limits is not sent: the opener
+// then learns nothing rather than something false.
+func (r *responder) sendState(ctx context.Context, theirs []SpaceState) (ahead bool, err error) {
 	var ours []SpaceState
 	for _, t := range theirs {
 		st, err := r.s.spaceState(ctx, t.Space)
 		if err != nil {
-			return err
+			return false, err
 		}
+		ahead = ahead || holdsMore(t, st)
 		ours = append(ours, st)
 	}
 	msg := &Request{Version: Version, Spaces: deltas(theirs, ours)}
 	if msg.check() != nil {
-		return nil
+		return ahead, nil
 	}
-	return r.s.writeFrameBytes(r.c, msg)
+	return ahead, r.s.writeFrameBytes(r.c, msg)
+}
+
+// holdsMore reports whether a holds a change b lacks.
+func holdsMore(a, b SpaceState) bool {
+	bs := docIndex(b.Docs)
+	for _, d := range a.Docs {
+		if ahead(vvMap(d.VV), vvMap(bs[d.Doc].VV)) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeFrameBytes encodes and writes one request-shaped message.

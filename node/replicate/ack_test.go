@@ -96,7 +96,7 @@ func TestAcknowledgements(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		want := map[string]map[string]uint64{"doc1": {"01": 40}, "doc9": {"02": 3}}
-		if len(served) != 1 || !served[0].Acknowledged || served[0].Peer != a.ID() {
+		if len(served) != 1 || !served[0].Acknowledged || !served[0].Ahead || served[0].Peer != a.ID() { // doc9 is news to the server
 			t.Fatalf("served %+v", served)
 		}
 		if got := vvs(t, served[0].Spaces); !reflect.DeepEqual(got, want) {
