@@ -1,11 +1,15 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,9 +26,15 @@ func cluster(t *testing.T, n int, syncEvery time.Duration) (node.Space, []*node.
 	ctx := t.Context()
 	begin := time.Now()
 	nodes := make([]*node.Node, n)
+	logs := &syncBuffer{}
 	for i := range nodes {
-		nodes[i], _ = serveNode(t, fmt.Sprintf("Member %d", i))
+		nodes[i] = loggedNode(t, fmt.Sprintf("Member %d", i), logs)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the nodes' logs, last lines:\n%s", logs.tail(60))
+		}
+	})
 	sp := must[node.Space](t)(nodes[0].CreateSpace(ctx, "Coalition"))
 	for _, m := range nodes[1:] {
 		joinSpace(t, nodes[0], m, sp)
@@ -41,6 +51,45 @@ func cluster(t *testing.T, n int, syncEvery time.Duration) (node.Space, []*node.
 	waitConnected(t, nodes, func(i, j int) bool { return true })
 	t.Logf("%d nodes started and connected in %v", n, time.Since(begin))
 	return sp, nodes
+}
+
+// syncBuffer is a log sink safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// tail returns the last n lines written.
+func (b *syncBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	lines := strings.Split(b.buf.String(), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// loggedNode is serveNode with the node's logs (info and up) in logs.
+func loggedNode(t *testing.T, name string, logs *syncBuffer) *node.Node {
+	t.Helper()
+	var mu sync.Mutex
+	c := newClock()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", name)
+	opts := node.Options{Home: t.TempDir(), NoPassphrase: true, Logger: log, Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return c.now()
+	}}
+	n, err := node.Init(t.Context(), opts, name)
+	if err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
 }
 
 // waitConnected waits until no node is connected to another for which
@@ -181,7 +230,7 @@ func nothingPending(sp node.Space, others int) func(*node.Node) error {
 func TestScaleTenNodes(t *testing.T) {
 	const size = 10
 	ctx := t.Context()
-	sp, nodes := cluster(t, size, 5*time.Second)
+	sp, nodes := cluster(t, size, 10*time.Second)
 
 	var events, cases, entries []string
 	t.Run("changes of each type on each node reach all", func(t *testing.T) {

@@ -43,12 +43,16 @@ type PeerState struct {
 // acknowledge sends the opener's acknowledgement for req and reads the
 // responder's state. It returns that state per asked space, or nil when
 // the responder sent none.
-func (o *opener) acknowledge(ctx context.Context, key []byte, req *Request) ([]SpaceState, error) {
-	now, err := o.s.request(ctx, key)
-	if err != nil {
-		return nil, err
+func (o *opener) acknowledge(ctx context.Context, req *Request) ([]SpaceState, error) {
+	var now []SpaceState
+	for _, sp := range req.Spaces {
+		st, err := o.s.spaceState(ctx, sp.Space)
+		if err != nil {
+			return nil, err
+		}
+		now = append(now, st)
 	}
-	ack := &Request{Version: Version, Spaces: deltas(req.Spaces, now.Spaces)}
+	ack := &Request{Version: Version, Spaces: deltas(req.Spaces, now)}
 	b, err := EncodeRequest(ack)
 	if err != nil {
 		return nil, err

@@ -34,12 +34,12 @@ func (s *Syncer) Pull(ctx context.Context, p peer.ID) (rep Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	return rep, s.exchange(ctx, p, key, req, &rep)
+	return rep, s.exchange(ctx, p, req, &rep)
 }
 
 // exchange opens the stream, sends req, takes the answer and, when it is
 // complete, acknowledges it and reads the responder's state.
-func (s *Syncer) exchange(ctx context.Context, p peer.ID, key []byte, req *Request, rep *Report) error {
+func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Report) error {
 	b, err := EncodeRequest(req)
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, key []byte, req *Reque
 	err = o.run(ctx, b, rep)
 	o.t.fill(rep)
 	if err == nil {
-		rep.Remote, err = o.acknowledge(ctx, key, req)
+		rep.Remote, err = o.acknowledge(ctx, req)
 		if err != nil { // the answer is in: only what the peer holds stays unknown
 			s.log.Debug("acknowledge a pull", "peer", p, "err", err)
 			err = nil
