@@ -46,6 +46,10 @@ type PeerState struct {
 func (o *opener) acknowledge(ctx context.Context, req *Request) ([]SpaceState, error) {
 	var now []SpaceState
 	for _, sp := range req.Spaces {
+		if o.t.spaces[sp.Space].Ops == 0 && len(o.t.docs[sp.Space]) == 0 {
+			now = append(now, sp) // nothing arrived: what the request said still holds
+			continue
+		}
 		st, err := o.s.spaceState(ctx, sp.Space)
 		if err != nil {
 			return nil, err
