@@ -89,7 +89,7 @@ func TestPartitionHeal(t *testing.T) {
 		perNode = 600
 	}
 	ctx := t.Context()
-	sp, nodes := cluster(t, groups*size, time.Hour) // pulls on connecting only: gossip carries the rest
+	sp, nodes := cluster(t, groups*size, 15*time.Second) // gossip may miss a change right after connecting: timed pulls heal
 	ev := must[string](t)(nodes[0].AddEvent(ctx, sp, "", model.Event{Title: "Assembly", Kind: "meeting", Status: "planned",
 		Start: "2026-12-01T18:00:00+01:00", Zone: "Europe/Paris"}))
 	cs := must[string](t)(nodes[1].AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Rent strike"},
