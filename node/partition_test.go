@@ -86,6 +86,7 @@ func lost(ctx context.Context, n *node.Node, sp node.Space, all []acked) (int, e
 }
 
 func TestPartitionHeal(t *testing.T) {
+	needScale(t)
 	const groups, size = 3, 3
 	perNode := max(*partitionChanges, 4)
 	ctx := t.Context()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -113,6 +114,18 @@ func waitConnected(t *testing.T, nodes []*node.Node, linked func(i, j int) bool)
 		}
 		return nil
 	})
+}
+
+// scaleTests runs the 9- and 10-node tests, which take minutes under
+// -race on a loaded 2-core machine (see TestScaleTenNodes).
+var scaleTests = flag.Bool("scale", false, "run the 9- and 10-node tests (minutes under -race)")
+
+// needScale skips a many-node test unless -scale is given.
+func needScale(t *testing.T) {
+	t.Helper()
+	if !*scaleTests {
+		t.Skip("many nodes in one process: run with -scale (minutes under -race)")
+	}
 }
 
 // scaleWait bounds each wait of the multi-node tests: generous, for a
@@ -229,6 +242,7 @@ func nothingPending(sp node.Space, others int) func(*node.Node) error {
 }
 
 func TestScaleTenNodes(t *testing.T) {
+	needScale(t)
 	const size = 10
 	ctx := t.Context()
 	sp, nodes := cluster(t, size, 15*time.Second) // gossip may miss a change right after connecting: timed pulls heal
