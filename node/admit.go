@@ -114,6 +114,7 @@ func (n *Node) Admit(ctx context.Context, req []byte) ([]byte, error) {
 		if err := n.appendAdmission(tx.Tx, j); err != nil {
 			return err
 		}
+		tx.admitted = append(tx.admitted, j.Joiner)
 		welcome, err = n.welcome(tx.Tx, rec, j)
 		return err
 	})
@@ -211,6 +212,10 @@ func (n *Node) AcceptWelcome(ctx context.Context, welcome []byte) (Space, error)
 	if _, err := n.importBundle(ctx, bytes.NewReader(w.Bundle), bk); err != nil {
 		return Space{}, err
 	}
+	if err := n.db.Update(ctx, func(tx *store.Tx) error { return tx.DeletePendingJoin(w.Space) }); err != nil {
+		return Space{}, storeErr(err)
+	}
+	n.replayQueued(ctx)
 	return n.ResolveSpace(ctx, w.Space)
 }
 

@@ -84,13 +84,16 @@ func (n *Node) resolveCalendar(ctx context.Context, sp Space, arg string) (DocRe
 }
 
 // AddEvent adds ev to a calendar ("" for the space's default) and returns
-// its new ID.
+// its new ID. In a pending space it queues the edit (queue.go).
 func (n *Node) AddEvent(ctx context.Context, sp Space, calendar string, ev model.Event) (string, error) {
+	ev.ID = model.NewID()
+	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEvent, Calendar: calendar, Event: &ev}); queued || err != nil {
+		return ev.ID, err
+	}
 	cal, err := n.resolveCalendar(ctx, sp, calendar)
 	if err != nil {
 		return "", err
 	}
-	ev.ID = model.NewID()
 	err = n.update(ctx, func(tx *writeTx) error {
 		return n.editDoc(ctx, tx, sp.ID, cal.ID, model.Edit{AddEvent: &ev})
 	})

@@ -11,14 +11,20 @@ import (
 )
 
 // AddCase adds a case study to a space, as a document of its own, and
-// returns its ID.
+// returns its ID. In a pending space it queues the edit (queue.go).
 func (n *Node) AddCase(ctx context.Context, sp Space, c model.CaseStudy) (string, error) {
 	c.ID = model.NewID()
-	row := store.DocRow{ID: c.ID, Space: sp.ID, Type: model.Case, Created: n.now().Unix()}
-	err := n.update(ctx, func(tx *writeTx) error {
-		return n.createDoc(ctx, tx, row, model.Create{Type: model.Case, Space: sp.ID, Case: &c})
-	})
+	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedCase, Case: &c}); queued || err != nil {
+		return c.ID, err
+	}
+	err := n.update(ctx, func(tx *writeTx) error { return n.createCase(ctx, tx, sp, c) })
 	return c.ID, err
+}
+
+// createCase makes the document of case c, whose ID is set.
+func (n *Node) createCase(ctx context.Context, tx *writeTx, sp Space, c model.CaseStudy) error {
+	row := store.DocRow{ID: c.ID, Space: sp.ID, Type: model.Case, Created: n.now().Unix()}
+	return n.createDoc(ctx, tx, row, model.Create{Type: model.Case, Space: sp.ID, Case: &c})
 }
 
 // Cases lists a space's case studies, by title.

@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 
@@ -18,8 +19,9 @@ import (
 // can discard them.
 type writeTx struct {
 	*store.Tx
-	touched map[string]bool
-	stored  []storedNote // changes received from outside and stored, for Options.OnStored
+	touched  map[string]bool
+	stored   []storedNote // changes received from outside and stored, for Options.OnStored
+	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -43,6 +45,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.kickPublisher()
 		n.watchers.notify(wt.touched)
 		n.notifyStored(wt.stored)
+		n.readmitKeys(wt.admitted)
 	}
 	return storeErr(err)
 }

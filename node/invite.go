@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -31,6 +32,7 @@ type Invitation struct {
 	Code     string    `json:"code"`
 	InviteID string    `json:"invite_id"`
 	Expires  time.Time `json:"expires"`
+	Addrs    []string  `json:"addrs"` // where the code says to find this node
 }
 
 // InviteCode is a parsed invite code: a steward's signed token and the
@@ -88,8 +90,91 @@ func (n *Node) Invite(ctx context.Context, sp Space, o InviteOptions) (Invitatio
 	if err != nil {
 		return Invitation{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	code, err := encodeInviteCode(inv, key, nil)
-	return Invitation{Code: code, InviteID: inv.InviteID, Expires: expires}, err
+	addrs, err := n.inviteAddrs(ctx)
+	if err != nil {
+		return Invitation{}, err
+	}
+	code, err := encodeInviteCode(inv, key, addrs)
+	return Invitation{Code: code, InviteID: inv.InviteID, Expires: expires, Addrs: addrs}, err
+}
+
+// inviteAddrs are the addresses an invite code carries: where the network
+// listens now, else where it last listened.
+func (n *Node) inviteAddrs(ctx context.Context) ([]string, error) {
+	if addrs := n.Addrs(); len(addrs) > 0 {
+		return capAddrs(addrs), nil
+	}
+	var addrs []string
+	err := n.db.View(ctx, func(tx *store.Tx) error {
+		b, err := tx.SelfAddrs()
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if cbor.Unmarshal(b, &addrs) != nil {
+			addrs = nil // only costs the joiner a hint
+		}
+		return nil
+	})
+	return capAddrs(addrs), storeErr(err)
+}
+
+// capAddrs keeps the addresses an invite code may carry.
+func capAddrs(addrs []string) []string {
+	var out []string
+	for _, a := range addrs {
+		if a != "" && len(a) <= member.MaxRelayLen && len(out) < maxInviteAddrs {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// rememberAddrs stores the addresses the network listens on.
+func (n *Node) rememberAddrs(ctx context.Context, addrs []string) error {
+	b, err := cbor.Marshal(capAddrs(addrs))
+	if err != nil {
+		return fmt.Errorf("node: encode addresses: %w", err)
+	}
+	return storeErr(n.db.Update(ctx, func(tx *store.Tx) error { return tx.PutSelfAddrs(b) }))
+}
+
+// addrsOf lists s's listen addresses, each ending in /p2p/ID.
+func (n *Node) addrsOf(s *netState) []string {
+	var out []string
+	for _, a := range s.h.Addrs() {
+		out = append(out, a.String()+"/p2p/"+s.h.ID().String())
+	}
+	return out
+}
+
+// RevokeInvite appends a steward's revocation of an invite to sp's
+// membership log: from then on (causally) no member admits anyone with it.
+// Admissions it already made stand.
+func (n *Node) RevokeInvite(ctx context.Context, sp Space, inviteID string) error {
+	if err := n.needSteward(ctx, sp); err != nil {
+		return err
+	}
+	return n.update(ctx, func(tx *writeTx) error {
+		log, err := spaceLog(tx.Tx, sp.ID)
+		if err != nil {
+			return err
+		}
+		op := &member.Op{Space: sp.ID, Kind: member.KindRevokeInvite, Follows: log.Heads(), Time: n.now().UnixMilli(), InviteID: inviteID}
+		if err := op.Sign(n.id); err != nil {
+			return fmt.Errorf("%w: invite ID %q: %w", ErrInvalid, inviteID, err)
+		}
+		if err := log.Add(op); err != nil {
+			return fmt.Errorf("%w: revocation: %w", ErrInvalid, err)
+		}
+		if _, err := log.Roster(); err != nil {
+			return fmt.Errorf("%w: revocation: %w", ErrInvalid, err)
+		}
+		_, err = tx.AddMemberOp(sp.ID, op.ID(), op.Encode())
+		return err
+	})
 }
 
 // check applies the defaults and validates o.

@@ -9,12 +9,16 @@ import (
 )
 
 // AddEntry records a ledger entry in the space's ledger and returns its ID.
+// In a pending space it queues the edit (queue.go).
 func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, error) {
+	e.ID = model.NewID()
+	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEntry, Entry: &e}); queued || err != nil {
+		return e.ID, err
+	}
 	rec, err := n.resolveSpace(ctx, sp.ID)
 	if err != nil {
 		return "", err
 	}
-	e.ID = model.NewID()
 	err = n.update(ctx, func(tx *writeTx) error {
 		return n.editDoc(ctx, tx, sp.ID, rec.Ledger, model.Edit{AddEntry: &e})
 	})

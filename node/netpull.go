@@ -78,6 +78,9 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	if rep.Ingested().Refused > 0 {
 		s.refreshDeny()
 	}
+	if rep.Ingested().Stored > 0 {
+		s.n.replayQueued(ctx) // edits queued before the space's documents arrived
+	}
 	return err
 }
 

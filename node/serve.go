@@ -80,7 +80,8 @@ type netState struct {
 	deny   denySet
 	dial   *dialer
 	reach  reachState
-	known  peerKnown // what each peer holds, as far as we know
+	join   *joinState // admission over the network (joinloop.go)
+	known  peerKnown  // what each peer holds, as far as we know
 	// nemesis, when set (by tests only, through export_test.go), names
 	// more peers for the gater to refuse: a partition.
 	nemesis atomic.Pointer[func(peer.ID) bool]
@@ -123,6 +124,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	if s.reach.dht != nil {
 		s.goRun(s.dhtLoop)
 	}
+	s.startJoins(ctx)
 	n.net = s
 	return nil
 }

@@ -96,21 +96,21 @@ func (n *Node) spaceRecords(ctx context.Context) ([]spaceRecord, error) {
 	return recs, storeErr(err)
 }
 
-// Spaces lists the spaces this node belongs to, by name.
+// Spaces lists the spaces this node belongs to, by name, then those it
+// waits to join (pending.go).
 func (n *Node) Spaces(ctx context.Context) ([]Space, error) {
-	recs, err := n.spaceRecords(ctx)
-	out := make([]Space, len(recs))
-	for i, r := range recs {
-		out[i] = r.space()
-	}
-	return out, err
+	return n.withPending(ctx)
 }
 
 // ResolveSpace finds a space by exact ID, then exact name (an error if two
 // share it), then an ID prefix of at least 6 characters (DESIGN.md §10).
+// A space this node waits to join resolves too, marked pending.
 func (n *Node) ResolveSpace(ctx context.Context, arg string) (Space, error) {
-	rec, err := n.resolveSpace(ctx, arg)
-	return rec.space(), err
+	all, err := n.withPending(ctx)
+	if err != nil {
+		return Space{}, err
+	}
+	return resolve(all, arg, "space", func(s Space) (string, string) { return s.ID, s.Name })
 }
 
 func (n *Node) resolveSpace(ctx context.Context, arg string) (spaceRecord, error) {

@@ -19,6 +19,8 @@ type Status struct {
 	Spaces      []SpaceStatus `json:"spaces"`
 	Quarantined int           `json:"quarantined"`
 	Unsent      int           `json:"unsent"` // local changes not yet announced to peers
+	// PendingJoins are the spaces this node waits to be admitted to.
+	PendingJoins []PendingJoin `json:"pending_joins"`
 }
 
 // SpaceStatus counts what one space holds on this node.
@@ -48,6 +50,9 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	}
 	recs, err := n.spaceRecords(ctx)
 	if err != nil {
+		return st, err
+	}
+	if st.PendingJoins, err = n.PendingJoins(ctx); err != nil {
 		return st, err
 	}
 	err = n.db.View(ctx, func(tx *store.Tx) error {

@@ -91,14 +91,17 @@ func (l syncLocal) AddOps(ctx context.Context, space string, ops [][]byte) error
 		if err != nil {
 			return err
 		}
+		before, _ := log.Roster()
 		for _, blob := range ops {
 			if err := addOp(tx.Tx, log, space, blob); err != nil {
 				return err
 			}
 		}
-		if _, err := log.Roster(); err != nil {
+		after, err := log.Roster()
+		if err != nil {
 			return fmt.Errorf("%w: membership log after sync: %w", ErrInvalid, err)
 		}
+		tx.admitted = append(tx.admitted, newMembers(before, after)...)
 		return nil
 	})
 }

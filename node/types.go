@@ -11,6 +11,9 @@ type Space struct {
 	ID      string    `json:"id"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
+	// Pending: this node waits to be admitted, or for the space's
+	// documents; edits made now are queued (queue.go).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // SpaceDetail is a space with its members and documents.

@@ -143,15 +143,18 @@ func (tx *Tx) CountQueuedEdits(space string) (int, error) {
 	return n, nil
 }
 
-// DeleteQueuedEdit removes one queued command.
-func (tx *Tx) DeleteQueuedEdit(n int64) error {
+// DeleteQueuedEdit removes one queued command, reporting whether it was
+// still there.
+func (tx *Tx) DeleteQueuedEdit(n int64) (bool, error) {
 	if err := tx.writer(); err != nil {
-		return err
+		return false, err
 	}
-	if _, err := tx.exec("DELETE FROM queued_edits WHERE n = ?", n); err != nil {
-		return fmt.Errorf("store: delete queued edit: %w", err)
+	r, err := tx.exec("DELETE FROM queued_edits WHERE n = ?", n)
+	if err != nil {
+		return false, fmt.Errorf("store: delete queued edit: %w", err)
 	}
-	return nil
+	k, err := r.RowsAffected()
+	return k == 1, err
 }
 
 // PutSelfAddrs remembers, sealed, the addresses this node last listened on
