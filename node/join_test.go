@@ -1,0 +1,123 @@
+package node_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+)
+
+// ready fails unless n holds sp, admitted and with its documents.
+func ready(ctx context.Context, n *node.Node, id string) error {
+	sp, err := n.ResolveSpace(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sp.Pending {
+		return fmt.Errorf("space %s still pending", id)
+	}
+	return nil
+}
+
+// TestJoinOverNetwork: a fresh node given only an invite code (which
+// carries the inviter's addresses) is admitted over /weft/join/1 while
+// both serve, converges on the space, replays the edit it made while
+// pending, and its edits reach the inviter.
+func TestJoinOverNetwork(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	b, _ := serveNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
+	ev := must[string](t)(a.AddEvent(ctx, sp, "", model.Event{Title: "Assembly", Kind: "meeting", Status: "planned",
+		Start: "2026-12-01T18:00:00+01:00", Zone: "Europe/Paris"}))
+	cs := must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Rent strike"}}))
+	entry := must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 2500, Currency: "EUR"}))
+	serveStart(t, a)
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+	if len(inv.Addrs) == 0 || !slices.Equal(inv.Addrs, a.Addrs()) {
+		t.Fatalf("invite carries %v, want a's addresses %v", inv.Addrs, a.Addrs())
+	}
+
+	// b joins before it serves: the join is pending, edits are queued.
+	pending := must[node.Space](t)(b.Join(ctx, inv.Code))
+	if pending.ID != sp.ID || !pending.Pending {
+		t.Fatalf("join returned %+v, want space %s pending", pending, sp.ID)
+	}
+	got := must[node.Space](t)(b.ResolveSpace(ctx, sp.ID[:8]))
+	if !got.Pending {
+		t.Fatalf("pending space resolves as %+v", got)
+	}
+	queued := must[string](t)(b.AddEvent(ctx, got, "", model.Event{Title: "Queued while pending", Kind: "meeting",
+		Status: "planned", Start: "2026-12-02T18:00:00+01:00", Zone: "Europe/Paris"}))
+	st := must[node.Status](t)(b.Status(ctx))
+	if len(st.PendingJoins) != 1 || st.PendingJoins[0].Space != sp.ID || st.PendingJoins[0].Queued != 1 {
+		t.Fatalf("status pending joins %+v, want one for %s with one queued edit", st.PendingJoins, sp.ID)
+	}
+
+	serveStart(t, b) // no peers given: the code's addresses lead to a
+	eventually(t, "b admitted with the space's documents", func() error { return ready(ctx, b, sp.ID) })
+	eventually(t, "b sees a's event, case and entry", func() error { return sees(ctx, b, sp, ev, cs, entry, 2) })
+	eventually(t, "a sees the edit b queued while pending", func() error {
+		_, err := a.Event(ctx, sp, queued)
+		return err
+	})
+	mine := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 900, Currency: "EUR"}))
+	eventually(t, "a sees b's entry", func() error { return entryCount(ctx, a, sp, 2) })
+	if !has(ctx, a, sp, mine) {
+		t.Fatalf("a lacks b's entry %s", mine)
+	}
+	if st := must[node.Status](t)(b.Status(ctx)); len(st.PendingJoins) != 0 {
+		t.Fatalf("b still lists pending joins %+v", st.PendingJoins)
+	}
+}
+
+// TestJoinWhileConnectedGossips: a joiner already connected to the
+// admitting member (so pubsub had shut it out) receives gossip once
+// admitted: timed pulls are an hour apart, so only gossip can deliver.
+func TestJoinWhileConnectedGossips(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	b, _ := serveNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
+	if err := a.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	slow.Peers = a.Addrs()
+	if err := b.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a and b connected", func() error {
+		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
+			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
+		}
+		return nil
+	})
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+	must[node.Space](t)(b.Join(ctx, inv.Code))
+	eventually(t, "b admitted with the space's documents", func() error { return ready(ctx, b, sp.ID) })
+	eventually(t, "a change of a reaches b by gossip", func() error {
+		last := must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) {
+			if has(ctx, b, sp, last) {
+				return nil
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return fmt.Errorf("entry %s not at b after 2s", last)
+	})
+}
+
+// refused fails unless err is a member's refusal.
+func refused(err error) error {
+	if !errors.Is(err, node.ErrRefused) {
+		return fmt.Errorf("got %v, want a refusal", err)
+	}
+	return nil
+}
