@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -17,10 +18,13 @@ import (
 	"github.com/weftsync/weft/store"
 )
 
-// Join attempts a member serves per remote peer: at most joinBurst in any
-// joinWindow. Honest joiners retry with backoff and need one or two.
+// JoinAttemptsPerMinute is how many /weft/join/1 exchanges a member
+// serves one remote peer in any minute; further streams are reset. Honest
+// joiners retry with backoff and need one or two.
+const JoinAttemptsPerMinute = 10
+
 const (
-	joinBurst   = 5
+	joinBurst   = JoinAttemptsPerMinute
 	joinWindow  = time.Minute
 	maxJoinRate = 4096 // peers tracked before the oldest windows are dropped
 )
@@ -77,8 +81,8 @@ func (s *netState) handleJoin(st network.Stream) {
 			s.n.log.Info("join: refused or failed", "peer", remote.String(), "err", err)
 			return
 		}
-		st.CloseWrite()
 		s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space)
+		s.waitJoinerDone(st)
 		s.readmitSoon([]peer.ID{remote})
 	})
 	if !started {
@@ -185,4 +189,19 @@ func refusalReason(err error) string {
 		return "the admission does not replay as valid"
 	}
 	return "the member could not admit now; try again later"
+}
+
+// waitJoinerDone waits, at most an idle timeout, for the joiner to close
+// its side of st: readmitting it closes the connection, which must not cut
+// the answer it is still reading.
+func (s *netState) waitJoinerDone(st network.Stream) {
+	idle := s.opts.IdleTimeout
+	if idle <= 0 {
+		idle = joinproto.IdleTimeout
+	}
+	if err := st.CloseWrite(); err != nil {
+		return
+	}
+	_ = st.SetReadDeadline(time.Now().Add(idle))
+	_, _ = io.Copy(io.Discard, io.LimitReader(st, 1<<10))
 }

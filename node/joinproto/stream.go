@@ -111,7 +111,7 @@ func Serve(ctx context.Context, s Stream, idle time.Duration, admit Admitter) (*
 func answer(ctx context.Context, body, nonce []byte, admit Admitter) (*Response, *member.Join, error) {
 	req, err := DecodeRequest(body)
 	if err != nil {
-		return Refusal("the join is malformed or its signatures do not verify"), nil, err
+		return Refusal("the join does not verify: " + err.Error()), nil, err
 	}
 	if !bytes.Equal(req.Join.Nonce, nonce) {
 		return Refusal(ErrWrongNonce.Error()), nil, ErrWrongNonce
