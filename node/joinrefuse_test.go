@@ -259,4 +259,3 @@ func mustAddrs(n *node.Node) []ma.Multiaddr {
 	}
 	return out
 }
-
