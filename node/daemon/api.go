@@ -170,6 +170,18 @@ func (c *Client) Invite(ctx context.Context, sp node.Space, o node.InviteOptions
 	return inv, err
 }
 
+// RevokeInvite is (*node.Node).RevokeInvite on the daemon's node.
+func (c *Client) RevokeInvite(ctx context.Context, sp node.Space, inviteID string) error {
+	return c.Call(ctx, mRevokeInvite, []any{sp, inviteID}, nil)
+}
+
+// Join is (*node.Node).Join on the daemon's node: the daemon's network
+// starts presenting the code at once.
+func (c *Client) Join(ctx context.Context, code string) (node.Space, error) {
+	sp, err := call[node.Space](ctx, c, mJoin, code)
+	return localSpace(sp), err
+}
+
 // JoinRequest is (*node.Node).JoinRequest on the daemon's node.
 func (c *Client) JoinRequest(ctx context.Context, code string) ([]byte, string, error) {
 	r, err := call[joinReply](ctx, c, mJoinRequest, code)

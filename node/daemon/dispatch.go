@@ -55,6 +55,8 @@ func dispatch() map[string]handler {
 		mDoctor:         fn0((*node.Node).Doctor),
 		mRelays:         fn1((*node.Node).Relays),
 		mSetRelays:      fn2((*node.Node).SetRelays),
+		mJoin:           fn1((*node.Node).Join),
+		mRevokeInvite:   fn2e((*node.Node).RevokeInvite),
 	}
 }
 

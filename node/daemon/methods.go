@@ -41,6 +41,8 @@ const (
 	mDoctor         = "Doctor"
 	mRelays         = "Relays"
 	mSetRelays      = "SetRelays"
+	mJoin           = "Join"
+	mRevokeInvite   = "RevokeInvite"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

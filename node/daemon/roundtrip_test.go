@@ -335,6 +335,29 @@ var steps = []struct {
 			t.Fatalf("entries after import %+v", ents)
 		}
 	}},
+	{"RevokeInvite", func(t *testing.T, f *fixture) {
+		inv := must[node.Invitation](t)(f.n.Invite(t.Context(), f.sp, node.InviteOptions{}))
+		if err := f.c.RevokeInvite(t.Context(), f.sp, inv.InviteID); err != nil {
+			t.Fatal(err)
+		}
+		stranger, _ := initNode(t, "", "Cy")
+		req, _ := must2(t)(stranger.JoinRequest(t.Context(), inv.Code))
+		if _, err := f.n.Admit(t.Context(), req); !errors.Is(err, node.ErrInvalid) {
+			t.Fatalf("admission with a revoked invite: %v", err)
+		}
+	}},
+	{"Join", func(t *testing.T, f *fixture) {
+		later := must[node.Space](t)(f.other.CreateSpace(t.Context(), "Later space"))
+		inv := must[node.Invitation](t)(f.other.Invite(t.Context(), later, node.InviteOptions{}))
+		sp := must[node.Space](t)(f.c.Join(t.Context(), inv.Code))
+		if sp.ID != later.ID || !sp.Pending {
+			t.Fatalf("join returned %+v", sp)
+		}
+		got := both(t, f, func(b backend) (node.Space, error) { return b.ResolveSpace(t.Context(), later.ID) })
+		if !got.Pending {
+			t.Fatalf("the joined space resolves as %+v", got)
+		}
+	}},
 }
 
 func must2(t *testing.T) func(b []byte, s string, err error) ([]byte, string) {

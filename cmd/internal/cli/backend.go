@@ -54,6 +54,8 @@ type Backend interface {
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 
 	Invite(ctx context.Context, sp node.Space, o node.InviteOptions) (node.Invitation, error)
+	RevokeInvite(ctx context.Context, sp node.Space, inviteID string) error
+	Join(ctx context.Context, code string) (node.Space, error)
 	JoinRequest(ctx context.Context, code string) ([]byte, string, error)
 	Admit(ctx context.Context, req []byte) ([]byte, error)
 	AcceptWelcome(ctx context.Context, welcome []byte) (node.Space, error)

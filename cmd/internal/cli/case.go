@@ -62,7 +62,7 @@ func caseAddCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return e.emit(map[string]string{"id": id}, func(w io.Writer) { fmt.Fprintln(w, id) })
+				return e.emitAdded(sp, id)
 			})
 		},
 	}

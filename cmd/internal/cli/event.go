@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -59,7 +58,7 @@ func eventAddCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return e.emit(map[string]string{"id": id}, func(w io.Writer) { fmt.Fprintln(w, id) })
+				return e.emitAdded(sp, id)
 			})
 		},
 	}

@@ -13,10 +13,20 @@ import (
 
 func joinCmd(e *env) *cobra.Command {
 	var file, out string
+	var request bool
 	cmd := &cobra.Command{
 		Use:   "join - | join --file FILE",
-		Short: "Turn an invite code (read from stdin or a file, never the command line) into a join request",
-		Args:  cobra.MaximumNArgs(1),
+		Short: "Join a space with an invite code (read from stdin or a file, never the command line)",
+		Long: `Join a space with an invite code, read from stdin or a file, never the command line.
+
+By default the join waits, stored sealed, until weft serve reaches a member of
+the space (at the addresses the code carries, or any peer this node knows),
+who admits this node over the network; the space's ID goes to stdout. Edits
+made to the space meanwhile are queued and applied once its documents arrive.
+
+With --request (or -o FILE), it writes instead a join request for a member to
+admit offline with 'weft admit'.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := codeSource(args, file)
 			if err != nil {
@@ -27,22 +37,58 @@ func joinCmd(e *env) *cobra.Command {
 				return err
 			}
 			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
-				req, space, err := n.JoinRequest(ctx, string(code))
-				if err != nil {
-					return err
+				if request || out != "" {
+					return joinRequest(ctx, e, n, string(code), out)
 				}
-				if err := writeOutput(e, out, func(w io.Writer) error { _, err := w.Write(req); return err }); err != nil {
-					return err
-				}
-				e.note("Join request for space %s written to %s. Carry it to any member of the space: they run 'weft admit FILE -o WELCOME'; then you run 'weft welcome WELCOME'.",
-					space, orStdout(out))
-				return nil
+				return joinPending(ctx, e, n, string(code))
 			})
 		},
 	}
 	cmd.Flags().StringVar(&file, "file", "", "read the invite code from FILE")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "write the request to FILE instead of stdout")
+	cmd.Flags().BoolVar(&request, "request", false, "write a join request for offline admission instead of joining over the network")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the join request to FILE (implies --request)")
 	return cmd
+}
+
+// joinPending stores the join for the network to complete.
+func joinPending(ctx context.Context, e *env, n Backend, code string) error {
+	sp, err := n.Join(ctx, code)
+	if err != nil {
+		return err
+	}
+	if err := e.emit(map[string]any{"id": sp.ID, "pending": true}, func(w io.Writer) { fmt.Fprintln(w, sp.ID) }); err != nil {
+		return err
+	}
+	e.note("Join of space %s is pending. While 'weft serve' runs, this node asks the space's members to admit it; 'weft status' shows how it goes.", sp.ID)
+	e.note("Edits you make to the space before its documents arrive are queued and applied then.")
+	return nil
+}
+
+// joinRequest writes a join request for offline admission.
+func joinRequest(ctx context.Context, e *env, n Backend, code, out string) error {
+	req, space, err := n.JoinRequest(ctx, code)
+	if err != nil {
+		return err
+	}
+	if err := writeOutput(e, out, func(w io.Writer) error { _, err := w.Write(req); return err }); err != nil {
+		return err
+	}
+	e.note("Join request for space %s written to %s. Carry it to any member of the space: they run 'weft admit FILE -o WELCOME'; then you run 'weft welcome WELCOME'.",
+		space, orStdout(out))
+	return nil
+}
+
+// emitAdded prints the ID of an added event, case or entry and, in a
+// pending space, says that the edit is queued.
+func (e *env) emitAdded(sp node.Space, id string) error {
+	if !sp.Pending {
+		return e.emit(map[string]string{"id": id}, func(w io.Writer) { fmt.Fprintln(w, id) })
+	}
+	if err := e.emit(map[string]any{"id": id, "queued": true}, func(w io.Writer) { fmt.Fprintln(w, id) }); err != nil {
+		return err
+	}
+	e.note("Queued: space %s is pending (not admitted yet, or its documents have not arrived). The edit is applied once they arrive.", sp.ID)
+	return nil
 }
 
 // codeSource says where the invite code comes from: "-" (stdin) or --file.

@@ -39,7 +39,14 @@ func spaceCmd(e *env) *cobra.Command {
 				}
 				return e.emit(nonNil(spaces), func(w io.Writer) {
 					for _, s := range spaces {
-						fmt.Fprintf(w, "%s  %s\n", s.ID, s.Name)
+						switch {
+						case s.Pending && s.Name == "":
+							fmt.Fprintf(w, "%s  (join pending)\n", s.ID)
+						case s.Pending:
+							fmt.Fprintf(w, "%s  %s  (documents pending)\n", s.ID, s.Name)
+						default:
+							fmt.Fprintf(w, "%s  %s\n", s.ID, s.Name)
+						}
 					}
 				})
 			})

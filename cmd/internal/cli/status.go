@@ -45,6 +45,13 @@ func printStatus(w io.Writer, st node.Status) {
 				s.PendingOut, s.PendingIn, s.Unknown)
 		}
 	}
+	for _, p := range st.PendingJoins {
+		fmt.Fprintf(w, "space %s: join pending since %s, %d queued edit(s)", p.Space, p.Added.Local().Format("2006-01-02 15:04"), p.Queued)
+		if p.LastError != "" {
+			fmt.Fprintf(w, "; last attempt: %s", p.LastError)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "%d local change(s) not yet announced to peers, %d quarantined\n", st.Unsent, st.Quarantined)
 }
 
