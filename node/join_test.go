@@ -121,3 +121,69 @@ func refused(err error) error {
 	}
 	return nil
 }
+
+// TestInviteCarriesLastAddrs: a code made while no network runs carries
+// the addresses the node last listened on.
+func TestInviteCarriesLastAddrs(t *testing.T) {
+	ctx := t.Context()
+	a, opts := serveNode(t, "Amina")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	offline := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+	if len(offline.Addrs) != 0 {
+		t.Fatalf("a node that never served invites with addresses %v", offline.Addrs)
+	}
+	serveStart(t, a)
+	addrs := a.Addrs()
+	a = reopen(t, a, opts)
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+	if !slices.Equal(inv.Addrs, addrs) {
+		t.Fatalf("invite carries %v, want the last listen addresses %v", inv.Addrs, addrs)
+	}
+	c := must[*node.InviteCode](t)(node.ParseInviteCode(inv.Code))
+	if !slices.Equal(c.Addrs, addrs) {
+		t.Fatalf("the code carries %v, want %v", c.Addrs, addrs)
+	}
+}
+
+// TestReadmitLearntBySync: a member connected to the joiner before its
+// admission, which learns of the admission by sync, closes and redials
+// the connection so that its gossip reaches the new member directly (the
+// admitting member is gone by then, so nothing else relays).
+func TestReadmitLearntBySync(t *testing.T) {
+	ctx := t.Context()
+	a, b, c := realNode(t, "Amina"), realNode(t, "Bo"), realNode(t, "Chen")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, c, sp)
+	serveQuiet(t, a)
+	serveQuiet(t, c, a.Addrs()...)
+	serveQuiet(t, b, append(a.Addrs(), c.Addrs()...)...)
+	eventually(t, "b connected to a and c", func() error {
+		if got := b.ConnectedPeers(); !slices.Contains(got, a.PeerID()) || !slices.Contains(got, c.PeerID()) {
+			return fmt.Errorf("b's peers %v", got)
+		}
+		return nil
+	})
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+	must[node.Space](t)(b.JoinThrough(ctx, inv.Code, a.Addrs()[0]))
+	eventually(t, "b holds the space's documents", func() error { return ready(ctx, b, sp.ID) })
+	if err := c.SyncNow(ctx); err != nil {
+		t.Fatalf("c syncs: %v", err)
+	}
+	if d := must[node.SpaceDetail](t)(c.SpaceDetail(ctx, sp)); len(d.Members) != 3 {
+		t.Fatalf("c's roster has %d members after sync, want 3", len(d.Members))
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a change of c reaches b by gossip", func() error {
+		last := must[string](t)(c.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) {
+			if has(ctx, b, sp, last) {
+				return nil
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return fmt.Errorf("entry %s not at b after 2s", last)
+	})
+}
