@@ -71,14 +71,14 @@ func (s *netState) handleJoin(st network.Stream) {
 			st.Reset()
 			return
 		}
-		var admitted bool
+		var refusal string
 		j, err := joinproto.Serve(s.ctx, st, s.opts.IdleTimeout, func(ctx context.Context, j *member.Join) *joinproto.Response {
 			resp := s.n.admitOnline(ctx, remote, j)
-			admitted = resp.Refused == ""
+			refusal = resp.Refused
 			return resp
 		})
-		if err != nil || !admitted {
-			s.n.log.Info("join: refused or failed", "peer", remote.String(), "err", err)
+		if err != nil || j == nil {
+			s.n.log.Info("join: refused or failed", "peer", remote.String(), "reason", refusal, "err", err)
 			return
 		}
 		s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space)

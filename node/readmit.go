@@ -42,7 +42,7 @@ func (n *Node) readmitKeys(keys []ed25519.PublicKey) {
 	}
 	var peers []peer.ID
 	for _, k := range keys {
-		if p, err := peer.Decode(PeerID(k)); err == nil && k.Equal(n.id.Public) == false {
+		if p, err := peer.Decode(PeerID(k)); err == nil && !k.Equal(n.id.Public) {
 			peers = append(peers, p)
 		}
 	}
