@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/ed25519"
 	"encoding/base32"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -77,16 +79,21 @@ func serveQuiet(t *testing.T, n *node.Node, peers ...string) {
 	}
 }
 
-// rawJoin runs one exchange from h, a bare libp2p host, with member m.
-func rawJoin(ctx context.Context, h host.Host, m *node.Node, prove joinproto.Prover) error {
+// rawStream opens a /weft/join/1 stream from h, a bare libp2p host, to m.
+func rawStream(ctx context.Context, h host.Host, m *node.Node) (network.Stream, error) {
 	infos, err := peer.AddrInfosFromP2pAddrs(mustAddrs(m)...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := h.Connect(ctx, infos[0]); err != nil {
-		return err
+		return nil, err
 	}
-	st, err := h.NewStream(ctx, infos[0].ID, joinproto.ProtocolID)
+	return h.NewStream(ctx, infos[0].ID, joinproto.ProtocolID)
+}
+
+// rawJoin runs one exchange from h with member m.
+func rawJoin(ctx context.Context, h host.Host, m *node.Node, prove joinproto.Prover) error {
+	st, err := rawStream(ctx, h, m)
 	if err != nil {
 		return err
 	}
@@ -225,6 +232,55 @@ func TestJoinRefusals(t *testing.T) {
 		}
 		unchanged(t)
 	})
+	t.Run("an answer lost on the way is given again, once", func(t *testing.T) {
+		code := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{Uses: 3})).Code
+		inv, key := decodeCode(t, code)
+		xk := must[*ecdh.PrivateKey](t)(seal.NewX25519Key())
+		ask := func() (*joinproto.Response, error) {
+			st, err := rawStream(ctx, raw, a)
+			if err != nil {
+				return nil, err
+			}
+			defer st.Close()
+			return joinproto.Ask(ctx, st, 5*time.Second, func(nonce []byte) (*member.Join, error) {
+				return member.NewJoin(inv, key, nonce, id.Public, xk.PublicKey().Bytes(), "Mallory"), nil
+			})
+		}
+		answers := []*joinproto.Response{must[*joinproto.Response](t)(ask())}
+		answers = append(answers, must[*joinproto.Response](t)(uncut(ask)))
+		wantOps++ // one admission, not two
+		if got := must[int](t)(node.MemberOpCount(ctx, a, sp.ID)); got != wantOps {
+			t.Fatalf("a stores %d operations, want %d", got, wantOps)
+		}
+		if len(answers[1].Ops) != len(answers[0].Ops) || answers[1].Space != sp.ID {
+			t.Fatalf("the second answer differs: %d and %d operations", len(answers[0].Ops), len(answers[1].Ops))
+		}
+		other, otherKey := decodeCode(t, must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{})).Code)
+		_, err := uncut(func() (*joinproto.Response, error) {
+			return nil, rawJoin(ctx, raw, a, func(nonce []byte) (*member.Join, error) {
+				return member.NewJoin(other, otherKey, nonce, id.Public, xk.PublicKey().Bytes(), "Mallory"), nil
+			})
+		})
+		var ref *joinproto.RefusedError
+		if !errors.As(err, &ref) || !strings.Contains(ref.Reason, member.ErrAlreadyMember.Error()) {
+			t.Fatalf("a member joining again with another invite: %v", err)
+		}
+	})
+}
+
+// uncut runs an exchange up to three times while it is cut: the member
+// readmits a new member to gossip by closing its connection, and an
+// exchange racing that is cut.
+func uncut(ask func() (*joinproto.Response, error)) (*joinproto.Response, error) {
+	var err error
+	for range 3 {
+		var resp *joinproto.Response
+		resp, err = ask()
+		if err == nil || errors.As(err, new(*joinproto.RefusedError)) {
+			return resp, err
+		}
+	}
+	return nil, err
 }
 
 // TestJoinRateLimit: a member serves a peer at most

@@ -72,8 +72,10 @@ func (s *netState) handleJoin(st network.Stream) {
 			return
 		}
 		var refusal string
+		var fresh bool
 		j, err := joinproto.Serve(s.ctx, st, s.opts.IdleTimeout, func(ctx context.Context, j *member.Join) *joinproto.Response {
-			resp := s.n.admitOnline(ctx, remote, j)
+			var resp *joinproto.Response
+			resp, fresh = s.n.admitOnline(ctx, remote, j)
 			refusal = resp.Refused
 			return resp
 		})
@@ -81,9 +83,11 @@ func (s *netState) handleJoin(st network.Stream) {
 			s.n.log.Info("join: refused or failed", "peer", remote.String(), "reason", refusal, "err", err)
 			return
 		}
-		s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space)
-		s.waitJoinerDone(st)
-		s.readmitSoon([]peer.ID{remote})
+		s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space, "again", !fresh)
+		if fresh { // an answer given again follows a readmission already made
+			s.waitJoinerDone(st)
+			s.readmitSoon([]peer.ID{remote})
+		}
 	})
 	if !started {
 		st.Reset()
@@ -91,46 +95,51 @@ func (s *netState) handleJoin(st network.Stream) {
 }
 
 // admitOnline decides on a join presented by remote over the network:
-// the welcome, or a refusal saying why. Nothing is stored on refusal.
-func (n *Node) admitOnline(ctx context.Context, remote peer.ID, j *member.Join) *joinproto.Response {
+// the welcome, or a refusal saying why, and whether it admitted the joiner
+// now (not again). Nothing is stored on refusal.
+func (n *Node) admitOnline(ctx context.Context, remote peer.ID, j *member.Join) (*joinproto.Response, bool) {
 	key, err := PeerKey(remote.String())
 	if err != nil || !bytes.Equal(key, j.Joiner) {
-		return joinproto.Refusal("the join names another key than the peer presenting it")
+		return joinproto.Refusal("the join names another key than the peer presenting it"), false
 	}
 	rec, err := n.exactSpace(ctx, j.Invite.Space)
 	if err != nil {
-		return joinproto.Refusal("this peer is not a member of that space")
+		return joinproto.Refusal("this peer is not a member of that space"), false
 	}
 	var resp *joinproto.Response
+	var fresh bool
 	err = n.update(ctx, func(tx *writeTx) error {
-		resp, err = n.admitOrRewelcome(tx.Tx, rec, j)
+		resp, fresh, err = n.admitOrRewelcome(tx.Tx, rec, j)
 		return err
 	})
 	if err != nil {
-		return joinproto.Refusal(refusalReason(err))
+		return joinproto.Refusal(refusalReason(err)), false
 	}
-	return resp
+	return resp, fresh
 }
 
 // admitOrRewelcome appends the admission of j and answers with the space,
 // or, when j's joiner is already a member admitted by this same invite
-// (an answer lost on the way), answers again without appending.
-func (n *Node) admitOrRewelcome(tx *store.Tx, rec spaceRecord, j *member.Join) (*joinproto.Response, error) {
+// (an answer lost on the way), answers again without appending. It
+// reports whether it appended.
+func (n *Node) admitOrRewelcome(tx *store.Tx, rec spaceRecord, j *member.Join) (*joinproto.Response, bool, error) {
 	r, err := spaceRoster(tx, rec.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	m, ok := r.Member(j.Joiner)
 	if !ok {
 		if err := n.appendAdmission(tx, j); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return n.onlineWelcome(tx, rec, j.X25519)
+		resp, err := n.onlineWelcome(tx, rec, j.X25519)
+		return resp, true, err
 	}
 	if !admittedBy(tx, rec.ID, m.OpID, j.Invite.InviteID) {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, member.ErrAlreadyMember)
+		return nil, false, fmt.Errorf("%w: %w", ErrInvalid, member.ErrAlreadyMember)
 	}
-	return n.onlineWelcome(tx, rec, m.X25519)
+	resp, err := n.onlineWelcome(tx, rec, m.X25519)
+	return resp, false, err
 }
 
 // admittedBy reports whether the admission opID used invite inviteID.
