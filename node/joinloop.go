@@ -22,6 +22,7 @@ const (
 // attempts it serves, and the loop that presents our pending joins.
 type joinState struct {
 	rate joinLimiter
+	busy chan struct{} // one token per exchange being served
 	kick chan struct{}
 
 	mu   sync.Mutex
@@ -29,7 +30,7 @@ type joinState struct {
 }
 
 func newJoinState() *joinState {
-	return &joinState{kick: make(chan struct{}, 1), errs: map[string]string{}}
+	return &joinState{busy: make(chan struct{}, maxJoinsServed), kick: make(chan struct{}, 1), errs: map[string]string{}}
 }
 
 // kickJoins wakes the join loop without blocking.

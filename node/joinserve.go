@@ -26,7 +26,10 @@ const JoinAttemptsPerMinute = 10
 const (
 	joinBurst   = JoinAttemptsPerMinute
 	joinWindow  = time.Minute
-	maxJoinRate = 4096 // peers tracked before the oldest windows are dropped
+	maxJoinRate = 4096 // peers tracked before every window is dropped
+	// maxJoinsServed bounds the exchanges served at once, all peers
+	// together: each may write to the store.
+	maxJoinsServed = 4
 )
 
 // joinLimiter counts each peer's join attempts in a sliding window.
@@ -58,41 +61,59 @@ func (l *joinLimiter) allow(p peer.ID, now time.Time) bool {
 }
 
 // handleJoin serves one /weft/join/1 exchange on a goroutine the network
-// owns: the joiner's proof must sign our nonce, the joiner must be the
-// peer on the stream, and the admission must replay as valid.
+// owns.
 func (s *netState) handleJoin(st network.Stream) {
-	started := s.goRun(func() {
-		defer st.Close()
-		stop := context.AfterFunc(s.ctx, func() { st.Reset() })
-		defer stop()
-		remote := st.Conn().RemotePeer()
-		if !s.join.rate.allow(remote, time.Now()) {
-			s.n.log.Info("join: too many attempts", "peer", remote.String())
-			st.Reset()
-			return
-		}
-		var refusal string
-		var fresh bool
-		j, err := joinproto.Serve(s.ctx, st, s.opts.IdleTimeout, func(ctx context.Context, j *member.Join) *joinproto.Response {
-			var resp *joinproto.Response
-			resp, fresh = s.n.admitOnline(ctx, remote, j)
-			refusal = resp.Refused
-			return resp
-		})
-		if err != nil || j == nil {
-			s.n.log.Info("join: refused or failed", "peer", remote.String(), "reason", refusal, "err", err)
-			return
-		}
-		s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space, "again", !fresh)
-		if fresh { // an answer given again follows a readmission already made
-			s.waitJoinerDone(st)
-			s.readmitSoon([]peer.ID{remote})
-		}
-	})
-	if !started {
+	if !s.goRun(func() { s.serveJoin(st) }) {
 		st.Reset()
 	}
 }
+
+// serveJoin serves one exchange within the limits: the joiner's proof must
+// sign our nonce, the joiner must be the peer on the stream, and the
+// admission must replay as valid. After a new admission it readmits the
+// joiner to gossip once the joiner has read the answer.
+func (s *netState) serveJoin(st network.Stream) {
+	defer st.Close()
+	stop := context.AfterFunc(s.ctx, func() { st.Reset() })
+	defer stop()
+	remote := st.Conn().RemotePeer()
+	if !s.join.rate.allow(remote, time.Now()) || !s.join.take() {
+		s.n.log.Info("join: over the limits", "peer", remote.String())
+		st.Reset()
+		return
+	}
+	var refusal string
+	var fresh bool
+	j, err := joinproto.Serve(s.ctx, st, s.opts.IdleTimeout, func(ctx context.Context, j *member.Join) *joinproto.Response {
+		var resp *joinproto.Response
+		resp, fresh = s.n.admitOnline(ctx, remote, j)
+		refusal = resp.Refused
+		return resp
+	})
+	s.join.release()
+	if err != nil || j == nil {
+		s.n.log.Info("join: refused or failed", "peer", remote.String(), "reason", refusal, "err", err)
+		return
+	}
+	s.n.log.Info("join: admitted", "peer", remote.String(), "space", j.Invite.Space, "again", !fresh)
+	if fresh { // an answer given again follows a readmission already made
+		s.waitJoinerDone(st)
+		s.readmitSoon([]peer.ID{remote})
+	}
+}
+
+// take reserves one of the maxJoinsServed slots, without waiting.
+func (j *joinState) take() bool {
+	select {
+	case j.busy <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release returns a slot take reserved.
+func (j *joinState) release() { <-j.busy }
 
 // admitOnline decides on a join presented by remote over the network:
 // the welcome, or a refusal saying why, and whether it admitted the joiner
