@@ -20,7 +20,7 @@ import (
 type writeTx struct {
 	*store.Tx
 	touched  map[string]bool
-	stored   []storedNote // changes received from outside and stored, for Options.OnStored
+	stored   []storedNote        // changes received from outside and stored, for Options.OnStored
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 }
 
