@@ -11,19 +11,19 @@ import (
 	"github.com/weftsync/weft/node"
 )
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
+// logSink is a log sink safe for concurrent writes.
+type logSink struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *logSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *logSink) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -35,7 +35,7 @@ func (s *syncBuffer) String() string {
 func TestQueuedEditsReplay(t *testing.T) {
 	ctx := t.Context()
 	a, _ := initNode(t, "Amina")
-	var logs syncBuffer
+	var logs logSink
 	b, err := node.Init(ctx, node.Options{Home: t.TempDir(), NoPassphrase: true, Now: newClock().now,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, "Bo")
 	if err != nil {
