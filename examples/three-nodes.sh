@@ -1,8 +1,9 @@
 #!/bin/sh
 # Three members of one coalition on this machine, talking over 127.0.0.1:
-# Amina creates a space and invites Bo and Chen (the invites travel as
-# files), all three run weft serve, each makes a change (an event, a case
-# study, a ledger entry), and every node ends up holding all three.
+# Amina creates a space and starts her node; Bo and Chen start theirs
+# (pointed at Amina's with --peer) and join with invite codes Amina made,
+# admitted over the network; each makes a change (an event, a case study, a
+# ledger entry), and every node ends up holding all three.
 # Everything lives in a temporary folder that is removed at the end.
 #
 #   sh examples/three-nodes.sh [path/to/weft]
@@ -48,19 +49,11 @@ holds() {
     as "$1" ledger list Coalition 2>/dev/null | grep -q 'from Chen'
 }
 
-echo "== setting up three homes in $dir"
-as amina init --no-passphrase --name Amina >/dev/null
-as bo init --no-passphrase --name Bo >/dev/null
-as chen init --no-passphrase --name Chen >/dev/null
-as amina space create Coalition >/dev/null
-for who in bo chen; do
-  as amina invite Coalition >"$dir/code-$who.txt"
-  as "$who" join - -o "$dir/request-$who.bin" <"$dir/code-$who.txt" >/dev/null
-  as amina admit "$dir/request-$who.bin" -o "$dir/welcome-$who.bin" >/dev/null
-  as "$who" welcome "$dir/welcome-$who.bin" >/dev/null
-done
+# joined NAME succeeds once NAME's node holds the space and its documents.
+joined() {
+  as "$1" event list Coalition >/dev/null 2>&1 && as "$1" ledger list Coalition >/dev/null 2>&1
+}
 
-echo "== starting three nodes on 127.0.0.1"
 serve() {
   who=$1; shift
   WEFT_HOME="$dir/$who" "$weft" serve --listen /ip4/127.0.0.1/tcp/0 --http off \
@@ -68,10 +61,38 @@ serve() {
   pids="$pids $!"
   wait_file "$dir/ready-$who"
 }
+
+echo "== setting up three homes in $dir"
+as amina init --no-passphrase --name Amina >/dev/null
+as bo init --no-passphrase --name Bo >/dev/null
+as chen init --no-passphrase --name Chen >/dev/null
+as amina space create Coalition >/dev/null
+
+echo "== starting Amina's node on 127.0.0.1; she invites Bo and Chen"
 serve amina
 peer=$(head -n 1 "$dir/ready-amina")
-serve bo --peer "$peer"
-serve chen --peer "$peer"
+for who in bo chen; do
+  as amina invite Coalition >"$dir/code-$who.txt" 2>/dev/null
+done
+
+echo "== Bo and Chen start their nodes and join with their codes"
+for who in bo chen; do
+  serve "$who" --peer "$peer"
+  as "$who" join - <"$dir/code-$who.txt" >/dev/null
+done
+for who in bo chen; do
+  i=0
+  until joined "$who"; do
+    i=$((i+1))
+    if [ $i -gt 150 ]; then
+      echo "three-nodes: $who is not admitted after 30 s; its status and serve log:" >&2
+      as "$who" status >&2 || true
+      cat "$dir/serve-$who.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+done
 
 echo "== one change on each node"
 as amina event add Coalition --title 'Kick-off' --start '2027-01-10 18:00' >/dev/null
