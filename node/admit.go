@@ -133,7 +133,7 @@ func (n *Node) exactSpace(ctx context.Context, id string) (spaceRecord, error) {
 // appendAdmission signs and stores the admission of j, after checking it
 // against a fresh replay of the log.
 func (n *Node) appendAdmission(tx *store.Tx, j *member.Join) error {
-	log, err := spaceLog(tx, j.Invite.Space)
+	log, err := n.spaceLog(tx, j.Invite.Space)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func admissionRefused(r *member.Roster, op *member.Op) error {
 
 // welcome seals the current epoch key to the joiner and bundles the space.
 func (n *Node) welcome(tx *store.Tx, rec spaceRecord, j *member.Join) ([]byte, error) {
-	r, err := spaceRoster(tx, rec.ID)
+	r, err := n.spaceRoster(tx, rec.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -219,32 +219,26 @@ func (n *Node) AcceptWelcome(ctx context.Context, welcome []byte) (Space, error)
 	return n.ResolveSpace(ctx, w.Space)
 }
 
-// spaceLog reads a space's stored membership log.
-func spaceLog(tx *store.Tx, space string) (*member.Log, error) {
-	blobs, err := tx.MemberOps(space)
+// spaceLog returns a space's stored membership log, as tx sees it, from
+// the node's cache of verified logs (rostercache.go). The log is the
+// caller's own copy: adding to it changes neither the cache nor the store.
+func (n *Node) spaceLog(tx *store.Tx, space string) (*member.Log, error) {
+	e, err := n.rosters.get(tx, space)
 	if err != nil {
 		return nil, err
 	}
-	log := member.NewLog(space)
-	for _, b := range blobs {
-		op, err := member.Decode(b)
-		if err == nil {
-			err = log.Add(op)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: membership operation: %w", ErrCorrupt, err)
-		}
-	}
-	return log, nil
+	return e.log.Clone(), nil
 }
 
-// spaceRoster replays a space's stored membership log.
-func spaceRoster(tx *store.Tx, space string) (*member.Roster, error) {
-	log, err := spaceLog(tx, space)
+// spaceRoster returns the roster of a space's stored membership log, as tx
+// sees it, replaying the log only when it changed since the last call. The
+// roster is shared and immutable.
+func (n *Node) spaceRoster(tx *store.Tx, space string) (*member.Roster, error) {
+	e, err := n.rosters.get(tx, space)
 	if err != nil {
 		return nil, err
 	}
-	r, err := log.Roster()
+	r, err := n.rosters.roster(e)
 	if errors.Is(err, member.ErrNoCreate) {
 		return nil, fmt.Errorf("%w: no membership log for space %s", ErrNotFound, space)
 	}

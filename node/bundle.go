@@ -49,7 +49,7 @@ func (n *Node) ExportBundle(ctx context.Context, sp Space, w io.Writer) error {
 		return err
 	}
 	return storeErr(n.db.View(ctx, func(tx *store.Tx) error {
-		r, err := spaceRoster(tx, rec.ID)
+		r, err := n.spaceRoster(tx, rec.ID)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (n *Node) exportSpace(tx *store.Tx, rec spaceRecord, r *member.Roster, w io
 	if err := writeEntry(bw, head); err != nil {
 		return err
 	}
-	if err := exportOps(tx, rec.ID, bw); err != nil {
+	if err := n.exportOps(tx, rec.ID, bw); err != nil {
 		return err
 	}
 	if err := exportDocs(tx, rec.ID, bw); err != nil {
@@ -98,8 +98,8 @@ func writeEntry(bw *wire.BundleWriter, e wire.BundleEntry) error {
 }
 
 // exportOps writes the membership log in its replay order.
-func exportOps(tx *store.Tx, space string, bw *wire.BundleWriter) error {
-	log, err := spaceLog(tx, space)
+func (n *Node) exportOps(tx *store.Tx, space string, bw *wire.BundleWriter) error {
+	log, err := n.spaceLog(tx, space)
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (b *openedBundle) take(e wire.BundleEntry, i, n int, docs map[string]*bundl
 // applyBundle stores the bundle's membership operations, checks its
 // signature against the roster they make, and ingests every document.
 func (n *Node) applyBundle(ctx context.Context, tx *writeTx, b *openedBundle, bk bundleKey, rep *BundleReport) error {
-	r, err := takeOps(tx.Tx, bk.space, b.ops, rep)
+	r, err := n.takeOps(tx.Tx, bk.space, b.ops, rep)
 	if err != nil {
 		return err
 	}
@@ -350,16 +350,13 @@ func (n *Node) applyBundle(ctx context.Context, tx *writeTx, b *openedBundle, bk
 
 // takeOps adds the bundle's membership operations to the space's log and
 // returns the roster they make.
-func takeOps(tx *store.Tx, space string, ops [][]byte, rep *BundleReport) (*member.Roster, error) {
-	log, err := spaceLog(tx, space)
+func (n *Node) takeOps(tx *store.Tx, space string, ops [][]byte, rep *BundleReport) (*member.Roster, error) {
+	log, err := n.spaceLog(tx, space)
 	if err != nil {
 		return nil, err
 	}
 	for _, blob := range ops {
-		op, err := member.Decode(blob)
-		if err == nil && !log.Has(op.ID()) {
-			err = log.Add(op)
-		}
+		op, err := log.AddEncoded(blob)
 		if err != nil {
 			return nil, fmt.Errorf("%w: bundle membership operation: %w", ErrInvalid, err)
 		}

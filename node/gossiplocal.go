@@ -57,7 +57,7 @@ func (l gossipLocal) Spaces(ctx context.Context) ([]gossip.SpaceKey, error) {
 // currentKey is a space's current epoch and key, when this node is a
 // member and holds that key.
 func (n *Node) currentKey(tx *store.Tx, space string) (gossip.SpaceKey, bool, error) {
-	r, err := spaceRoster(tx, space)
+	r, err := n.spaceRoster(tx, space)
 	if errors.Is(err, ErrNotFound) {
 		return gossip.SpaceKey{}, false, nil
 	}
@@ -76,7 +76,7 @@ func (n *Node) currentKey(tx *store.Tx, space string) (gossip.SpaceKey, bool, er
 func (l gossipLocal) IsMember(ctx context.Context, space string, peer ed25519.PublicKey) (bool, error) {
 	var ok bool
 	err := l.n.db.View(ctx, func(tx *store.Tx) error {
-		r, err := spaceRoster(tx, space)
+		r, err := l.n.spaceRoster(tx, space)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}

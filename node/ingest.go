@@ -118,7 +118,7 @@ func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][
 		return in.res, err
 	}
 	if in.roster == nil {
-		if in.roster, err = spaceRoster(tx.Tx, in.space); err != nil {
+		if in.roster, err = n.spaceRoster(tx.Tx, in.space); err != nil {
 			return in.res, err
 		}
 	}

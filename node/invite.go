@@ -158,7 +158,7 @@ func (n *Node) RevokeInvite(ctx context.Context, sp Space, inviteID string) erro
 		return err
 	}
 	return n.update(ctx, func(tx *writeTx) error {
-		log, err := spaceLog(tx.Tx, sp.ID)
+		log, err := n.spaceLog(tx.Tx, sp.ID)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func (o *InviteOptions) check() (member.Role, ed25519.PublicKey, error) {
 // needSteward fails unless this node is a steward of sp.
 func (n *Node) needSteward(ctx context.Context, sp Space) error {
 	return storeErr(n.db.View(ctx, func(tx *store.Tx) error {
-		r, err := spaceRoster(tx, sp.ID)
+		r, err := n.spaceRoster(tx, sp.ID)
 		if err != nil {
 			return err
 		}

@@ -218,11 +218,7 @@ func (n *Node) takeAdmission(ctx context.Context, c *InviteCode, from peer.ID, r
 func answerLog(resp *joinproto.Response) (*member.Log, *member.Roster, error) {
 	log := member.NewLog(resp.Space)
 	for _, b := range resp.Ops {
-		op, err := member.Decode(b)
-		if err == nil && !log.Has(op.ID()) {
-			err = log.Add(op)
-		}
-		if err != nil {
+		if _, err := log.AddEncoded(b); err != nil {
 			return nil, nil, fmt.Errorf("%w: the member's membership log: %w", ErrInvalid, err)
 		}
 	}

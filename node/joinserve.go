@@ -144,7 +144,7 @@ func (n *Node) admitOnline(ctx context.Context, remote peer.ID, j *member.Join) 
 // (an answer lost on the way), answers again without appending. It
 // reports whether it appended.
 func (n *Node) admitOrRewelcome(tx *store.Tx, rec spaceRecord, j *member.Join) (*joinproto.Response, bool, error) {
-	r, err := spaceRoster(tx, rec.ID)
+	r, err := n.spaceRoster(tx, rec.ID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -156,7 +156,7 @@ func (n *Node) admitOrRewelcome(tx *store.Tx, rec spaceRecord, j *member.Join) (
 		resp, err := n.onlineWelcome(tx, rec, j.X25519)
 		return resp, true, err
 	}
-	if !admittedBy(tx, rec.ID, m.OpID, j.Invite.InviteID) {
+	if !n.admittedBy(tx, rec.ID, m.OpID, j.Invite.InviteID) {
 		return nil, false, fmt.Errorf("%w: %w", ErrInvalid, member.ErrAlreadyMember)
 	}
 	resp, err := n.onlineWelcome(tx, rec, m.X25519)
@@ -164,8 +164,8 @@ func (n *Node) admitOrRewelcome(tx *store.Tx, rec spaceRecord, j *member.Join) (
 }
 
 // admittedBy reports whether the admission opID used invite inviteID.
-func admittedBy(tx *store.Tx, space string, opID [32]byte, inviteID string) bool {
-	log, err := spaceLog(tx, space)
+func (n *Node) admittedBy(tx *store.Tx, space string, opID [32]byte, inviteID string) bool {
+	log, err := n.spaceLog(tx, space)
 	if err != nil {
 		return false
 	}
@@ -180,7 +180,7 @@ func admittedBy(tx *store.Tx, space string, opID [32]byte, inviteID string) bool
 // onlineWelcome is the answer to an admitted joiner: the current epoch key
 // sealed to its X25519 key, and the membership log.
 func (n *Node) onlineWelcome(tx *store.Tx, rec spaceRecord, x25519 []byte) (*joinproto.Response, error) {
-	log, err := spaceLog(tx, rec.ID)
+	log, err := n.spaceLog(tx, rec.ID)
 	if err != nil {
 		return nil, err
 	}

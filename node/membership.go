@@ -55,23 +55,9 @@ func putCreateOp(tx *store.Tx, op *member.Op, key []byte) error {
 // roster replays a space's stored membership log and returns its members
 // and its name.
 func (n *Node) roster(tx *store.Tx, space string) ([]Member, string, error) {
-	blobs, err := tx.MemberOps(space)
+	r, err := n.spaceRoster(tx, space)
 	if err != nil {
 		return nil, "", err
-	}
-	log := member.NewLog(space)
-	for _, b := range blobs {
-		op, err := member.Decode(b)
-		if err != nil {
-			return nil, "", fmt.Errorf("%w: membership operation: %w", ErrCorrupt, err)
-		}
-		if err := log.Add(op); err != nil {
-			return nil, "", fmt.Errorf("%w: membership operation: %w", ErrCorrupt, err)
-		}
-	}
-	r, err := log.Roster()
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: membership log of %s: %w", ErrCorrupt, space, err)
 	}
 	var out []Member
 	for _, m := range r.Members() {

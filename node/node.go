@@ -77,8 +77,9 @@ type Node struct {
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
-	snaps           snapshots // snapshot work left for after a transaction
-	watchers        watchers  // subscribers to document changes (notify.go)
+	snaps           snapshots   // snapshot work left for after a transaction
+	watchers        watchers    // subscribers to document changes (notify.go)
+	rosters         rosterCache // verified membership logs and rosters (rostercache.go)
 	close           sync.Once
 }
 

@@ -25,7 +25,7 @@ func (n *Node) ourSpaces(ctx context.Context, ids map[string]bool) (map[string]o
 		}
 		var log *member.Log
 		err = storeErr(n.db.View(ctx, func(tx *store.Tx) (err error) {
-			log, err = spaceLog(tx, id)
+			log, err = n.spaceLog(tx, id)
 			return err
 		}))
 		if err != nil {

@@ -69,7 +69,7 @@ func (n *Node) rosterView(ctx context.Context) (rosterView, error) {
 	self := n.PeerID()
 	err = n.db.View(ctx, func(tx *store.Tx) error {
 		for _, rec := range recs {
-			r, err := spaceRoster(tx, rec.ID)
+			r, err := n.spaceRoster(tx, rec.ID)
 			if err != nil {
 				return err
 			}

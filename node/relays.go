@@ -27,7 +27,7 @@ const relayExample = "/ip4/203.0.113.7/tcp/7411/p2p/12D3KooW... (one of the addr
 func (n *Node) Relays(ctx context.Context, sp Space) ([]string, error) {
 	var out []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
-		r, err := spaceRoster(tx, sp.ID)
+		r, err := n.spaceRoster(tx, sp.ID)
 		if err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (n *Node) SetRelays(ctx context.Context, sp Space, addrs []string) ([]strin
 		return nil, err
 	}
 	err = n.update(ctx, func(tx *writeTx) error {
-		r, err := spaceRoster(tx.Tx, sp.ID)
+		r, err := n.spaceRoster(tx.Tx, sp.ID)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func checkRelayAddrs(addrs []string) ([]string, error) {
 // replay of the log accepts it. It returns the roster with op applied.
 // Nothing is stored when op is refused.
 func (n *Node) appendOp(tx *store.Tx, op *member.Op) (*member.Roster, error) {
-	log, err := spaceLog(tx, op.Space)
+	log, err := n.spaceLog(tx, op.Space)
 	if err != nil {
 		return nil, err
 	}

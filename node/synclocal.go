@@ -36,7 +36,7 @@ func (l syncLocal) Spaces(ctx context.Context, peer ed25519.PublicKey) ([]string
 			return err
 		}
 		for _, sp := range spaces {
-			r, err := spaceRoster(tx, sp.ID)
+			r, err := l.n.spaceRoster(tx, sp.ID)
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ func (l syncLocal) Spaces(ctx context.Context, peer ed25519.PublicKey) ([]string
 func (l syncLocal) OpHeads(ctx context.Context, space string) ([][32]byte, error) {
 	var heads [][32]byte
 	err := l.view(ctx, func(tx *store.Tx) error {
-		log, err := spaceLog(tx, space)
+		log, err := l.n.spaceLog(tx, space)
 		if err == nil {
 			heads = log.Heads()
 		}
@@ -67,7 +67,7 @@ func (l syncLocal) OpHeads(ctx context.Context, space string) ([][32]byte, error
 func (l syncLocal) OpsSince(ctx context.Context, space string, known [][32]byte) ([][]byte, error) {
 	var out [][]byte
 	err := l.view(ctx, func(tx *store.Tx) error {
-		log, err := spaceLog(tx, space)
+		log, err := l.n.spaceLog(tx, space)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (l syncLocal) AddOps(ctx context.Context, space string, ops [][]byte) error
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}
-		log, err := spaceLog(tx.Tx, space)
+		log, err := l.n.spaceLog(tx.Tx, space)
 		if err != nil {
 			return err
 		}
@@ -108,10 +108,7 @@ func (l syncLocal) AddOps(ctx context.Context, space string, ops [][]byte) error
 
 // addOp verifies one membership operation, adds it to log and stores it.
 func addOp(tx *store.Tx, log *member.Log, space string, blob []byte) error {
-	op, err := member.Decode(blob)
-	if err == nil && !log.Has(op.ID()) {
-		err = log.Add(op)
-	}
+	op, err := log.AddEncoded(blob)
 	if err != nil {
 		return fmt.Errorf("%w: membership operation: %w", ErrInvalid, err)
 	}

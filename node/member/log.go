@@ -3,6 +3,7 @@ package member
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -47,6 +48,48 @@ func (l *Log) Add(op *Op) error {
 	}
 	l.complete(id, c)
 	return nil
+}
+
+// AddEncoded decodes and verifies an encoded operation (as Decode does) and
+// adds it like Add, verifying it once rather than twice: the decoded
+// operation is the log's own, so it needs no copy. It returns the decoded
+// operation, which the caller must not modify.
+func (l *Log) AddEncoded(b []byte) (*Op, error) {
+	op, err := Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	if op.Space != l.space {
+		return nil, fmt.Errorf("member: add operation of space %s to %s: %w", op.Space, l.space, ErrWrongSpace)
+	}
+	id := op.ID()
+	if l.Has(id) {
+		return op, nil
+	}
+	if missing := l.missingFollows(op); len(missing) > 0 {
+		if err := l.hold(id, op, missing); err != nil {
+			return nil, err
+		}
+		return op, nil
+	}
+	l.complete(id, op)
+	return op, nil
+}
+
+// Clone returns an independent copy of the log: adding to either does not
+// change the other. The operations themselves, which nobody modifies, are
+// shared.
+func (l *Log) Clone() *Log {
+	c := &Log{
+		space:   l.space,
+		ops:     maps.Clone(l.ops),
+		pending: maps.Clone(l.pending),
+		waiters: make(map[[32]byte][][32]byte, len(l.waiters)),
+	}
+	for id, w := range l.waiters {
+		c.waiters[id] = slices.Clone(w)
+	}
+	return c
 }
 
 // Has reports whether the log holds the operation, waiting or not.
