@@ -57,7 +57,7 @@ func (c *rosterCache) get(tx *store.Tx, space string) (*rosterEntry, error) {
 	)
 	if e != nil && extends {
 		log = e.log.Clone()
-		blobs, err = tx.MemberOpsAfter(space, e.v.Last)
+		blobs, err = tx.MemberOpsAfter(space, e.v.Count)
 	} else {
 		log = member.NewLog(space)
 		blobs, err = tx.MemberOps(space)
