@@ -54,3 +54,41 @@ func has(ctx context.Context, n *node.Node, sp node.Space, entry string) bool {
 	ents, err := n.Entries(ctx, sp)
 	return err == nil && slices.ContainsFunc(ents, func(e node.LedgerEntry) bool { return e.ID == entry })
 }
+
+// TestChangeRightAfterConnect: a change made the moment two nodes connect,
+// before pubsub has learnt that the other is on the space's topic (so the
+// publish skips it), still reaches the other node well before the next
+// timed pull, an hour away: each side pulls from a peer as it joins the
+// topic.
+func TestChangeRightAfterConnect(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	b, _ := serveNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, b, sp)
+	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
+	if err := a.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	slow.Peers = a.Addrs()
+	if err := b.Start(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	var entry string
+	for i := 0; entry == ""; i++ {
+		if slices.Contains(a.ConnectedPeers(), b.PeerID()) {
+			entry = must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+			break
+		}
+		if i == 4000 {
+			t.Fatal("a and b not connected within 20s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	eventually(t, "the change made on connect reaches b", func() error {
+		if !has(ctx, b, sp, entry) {
+			return fmt.Errorf("entry %s not at b", entry)
+		}
+		return nil
+	})
+}

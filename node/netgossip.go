@@ -17,10 +17,11 @@ const publishEvery = 5 * time.Second
 // changes too large to gossip, makes the node pull from the peer.
 func (s *netState) startGossip() error {
 	g, err := s.n.Gossip(s.ctx, s.h, gossip.Options{
-		OnMissing: func(_ string, p peer.ID) { s.pullSoon(p) },
-		Banned:    s.deny.has,
-		Quota:     s.opts.GossipQuota,
-		Logger:    s.n.log,
+		OnMissing:  func(_ string, p peer.ID) { s.pullSoon(p) },
+		OnPeerJoin: func(_ string, p peer.ID) { s.pullSoon(p) },
+		Banned:     s.deny.has,
+		Quota:      s.opts.GossipQuota,
+		Logger:     s.n.log,
 	})
 	if err != nil {
 		return err

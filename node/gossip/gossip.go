@@ -23,6 +23,12 @@ type Options struct {
 	// or an attestation named a signer our roster does not know: the node
 	// should pull from p by sync. It must not block.
 	OnMissing func(space string, p peer.ID)
+	// OnPeerJoin is called (from one watcher per topic) when pubsub learns
+	// that peer p is on space's topic, and for each peer already on it
+	// when we join: the node should pull from p soon, since a change
+	// published before pubsub knew of p did not reach it. It must not
+	// block.
+	OnPeerJoin func(space string, p peer.ID)
 	// Banned reports peers to keep off pubsub whatever their membership
 	// (the quarantine list, by attested author).
 	Banned func(peer.ID) bool
@@ -62,6 +68,9 @@ func (o *Options) defaults() {
 	}
 	if o.OnMissing == nil {
 		o.OnMissing = func(string, peer.ID) {}
+	}
+	if o.OnPeerJoin == nil {
+		o.OnPeerJoin = func(string, peer.ID) {}
 	}
 	if o.Banned == nil {
 		o.Banned = func(peer.ID) bool { return false }

@@ -18,6 +18,11 @@ type joined struct {
 	sub   *pubsub.Subscription
 	stop  chan struct{} // closed by leave
 	done  chan struct{} // closed when the reader returns
+	// events reports peers joining the topic; stopEvents ends its watcher,
+	// which closes eventsDone.
+	events     *pubsub.TopicEventHandler
+	stopEvents context.CancelFunc
+	eventsDone chan struct{}
 }
 
 // Refresh re-reads Local: it joins the topic of each space's current epoch,
@@ -63,6 +68,9 @@ func (g *Gossip) join(k SpaceKey) error {
 		return fmt.Errorf("gossip: join space %s: %w", k.ID, err)
 	}
 	if j.topic, err = g.ps.Join(j.name); err == nil {
+		j.events, err = j.topic.EventHandler()
+	}
+	if err == nil {
 		j.sub, err = j.topic.Subscribe()
 	}
 	if err != nil {
@@ -72,7 +80,29 @@ func (g *Gossip) join(k SpaceKey) error {
 	g.spaces[k.ID] = j
 	g.publishNames()
 	g.wg.Go(func() { g.read(j) })
+	var ctx context.Context
+	ctx, j.stopEvents = context.WithCancel(g.ctx)
+	j.eventsDone = make(chan struct{})
+	g.wg.Go(func() { g.watchPeers(ctx, j) })
 	return nil
+}
+
+// watchPeers calls OnPeerJoin for each peer that joins j's topic (and,
+// first, for each already on it) until ctx ends. A flood publish reaches
+// only the peers pubsub already knows to be on the topic, so a change
+// made just before a peer's subscription arrived would wait for the next
+// timed pull; pulling from the peer as it joins closes that gap.
+func (g *Gossip) watchPeers(ctx context.Context, j *joined) {
+	defer close(j.eventsDone)
+	for {
+		ev, err := j.events.NextPeerEvent(ctx)
+		if err != nil {
+			return
+		}
+		if ev.Type == pubsub.PeerJoin && !g.opts.Banned(ev.Peer) {
+			g.opts.OnPeerJoin(j.ID, ev.Peer)
+		}
+	}
 }
 
 // leave unsubscribes from j's topic and waits for its reader. Called with
@@ -83,11 +113,16 @@ func (g *Gossip) leave(j *joined) {
 	close(j.stop)
 	j.sub.Cancel()
 	<-j.done
+	j.stopEvents()
+	<-j.eventsDone
 	g.unjoin(j)
 }
 
 // unjoin closes what join opened.
 func (g *Gossip) unjoin(j *joined) {
+	if j.events != nil {
+		j.events.Cancel()
+	}
 	if j.topic != nil {
 		if err := j.topic.Close(); err != nil {
 			g.log.Warn("gossip: close topic", "err", err)
