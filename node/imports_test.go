@@ -30,7 +30,7 @@ func goList(t *testing.T, args ...string) map[string][]string {
 // purePackages do no I/O, no logging and no networking: they are fuzzed and
 // run on untrusted bytes.
 var purePackages = []string{module + "/crdt", module + "/node/wire", module + "/node/seal",
-	module + "/node/member", module + "/node/ledgerhist"}
+	module + "/node/member", module + "/node/ledgerhist", module + "/node/ratelimit"}
 
 func under(pkg, prefix string) bool { return pkg == prefix || strings.HasPrefix(pkg, prefix+"/") }
 

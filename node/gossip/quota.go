@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/weftsync/weft/node/ratelimit"
 )
 
 // Quota bounds what one forwarding peer and one attesting member may make
@@ -62,58 +64,6 @@ func (q *Quota) defaults() {
 	}
 }
 
-// maxBuckets bounds the buckets one limiter keeps: past it, buckets that
-// have refilled are forgotten.
-const maxBuckets = 4096
-
-// limiter is a token bucket per key, safe for concurrent use.
-type limiter struct {
-	rate, burst float64 // rate < 0: no bound
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(rate, burst float64) *limiter {
-	return &limiter{rate: rate, burst: max(burst, rate), buckets: map[string]*bucket{}}
-}
-
-// take takes n tokens from key's bucket at now and reports whether there
-// were enough; when there were not, nothing is taken.
-func (l *limiter) take(key string, n float64, now time.Time) bool {
-	if l.rate < 0 {
-		return true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			for k, o := range l.buckets {
-				if o.tokens+now.Sub(o.last).Seconds()*l.rate >= l.burst {
-					delete(l.buckets, k)
-				}
-			}
-		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	if now.After(b.last) {
-		b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-		b.last = now
-	}
-	if b.tokens < n {
-		return false
-	}
-	b.tokens -= n
-	return true
-}
-
 // abuse counts envelopes over quota per forwarder, decaying by half every
 // halfLife.
 type abuse struct {
@@ -138,7 +88,7 @@ func (a *abuse) add(key string, now time.Time) {
 	defer a.mu.Unlock()
 	d := a.count[key]
 	if d == nil {
-		if len(a.count) >= maxBuckets {
+		if len(a.count) >= ratelimit.MaxKeys {
 			clear(a.count)
 		}
 		d = &decaying{last: now}
@@ -170,23 +120,23 @@ func (a *abuse) decayed(d *decaying, now time.Time) float64 {
 // quotas are a Gossip's limiters.
 type quotas struct {
 	q                 Quota
-	fwd, fwdBytes, by *limiter
+	fwd, fwdBytes, by *ratelimit.Limiter[string]
 	abuse             *abuse
 }
 
 func newQuotas(q Quota) *quotas {
 	q.defaults()
 	return &quotas{q: q,
-		fwd:      newLimiter(q.Forwarder, q.ForwarderBurst),
-		fwdBytes: newLimiter(q.ForwarderBytes, q.ForwarderBytesBurst),
-		by:       newLimiter(q.Author, q.AuthorBurst),
+		fwd:      ratelimit.New[string](q.Forwarder, q.ForwarderBurst),
+		fwdBytes: ratelimit.New[string](q.ForwarderBytes, q.ForwarderBytesBurst),
+		by:       ratelimit.New[string](q.Author, q.AuthorBurst),
 		abuse:    newAbuse(q.AbuseHalfLife)}
 }
 
 // forwarder takes one envelope of size bytes from forwarder's quota; when
 // over, it counts the envelope as abuse.
 func (qs *quotas) forwarder(key string, size int, now time.Time) bool {
-	if qs.fwd.take(key, 1, now) && qs.fwdBytes.take(key, float64(size), now) {
+	if qs.fwd.Take(key, 1, now) && qs.fwdBytes.Take(key, float64(size), now) {
 		return true
 	}
 	qs.abuse.add(key, now)
@@ -198,7 +148,7 @@ func (qs *quotas) forwarder(key string, size int, now time.Time) bool {
 func (qs *quotas) authors(signers [][]byte, now time.Time) bool {
 	ok := true
 	for _, s := range signers {
-		if !qs.by.take(string(s), 1, now) {
+		if !qs.by.Take(string(s), 1, now) {
 			ok = false
 		}
 	}

@@ -17,37 +17,6 @@ import (
 	"github.com/weftsync/weft/node/seal"
 )
 
-func TestLimiter(t *testing.T) {
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	l := newLimiter(10, 30)
-	for i := range 30 {
-		if !l.take("p", 1, now) {
-			t.Fatalf("burst: refused at %d of 30", i)
-		}
-	}
-	if l.take("p", 1, now) {
-		t.Fatal("took past the burst")
-	}
-	if !l.take("q", 1, now) {
-		t.Fatal("another key shares p's bucket")
-	}
-	now = now.Add(500 * time.Millisecond) // 5 tokens back
-	for i := range 5 {
-		if !l.take("p", 1, now) {
-			t.Fatalf("refill: refused at %d of 5", i)
-		}
-	}
-	if l.take("p", 1, now) {
-		t.Fatal("took past the refill")
-	}
-	if !l.take("p", 30, now.Add(time.Hour)) || l.take("p", 31, now.Add(2*time.Hour)) {
-		t.Fatal("a bucket refills to its burst and no further")
-	}
-	if off := newLimiter(-1, 0); !off.take("p", 1e9, now) {
-		t.Fatal("a negative rate bounds nothing")
-	}
-}
-
 func TestAbuseScore(t *testing.T) {
 	now := time.Now()
 	g := &Gossip{opts: Options{Banned: func(p peer.ID) bool { return p == "banned" }},

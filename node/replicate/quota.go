@@ -2,10 +2,11 @@ package replicate
 
 import (
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/ratelimit"
 )
 
 // ErrQuota: a peer gave or asked for more than its quota allows in the
@@ -57,83 +58,25 @@ func (q *Quota) defaults() {
 	}
 }
 
-// maxQuotaPeers bounds the buckets one limiter keeps: past it, full
-// buckets (peers quiet long enough to have refilled) are forgotten.
-const maxQuotaPeers = 4096
-
-// limiter is a token bucket per peer, safe for concurrent use.
-type limiter struct {
-	rate, burst float64 // rate < 0: no bound
-
-	mu      sync.Mutex
-	buckets map[peer.ID]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(rate, burst float64) *limiter {
-	return &limiter{rate: rate, burst: max(burst, rate), buckets: map[peer.ID]*bucket{}}
-}
-
-// take takes n tokens from p's bucket at now, and reports whether there
-// were enough; when there were not, nothing is taken.
-func (l *limiter) take(p peer.ID, n float64, now time.Time) bool {
-	if l.rate < 0 {
-		return true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[p]
-	if b == nil {
-		if len(l.buckets) >= maxQuotaPeers {
-			l.forgetFull(now)
-		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[p] = b
-	}
-	if now.After(b.last) {
-		b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-		b.last = now
-	}
-	if b.tokens < n {
-		return false
-	}
-	b.tokens -= n
-	return true
-}
-
-// forgetFull drops the buckets that have refilled by now. Called with l.mu
-// held.
-func (l *limiter) forgetFull(now time.Time) {
-	for p, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, p)
-		}
-	}
-}
-
 // quotas are a Syncer's limiters.
 type quotas struct {
-	servePulls, serveBytes, pullChanges, pullBytes *limiter
+	servePulls, serveBytes, pullChanges, pullBytes *ratelimit.Limiter[peer.ID]
 }
 
 func newQuotas(q Quota) *quotas {
 	q.defaults()
 	return &quotas{
-		servePulls:  newLimiter(q.ServePulls, q.ServePullsBurst),
-		serveBytes:  newLimiter(q.ServeBytes, q.ServeBytesBurst),
-		pullChanges: newLimiter(q.PullChanges, q.PullChangesBurst),
-		pullBytes:   newLimiter(q.PullBytes, q.PullBytesBurst),
+		servePulls:  ratelimit.New[peer.ID](q.ServePulls, q.ServePullsBurst),
+		serveBytes:  ratelimit.New[peer.ID](q.ServeBytes, q.ServeBytesBurst),
+		pullChanges: ratelimit.New[peer.ID](q.PullChanges, q.PullChangesBurst),
+		pullBytes:   ratelimit.New[peer.ID](q.PullBytes, q.PullBytesBurst),
 	}
 }
 
 // pullFrame takes a received frame's changes and bytes from p's quota.
 func (q *quotas) pullFrame(p peer.ID, changes int, size int64) bool {
 	now := time.Now()
-	return q.pullChanges.take(p, float64(changes), now) && q.pullBytes.take(p, float64(size), now)
+	return q.pullChanges.Take(p, float64(changes), now) && q.pullBytes.Take(p, float64(size), now)
 }
 
 // errServeQuota ends an answer early: the opener is told "busy".

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
 )
@@ -77,22 +76,5 @@ func TestPullQuota(t *testing.T) {
 	}
 	if sent.Load() >= 10000 {
 		t.Fatal("the flood was read to its end")
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	l := newLimiter(2, 4)
-	if !l.take("p", 4, now) || l.take("p", 1, now) {
-		t.Fatal("burst of 4")
-	}
-	if !l.take("p", 2, now.Add(time.Second)) || l.take("p", 1, now.Add(time.Second)) {
-		t.Fatal("refill of 2 a second")
-	}
-	if !l.take("q", 4, now) {
-		t.Fatal("another peer shares p's bucket")
-	}
-	if !newLimiter(-1, 0).take("p", 1e12, now) {
-		t.Fatal("a negative rate bounds nothing")
 	}
 }

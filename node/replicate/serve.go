@@ -41,7 +41,7 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 		return err
 	}
 	from := st.Conn().RemotePeer()
-	if !s.quota.servePulls.take(from, 1, time.Now()) {
+	if !s.quota.servePulls.Take(from, 1, time.Now()) {
 		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
 	}
 	select {
@@ -182,7 +182,7 @@ func (r *responder) doc(ctx context.Context, space, doc, typ string, vv map[stri
 		if err != nil {
 			return err
 		}
-		if !r.s.quota.serveBytes.take(r.peer, float64(len(b)), time.Now()) {
+		if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
 			return errServeQuota
 		}
 		if err := r.c.write(b); err != nil {
