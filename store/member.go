@@ -30,28 +30,7 @@ func (tx *Tx) AddMemberOp(space string, id [32]byte, blob []byte) (bool, error) 
 }
 
 // MemberOps returns a space's membership operations in arrival order.
-func (tx *Tx) MemberOps(space string) ([][]byte, error) {
-	if err := tx.unlocked(); err != nil {
-		return nil, err
-	}
-	s := tx.index(space)
-	var out [][]byte
-	err := tx.each("SELECT id, blob FROM member_ops WHERE space = ? ORDER BY n", []any{s},
-		func(scan func(...any) error) error {
-			var k, sealed []byte
-			if err := scan(&k, &sealed); err != nil {
-				return err
-			}
-			var b []byte
-			err := tx.open("member_ops", sealed, &b, s, k)
-			out = append(out, b)
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("store: member ops: %w", err)
-	}
-	return out, nil
-}
+func (tx *Tx) MemberOps(space string) ([][]byte, error) { return tx.MemberOpsAfter(space, 0) }
 
 // MemberOpsVersion names the exact set of a space's stored membership
 // operations: how many there are and a digest of their index IDs in
