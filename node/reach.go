@@ -242,6 +242,20 @@ func (s *netState) reachLoop() {
 	}
 }
 
+// unconnectedMembers returns the members of our spaces we hold no
+// connection to.
+func (s *netState) unconnectedMembers() []peer.ID {
+	s.reach.mu.Lock()
+	defer s.reach.mu.Unlock()
+	var out []peer.ID
+	for m := range s.reach.members {
+		if len(s.h.Network().ConnsToPeer(m)) == 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // dialThroughRelays adds, for every member not connected, its circuit
 // addresses through every known relay to the dialer's targets.
 func (s *netState) dialThroughRelays() {
@@ -249,15 +263,7 @@ func (s *netState) dialThroughRelays() {
 	if len(relays) == 0 {
 		return
 	}
-	s.reach.mu.Lock()
-	var todo []peer.ID
-	for m := range s.reach.members {
-		if len(s.h.Network().ConnsToPeer(m)) == 0 {
-			todo = append(todo, m)
-		}
-	}
-	s.reach.mu.Unlock()
-	for _, m := range todo {
+	for _, m := range s.unconnectedMembers() {
 		for _, r := range relays {
 			if r.ID == m {
 				continue
@@ -400,15 +406,7 @@ func (s *netState) findInDHT() {
 	if s.reach.dht == nil {
 		return
 	}
-	s.reach.mu.Lock()
-	var todo []peer.ID
-	for m := range s.reach.members {
-		if len(s.h.Network().ConnsToPeer(m)) == 0 {
-			todo = append(todo, m)
-		}
-	}
-	s.reach.mu.Unlock()
-	for _, m := range todo {
+	for _, m := range s.unconnectedMembers() {
 		ctx, cancel := context.WithTimeout(s.ctx, dhtLookup)
 		info, err := s.reach.dht.FindPeer(ctx, m)
 		cancel()
