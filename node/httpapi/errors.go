@@ -42,7 +42,7 @@ func classify(err error) (int, string) {
 	switch {
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, kindTooLarge
-	case errors.As(err, &ie), errors.Is(err, node.ErrInvalid), isModelInputError(err):
+	case errors.As(err, &ie), errors.Is(err, node.ErrInvalid), model.IsInputError(err):
 		return http.StatusBadRequest, kindInvalid
 	case errors.Is(err, node.ErrNotFound):
 		return http.StatusNotFound, kindNotFound
@@ -58,19 +58,6 @@ func classify(err error) (int, string) {
 		return http.StatusInternalServerError, kindCorrupt
 	}
 	return http.StatusInternalServerError, kindInternal
-}
-
-// isModelInputError reports errors of values a person typed: amounts,
-// currencies, dates, times and zones.
-func isModelInputError(err error) bool {
-	for _, s := range []error{model.ErrUnknownCurrency, model.ErrInvalidAmount, model.ErrAmountPrecision,
-		model.ErrAmountOverflow, model.ErrUnknownZone, model.ErrNonexistentTime, model.ErrAmbiguousTime,
-		model.ErrInvalidTime, model.ErrInvalidDate, model.ErrOffsetMismatch, model.ErrEmptyRange} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // errorBody is the JSON of every error response.

@@ -41,7 +41,7 @@ func classify(err error) (int, string) {
 	case errors.Is(err, errCheckFailed):
 		return ExitCheck, "check_failed"
 	case errors.As(err, &ue), errors.As(err, &pe), errors.Is(err, node.ErrInvalid),
-		errors.Is(err, node.ErrAlreadyInitialized), isModelInputError(err):
+		errors.Is(err, node.ErrAlreadyInitialized), model.IsInputError(err):
 		return ExitUsage, "usage"
 	case errors.Is(err, node.ErrNotFound), errors.Is(err, node.ErrNotInitialized):
 		return ExitNotFound, "not_found"
@@ -57,17 +57,6 @@ func classify(err error) (int, string) {
 		return ExitUsage, "usage"
 	}
 	return ExitCheck, "error"
-}
-
-func isModelInputError(err error) bool {
-	for _, s := range []error{model.ErrUnknownCurrency, model.ErrInvalidAmount, model.ErrAmountPrecision,
-		model.ErrAmountOverflow, model.ErrUnknownZone, model.ErrNonexistentTime, model.ErrAmbiguousTime,
-		model.ErrInvalidTime, model.ErrInvalidDate, model.ErrOffsetMismatch, model.ErrEmptyRange} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // report prints err as one line (or a JSON object with --json) on stderr
