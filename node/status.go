@@ -10,15 +10,18 @@ import (
 // waiting, and (while it serves) its network. Nothing here says "synced":
 // what each peer holds is in Peers.
 type Status struct {
-	PeerID      string        `json:"peer_id"`
-	Name        string        `json:"name"`
-	Home        string        `json:"home"`
-	Daemon      bool          `json:"daemon"`
-	Listen      []string      `json:"listen"`
-	Connected   []string      `json:"connected"` // peer IDs connected now
-	Spaces      []SpaceStatus `json:"spaces"`
-	Quarantined int           `json:"quarantined"`
-	Unsent      int           `json:"unsent"` // local changes not yet announced to peers
+	PeerID    string   `json:"peer_id"`
+	Name      string   `json:"name"`
+	Home      string   `json:"home"`
+	Daemon    bool     `json:"daemon"`
+	Listen    []string `json:"listen"`
+	Connected []string `json:"connected"` // peer IDs connected now
+	// Reached says, per connected peer ID, how it is reached now: "lan",
+	// "direct", "hole_punched" or "relayed".
+	Reached     map[string]string `json:"reached"`
+	Spaces      []SpaceStatus     `json:"spaces"`
+	Quarantined int               `json:"quarantined"`
+	Unsent      int               `json:"unsent"` // local changes not yet announced to peers
 	// PendingJoins are the spaces this node waits to be admitted to.
 	PendingJoins []PendingJoin `json:"pending_joins"`
 }
@@ -43,10 +46,13 @@ type SpaceStatus struct {
 // Status reports the stored state. The daemon adds its network.
 func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
-		Connected: []string{}}
+		Connected: []string{}, Reached: map[string]string{}}
 	if addrs := n.Addrs(); addrs != nil { // serving: this is the daemon's node
 		st.Daemon, st.Listen = true, addrs
 		st.Connected = append(st.Connected, n.ConnectedPeers()...)
+		for _, id := range st.Connected {
+			st.Reached[id] = orDefault(n.PeerPath(id), "direct")
+		}
 	}
 	recs, err := n.spaceRecords(ctx)
 	if err != nil {

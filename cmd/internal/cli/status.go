@@ -34,6 +34,9 @@ func printStatus(w io.Writer, st node.Status) {
 	fmt.Fprintf(w, "peer %s (%s)\nhome %s\n", st.PeerID, st.Name, st.Home)
 	if st.Daemon {
 		fmt.Fprintf(w, "serving: listening on %s\nconnected to %d peer(s)\n", strings.Join(st.Listen, ", "), len(st.Connected))
+		for _, id := range st.Connected {
+			fmt.Fprintf(w, "    %s  %s\n", id, st.Reached[id])
+		}
 	} else {
 		fmt.Fprintln(w, "not serving: run 'weft serve' to sync with other members")
 	}
