@@ -93,6 +93,16 @@ func TestAcknowledgements(t *testing.T) {
 		}
 	})
 	t.Run("the responder learns the opener's acknowledged state", func(t *testing.T) {
+		// The responder hands the state to OnServed after it answers, so
+		// the opener's Pull can return first: wait for it (5 s at most).
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			n := len(served)
+			mu.Unlock()
+			if n > 0 {
+				break
+			}
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		want := map[string]map[string]uint64{"doc1": {"01": 40}, "doc9": {"02": 3}}
