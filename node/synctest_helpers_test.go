@@ -3,8 +3,6 @@ package node_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
-	"io"
 	"reflect"
 	"slices"
 	"testing"
@@ -142,33 +140,5 @@ func sameChanges(t *testing.T, space string, peers ...*syncPeer) {
 // client could, and returns every frame of the answer.
 func rawPull(t *testing.T, to, from *syncPeer, req *replicate.Request) []*replicate.Frame {
 	t.Helper()
-	st, err := to.h.NewStream(t.Context(), from.h.ID(), replicate.ProtocolID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	b, err := replicate.EncodeRequest(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Write(b); err != nil {
-		t.Fatal(err)
-	}
-	var frames []*replicate.Frame
-	for len(frames) == 0 || frames[len(frames)-1].Kind != replicate.KindEnd {
-		var hdr [4]byte
-		if _, err := io.ReadFull(st, hdr[:]); err != nil {
-			t.Fatalf("after %d frames: %v", len(frames), err)
-		}
-		body := make([]byte, binary.BigEndian.Uint32(hdr[:]))
-		if _, err := io.ReadFull(st, body); err != nil {
-			t.Fatal(err)
-		}
-		f, err := replicate.DecodeFrame(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		frames = append(frames, f)
-	}
-	return frames
+	return rawPullFrom(t, to.h, from.h.ID(), req, &byteRecorder{})
 }
