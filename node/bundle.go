@@ -325,10 +325,14 @@ func (b *openedBundle) take(e wire.BundleEntry, i, n int, docs map[string]*bundl
 // applyBundle stores the bundle's membership operations, checks its
 // signature against the roster they make, and ingests every document.
 func (n *Node) applyBundle(ctx context.Context, tx *writeTx, b *openedBundle, bk bundleKey, rep *BundleReport) error {
+	before, _ := n.spaceRoster(tx.Tx, bk.space) // nil for a space this welcome brings
 	r, err := n.takeOps(tx.Tx, bk.space, b.ops, rep)
 	if err != nil {
 		return err
 	}
+	// Members the bundle admits whom we are connected to are readmitted to
+	// gossip after the commit, as when the same operations come by sync.
+	tx.admitted = append(tx.admitted, newMembers(before, r)...)
 	if err := b.checkSig(r, bk.space); err != nil {
 		return err
 	}

@@ -190,3 +190,35 @@ func TestReadmitLearntBySync(t *testing.T) {
 		return fmt.Errorf("entry %s not at b after 2s", last)
 	})
 }
+
+// TestReadmitByWelcome: a node connected to a member before it was
+// admitted offline (join request, welcome bundle) readmits that member once
+// it imports the welcome, so gossip flows both ways on the connection
+// without waiting for a timed pull.
+func TestReadmitByWelcome(t *testing.T) {
+	ctx := t.Context()
+	a, b, c := realNode(t, "Amina"), realNode(t, "Bo"), realNode(t, "Chen")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, c, sp)
+	serveQuiet(t, c)
+	serveQuiet(t, b, c.Addrs()...)
+	eventually(t, "b connected to c", func() error {
+		if !slices.Contains(c.ConnectedPeers(), b.PeerID()) {
+			return fmt.Errorf("c's peers %v", c.ConnectedPeers())
+		}
+		return nil
+	})
+	joinSpace(t, a, b, sp) // offline: a never serves
+	eventually(t, "c's changes reach b and b's reach c", func() error {
+		fromC := must[string](t)(c.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+		fromB := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "out", AmountMinor: 2, Currency: "EUR"}))
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) {
+			if has(ctx, b, sp, fromC) && has(ctx, c, sp, fromB) {
+				return nil
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return fmt.Errorf("entries not exchanged after 2s (b has c's: %v, c has b's: %v)", has(ctx, b, sp, fromC), has(ctx, c, sp, fromB))
+	})
+}

@@ -15,6 +15,10 @@ type SpaceState struct {
 	Space string
 	Heads [][]byte // 32 bytes each
 	Docs  []DocState
+	// OpsOnly asks for the space's membership operations alone: a node
+	// asks a peer it does not count as a member yet, which claimed the
+	// space, for the admission it may lack, and tells it nothing else.
+	OpsOnly bool
 }
 
 // DocState is what the opener holds of one document.

@@ -37,6 +37,27 @@ func (s *Syncer) Pull(ctx context.Context, p peer.ID) (rep Report, err error) {
 	return rep, s.exchange(ctx, p, req, &rep)
 }
 
+// PullOps asks p for the membership operations of space alone (a
+// SpaceState with OpsOnly), telling it only the space and our log's heads.
+// It is how a node learns of an admission it has not seen from the peer
+// admitted (Options.OnClaim); AddOps stores what arrives.
+func (s *Syncer) PullOps(ctx context.Context, p peer.ID, space string) (rep Report, err error) {
+	rep.Peer = p
+	if !s.enter() {
+		return rep, ErrClosed
+	}
+	defer s.wg.Done()
+	heads, err := s.local.OpHeads(ctx, space)
+	if err != nil {
+		return rep, err
+	}
+	st := SpaceState{Space: space, OpsOnly: true}
+	for _, h := range heads[:min(len(heads), MaxHeads)] {
+		st.Heads = append(st.Heads, h[:])
+	}
+	return rep, s.exchange(ctx, p, &Request{Version: Version, Spaces: []SpaceState{st}}, &rep)
+}
+
 // exchange opens the stream, sends req, takes the answer and, when it is
 // complete, acknowledges it and reads the responder's state.
 func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Report) error {

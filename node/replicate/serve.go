@@ -101,11 +101,16 @@ func (r *responder) answer(ctx context.Context, st network.Stream, req *Request)
 		member[sp] = true
 	}
 	for i := range req.Spaces {
-		if member[req.Spaces[i].Space] {
-			r.served[req.Spaces[i].Space] = true
-			if err := r.space(ctx, &req.Spaces[i]); err != nil {
-				return err
+		want := &req.Spaces[i]
+		if !member[want.Space] {
+			if r.s.opts.OnClaim != nil && len(want.Heads) > 0 {
+				r.s.opts.OnClaim(r.peer, want.Space)
 			}
+			continue
+		}
+		r.served[want.Space] = true
+		if err := r.space(ctx, want); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -115,7 +120,7 @@ func (r *responder) answer(ctx context.Context, st network.Stream, req *Request)
 // first, then the documents that differ.
 func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	r.sum.Spaces++
-	if err := r.ops(ctx, want); err != nil {
+	if err := r.ops(ctx, want); err != nil || want.OpsOnly {
 		return err
 	}
 	digest, err := r.s.local.Digest(ctx, want.Space)
