@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -42,6 +43,48 @@ type PendingJoin struct {
 	Added     time.Time `json:"added"`
 	Queued    int       `json:"queued_edits"`
 	LastError string    `json:"last_error,omitempty"` // the last refusal or failure, while serving
+	// Expired: the invite's expiry has passed (with joinExpiryGrace for
+	// clock skew); the node no longer presents it. Cancel the join and
+	// join again with a new code.
+	Expired bool `json:"expired"`
+}
+
+// joinExpiryGrace is how long after an invite's expiry, by our clock, the
+// node still presents it: members judge expiry by their own clocks.
+const joinExpiryGrace = 15 * time.Minute
+
+// inviteExpired reports whether c is past its expiry at now, grace included.
+func inviteExpired(c *InviteCode, now time.Time) bool {
+	return !c.Expires.IsZero() && now.After(c.Expires.Add(joinExpiryGrace))
+}
+
+// CancelJoin forgets the pending join of space (a space ID) and drops the
+// edits queued for it, returning how many were dropped. A space that is not
+// pending matches ErrNotFound.
+func (n *Node) CancelJoin(ctx context.Context, space string) (int, error) {
+	dropped := 0
+	err := n.db.Update(ctx, func(tx *store.Tx) error {
+		rows, err := tx.PendingJoins()
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(rows, func(r store.PendingJoin) bool { return r.Space == space }) {
+			return fmt.Errorf("%w: no pending join of space %q ('weft status' lists the pending joins)", ErrNotFound, space)
+		}
+		if err := tx.DeletePendingJoin(space); err != nil {
+			return err
+		}
+		dropped, err = tx.DeleteQueuedEdits(space)
+		return err
+	})
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	if s, err := n.running(); err == nil {
+		s.setJoinErr(space, "")
+	}
+	n.log.Info("join: cancelled", "space", space, "queued_edits_dropped", dropped)
+	return dropped, nil
 }
 
 // Join remembers an invite code as a pending join of its space and
@@ -101,7 +144,8 @@ func (n *Node) PendingJoins(ctx context.Context) ([]PendingJoin, error) {
 	}
 	out := []PendingJoin{}
 	for space, c := range codes {
-		pj := PendingJoin{Space: space, InviteID: c.InviteID, Expires: c.Expires, Added: time.UnixMilli(recs[space].Added)}
+		pj := PendingJoin{Space: space, InviteID: c.InviteID, Expires: c.Expires, Added: time.UnixMilli(recs[space].Added),
+			Expired: inviteExpired(c, n.now())}
 		if s, err := n.running(); err == nil {
 			pj.LastError = s.joinErr(space)
 		}

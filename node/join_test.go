@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,4 +222,47 @@ func TestReadmitByWelcome(t *testing.T) {
 		}
 		return fmt.Errorf("entries not exchanged after 2s (b has c's: %v, c has b's: %v)", has(ctx, b, sp, fromC), has(ctx, c, sp, fromB))
 	})
+}
+
+// TestExpiredJoinCancelled: a pending join whose invite expired (by the
+// joiner's clock, past the grace for skew) is no longer presented, status
+// says so, and cancelling it forgets it and its queued edits.
+func TestExpiredJoinCancelled(t *testing.T) {
+	ctx := t.Context()
+	a := realNode(t, "Amina")
+	later := func() time.Time { return time.Now().Add(3 * time.Hour) } // b's clock runs ahead
+	b, err := node.Init(ctx, node.Options{Home: t.TempDir(), NoPassphrase: true, Now: later}, "Bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{Expires: time.Hour}))
+	pending := must[node.Space](t)(b.Join(ctx, inv.Code))
+	must[string](t)(b.AddEntry(ctx, pending, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+	serveQuiet(t, a)
+	serveQuiet(t, b, a.Addrs()...)
+	eventually(t, "b's status says the invite expired", func() error {
+		pj := must[[]node.PendingJoin](t)(b.PendingJoins(ctx))
+		if len(pj) != 1 || !pj[0].Expired || !strings.Contains(pj[0].LastError, "expired") {
+			return fmt.Errorf("pending joins %+v", pj)
+		}
+		return nil
+	})
+	if err := ready(ctx, b, sp.ID); err == nil {
+		t.Fatal("b was admitted with an invite expired by its own clock: the code was presented")
+	}
+	dropped, err := b.CancelJoin(ctx, sp.ID)
+	if err != nil || dropped != 1 {
+		t.Fatalf("cancel: %d queued edits dropped, %v; want 1, nil", dropped, err)
+	}
+	if pj := must[[]node.PendingJoin](t)(b.PendingJoins(ctx)); len(pj) != 0 {
+		t.Fatalf("pending joins after cancel: %+v", pj)
+	}
+	if _, err := b.ResolveSpace(ctx, sp.ID); !errors.Is(err, node.ErrNotFound) {
+		t.Fatalf("the cancelled space still resolves: %v", err)
+	}
+	if _, err := b.CancelJoin(ctx, sp.ID); !errors.Is(err, node.ErrNotFound) {
+		t.Fatalf("cancelling twice: %v, want ErrNotFound", err)
+	}
 }

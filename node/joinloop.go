@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -95,6 +96,11 @@ func (s *netState) tryJoins(ctx context.Context) bool {
 	for space, c := range codes {
 		if ctx.Err() != nil {
 			return true
+		}
+		if inviteExpired(c, s.n.now()) {
+			s.setJoinErr(space, fmt.Sprintf("the invite expired at %s: ask a member for a new invite code, then run 'weft join --cancel %s' and join with the new code",
+				c.Expires.UTC().Format(time.RFC3339), space))
+			continue // not presented again, nor counted as left
 		}
 		if !s.tryJoin(ctx, c) {
 			left = true

@@ -157,6 +157,20 @@ func (tx *Tx) DeleteQueuedEdit(n int64) (bool, error) {
 	return k == 1, err
 }
 
+// DeleteQueuedEdits removes every queued command of space and returns how
+// many there were.
+func (tx *Tx) DeleteQueuedEdits(space string) (int, error) {
+	if err := tx.writer(); err != nil {
+		return 0, err
+	}
+	r, err := tx.exec("DELETE FROM queued_edits WHERE space = ?", tx.index(space))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete queued edits: %w", err)
+	}
+	k, err := r.RowsAffected()
+	return int(k), err
+}
+
 // PutSelfAddrs remembers, sealed, the addresses this node last listened on
 // (the caller's encoding).
 func (tx *Tx) PutSelfAddrs(blob []byte) error {

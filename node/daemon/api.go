@@ -182,6 +182,11 @@ func (c *Client) Join(ctx context.Context, code string) (node.Space, error) {
 	return localSpace(sp), err
 }
 
+// CancelJoin is (*node.Node).CancelJoin on the daemon's node.
+func (c *Client) CancelJoin(ctx context.Context, space string) (int, error) {
+	return call[int](ctx, c, mCancelJoin, space)
+}
+
 // JoinRequest is (*node.Node).JoinRequest on the daemon's node.
 func (c *Client) JoinRequest(ctx context.Context, code string) ([]byte, string, error) {
 	r, err := call[joinReply](ctx, c, mJoinRequest, code)

@@ -57,6 +57,7 @@ func dispatch() map[string]handler {
 		mSetRelays:      fn2((*node.Node).SetRelays),
 		mJoin:           fn1((*node.Node).Join),
 		mRevokeInvite:   fn2e((*node.Node).RevokeInvite),
+		mCancelJoin:     fn1((*node.Node).CancelJoin),
 	}
 }
 

@@ -43,6 +43,7 @@ const (
 	mSetRelays      = "SetRelays"
 	mJoin           = "Join"
 	mRevokeInvite   = "RevokeInvite"
+	mCancelJoin     = "CancelJoin"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

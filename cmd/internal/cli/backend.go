@@ -56,6 +56,7 @@ type Backend interface {
 	Invite(ctx context.Context, sp node.Space, o node.InviteOptions) (node.Invitation, error)
 	RevokeInvite(ctx context.Context, sp node.Space, inviteID string) error
 	Join(ctx context.Context, code string) (node.Space, error)
+	CancelJoin(ctx context.Context, space string) (int, error)
 	JoinRequest(ctx context.Context, code string) ([]byte, string, error)
 	Admit(ctx context.Context, req []byte) ([]byte, error)
 	AcceptWelcome(ctx context.Context, welcome []byte) (node.Space, error)

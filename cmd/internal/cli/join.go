@@ -12,10 +12,10 @@ import (
 )
 
 func joinCmd(e *env) *cobra.Command {
-	var file, out string
+	var file, out, cancel string
 	var request bool
 	cmd := &cobra.Command{
-		Use:   "join - | join --file FILE",
+		Use:   "join - | join --file FILE | join --cancel SPACE",
 		Short: "Join a space with an invite code (read from stdin or a file, never the command line)",
 		Long: `Join a space with an invite code, read from stdin or a file, never the command line.
 
@@ -25,9 +25,18 @@ who admits this node over the network; the space's ID goes to stdout. Edits
 made to the space meanwhile are queued and applied once its documents arrive.
 
 With --request (or -o FILE), it writes instead a join request for a member to
-admit offline with 'weft admit'.`,
+admit offline with 'weft admit'.
+
+With --cancel SPACE, it forgets a pending join (one whose invite expired, say)
+and drops the edits queued for that space.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cancel != "" {
+				if len(args) > 0 || file != "" || request || out != "" {
+					return usagef("--cancel SPACE takes no invite code and no other flag")
+				}
+				return e.withNode(cmd, func(ctx context.Context, n Backend) error { return cancelJoin(ctx, e, n, cancel) })
+			}
 			src, err := codeSource(args, file)
 			if err != nil {
 				return err
@@ -47,7 +56,22 @@ admit offline with 'weft admit'.`,
 	cmd.Flags().StringVar(&file, "file", "", "read the invite code from FILE")
 	cmd.Flags().BoolVar(&request, "request", false, "write a join request for offline admission instead of joining over the network")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the join request to FILE (implies --request)")
+	cmd.Flags().StringVar(&cancel, "cancel", "", "forget the pending join of SPACE (its ID) and drop the edits queued for it")
 	return cmd
+}
+
+// cancelJoin forgets a pending join.
+func cancelJoin(ctx context.Context, e *env, n Backend, space string) error {
+	dropped, err := n.CancelJoin(ctx, space)
+	if err != nil {
+		return err
+	}
+	if err := e.emit(map[string]any{"space": space, "cancelled": true, "dropped_edits": dropped},
+		func(w io.Writer) { fmt.Fprintf(w, "join of space %s cancelled; %d queued edit(s) dropped\n", space, dropped) }); err != nil {
+		return err
+	}
+	e.note("To join again, ask a member for a new invite code and run 'weft join -'.")
+	return nil
 }
 
 // joinPending stores the join for the network to complete.

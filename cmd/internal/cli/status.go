@@ -50,7 +50,10 @@ func printStatus(w io.Writer, st node.Status) {
 	}
 	for _, p := range st.PendingJoins {
 		fmt.Fprintf(w, "space %s: join pending since %s, %d queued edit(s)", p.Space, p.Added.Local().Format("2006-01-02 15:04"), p.Queued)
-		if p.LastError != "" {
+		switch {
+		case p.Expired:
+			fmt.Fprintf(w, "; the invite expired at %s: ask a member for a new code, then 'weft join --cancel %s'", p.Expires.Local().Format("2006-01-02 15:04"), p.Space)
+		case p.LastError != "":
 			fmt.Fprintf(w, "; last attempt: %s", p.LastError)
 		}
 		fmt.Fprintln(w)
