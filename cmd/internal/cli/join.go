@@ -67,7 +67,9 @@ func cancelJoin(ctx context.Context, e *env, n Backend, space string) error {
 		return err
 	}
 	if err := e.emit(map[string]any{"space": space, "cancelled": true, "dropped_edits": dropped},
-		func(w io.Writer) { fmt.Fprintf(w, "join of space %s cancelled; %d queued edit(s) dropped\n", space, dropped) }); err != nil {
+		func(w io.Writer) {
+			fmt.Fprintf(w, "join of space %s cancelled; %d queued edit(s) dropped\n", space, dropped)
+		}); err != nil {
 		return err
 	}
 	e.note("To join again, ask a member for a new invite code and run 'weft join -'.")
