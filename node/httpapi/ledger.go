@@ -21,27 +21,6 @@ type entryInput struct {
 	Date      string `json:"date"` // YYYY-MM-DD; default today (UTC)
 }
 
-// entryJSON is a ledger entry with its amount as a decimal string beside
-// the minor units: the shape of weft ledger list --json.
-type entryJSON struct {
-	node.LedgerEntry
-	Amount string `json:"amount"`
-}
-
-// balanceJSON is one currency's totals: the shape of weft ledger balance
-// --json.
-type balanceJSON struct {
-	Currency      string `json:"currency"`
-	In            string `json:"in"`
-	InMinor       int64  `json:"in_minor"`
-	Out           string `json:"out"`
-	OutMinor      int64  `json:"out_minor"`
-	Transfer      string `json:"transfer"`
-	TransferMinor int64  `json:"transfer_minor"`
-	Balance       string `json:"balance"`
-	BalanceMinor  int64  `json:"balance_minor"`
-}
-
 // reverseInput is the body of POST .../ledger/{id}/reverse.
 type reverseInput struct {
 	Memo string `json:"memo"`
@@ -50,22 +29,12 @@ type reverseInput struct {
 func (s *Server) ledgerRoutes(mux *http.ServeMux) {
 	s.inSpace(mux, "GET", "/ledger", http.StatusOK, func(r *http.Request, sp node.Space) (any, error) {
 		ents, err := s.b.Entries(r.Context(), sp)
-		out := make([]entryJSON, len(ents))
-		for i, en := range ents {
-			out[i] = entryJSON{en, model.FormatMinor(en.AmountMinor, en.Currency)}
-		}
-		return out, err
+		return node.EntryRecords(ents), err
 	})
 	s.inSpace(mux, "POST", "/ledger", http.StatusCreated, s.addEntry)
 	s.inSpace(mux, "GET", "/ledger/balance", http.StatusOK, func(r *http.Request, sp node.Space) (any, error) {
 		bals, err := s.b.Balances(r.Context(), sp)
-		out := make([]balanceJSON, len(bals))
-		for i, b := range bals {
-			f := func(m int64) string { return model.FormatMinor(m, b.Currency) }
-			out[i] = balanceJSON{b.Currency, f(b.In), b.In, f(b.Out), b.Out, f(b.Transfer), b.Transfer,
-				f(b.In - b.Out), b.In - b.Out}
-		}
-		return out, err
+		return node.BalanceRecords(bals), err
 	})
 	s.inSpace(mux, "GET", "/ledger/audit", http.StatusOK, func(r *http.Request, sp node.Space) (any, error) {
 		findings, err := s.b.Audit(r.Context(), sp)

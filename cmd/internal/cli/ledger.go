@@ -74,13 +74,6 @@ func newEntry(amount, currency, direction, date string) (model.Entry, error) {
 	return model.Entry{Date: date, Direction: direction, AmountMinor: minor, Currency: currency}, nil
 }
 
-// entryJSON is a ledger entry as scripts read it: amounts as decimal strings
-// with the integer minor units beside them.
-type entryJSON struct {
-	node.LedgerEntry
-	Amount string `json:"amount"`
-}
-
 func ledgerListCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list SPACE",
@@ -92,10 +85,7 @@ func ledgerListCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				out := make([]entryJSON, len(ents))
-				for i, en := range ents {
-					out[i] = entryJSON{en, model.FormatMinor(en.AmountMinor, en.Currency)}
-				}
+				out := node.EntryRecords(ents)
 				return e.emit(out, func(w io.Writer) {
 					for _, en := range out {
 						fmt.Fprintf(w, "%s  %s  %-8s %12s %s  %-12s %s (recorded by %s)\n", en.ID, en.Date, en.Direction,
@@ -105,19 +95,6 @@ func ledgerListCmd(e *env) *cobra.Command {
 			})
 		},
 	}
-}
-
-// balanceJSON is one currency's totals as scripts read them.
-type balanceJSON struct {
-	Currency      string `json:"currency"`
-	In            string `json:"in"`
-	InMinor       int64  `json:"in_minor"`
-	Out           string `json:"out"`
-	OutMinor      int64  `json:"out_minor"`
-	Transfer      string `json:"transfer"`
-	TransferMinor int64  `json:"transfer_minor"`
-	Balance       string `json:"balance"`
-	BalanceMinor  int64  `json:"balance_minor"`
 }
 
 func ledgerBalanceCmd(e *env) *cobra.Command {
@@ -131,12 +108,7 @@ func ledgerBalanceCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				out := make([]balanceJSON, len(bals))
-				for i, b := range bals {
-					f := func(m int64) string { return model.FormatMinor(m, b.Currency) }
-					out[i] = balanceJSON{b.Currency, f(b.In), b.In, f(b.Out), b.Out, f(b.Transfer), b.Transfer,
-						f(b.In - b.Out), b.In - b.Out}
-				}
+				out := node.BalanceRecords(bals)
 				return e.emit(out, func(w io.Writer) {
 					for _, b := range out {
 						fmt.Fprintf(w, "%s  in %s  out %s  transfers %s  balance %s\n", b.Currency, b.In, b.Out, b.Transfer, b.Balance)
