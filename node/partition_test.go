@@ -20,7 +20,7 @@ import (
 // minute under -race on a loaded 2-core machine while every node still
 // writes each kind of change three times; with -scale 120, the issue's
 // form (1,080 changes on 9 nodes).
-var partitionChanges = flag.Int("partition.changes", 0, "changes each of the 9 nodes writes during the partition (default 12, or 120 with -scale: 1,080 in all)")
+var partitionChanges = flag.Int("partition.changes", 0, "changes each node writes during the partition (default 12, or 120 with -scale: 1,080 in all on 9 nodes)")
 
 // acked is what one node's writer saw acknowledged: the IDs its commits
 // returned, and its digest once it was done (every change it holds then,
@@ -86,8 +86,16 @@ func lost(ctx context.Context, n *node.Node, sp node.Space, all []acked) (int, e
 	return missing, nil
 }
 
+// partitionGroups and partitionSize shape the partition: 3 groups of 3 by
+// default; DESIGN.md section 12's 20-node form is -partition.groups 4
+// -partition.size 5.
+var (
+	partitionGroups = flag.Int("partition.groups", 3, "groups the nodes are cut into")
+	partitionSize   = flag.Int("partition.size", 3, "nodes per group")
+)
+
 func TestPartitionHeal(t *testing.T) {
-	const groups, size = 3, 3
+	groups, size := max(*partitionGroups, 2), max(*partitionSize, 1)
 	perNode := *partitionChanges
 	switch {
 	case perNode == 0 && *scaleFull:
