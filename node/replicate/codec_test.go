@@ -5,8 +5,13 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"io"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // body strips the length prefix of a message, checking it.
@@ -29,7 +34,39 @@ func rawMessage(t *testing.T, v any) []byte {
 	return b[lengthSize:]
 }
 
-// deflate compresses raw bytes as a message body.
+// compress compresses raw bytes as a message body.
+func compress(raw []byte) []byte { return zenc.EncodeAll(raw, nil) }
+
+// streamBomb is a zstd frame of n zero bytes that does not declare its
+// size.
+func streamBomb(t *testing.T, n int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(zstd.SpeedFastest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.CopyN(w, zeros{}, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var h zstd.Header
+	if err := h.Decode(buf.Bytes()); err != nil || h.HasFCS {
+		t.Fatalf("the bomb declares its size (%v)", err)
+	}
+	return buf.Bytes()
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// deflate compresses raw bytes as format 1 (an older weft) did.
 func deflate(raw []byte) []byte {
 	var buf bytes.Buffer
 	w, _ := flate.NewWriter(&buf, flate.BestCompression)
@@ -60,7 +97,7 @@ func TestDecodeRequestRefuses(t *testing.T) {
 		name   string
 		mutate func(r *Request)
 	}{
-		{"wrong version", func(r *Request) { r.Version = 2 }},
+		{"wrong version", func(r *Request) { r.Version = 1 }},
 		{"space twice", func(r *Request) { r.Spaces = append(r.Spaces, r.Spaces[0]) }},
 		{"empty space ID", func(r *Request) { r.Spaces[0].Space = "" }},
 		{"short head", func(r *Request) { r.Spaces[0].Heads[0] = []byte{1} }},
@@ -114,9 +151,11 @@ func TestFrameRoundTrip(t *testing.T) {
 }
 
 func TestDecodeFrameRefuses(t *testing.T) {
-	big := func(n int) []byte { // incompressible bytes
+	seed := uint32(0)
+	big := func(n int) []byte { // incompressible bytes, different every call
 		b := make([]byte, n)
-		x := uint32(1)
+		seed++
+		x := seed
 		for i := range b {
 			x ^= x << 13
 			x ^= x >> 17
@@ -165,13 +204,60 @@ func TestDecodeFrameRefuses(t *testing.T) {
 		}
 	})
 	t.Run("decompression bomb", func(t *testing.T) {
-		if _, err := DecodeFrame(deflate(make([]byte, MaxDecompressed+1))); !errors.Is(err, ErrTooLarge) {
+		bomb := compress(make([]byte, MaxDecompressed+1))
+		if len(bomb) > 4096 {
+			t.Fatalf("the bomb is %d bytes: not a bomb", len(bomb))
+		}
+		if _, err := DecodeFrame(bomb); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "decompressed") {
 			t.Fatalf("bomb: %v", err)
 		}
 	})
-	t.Run("not deflate", func(t *testing.T) {
+	t.Run("decompression bomb without its size, in bounded memory", func(t *testing.T) {
+		bomb := streamBomb(t, 64<<20)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := DecodeFrame(bomb)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("bomb: %v", err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 4*MaxDecompressed {
+			t.Fatalf("decoding a %d-byte bomb of 64 MiB allocated %d bytes", len(bomb), got)
+		}
+	})
+	t.Run("decompression bomb that understates its size", func(t *testing.T) {
+		bomb := compress(make([]byte, MaxDecompressed))
+		// The header: magic, descriptor (a 4-byte content size), the size.
+		if bomb[4]>>6 != 2 {
+			t.Fatalf("frame header descriptor %#x: not a 4-byte content size", bomb[4])
+		}
+		binary.LittleEndian.PutUint32(bomb[5:], 1000)
+		if _, err := DecodeFrame(bomb); err == nil || !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("bomb: %v", err)
+		}
+	})
+	t.Run("not zstd", func(t *testing.T) {
 		if _, err := DecodeFrame([]byte("hello, not a frame")); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("garbage: %v", err)
+		}
+	})
+	t.Run("format 1 from an older weft", func(t *testing.T) {
+		old, err := encMode.Marshal(&Frame{Version: 1, Kind: KindEnd, Summary: &Summary{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeFrame(deflate(old))
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "older weft") {
+			t.Fatalf("a DEFLATE frame: %v, want ErrMalformed naming an older weft", err)
+		}
+	})
+	t.Run("version 1 inside zstd", func(t *testing.T) {
+		f := sampleFrame()
+		f.Version = 1
+		_, err := DecodeFrame(rawMessage(t, f))
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "frame version 1, want 2") {
+			t.Fatalf("a version 1 frame: %v", err)
 		}
 	})
 	t.Run("over MaxLargeFrame before inflating", func(t *testing.T) {

@@ -6,11 +6,15 @@ import (
 	"github.com/weftsync/weft/node/wire"
 )
 
-// ProtocolID is the libp2p protocol of weft's sync protocol.
-const ProtocolID = "/weft/sync/1"
+// ProtocolID is the libp2p protocol of weft's sync protocol. It names the
+// message format: /weft/sync/1 carried format 1 (DEFLATE, chunks whole),
+// so a peer that speaks only that one fails to negotiate this one
+// (decisions/0019-compact-frames.md).
+const ProtocolID = "/weft/sync/2"
 
-// Version is the message format version this package writes and reads.
-const Version = 1
+// Version is the message format version this package writes and reads:
+// 2, zstd with packed chunks (codec.go, chunkpack.go).
+const Version = 2
 
 // Limits, checked before anything is allocated or decompressed.
 const (
