@@ -1,6 +1,12 @@
 package replicate
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/libp2p/go-libp2p/core/protocol"
+	msmux "github.com/multiformats/go-multistream"
+)
 
 // Errors of the sync protocol, matched with errors.Is.
 var (
@@ -20,3 +26,16 @@ var (
 	// ErrClosed: the Syncer is closed.
 	ErrClosed = errors.New("replicate: closed")
 )
+
+// ErrOlderPeer: the peer does not speak ProtocolID; it most likely runs
+// an older weft (/weft/sync/1 carried message format 1, which this one
+// does not read).
+var ErrOlderPeer = errors.New("replicate: the peer does not speak " + ProtocolID + " (an older weft speaks /weft/sync/1, whose frames this one cannot read): upgrade weft on both sides")
+
+// olderPeer wraps a failed protocol negotiation in ErrOlderPeer.
+func olderPeer(err error) error {
+	if errors.Is(err, msmux.ErrNotSupported[protocol.ID]{}) {
+		return fmt.Errorf("%w: %w", ErrOlderPeer, err)
+	}
+	return err
+}

@@ -28,10 +28,39 @@ func frameSeeds(t testing.TB) [][]byte {
 		}
 		out = append(out, b[lengthSize:])
 	}
+	real := &Frame{Version: Version, Kind: KindChanges, Space: "s", Doc: "d", Type: "ledger",
+		Chunks: append(unhex(t, hexV1, hexV2, hexV3, hexV4, hexV5, hexV6, hexV7, hexM1), ledger(t)[:3]...), Atts: [][]byte{{1}}}
+	b, err := EncodeFrame(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = append(out, b[lengthSize:])
 	bad := sampleFrame()
 	bad.Kind = 7
-	b, _ := encode(bad)
-	return append(out, b[lengthSize:], deflate([]byte{0x9f, 0xff}), []byte("not deflate"))
+	b, _ = encode(bad)
+	old, _ := encMode.Marshal(&Frame{Version: 1, Kind: KindEnd, Summary: &Summary{}})
+	return append(out, b[lengthSize:], compress([]byte{0x9f, 0xff}), []byte("not zstd"), deflate(old))
+}
+
+// changesSeeds are the CBOR of packed changes, valid and broken.
+func changesSeeds(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, chunks := range [][][]byte{
+		unhex(t, hexV1, hexV2, hexV3, hexV4, hexV5, hexV6, hexV7),
+		unhex(t, hexV8, hexM1, hexM4),
+		ledger(t)[:5],
+		{{1, 2, 3}},
+	} {
+		b, err := encMode.Marshal(packChunks(chunks))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	p := packChunks(unhex(t, hexV1, hexV2, hexV3))
+	p.Heads[len(p.Heads)-1] ^= 1
+	b, _ := encMode.Marshal(p)
+	return append(out, b)
 }
 
 // requestSeeds are request bodies, valid and broken.
@@ -47,7 +76,7 @@ func requestSeeds(t testing.TB) [][]byte {
 	bad := sampleRequest()
 	bad.Spaces = append(bad.Spaces, bad.Spaces[0])
 	b, _ := encode(bad)
-	return append(out, b[lengthSize:], deflate([]byte{0x82, 0x01}))
+	return append(out, b[lengthSize:], compress([]byte{0x82, 0x01}))
 }
 
 // wantDecodeErr fails unless err is one of the decoders' documented kinds.
@@ -81,6 +110,31 @@ func FuzzDecodeFrame(f *testing.F) {
 	})
 }
 
+// FuzzUnpackChanges feeds the packed changes of a frame, as they come out
+// of the decompressor, to the decoder that rebuilds the chunks: it refuses
+// with a documented error or rebuilds chunks that pack and unpack again to
+// the same bytes.
+func FuzzUnpackChanges(f *testing.F) {
+	for _, s := range changesSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var p packedChanges
+		if err := decMode.Unmarshal(raw, &p); err != nil {
+			return
+		}
+		chunks, err := unpackChunks(&p)
+		if err != nil {
+			wantDecodeErr(t, err)
+			return
+		}
+		again, err := unpackChunks(packChunks(chunks))
+		if err != nil || !reflect.DeepEqual(again, chunks) {
+			t.Fatalf("rebuilt chunks do not survive packing again: %v", err)
+		}
+	})
+}
+
 func FuzzDecodeRequest(f *testing.F) {
 	for _, s := range requestSeeds(f) {
 		f.Add(s)
@@ -108,7 +162,8 @@ func FuzzDecodeRequest(f *testing.F) {
 // TestFuzzSeeds keeps the seed corpora in testdata/fuzz (rewritten with
 // -update): every seed is a file the fuzz targets run as a regression test.
 func TestFuzzSeeds(t *testing.T) {
-	for target, seeds := range map[string][][]byte{"FuzzDecodeFrame": frameSeeds(t), "FuzzDecodeRequest": requestSeeds(t)} {
+	for target, seeds := range map[string][][]byte{"FuzzDecodeFrame": frameSeeds(t), "FuzzDecodeRequest": requestSeeds(t),
+		"FuzzUnpackChanges": changesSeeds(t)} {
 		dir := filepath.Join("testdata", "fuzz", target)
 		if *update {
 			writeSeeds(t, dir, seeds)

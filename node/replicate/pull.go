@@ -67,7 +67,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	}
 	st, err := s.h.NewStream(ctx, p, ProtocolID)
 	if err != nil {
-		return fmt.Errorf("replicate: open stream to %s: %w", p, err)
+		return fmt.Errorf("replicate: open stream to %s: %w", p, olderPeer(err))
 	}
 	stop := s.resetOnCancel(ctx, st)
 	defer stop()
@@ -79,6 +79,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	}
 	o.t = newTally(order)
 	err = o.run(ctx, b, rep)
+	err = olderPeer(err)
 	o.t.fill(rep)
 	if err == nil {
 		rep.Remote, err = o.acknowledge(ctx, req)
