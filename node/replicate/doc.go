@@ -1,4 +1,4 @@
-// Package replicate is weft's own sync protocol, /weft/sync/1 (DESIGN.md
+// Package replicate is weft's own sync protocol, /weft/sync/2 (DESIGN.md
 // section 7, path 2): the path that heals. It is a pull: the opener sends
 // what it has, the responder streams what the opener lacks.
 //
@@ -13,8 +13,12 @@
 // the end frame alone and learns no space ID.
 //
 // Every message is a length-prefixed, versioned, deterministic CBOR value
-// compressed with DEFLATE, read behind size caps (see the limits in
-// limits.go). A frame of changes is a causally closed prefix that ends
+// compressed with zstd, read behind size caps (see the limits in
+// limits.go). A frame of changes carries its chunks packed: dependency
+// hashes of chunks in the same frame as back-references, the envelope and
+// checksum left out, repeated header fields as deltas; the receiver
+// rebuilds the exact chunks and checks them against the frame's digest
+// (chunkpack.go). A frame of changes is a causally closed prefix that ends
 // only where every actor's newest change in it carries an attestation,
 // and it carries exactly those attestations; the opener ingests (commits)
 // each frame on arrival, so an interrupted transfer resumes where it

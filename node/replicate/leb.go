@@ -92,7 +92,7 @@ func (r *lenient) uleb() uint64 {
 // sleb reads a signed LEB128 integer.
 func (r *lenient) sleb() int64 {
 	v, n := r.leb()
-	if n < 64 && r.b[r.off-1]&0x40 != 0 && !r.bad {
+	if !r.bad && n < 64 && r.b[r.off-1]&0x40 != 0 {
 		v |= ^uint64(0) << n
 	}
 	return int64(v)

@@ -53,7 +53,7 @@ func (o *Options) defaults() {
 	}
 }
 
-// Syncer runs /weft/sync/1 on a host: it serves pulls from peers and pulls
+// Syncer runs /weft/sync/2 on a host: it serves pulls from peers and pulls
 // from them. Its methods are safe for concurrent use.
 type Syncer struct {
 	h       host.Host
