@@ -268,7 +268,7 @@ func TestUnpackRefuses(t *testing.T) {
 		{"overlong integer", func(p *packedChanges, s []int) {
 			p.Heads = append(p.Heads[:s[1]+1:s[1]+1], append([]byte{0x81, 0x00}, p.Heads[s[1]+2:]...)...)
 		}, ErrMalformed, "shortest form"},
-		{"short digest", func(p *packedChanges, s []int) { p.Digest = p.Digest[:31] }, ErrMalformed, "digest of 31 bytes"},
+		{"short digest", func(p *packedChanges, s []int) { p.Digest = p.Digest[:15] }, ErrMalformed, "digest of 15 bytes"},
 		{"changed body", func(p *packedChanges, s []int) { p.Bodies[4] = append([]byte{}, p.Bodies[4]...); p.Bodies[4][0] ^= 1 },
 			ErrMalformed, "digest"},
 		{"too many deps", func(p *packedChanges, s []int) {
@@ -311,7 +311,7 @@ func TestUnpackBoundsExpansion(t *testing.T) {
 		bodies = append(bodies, h.rest)
 	}
 	digest := sha256.Sum256(nil)
-	_, err = unpackChunks(&packedChanges{Heads: heads, Bodies: bodies, Digest: digest[:]})
+	_, err = unpackChunks(&packedChanges{Heads: heads, Bodies: bodies, Digest: digest[:digestSize]})
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("unpack of %d bytes of records rebuilding to %d MiB: %v, want ErrTooLarge",
 			len(heads), n*wire.MaxDeps*32>>20, err)
