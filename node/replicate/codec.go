@@ -33,16 +33,16 @@ const zstdWindow = 1 << 20
 // wait. Each decoder holds at most a window of MaxDecompressed.
 const codecs = 2
 
-// zenc compresses messages: one frame each, with a checksum, no
-// dictionary.
+// zenc compresses messages: one frame each, with a checksum and
+// frameDict.
 var zenc = must(zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithEncoderConcurrency(codecs),
-	zstd.WithWindowSize(zstdWindow), zstd.WithZeroFrames(true)))
+	zstd.WithWindowSize(zstdWindow), zstd.WithZeroFrames(true), zstd.WithEncoderDictRaw(dictID, frameDict)))
 
 // zdec decompresses messages behind the MaxDecompressed cap, in memory
 // bounded by it (window and output), codecs at a time.
 var zdec = must(zstd.NewReader(nil, zstd.WithDecoderConcurrency(codecs), zstd.WithDecoderLowmem(true),
 	zstd.WithDecoderMaxMemory(MaxDecompressed), zstd.WithDecoderMaxWindow(MaxDecompressed),
-	zstd.WithDecodeAllCapLimit(true)))
+	zstd.WithDecodeAllCapLimit(true), zstd.WithDecoderDictRaw(dictID, frameDict)))
 
 // maxUnsized is the most a zstd frame that does not declare its content
 // size may decompress to: the encoder leaves the size out only below 256
@@ -91,8 +91,8 @@ func decompress(body []byte) ([]byte, error) {
 	switch {
 	case h.HasFCS && h.FrameContentSize > MaxDecompressed:
 		return nil, fmt.Errorf("%w: zstd frame of %d bytes decompressed, over %d", ErrTooLarge, h.FrameContentSize, MaxDecompressed)
-	case h.DictionaryID != 0:
-		return nil, malformed("zstd frame with a dictionary")
+	case h.DictionaryID != dictID:
+		return nil, malformed("zstd frame with dictionary %d, want %d", h.DictionaryID, dictID)
 	}
 	size := uint64(maxUnsized)
 	if h.HasFCS {

@@ -3,6 +3,8 @@ package replicate
 import (
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -42,7 +44,7 @@ func compress(raw []byte) []byte { return zenc.EncodeAll(raw, nil) }
 func streamBomb(t *testing.T, n int64) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(zstd.SpeedFastest))
+	w, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderDictRaw(dictID, frameDict))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,4 +267,36 @@ func TestDecodeFrameRefuses(t *testing.T) {
 			t.Fatalf("oversized body: %v", err)
 		}
 	})
+}
+
+// TestFrameDictFrozen pins the zstd dictionary: it is part of message
+// format 2, and a change to the samples, to packing or to the CBOR of a
+// frame that changes it makes every peer of the old dictionary unable to
+// read this one's messages. Such a change needs a new format (limits.go).
+func TestFrameDictFrozen(t *testing.T) {
+	const want = "8890f816ed83a4cab6cfcd226ee663b437adc8ecb7b44bee31a0a84e45c01d88"
+	if got := hex.EncodeToString(sha256Sum(frameDict)); got != want {
+		t.Fatalf("the frame dictionary changed (%d bytes, SHA-256 %s): that is a new message format", len(frameDict), got)
+	}
+}
+
+// TestDictionaryRequired: a zstd frame made without weft's dictionary is
+// refused, naming the dictionary.
+func TestDictionaryRequired(t *testing.T) {
+	e, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := encMode.Marshal(toWire(sampleFrame()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeFrame(e.EncodeAll(raw, nil)); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "dictionary 0, want 1") {
+		t.Fatalf("a frame without the dictionary: %v", err)
+	}
+}
+
+func sha256Sum(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
 }
