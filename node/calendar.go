@@ -86,7 +86,7 @@ func (n *Node) resolveCalendar(ctx context.Context, sp Space, arg string) (DocRe
 // AddEvent adds ev to a calendar ("" for the space's default) and returns
 // its new ID. In a pending space it queues the edit (queue.go).
 func (n *Node) AddEvent(ctx context.Context, sp Space, calendar string, ev model.Event) (string, error) {
-	ev.ID = model.NewID()
+	ev.ID = model.NewItemID()
 	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEvent, Calendar: calendar, Event: &ev}); queued || err != nil {
 		return ev.ID, err
 	}

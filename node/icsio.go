@@ -95,7 +95,7 @@ func importEdit(byUID map[string]model.Event, in ics.ImportedEvent) (*model.Edit
 	ev.ICSUID, ev.ICSSequence, ev.ICSModified = in.UID, in.Sequence, modifiedString(in.LastModified)
 	old, ok := byUID[in.UID]
 	if !ok {
-		ev.ID = model.NewID()
+		ev.ID = model.NewItemID()
 		byUID[in.UID] = ev
 		return &model.Edit{AddEvent: &ev}, "added"
 	}

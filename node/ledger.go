@@ -11,7 +11,7 @@ import (
 // AddEntry records a ledger entry in the space's ledger and returns its ID.
 // In a pending space it queues the edit (queue.go).
 func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, error) {
-	e.ID = model.NewID()
+	e.ID = model.NewItemID()
 	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEntry, Entry: &e}); queued || err != nil {
 		return e.ID, err
 	}
