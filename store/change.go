@@ -53,16 +53,22 @@ func (tx *Tx) HasChange(doc string, hash [32]byte) (bool, error) {
 	return ok, nil
 }
 
-// ChangeCount is the number of changes stored for doc.
+// ChangeCount is the number of changes stored for doc, less those its
+// cuts leave out (live.go).
 func (tx *Tx) ChangeCount(doc string) (int, error) {
 	if err := tx.unlocked(); err != nil {
 		return 0, err
 	}
+	d := tx.index(doc)
 	var n int
-	if err := tx.one("SELECT count(*) FROM changes WHERE doc = ?", []any{tx.index(doc)}, &n); err != nil {
+	if err := tx.one("SELECT count(*) FROM changes WHERE doc = ?", []any{d}, &n); err != nil {
 		return 0, fmt.Errorf("store: change count: %w", err)
 	}
-	return n, nil
+	ex, err := tx.excluded(d)
+	if err != nil {
+		return 0, fmt.Errorf("store: change count: %w", err)
+	}
+	return n - len(ex), nil
 }
 
 // Change returns one stored change, or ErrNotFound.
@@ -78,8 +84,10 @@ func (tx *Tx) Change(doc string, hash [32]byte) (Change, error) {
 	return tx.openChange("changes", d, h, sealed)
 }
 
-// Changes returns every stored change of doc in insertion order, which is a
-// causal order: every change comes after its dependencies.
+// Changes returns the stored changes of doc in insertion order, which is a
+// causal order: every change comes after its dependencies. The changes its
+// cuts leave out are not returned (live.go): every load, history, bundle
+// and sync answer reads through here.
 func (tx *Tx) Changes(doc string) ([]Change, error) {
 	return tx.changesIn("changes", doc)
 }
@@ -96,11 +104,18 @@ func (tx *Tx) changesIn(table, doc string) ([]Change, error) {
 		return nil, err
 	}
 	d := tx.index(doc)
+	var ex map[string]bool
+	if table == "changes" {
+		var err error
+		if ex, err = tx.excluded(d); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", table, err)
+		}
+	}
 	var out []Change
 	err := tx.each("SELECT hash, blob FROM "+table+" WHERE doc = ? ORDER BY n", []any{d},
 		func(scan func(...any) error) error {
 			var h, sealed []byte
-			if err := scan(&h, &sealed); err != nil {
+			if err := scan(&h, &sealed); err != nil || ex[string(h)] {
 				return err
 			}
 			c, err := tx.openChange(table, d, h, sealed)
@@ -126,15 +141,27 @@ func (tx *Tx) openChange(table string, doc, hash, sealed []byte) (Change, error)
 }
 
 // VersionVector returns, per actor (lowercase hex), the highest seq stored
-// for doc. An actor's changes are totally ordered, so the vector describes
-// the causally closed set of stored changes exactly.
+// for doc, among the changes its cuts do not leave out. An actor's changes
+// are totally ordered, so the vector describes the causally closed set of
+// stored changes exactly.
 func (tx *Tx) VersionVector(doc string) (map[string]uint64, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
 	}
 	d := tx.index(doc)
+	ex, err := tx.excluded(d)
+	if err != nil {
+		return nil, fmt.Errorf("store: version vector: %w", err)
+	}
+	if ex != nil {
+		vv, err := tx.liveVector(d, ex)
+		if err != nil {
+			return nil, fmt.Errorf("store: version vector: %w", err)
+		}
+		return vv, nil
+	}
 	vv := map[string]uint64{}
-	err := tx.each(`SELECT a.actor, a.blob, max(c.seq) FROM doc_actors a
+	err = tx.each(`SELECT a.actor, a.blob, max(c.seq) FROM doc_actors a
 		JOIN changes c ON c.doc = a.doc AND c.actor = a.actor WHERE a.doc = ? GROUP BY a.actor`,
 		[]any{d}, func(scan func(...any) error) error {
 			var key, sealed []byte

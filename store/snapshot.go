@@ -54,7 +54,8 @@ func (tx *Tx) PutSnapshot(doc string, covers [][32]byte, data []byte) error {
 }
 
 // Snapshot returns doc's newest snapshot and the change hashes it covers
-// (sorted), or ok false when there is none.
+// (sorted), or ok false when there is none or it covers a change that a
+// cut leaves out (live.go): a load must not bring that change back.
 func (tx *Tx) Snapshot(doc string) (covers [][32]byte, data []byte, ok bool, err error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, nil, false, err
@@ -71,6 +72,15 @@ func (tx *Tx) Snapshot(doc string) (covers [][32]byte, data []byte, ok bool, err
 	var s sealedSnapshot
 	if err := tx.open("snapshots", sealed, &s, d, key); err != nil {
 		return nil, nil, false, err
+	}
+	ex, err := tx.excluded(d)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("store: snapshot: %w", err)
+	}
+	for _, h := range s.Covers {
+		if ex[string(tx.hashIndex(h))] {
+			return nil, nil, false, nil
+		}
 	}
 	return s.Covers, s.Data, true, nil
 }
