@@ -22,6 +22,7 @@ type writeTx struct {
 	touched  map[string]bool
 	stored   []storedNote        // changes received from outside and stored, for Options.OnStored
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
+	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -39,6 +40,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
 	if err == nil {
+		n.reloadCut(ctx, wt.cut)
 		for doc := range wt.touched { // outside the transaction, never failing it
 			n.keepSnapshot(ctx, doc)
 		}

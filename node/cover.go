@@ -179,6 +179,9 @@ func (in *incoming) addChange(tx *store.Tx, c *wire.Change) ([]store.Change, err
 	var refused *store.RefusedError
 	if errors.As(err, &refused) {
 		in.res.refuse(&c.Hash, string(refused.Reason))
+		if refused.Reason == store.ReasonSeqReused {
+			return nil, in.forked(tx, c) // covered, so the member signed both: equivocate.go
+		}
 		return nil, nil
 	}
 	if err != nil {

@@ -39,6 +39,8 @@ type hostileClient struct {
 
 	mu     sync.Mutex
 	answer func(req *replicate.Request) iter.Seq[[]byte] // messages to write, length prefix included
+	// answerPeer, when set, answers in answer's place, told who pulls.
+	answerPeer func(p peer.ID, req *replicate.Request) iter.Seq[[]byte]
 	served atomic.Int64                                  // pulls answered
 	wrote  atomic.Int64                                  // messages written
 }
@@ -74,6 +76,13 @@ func (hc *hostileClient) setAnswer(fn func(req *replicate.Request) iter.Seq[[]by
 	hc.answer = fn
 }
 
+// setAnswerPeer sets what the client answers each puller from now on.
+func (hc *hostileClient) setAnswerPeer(fn func(p peer.ID, req *replicate.Request) iter.Seq[[]byte]) {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	hc.answerPeer = fn
+}
+
 // serve answers one pull as the test said, without a check.
 func (hc *hostileClient) serve(st network.Stream) {
 	defer st.Close()
@@ -90,6 +99,10 @@ func (hc *hostileClient) serve(st network.Stream) {
 	req, err := replicate.DecodeRequest(body)
 	hc.mu.Lock()
 	answer := hc.answer
+	if ap := hc.answerPeer; ap != nil {
+		from := st.Conn().RemotePeer()
+		answer = func(req *replicate.Request) iter.Seq[[]byte] { return ap(from, req) }
+	}
 	hc.mu.Unlock()
 	if err != nil || answer == nil {
 		st.Reset()

@@ -48,3 +48,45 @@ func PullFrom(ctx context.Context, n *Node, p peer.ID) error {
 	}
 	return s.pullFrom(ctx, p, func() {})
 }
+
+// Cuts returns the cuts n stores for doc.
+func Cuts(n *Node, doc string) []store.Cut {
+	var out []store.Cut
+	_ = n.db.View(context.Background(), func(tx *store.Tx) (err error) {
+		out, err = tx.Cuts(doc)
+		return err
+	})
+	return out
+}
+
+// StoredChangeHashes returns the hashes of every change n stores for doc,
+// those its cuts leave out included.
+func StoredChangeHashes(n *Node, doc string) [][32]byte {
+	var out [][32]byte
+	_ = n.db.View(context.Background(), func(tx *store.Tx) error {
+		cs, err := tx.Changes(doc)
+		for _, c := range cs {
+			out = append(out, c.Hash)
+		}
+		if err != nil {
+			return err
+		}
+		ex, err := tx.Excluded(doc)
+		out = append(out, ex...)
+		return err
+	})
+	return out
+}
+
+// Connect connects n's running host to the peer at addr.
+func Connect(ctx context.Context, n *Node, addr string) error {
+	s, err := n.running()
+	if err != nil {
+		return err
+	}
+	info, err := peer.AddrInfoFromString(addr)
+	if err != nil {
+		return err
+	}
+	return s.h.Connect(ctx, *info)
+}

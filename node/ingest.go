@@ -73,9 +73,10 @@ type incoming struct {
 	meta        []byte        // the sender's document metadata, for a new document
 	roster      *member.Roster
 	changes     []*wire.Change
-	attested    map[[32]byte][]byte // change hash -> the member who attested it
-	covered     map[[32]byte][]byte // change hash -> the member whose attestation covers it
-	quarantined map[string]bool     // author -> quarantined, read once per batch
+	attested    map[[32]byte][]byte         // change hash -> the member who attested it
+	covered     map[[32]byte][]byte         // change hash -> the member whose attestation covers it
+	quarantined map[string]bool             // author -> quarantined, read once per batch
+	newest      map[string]seal.Attestation // actor -> the batch's attestation of its highest seq (equivocate.go)
 	res         IngestResult
 }
 
@@ -130,6 +131,9 @@ func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][
 		return in.res, err
 	}
 	added, err := in.store(tx.Tx)
+	if err == nil && in.res.Equivocations > 0 {
+		tx.cutDoc(in.doc)
+	}
 	if err != nil || len(added) == 0 {
 		return in.res, err
 	}
@@ -189,6 +193,8 @@ func (in *incoming) takeAttestations(tx *store.Tx, atts []seal.Attestation) erro
 		switch {
 		case errors.Is(err, store.ErrEquivocation):
 			in.res.Equivocations++
+			in.attested[a.Hash] = a.Signer // valid, and past the cut just made: it lets the fork be found below it
+			in.noteAttestation(a)
 			continue
 		case errors.Is(err, store.ErrRefused):
 			in.res.badAttestation(&a.Hash, err.Error())
@@ -197,6 +203,7 @@ func (in *incoming) takeAttestations(tx *store.Tx, atts []seal.Attestation) erro
 			return err
 		}
 		in.attested[a.Hash] = a.Signer
+		in.noteAttestation(a)
 	}
 	return nil
 }

@@ -78,6 +78,7 @@ type Node struct {
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
 	snaps           snapshots   // snapshot work left for after a transaction
+	tips            tipCache    // change hashes by (doc, actor, seq), for sync tags (syncforks.go)
 	watchers        watchers    // subscribers to document changes (notify.go)
 	rosters         rosterCache // verified membership logs and rosters (rostercache.go)
 	close           sync.Once

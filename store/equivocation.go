@@ -47,7 +47,8 @@ func (tx *Tx) equivocation(k attKey, first, second AttestationRow) error {
 // is stored at that seq while both are covered by signer's attestations:
 // att is the attestation that covered the refused side and chunks that
 // side from seq up to the attested change. The actor is cut at seq - 1,
-// in this transaction. Recording the same (actor, seq) again does nothing.
+// in this transaction. Nothing is recorded when the actor is already cut
+// below seq.
 func (tx *Tx) AddEquivocation(doc string, actor []byte, seq uint64, signer, att []byte, chunks [][]byte) error {
 	if err := tx.writer(); err != nil {
 		return err
@@ -56,6 +57,9 @@ func (tx *Tx) AddEquivocation(doc string, actor []byte, seq uint64, signer, att 
 		return &RefusedError{Reason: ReasonEmptyIdentity}
 	}
 	k := attKey{tx.index(doc), tx.sealer.Index(actor), binary.BigEndian.AppendUint64(nil, seq), tx.sealer.Index(signer)}
+	if cut, ok, err := tx.cutFor(k.doc, k.actor); err != nil || (ok && cut < seq) {
+		return err // a proof at or below seq is stored: this one adds nothing
+	}
 	return tx.putEquivocation(k, Equivocation{Actor: actor, Seq: seq, First: att, Chunks: chunks})
 }
 
@@ -117,4 +121,35 @@ func decodeEquivocation(raw []byte) (Equivocation, error) {
 		return Equivocation{}, err
 	}
 	return Equivocation{Actor: v1.Actor, Seq: v1.Seq, First: v1.First, Second: v1.Second}, nil
+}
+
+// SpaceEquivocations returns, by document, the proofs of equivocation
+// stored for the documents of space (one query for the space: most have
+// none).
+func (tx *Tx) SpaceEquivocations(space string) (map[string][]Equivocation, error) {
+	if err := tx.unlocked(); err != nil {
+		return nil, err
+	}
+	var docs []string
+	err := tx.each(`SELECT d.doc, d.space, d.blob FROM docs d WHERE d.space = ?
+		AND EXISTS (SELECT 1 FROM equivocations e WHERE e.doc = d.doc)`, []any{tx.index(space)},
+		func(scan func(...any) error) error {
+			var key, sp, sealed []byte
+			if err := scan(&key, &sp, &sealed); err != nil {
+				return err
+			}
+			d, err := tx.openDoc(key, sp, sealed)
+			docs = append(docs, d.ID)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: space equivocations: %w", err)
+	}
+	out := make(map[string][]Equivocation, len(docs))
+	for _, doc := range docs {
+		if out[doc], err = tx.Equivocations(doc); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

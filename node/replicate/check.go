@@ -47,7 +47,7 @@ func (s *SpaceState) check() error {
 			return malformed("head of %d bytes", len(h))
 		}
 	}
-	seen := map[string]bool{}
+	seen, clocks := map[string]bool{}, 0
 	for _, d := range s.Docs {
 		if err := d.check(); err != nil {
 			return err
@@ -56,6 +56,13 @@ func (s *SpaceState) check() error {
 			return malformed("document listed twice")
 		}
 		seen[d.Doc] = true
+		clocks += len(d.VV)
+	}
+	switch {
+	case len(s.Nonce) != 0 && len(s.Nonce) != NonceSize:
+		return malformed("nonce of %d bytes", len(s.Nonce))
+	case len(s.Tags) != 0 && (len(s.Tags) != clocks || len(s.Nonce) == 0):
+		return malformed("%d tags for %d clocks", len(s.Tags), clocks)
 	}
 	return nil
 }

@@ -19,6 +19,16 @@ type SpaceState struct {
 	// asks a peer it does not count as a member yet, which claimed the
 	// space, for the admission it may lack, and tells it nothing else.
 	OpsOnly bool
+	// Nonce (NonceSize bytes, in a request; empty in acknowledgements and
+	// states) keys Tags.
+	Nonce []byte
+	// Tags has one byte per clock of Docs, in order (or is empty): the
+	// first byte of SHA-256(Nonce, hash of the opener's change at that
+	// actor and seq). Equal vectors with different changes (an
+	// equivocation, DESIGN.md section 5) show as a different tag; the
+	// fresh nonce keeps a member from making two halves whose tags
+	// collide. See fork.go.
+	Tags []byte
 }
 
 // DocState is what the opener holds of one document.

@@ -207,6 +207,9 @@ func (s *Syncer) request(ctx context.Context, peerKey ed25519.PublicKey) (*Reque
 		if err != nil {
 			return nil, err
 		}
+		if err := s.addTags(ctx, &st); err != nil {
+			return nil, err
+		}
 		if docs += len(st.Docs); docs > MaxDocs {
 			break // the rest is asked for once these are in step
 		}

@@ -131,7 +131,16 @@ func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	for _, d := range want.Docs {
 		theirs[d.Doc] = vvMap(d.VV)
 	}
+	forks, err := r.forks(ctx, want, digest)
+	if err != nil {
+		return err
+	}
 	for _, doc := range sortedKeys(digest) {
+		if fk, ok := forks[doc]; ok { // evidence first: the cut it brings refuses what follows
+			if err := r.evidence(ctx, want.Space, doc, digest[doc].Type, fk); err != nil {
+				return err
+			}
+		}
 		vv, has := theirs[doc]
 		if has && !ahead(digest[doc].VV, vv) {
 			continue

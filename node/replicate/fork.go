@@ -1,0 +1,195 @@
+package replicate
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+)
+
+// Version vectors alone cannot tell two replicas apart when a member
+// equivocates (DESIGN.md section 5): one half of a pair (two changes with
+// one actor and seq, both attested) given to one node and the other half
+// to another leave equal vectors over different changes. So a request
+// carries, per space, a fresh nonce and one tag byte per clock: the first
+// byte of SHA-256(nonce, hash of the opener's change at that actor and
+// seq). The responder computes the same over its own change at each
+// (actor, seq) it holds; a different byte means the two histories of that
+// actor differ at or below that seq, and the responder sends evidence
+// (Forks.Evidence) in a frame of changes before the document's missing
+// changes: its own changes of the actor there with the attestation that
+// covers them, and any proof of equivocation it already holds. The
+// opener's ingest finds the equivocation from them, records the proof and
+// cuts the actor; its next pull answers the responder the same way.
+//
+// One byte misses a fork with probability 1/256 per pull; the nonce is
+// fresh each time, so a member cannot make two halves whose tags collide,
+// and the next pull finds it. A responder that holds a proof for an actor
+// also sends it whenever the opener's vector goes past the cut, so that
+// nodes that never held the other half learn the cut too.
+
+// NonceSize is the size of a request's per-space nonce.
+const NonceSize = 16
+
+// Forks is implemented by a Local that can find forked histories. A Local
+// without it sends no tags and answers none.
+type Forks interface {
+	// Tips returns, per document of space and per hex actor in at, the
+	// hash of our change at that actor and seq, for those we hold and no
+	// cut leaves out; and per document with a proof of equivocation, per
+	// hex actor proven, the highest seq of it we still take.
+	Tips(ctx context.Context, space string, at map[string]map[string]uint64) (ForkState, error)
+	// Evidence returns the chunks and attestations that show a replica
+	// with vector theirs how our history of doc differs from its: for
+	// each hex actor in forked, our changes of it up to and beyond
+	// theirs[actor] with the attestation that covers them, and every
+	// proof of equivocation we hold for an actor theirs goes past the
+	// cut of. No chunks: nothing to show.
+	Evidence(ctx context.Context, space, doc string, theirs map[string]uint64, forked []string) (chunks, atts [][]byte, err error)
+}
+
+// ForkState is what Forks.Tips returns.
+type ForkState struct {
+	Hashes map[string]map[string][32]byte // doc -> hex actor -> hash
+	Cuts   map[string]map[string]uint64   // doc -> hex actor -> highest seq taken
+}
+
+// tag is the tag byte of a change hash under nonce.
+func tag(nonce []byte, h [32]byte) byte {
+	d := sha256.New()
+	d.Write(nonce)
+	d.Write(h[:])
+	var sum [32]byte
+	return d.Sum(sum[:0])[0]
+}
+
+// addTags gives a request's space state a fresh nonce and a tag per clock,
+// when the Local implements Forks. A clock whose change cannot be read
+// (a cut landed since the digest) gets tag 0: at worst the responder sends
+// evidence once for nothing.
+func (s *Syncer) addTags(ctx context.Context, st *SpaceState) error {
+	f, ok := s.local.(Forks)
+	if !ok || len(st.Docs) == 0 {
+		return nil
+	}
+	at := make(map[string]map[string]uint64, len(st.Docs))
+	for _, d := range st.Docs {
+		at[d.Doc] = vvMap(d.VV)
+	}
+	fs, err := f.Tips(ctx, st.Space, at)
+	if err != nil {
+		return err
+	}
+	st.Nonce = make([]byte, NonceSize)
+	rand.Read(st.Nonce)
+	for _, d := range st.Docs {
+		for _, c := range d.VV {
+			var t byte
+			if h, ok := fs.Hashes[d.Doc][hex.EncodeToString(c.Actor)]; ok {
+				t = tag(st.Nonce, h)
+			}
+			st.Tags = append(st.Tags, t)
+		}
+	}
+	return nil
+}
+
+// docFork is what one document needs shown to the opener.
+type docFork struct {
+	theirs map[string]uint64
+	forked []string // hex actors whose tags differ
+}
+
+// forks compares the opener's tags with our changes and our proofs with
+// its vectors, and returns the documents that need evidence.
+func (r *responder) forks(ctx context.Context, want *SpaceState, digest map[string]DocDigest) (map[string]*docFork, error) {
+	f, ok := r.s.local.(Forks)
+	if !ok {
+		return nil, nil
+	}
+	at := map[string]map[string]uint64{}
+	theirs := make(map[string]map[string]uint64, len(want.Docs))
+	for _, d := range want.Docs {
+		theirs[d.Doc] = vvMap(d.VV)
+		ours, held := digest[d.Doc]
+		if !held || len(want.Tags) == 0 {
+			continue
+		}
+		for _, c := range d.VV {
+			a := hex.EncodeToString(c.Actor)
+			if ours.VV[a] >= c.Seq {
+				if at[d.Doc] == nil {
+					at[d.Doc] = map[string]uint64{}
+				}
+				at[d.Doc][a] = c.Seq
+			}
+		}
+	}
+	fs, err := f.Tips(ctx, want.Space, at)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*docFork{}
+	i := 0
+	for _, d := range want.Docs {
+		for _, c := range d.VV {
+			a := hex.EncodeToString(c.Actor)
+			if h, ok := fs.Hashes[d.Doc][a]; ok && len(want.Tags) > 0 && tag(want.Nonce, h) != want.Tags[i] {
+				fk := forkOf(out, d.Doc, theirs[d.Doc])
+				fk.forked = append(fk.forked, a)
+			}
+			i++
+		}
+	}
+	for doc, cuts := range fs.Cuts {
+		vv, ok := theirs[doc]
+		if !ok {
+			continue
+		}
+		for a, cut := range cuts {
+			if vv[a] > cut {
+				forkOf(out, doc, vv)
+			}
+		}
+	}
+	return out, nil
+}
+
+// forkOf returns doc's entry in m, made when absent.
+func forkOf(m map[string]*docFork, doc string, theirs map[string]uint64) *docFork {
+	if fk, ok := m[doc]; ok {
+		return fk
+	}
+	fk := &docFork{theirs: theirs}
+	m[doc] = fk
+	return fk
+}
+
+// evidence sends the frame that shows the opener how our history of doc
+// differs from its own. Evidence too large for a frame is left unsent
+// (logged): the next pull sends what the opener then lacks.
+func (r *responder) evidence(ctx context.Context, space, doc, typ string, fk *docFork) error {
+	chunks, atts, err := r.s.local.(Forks).Evidence(ctx, space, doc, fk.theirs, fk.forked)
+	if err != nil || len(chunks) == 0 {
+		return err
+	}
+	b, err := EncodeFrame(&Frame{Version: Version, Kind: KindChanges, Space: space, Doc: doc, Type: typ, Chunks: chunks, Atts: atts})
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed) {
+		r.s.log.Warn("evidence of a forked history left unsent", "doc", doc, "chunks", len(chunks), "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
+		return errServeQuota
+	}
+	if err := r.c.write(b); err != nil {
+		return err
+	}
+	r.sum.Frames++
+	r.sum.Changes += uint64(len(chunks))
+	return nil
+}
