@@ -41,8 +41,8 @@ type hostileClient struct {
 	answer func(req *replicate.Request) iter.Seq[[]byte] // messages to write, length prefix included
 	// answerPeer, when set, answers in answer's place, told who pulls.
 	answerPeer func(p peer.ID, req *replicate.Request) iter.Seq[[]byte]
-	served atomic.Int64                                  // pulls answered
-	wrote  atomic.Int64                                  // messages written
+	served     atomic.Int64 // pulls answered
+	wrote      atomic.Int64 // messages written
 }
 
 // startHostile starts the modified client of member n of space.
