@@ -47,6 +47,7 @@ func (tx *Tx) putCut(doc, key, actor []byte, maxSeq uint64) error {
 		return fmt.Errorf("store: put cut: %w", err)
 	}
 	tx.cached().cuts[string(doc)+string(key)] = cutEntry{maxSeq, true}
+	tx.cuts.some() // before the commit: a rollback leaves it set, which costs a query, nothing more
 	return nil
 }
 

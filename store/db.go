@@ -32,6 +32,7 @@ type DB struct {
 	path      string
 	sealer    atomic.Pointer[sealerBox]
 	stmts     stmtCache
+	cuts      cutState // whether any cut is stored (live.go)
 	closeOnce sync.Once
 	closeErr  error
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync/atomic"
 )
 
 // A cut (removal, DESIGN.md section 8; equivocation, section 5) leaves the
@@ -16,10 +17,41 @@ import (
 // version vector still describes it exactly and two nodes holding the same
 // changes and the same cuts read the same set.
 
+// cutState remembers, for a DB, whether any cut is stored: most stores
+// never hold one, and their reads then skip the lookup.
+type cutState struct{ v atomic.Int32 } // 0 unknown, 1 none, 2 some
+
+// some records that a cut is (or may be) stored.
+func (c *cutState) some() { c.v.Store(2) }
+
+// noCuts reports whether the store is known to hold no cut, finding out
+// once.
+func (tx *Tx) noCuts() (bool, error) {
+	switch tx.cuts.v.Load() {
+	case 1:
+		return true, nil
+	case 2:
+		return false, nil
+	}
+	ok, err := tx.exists("SELECT 1 FROM cuts LIMIT 1")
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		tx.cuts.some()
+	} else {
+		tx.cuts.v.CompareAndSwap(0, 1)
+	}
+	return !ok, nil
+}
+
 // excluded returns the hash indexes of doc's stored changes the reads
-// leave out, or nil when doc has no cut (one indexed lookup: the common
-// case).
+// leave out, or nil when doc has no cut (one indexed lookup, none when
+// the store holds no cut at all: the common case).
 func (tx *Tx) excluded(doc []byte) (map[string]bool, error) {
+	if none, err := tx.noCuts(); none || err != nil {
+		return nil, err
+	}
 	cuts := map[string]uint64{}
 	err := tx.each("SELECT actor, blob FROM cuts WHERE doc = ?", []any{doc}, func(scan func(...any) error) error {
 		var key, sealed []byte

@@ -17,6 +17,7 @@ type Tx struct {
 	sealer   Sealer // nil while locked
 	writable bool
 	txc      *txCache
+	cuts     *cutState            // the DB's
 	misses   []string             // queries prepared on this transaction's connection
 	bound    map[string]*sql.Stmt // statements bound to this transaction, by query
 }
@@ -41,7 +42,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", busy(err))
 	}
-	tx := &Tx{ctx: ctx, tx: stx, db: db.sql, cache: &db.stmts, writable: write}
+	tx := &Tx{ctx: ctx, tx: stx, db: db.sql, cache: &db.stmts, cuts: &db.cuts, writable: write}
 	if b := db.sealer.Load(); b != nil {
 		tx.sealer = b.s
 	}

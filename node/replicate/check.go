@@ -61,7 +61,7 @@ func (s *SpaceState) check() error {
 	switch {
 	case len(s.Nonce) != 0 && len(s.Nonce) != NonceSize:
 		return malformed("nonce of %d bytes", len(s.Nonce))
-	case len(s.Tags) != 0 && (len(s.Tags) != clocks || len(s.Nonce) == 0):
+	case len(s.Tags) != 0 && (len(s.Tags) != tagBytes(clocks) || len(s.Nonce) == 0):
 		return malformed("%d tags for %d clocks", len(s.Tags), clocks)
 	}
 	return nil

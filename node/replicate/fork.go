@@ -13,22 +13,25 @@ import (
 // equivocates (DESIGN.md section 5): one half of a pair (two changes with
 // one actor and seq, both attested) given to one node and the other half
 // to another leave equal vectors over different changes. So a request
-// carries, per space, a fresh nonce and one tag byte per clock: the first
-// byte of SHA-256(nonce, hash of the opener's change at that actor and
-// seq). The responder computes the same over its own change at each
-// (actor, seq) it holds; a different byte means the two histories of that
-// actor differ at or below that seq, and the responder sends evidence
-// (Forks.Evidence) in a frame of changes before the document's missing
-// changes: its own changes of the actor there with the attestation that
-// covers them, and any proof of equivocation it already holds. The
-// opener's ingest finds the equivocation from them, records the proof and
-// cuts the actor; its next pull answers the responder the same way.
+// carries, per space, a fresh nonce and a 4-bit tag per clock (two to a
+// byte): the high half of the first byte of SHA-256(nonce, hash of the
+// opener's change at that actor and seq). The responder computes the
+// same over its own change at each (actor, seq) it holds; a different tag
+// means the two histories of that actor differ at or below that seq, and
+// the responder sends evidence (Forks.Evidence) in a frame of changes
+// before the document's missing changes: its own changes of the actor
+// there with the attestation that covers them, and any proof of
+// equivocation it already holds. The opener's ingest finds the
+// equivocation from them, records the proof and cuts the actor; its next
+// answer to the responder shows it the same way.
 //
-// One byte misses a fork with probability 1/256 per pull; the nonce is
+// Four bits miss a fork with probability 1/16 per pull; the nonce is
 // fresh each time, so a member cannot make two halves whose tags collide,
-// and the next pull finds it. A responder that holds a proof for an actor
-// also sends it whenever the opener's vector goes past the cut, so that
-// nodes that never held the other half learn the cut too.
+// and a later pull finds it (three pulls miss it with probability 1/4096).
+// Half a byte per clock keeps a pull in step within its budget of 32
+// bytes per unchanged document. A responder that holds a proof for an
+// actor also sends it whenever the opener's vector goes past the cut, so
+// that nodes that never held the other half learn the cut too.
 
 // NonceSize is the size of a request's per-space nonce.
 const NonceSize = 16
@@ -56,14 +59,26 @@ type ForkState struct {
 	Cuts   map[string]map[string]uint64   // doc -> hex actor -> highest seq taken
 }
 
-// tag is the tag byte of a change hash under nonce.
+// tag is the 4-bit tag of a change hash under nonce.
 func tag(nonce []byte, h [32]byte) byte {
 	d := sha256.New()
 	d.Write(nonce)
 	d.Write(h[:])
 	var sum [32]byte
-	return d.Sum(sum[:0])[0]
+	return d.Sum(sum[:0])[0] >> 4
 }
+
+// tagAt returns clock i's tag from tags: two to a byte, the first in the
+// high half.
+func tagAt(tags []byte, i int) byte {
+	if i%2 == 0 {
+		return tags[i/2] >> 4
+	}
+	return tags[i/2] & 0x0f
+}
+
+// tagBytes is the length of the tags of n clocks.
+func tagBytes(n int) int { return (n + 1) / 2 }
 
 // addTags gives a request's space state a fresh nonce and a tag per clock,
 // when the Local implements Forks. A clock whose change cannot be read
@@ -84,13 +99,19 @@ func (s *Syncer) addTags(ctx context.Context, st *SpaceState) error {
 	}
 	st.Nonce = make([]byte, NonceSize)
 	rand.Read(st.Nonce)
+	i := 0
 	for _, d := range st.Docs {
 		for _, c := range d.VV {
 			var t byte
 			if h, ok := fs.Hashes[d.Doc][hex.EncodeToString(c.Actor)]; ok {
 				t = tag(st.Nonce, h)
 			}
-			st.Tags = append(st.Tags, t)
+			if i%2 == 0 {
+				st.Tags = append(st.Tags, t<<4)
+			} else {
+				st.Tags[i/2] |= t
+			}
+			i++
 		}
 	}
 	return nil
@@ -136,7 +157,7 @@ func (r *responder) forks(ctx context.Context, want *SpaceState, digest map[stri
 	for _, d := range want.Docs {
 		for _, c := range d.VV {
 			a := hex.EncodeToString(c.Actor)
-			if h, ok := fs.Hashes[d.Doc][a]; ok && len(want.Tags) > 0 && tag(want.Nonce, h) != want.Tags[i] {
+			if h, ok := fs.Hashes[d.Doc][a]; ok && len(want.Tags) > 0 && tag(want.Nonce, h) != tagAt(want.Tags, i) {
 				fk := forkOf(out, d.Doc, theirs[d.Doc])
 				fk.forked = append(fk.forked, a)
 			}

@@ -22,7 +22,8 @@ type SpaceState struct {
 	// Nonce (NonceSize bytes, in a request; empty in acknowledgements and
 	// states) keys Tags.
 	Nonce []byte
-	// Tags has one byte per clock of Docs, in order (or is empty): the
+	// Tags has a 4-bit tag per clock of Docs, in order, two to a byte,
+	// the first in the high half (or is empty): the high half of the
 	// first byte of SHA-256(Nonce, hash of the opener's change at that
 	// actor and seq). Equal vectors with different changes (an
 	// equivocation, DESIGN.md section 5) show as a different tag; the
