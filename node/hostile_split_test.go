@@ -27,7 +27,16 @@ import (
 // cut the actor at the same seq, read identical change sets (neither half
 // and nothing built on either), keep taking honest edits, and load the
 // same documents after a restart.
-func TestHostileEquivocationSplit(t *testing.T) {
+func TestHostileEquivocationSplit(t *testing.T) { equivocationSplit(t, 1) }
+
+// TestHostileEquivocationSplitDeep: the same with halves of two changes
+// each, attested only at their second change, so that no attestation
+// names the seq where they part: the fork is found from the chunks.
+func TestHostileEquivocationSplitDeep(t *testing.T) { equivocationSplit(t, 2) }
+
+// equivocationSplit runs the split with halves of depth changes each, the
+// hostile actor's seqs 1 to depth, only the last attested.
+func equivocationSplit(t *testing.T, depth int) {
 	ctx := t.Context()
 	x, xOpts := serveNode(t, "Xia")
 	y, yOpts := serveNode(t, "Yusuf")
@@ -43,12 +52,17 @@ func TestHostileEquivocationSplit(t *testing.T) {
 	// the same base, each attested by the hostile member.
 	hid := node.IdentityOf(hn)
 	eqActor := seal.NewActor(hid.Public)
-	half := func(amount int64) []byte {
-		return forge(t, base, eqActor, func(d *am.Doc) error {
-			return d.Path("entries", 0).Set(map[string]any{"id": model.NewID(), "amount_minor": amount})
-		})
+	half := func(amount int64) [][]byte {
+		var chain [][]byte
+		for i := range depth {
+			chain = append(chain, forge(t, append(slices.Clone(base), chain...), eqActor, func(d *am.Doc) error {
+				return d.Path("entries", 0).Set(map[string]any{"id": model.NewID(), "amount_minor": amount + int64(i)})
+			}))
+		}
+		return chain
 	}
-	halfA, halfB := half(666), half(777)
+	chainA, chainB := half(666), half(777)
+	halfA, halfB := chainA[0], chainB[0] // where they part
 	hashA, hashB := sha256.Sum256(halfA), sha256.Sum256(halfB)
 
 	start := func(n *node.Node) {
@@ -60,21 +74,21 @@ func TestHostileEquivocationSplit(t *testing.T) {
 	start(x)
 	start(y)
 	hc := startHostile(t, hn, sp.ID)
-	frameOf := func(raw []byte) iter.Seq[[]byte] {
-		return answerFrames(t, [][]byte{changesFrame(t, sp.ID, ledger, "ledger", [][]byte{raw},
-			[][]byte{attest(t, hid, sp.ID, ledger, raw)})}, 1)(nil)
+	frameOf := func(chain [][]byte) iter.Seq[[]byte] {
+		return answerFrames(t, [][]byte{changesFrame(t, sp.ID, ledger, "ledger", chain,
+			[][]byte{attest(t, hid, sp.ID, ledger, chain[len(chain)-1])})}, len(chain))(nil)
 	}
 	xID, yID := peerOf(t, x), peerOf(t, y)
 	hc.setAnswerPeer(func(p peer.ID, _ *replicate.Request) iter.Seq[[]byte] {
 		switch p {
 		case xID:
-			return frameOf(halfA)
+			return frameOf(chainA)
 		case yID:
-			return frameOf(halfB)
+			return frameOf(chainB)
 		}
 		return answerFrames(t, nil, 0)(nil)
 	})
-	plant := func(n *node.Node, want [32]byte) {
+	plant := func(n *node.Node, chain [][]byte) {
 		t.Helper()
 		if err := hc.connect(t, n); err != nil {
 			t.Fatalf("the hostile member connects to %s: %v", n.Name(), err)
@@ -83,14 +97,14 @@ func TestHostileEquivocationSplit(t *testing.T) {
 			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 			_ = node.PullFrom(pctx, n, hc.h.ID())
-			if !slices.Contains(rawHashes(node.DocChanges(n, ledger)), want) {
+			if !slices.Contains(rawHashes(node.DocChanges(n, ledger)), sha256.Sum256(chain[len(chain)-1])) {
 				return errors.New("not yet")
 			}
 			return nil
 		})
 	}
-	plant(x, hashA)
-	plant(y, hashB)
+	plant(x, chainA)
+	plant(y, chainB)
 
 	// The split: equal vectors over different changes.
 	vx := must[map[string]replicate.DocDigest](t)(x.SyncLocal().Digest(ctx, sp.ID))[ledger].VV
