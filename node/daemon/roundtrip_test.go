@@ -26,6 +26,7 @@ type fixture struct {
 	caseID   string
 	entry    string
 	bundle   []byte
+	pending  string // a space joined, pending (Join), for CancelJoin
 }
 
 // same fails unless the node's answer and the daemon's are identical.
@@ -356,6 +357,19 @@ var steps = []struct {
 		got := both(t, f, func(b backend) (node.Space, error) { return b.ResolveSpace(t.Context(), later.ID) })
 		if !got.Pending {
 			t.Fatalf("the joined space resolves as %+v", got)
+		}
+		f.pending = later.ID
+	}},
+	{"CancelJoin", func(t *testing.T, f *fixture) {
+		dropped, err := f.c.CancelJoin(t.Context(), f.pending)
+		if err != nil || dropped != 0 {
+			t.Fatalf("cancel join: %d dropped, %v", dropped, err)
+		}
+		if _, err := f.n.ResolveSpace(t.Context(), f.pending); !errors.Is(err, node.ErrNotFound) {
+			t.Fatalf("the cancelled join still resolves: %v", err)
+		}
+		if _, err := f.c.CancelJoin(t.Context(), f.pending); !errors.Is(err, node.ErrNotFound) {
+			t.Fatalf("cancelling twice over the socket: %v, want ErrNotFound", err)
 		}
 	}},
 }
