@@ -1,6 +1,7 @@
 package crdt_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/weftsync/weft/crdt"
@@ -46,5 +47,21 @@ func BenchmarkLedgerHistory300(b *testing.B) {
 		if _, err := crdt.LedgerHistory(history); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRoundTrip checks that a ledger of n entries saves and loads
+// back (CheckRoundTrip), the check the engine makes after applying
+// received changes.
+func BenchmarkRoundTrip(b *testing.B) {
+	for _, n := range []int{10, 100, 500, 2000} {
+		b.Run("entries="+strconv.Itoa(n), func(b *testing.B) {
+			d, _ := ledgerOf(b, n)
+			for b.Loop() {
+				if err := d.CheckRoundTrip(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -97,6 +97,9 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 		return err
 	}
 	tx.touched[doc] = true
+	if err := n.checkBeforeEdit(ctx, tx, doc); err != nil {
+		return err
+	}
 	chunks, err := n.eng.Edit(ctx, doc, e, n.now())
 	if errors.Is(err, engine.ErrNotLoaded) {
 		if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {

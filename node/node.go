@@ -77,10 +77,11 @@ type Node struct {
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
-	snaps           snapshots   // snapshot work left for after a transaction
-	tips            tipCache    // change hashes by (doc, actor, seq), for sync tags (syncforks.go)
-	watchers        watchers    // subscribers to document changes (notify.go)
-	rosters         rosterCache // verified membership logs and rosters (rostercache.go)
+	snaps           snapshots      // snapshot work left for after a transaction
+	tips            tipCache       // change hashes by (doc, actor, seq), for sync tags (syncforks.go)
+	watchers        watchers       // subscribers to document changes (notify.go)
+	rosters         rosterCache    // verified membership logs and rosters (rostercache.go)
+	deferred        deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
 	close           sync.Once
 }
 
@@ -144,7 +145,13 @@ func (n *Node) Name() string { return n.name }
 func (n *Node) Close() error {
 	var err error
 	n.close.Do(func() {
-		err = errors.Join(n.stopNet(), n.eng.Close(), n.db.Close())
+		err = n.stopNet()
+		// Changes applied unchecked are checked before the engine goes:
+		// which they are is not kept across a restart.
+		if cerr := n.checkUnchecked(context.Background(), 0); cerr != nil {
+			n.log.Warn("deferred round-trip check at close", "err", cerr)
+		}
+		err = errors.Join(err, n.eng.Close(), n.db.Close())
 		n.lock.release()
 	})
 	return err

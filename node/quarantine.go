@@ -38,6 +38,7 @@ func (e *quarantineError) Is(target error) bool {
 // quarantined changes, records them once the transaction has rolled back.
 func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) error {
 	err := n.update(ctx, fn)
+	n.denyIfQuarantined() // a deferred round-trip check quarantined an author
 	var qe *quarantineError
 	if !errors.As(err, &qe) {
 		return err
@@ -67,8 +68,8 @@ func (n *Node) Quarantined(ctx context.Context) ([]store.Quarantined, error) {
 }
 
 // applyIncoming hands the engine the changes ingest stored, checking that
-// the document still saves and loads. When the engine dies or refuses
-// them, the same input is replayed alone in a fresh engine; when that fails
+// the document still saves and loads, now when it is small and later
+// otherwise (roundtrip.go). When the engine dies or refuses them, the same input is replayed alone in a fresh engine; when that fails
 // too, the change that fails is quarantined. A kill by deadline is
 // reported, never quarantined: a slow machine says nothing of the author.
 func (n *Node) applyIncoming(ctx context.Context, tx *writeTx, in *incoming, added []store.Change, isNew bool) error {
@@ -86,15 +87,34 @@ func (n *Node) applyIncoming(ctx context.Context, tx *writeTx, in *incoming, add
 
 // applyOnce applies added to the engine's copy of doc, loading the stored
 // document without them first when the engine does not hold it (or fresh
-// is set).
+// is set). A fresh load is checked at once, after the document's earlier
+// unchecked changes are.
 func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []store.Change, fresh bool) error {
-	raw := rawChanges(added)
 	if !fresh {
-		_, err := n.eng.Apply(ctx, doc, raw, true)
+		err := n.applyLazy(ctx, tx, doc, added)
 		if !errors.Is(err, engine.ErrNotLoaded) {
 			return err
 		}
 	}
+	if n.deferred.peek(doc) > 0 {
+		// The base below holds changes never checked: check them first,
+		// without added, so that what they break is not blamed on added.
+		if err := n.eng.Drop(ctx, doc); err != nil {
+			return err
+		}
+		exclude := make(map[[32]byte]bool, len(added))
+		for _, c := range added {
+			exclude[c.Hash] = true
+		}
+		dropped, err := n.checkDoc(ctx, tx, doc, exclude)
+		if err != nil {
+			return err
+		}
+		if added = unlessDropped(added, dropped); len(added) == 0 {
+			return nil
+		}
+	}
+	raw := rawChanges(added)
 	base, err := baseChanges(tx.Tx, doc, added)
 	if err != nil {
 		return err
@@ -113,6 +133,21 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 	}
 	_, err = n.eng.Apply(ctx, doc, raw, true)
 	return err
+}
+
+// unlessDropped is added without the changes in dropped (which depended
+// on a change that broke the document).
+func unlessDropped(added []store.Change, dropped map[[32]byte]bool) []store.Change {
+	if len(dropped) == 0 {
+		return added
+	}
+	var out []store.Change
+	for _, c := range added {
+		if !dropped[c.Hash] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // baseError is a failure to open the stored document without the new
@@ -225,17 +260,7 @@ func (in *incoming) author(tx *store.Tx, c store.Change) []byte {
 	if a, ok := in.covered[c.Hash]; ok {
 		return a
 	}
-	rows, _ := tx.Attestations(in.doc)
-	var best *store.AttestationRow
-	for i, r := range rows {
-		if string(r.Actor) == string(c.Actor) && r.Seq >= c.Seq && (best == nil || r.Seq < best.Seq) {
-			best = &rows[i]
-		}
-	}
-	if best == nil {
-		return []byte(wire.HashHex(c.Hash)) // unattested: name the change itself
-	}
-	return best.Signer
+	return authorOf(tx, in.doc, c)
 }
 
 // QuarantineEntry is one quarantined change as commands show it.

@@ -119,6 +119,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	s.goRun(s.dial.run)
 	s.goRun(s.tick)
 	s.goRun(s.publish)
+	s.goRun(s.checker)
 	s.goRun(s.reachLoop)
 	s.goRun(s.limitedTick)
 	s.goRun(s.watchReachability)

@@ -57,8 +57,9 @@ func TestNetworkHarness(t *testing.T) {
 	if res.InStepStored != 0 {
 		t.Errorf("c: a pull in step stored %d changes", res.InStepStored)
 	}
-	if len(res.Latency) != cfg.LatencySamples || len(res.NodesLatency) != cfg.NodeSamples {
-		t.Errorf("d, e: %d and %d latency samples, want %d and %d", len(res.Latency), len(res.NodesLatency), cfg.LatencySamples, cfg.NodeSamples)
+	if len(res.Latency) != cfg.LatencySamples || len(res.Paced) != cfg.PacedSamples || len(res.NodesLatency) != cfg.NodeSamples {
+		t.Errorf("d, p, e: %d, %d and %d latency samples, want %d, %d and %d", len(res.Latency), len(res.Paced), len(res.NodesLatency),
+			cfg.LatencySamples, cfg.PacedSamples, cfg.NodeSamples)
 	}
 	// Every byte count comes from the kernel's counters on live
 	// connections: a scenario that moved data shows it.
@@ -67,7 +68,7 @@ func TestNetworkHarness(t *testing.T) {
 			t.Errorf("%s: no bytes counted on the wire: %+v", name, w)
 		}
 	}
-	for i, d := range append(res.Latency, res.NodesLatency...) {
+	for i, d := range append(append(res.Latency, res.Paced...), res.NodesLatency...) {
 		if d <= 0 || d > cfg.Timeout {
 			t.Fatalf("latency sample %d is %v", i, d)
 		}

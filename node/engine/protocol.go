@@ -28,6 +28,11 @@ const (
 	// OpSave returns a loaded document's saved form, once it has loaded
 	// back with the same heads, and the hashes of the changes it holds.
 	OpSave = "save"
+	// OpCheck checks that a loaded document still saves and loads back
+	// with the same heads (the round trip an Apply with Check makes, run
+	// later for changes applied without it). A document that fails is
+	// dropped, as after a failed Apply.
+	OpCheck = "check"
 )
 
 // Error codes carried in a Response.
@@ -49,6 +54,10 @@ type Request struct {
 	Changes [][]byte      `cbor:"changes,omitempty"`
 	// Check asks Apply to verify that the document still saves and loads.
 	Check bool `cbor:"check,omitempty"`
+	// CheckUpTo, when not zero, limits Check to documents whose estimated
+	// size in the engine (after the apply) is at most this many bytes; a
+	// larger one is left unchecked and the response says so (Unchecked).
+	CheckUpTo int64 `cbor:"check_up_to,omitempty"`
 	// Snapshot, for Load, is a saved form to start from; Changes are then
 	// the stored changes it does not cover, and Covers the ones it does.
 	Snapshot []byte     `cbor:"snapshot,omitempty"`
@@ -57,13 +66,17 @@ type Request struct {
 
 // Response is the engine's answer to one Request.
 type Response struct {
-	Code    string      `cbor:"code,omitempty"`
-	Err     string      `cbor:"err,omitempty"`
-	Changes [][]byte    `cbor:"changes,omitempty"`
-	Heads   [][32]byte  `cbor:"heads,omitempty"`
-	View    *model.View `cbor:"view,omitempty"`
-	Docs    int         `cbor:"docs,omitempty"`
-	RSS     int64       `cbor:"rss,omitempty"`
+	Code    string     `cbor:"code,omitempty"`
+	Err     string     `cbor:"err,omitempty"`
+	Changes [][]byte   `cbor:"changes,omitempty"`
+	Heads   [][32]byte `cbor:"heads,omitempty"`
+	// Unchecked, answering Apply with Check and CheckUpTo, says that the
+	// document was too large to check now: the caller checks it later
+	// (OpCheck).
+	Unchecked bool        `cbor:"unchecked,omitempty"`
+	View      *model.View `cbor:"view,omitempty"`
+	Docs      int         `cbor:"docs,omitempty"`
+	RSS       int64       `cbor:"rss,omitempty"`
 	// Snapshot and Covers answer Save: the saved form and the hashes of
 	// every change in it.
 	Snapshot []byte     `cbor:"snapshot,omitempty"`

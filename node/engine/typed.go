@@ -62,6 +62,24 @@ func (e *Engine) Apply(ctx context.Context, doc string, changes [][]byte, check 
 	return resp.Heads, err
 }
 
+// ApplyCheckUpTo hands a loaded document received change chunks and checks
+// that it still saves and loads when its estimated size in the engine is
+// at most upTo bytes. It reports whether the check was left for later
+// (Check): the round trip costs time in proportion to the whole document.
+func (e *Engine) ApplyCheckUpTo(ctx context.Context, doc string, changes [][]byte, upTo int64) (heads [][32]byte, unchecked bool, err error) {
+	resp, err := e.Call(ctx, Request{Op: OpApply, Doc: doc, Changes: changes, Check: true, CheckUpTo: upTo})
+	return resp.Heads, resp.Unchecked, err
+}
+
+// Check verifies that a loaded document still saves and loads back with
+// the same heads, and returns them: the check Apply makes with check set,
+// for changes applied without it. A document that fails is dropped from
+// the engine (reload it from the store); one not loaded gives ErrNotLoaded.
+func (e *Engine) Check(ctx context.Context, doc string) ([][32]byte, error) {
+	resp, err := e.Call(ctx, Request{Op: OpCheck, Doc: doc})
+	return resp.Heads, err
+}
+
 // Drop makes the engine forget a document (after a failed transaction, so
 // that the next use reloads it from the store).
 func (e *Engine) Drop(ctx context.Context, doc string) error {

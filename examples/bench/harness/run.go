@@ -17,6 +17,8 @@ type Config struct {
 	Entries        int           // scenario b: ledger entries a member missed
 	LatencySamples int           // scenario d: changes A makes while B watches
 	LatencyEvery   time.Duration // scenario d: one change every
+	PacedSamples   int           // scenario p: changes A makes, paced, while B watches
+	PacedEvery     time.Duration // scenario p: one change every
 	Nodes          int           // scenario e: nodes on loopback
 	NodeSamples    int           // scenario e: changes made
 	NodeEvery      time.Duration // scenario e: one change every
@@ -24,8 +26,9 @@ type Config struct {
 	// Only, when not empty, names the scenarios to run ("b", "ac", ...).
 	Only string
 	// Profile, when not empty, is a folder where the receiving peer of
-	// scenarios a and b writes a CPU profile (a.pprof, b.pprof) and the
-	// CPU time of every process is logged.
+	// scenarios a, b, d and p writes a CPU profile (a.pprof, b.pprof, ...),
+	// the sending peer another (a-sender.pprof, ...), and the CPU time of
+	// every process is logged. In e, node 0 and node 1 are profiled.
 	Profile string
 }
 
@@ -34,11 +37,11 @@ func (c Config) want(s string) bool { return c.Only == "" || strings.Contains(c.
 // Short is small enough for CI: it checks that the harness works and the
 // nodes converge, not how fast.
 var Short = Config{Docs: 20, Entries: 100, LatencySamples: 20, LatencyEvery: 10 * time.Millisecond,
-	Nodes: 3, NodeSamples: 10, NodeEvery: 50 * time.Millisecond, Timeout: 2 * time.Minute}
+	PacedSamples: 5, PacedEvery: 150 * time.Millisecond, Nodes: 3, NodeSamples: 10, NodeEvery: 50 * time.Millisecond, Timeout: 2 * time.Minute}
 
 // Full is the issue's benchmark (issue 3, DESIGN.md section 12).
 var Full = Config{Docs: 1000, Entries: 10000, LatencySamples: 500, LatencyEvery: 10 * time.Millisecond,
-	Nodes: 10, NodeSamples: 200, NodeEvery: 50 * time.Millisecond, Timeout: 10 * time.Minute}
+	PacedSamples: 100, PacedEvery: 150 * time.Millisecond, Nodes: 10, NodeSamples: 200, NodeEvery: 50 * time.Millisecond, Timeout: 10 * time.Minute}
 
 // Results are what a run measured. Durations are from the receiver
 // starting its network (a, b) or the sender starting its edit (d, e) to
@@ -65,6 +68,9 @@ type Results struct {
 	InStepStored  int
 	// d: change latency A to B.
 	Latency []time.Duration
+	// p: change latency A to B, paced (DESIGN.md section 12: one change
+	// every 150 ms).
+	Paced []time.Duration
 	// e: change visible on all Nodes.
 	NodesLatency []time.Duration
 }
@@ -76,7 +82,7 @@ func Run(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Writer
 	if err := runPair(ctx, cfg, spawn, dir, log, res); err != nil {
 		return res, err
 	}
-	if cfg.Nodes > 1 {
+	if cfg.Nodes > 1 && cfg.want("e") {
 		if err := runMany(ctx, cfg, spawn, dir, log, res); err != nil {
 			return res, err
 		}
@@ -144,6 +150,11 @@ func runPair(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 			return err
 		}
 	}
+	if cfg.want("p") {
+		if err := runPaced(cfg, a, b, spaces["latency"], log, res); err != nil {
+			return err
+		}
+	}
 	if cfg.want("b") {
 		if err := runCatchUp(ctx, cfg, a, b, spaces["ledger"], log, res); err != nil {
 			return err
@@ -166,11 +177,38 @@ func runLatency(cfg Config, a, b *proc, space string, log io.Writer, res *Result
 		return fmt.Errorf("latency warm-up: %w", err)
 	}
 	logf(log, "d: %d changes, one every %v", cfg.LatencySamples, cfg.LatencyEvery)
+	prof, err := profile(cfg, "d", a, b)
+	if err != nil {
+		return err
+	}
 	if lat, err = latency(a, []*proc{b}, space, cfg.LatencySamples, cfg.LatencyEvery, cfg.Timeout); err != nil {
 		return err
 	}
 	res.Latency = lat
-	return nil
+	return prof(log)
+}
+
+// runPaced is scenario p: the latency of changes made far enough apart
+// that the receiver is idle when each arrives. It runs after d, on the
+// same (larger) document.
+func runPaced(cfg Config, a, b *proc, space string, log io.Writer, res *Results) error {
+	if !cfg.want("d") {
+		time.Sleep(1500 * time.Millisecond) // the mesh forms
+		if _, err := latency(a, []*proc{b}, space, 5, cfg.PacedEvery, cfg.Timeout); err != nil {
+			return fmt.Errorf("paced warm-up: %w", err)
+		}
+	}
+	logf(log, "p: %d changes, one every %v", cfg.PacedSamples, cfg.PacedEvery)
+	prof, err := profile(cfg, "p", a, b)
+	if err != nil {
+		return err
+	}
+	lat, err := latency(a, []*proc{b}, space, cfg.PacedSamples, cfg.PacedEvery, cfg.Timeout)
+	if err != nil {
+		return err
+	}
+	res.Paced = lat
+	return prof(log)
 }
 
 func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log io.Writer, res *Results) error {
@@ -307,8 +345,14 @@ func profile(cfg Config, name string, from, to *proc) (func(io.Writer) error, er
 	if _, err := to.call(Request{Op: "profile_start", Name: filepath.Join(cfg.Profile, name+".pprof")}); err != nil {
 		return nil, err
 	}
+	if _, err := from.call(Request{Op: "profile_start", Name: filepath.Join(cfg.Profile, name+"-sender.pprof")}); err != nil {
+		return nil, err
+	}
 	return func(log io.Writer) error {
 		if _, err := to.call(Request{Op: "profile_stop"}); err != nil {
+			return err
+		}
+		if _, err := from.call(Request{Op: "profile_stop"}); err != nil {
 			return err
 		}
 		after, err := cpu()
@@ -447,8 +491,15 @@ func runMany(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 		return fmt.Errorf("warm-up: %w", err)
 	}
 	logf(log, "e: %d nodes, %d changes, one every %v", cfg.Nodes, cfg.NodeSamples, cfg.NodeEvery)
+	prof, err := profile(cfg, "e", ps[0], ps[1])
+	if err != nil {
+		return err
+	}
 	res.NodesLatency, err = latency(ps[0], ps[1:], space, cfg.NodeSamples, cfg.NodeEvery, cfg.Timeout)
 	if err != nil {
+		return err
+	}
+	if err := prof(log); err != nil {
 		return err
 	}
 	for _, p := range ps[1:] {
@@ -495,6 +546,10 @@ func (r *Results) Print(w io.Writer) {
 	if len(r.Latency) > 0 {
 		fmt.Fprintf(w, "d latency A to B (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.Latency),
 			ms(Percentile(r.Latency, 50)), ms(Percentile(r.Latency, 99)), ms(Percentile(r.Latency, 100)), tenths(r.Latency))
+	}
+	if len(r.Paced) > 0 {
+		fmt.Fprintf(w, "p paced latency A to B (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.Paced),
+			ms(Percentile(r.Paced, 50)), ms(Percentile(r.Paced, 99)), ms(Percentile(r.Paced, 100)), tenths(r.Paced))
 	}
 	if len(r.NodesLatency) > 0 {
 		fmt.Fprintf(w, "e visible on all nodes (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.NodesLatency),

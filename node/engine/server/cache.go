@@ -57,6 +57,14 @@ func (c *cache) grow(id string, chunks [][]byte) {
 	}
 }
 
+// size is the estimated size of an open document, 0 when it is not open.
+func (c *cache) size(id string) int64 {
+	if el, ok := c.byID[id]; ok {
+		return el.Value.(*entry).size
+	}
+	return 0
+}
+
 // estimate guesses the engine memory that loading chunks costs.
 func estimate(chunks [][]byte) int64 {
 	var ops int64

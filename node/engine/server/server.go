@@ -86,6 +86,8 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 		return s.apply(req)
 	case engine.OpSave:
 		return s.save(req)
+	case engine.OpCheck:
+		return s.check(req)
 	case engine.OpDrop:
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
@@ -183,15 +185,36 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 		return engine.Response{}, errNotLoaded
 	}
 	heads, err := d.Apply(req.Changes)
-	if err == nil && req.Check {
-		err = d.CheckRoundTrip()
-	}
 	if err != nil {
 		s.docs.drop(req.Doc) // the core has no rollback: reload from the store
 		return engine.Response{}, err
 	}
 	s.docs.grow(req.Doc, req.Changes)
+	if !req.Check {
+		return engine.Response{Heads: heads}, nil
+	}
+	if req.CheckUpTo > 0 && s.docs.size(req.Doc) > req.CheckUpTo {
+		return engine.Response{Heads: heads, Unchecked: true}, nil
+	}
+	if err := d.CheckRoundTrip(); err != nil {
+		s.docs.drop(req.Doc)
+		return engine.Response{}, err
+	}
 	return engine.Response{Heads: heads}, nil
+}
+
+// check runs the round trip on a loaded document; one that fails is
+// dropped, to be reloaded from the store.
+func (s *server) check(req engine.Request) (engine.Response, error) {
+	d, ok := s.docs.get(req.Doc)
+	if !ok {
+		return engine.Response{}, errNotLoaded
+	}
+	if err := d.CheckRoundTrip(); err != nil {
+		s.docs.drop(req.Doc)
+		return engine.Response{}, err
+	}
+	return engine.Response{Heads: d.Heads()}, nil
 }
 
 var errNotLoaded = errors.New("document not loaded")

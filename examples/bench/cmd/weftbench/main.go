@@ -35,8 +35,8 @@ func main() {
 	full := flag.Bool("full", false, "run the issue's sizes (1,000 docs, 10,000 entries, 10 nodes) instead of the short form")
 	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full)")
 	skipE := flag.Bool("skip-e", false, "skip scenario e")
-	only := flag.String("only", "", "run only these scenarios, e.g. b or ac (default: all)")
-	prof := flag.String("profile", "", "folder for CPU profiles of the receivers of scenarios a and b")
+	only := flag.String("only", "", "run only these scenarios, e.g. b or ac; p is paced latency, one change every 150 ms (default: all)")
+	prof := flag.String("profile", "", "folder for CPU profiles of the receivers (a.pprof, ...) and senders (a-sender.pprof, ...) of scenarios a, b, d, p and e")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// DropChanges removes stored changes of doc, and every stored change that
+// descends from one of them, and returns the hashes it removed, given ones
+// first. It is for changes the engine found, after they were stored, to
+// break the document's saved form (DESIGN.md section 5: such a batch is
+// dropped from the document and refused): the caller quarantines them in
+// the same transaction, so that they are refused when they come again.
+// Hashes not stored are skipped. The manifest is updated with every row
+// removed; held changes that depended on them stay held.
+func (tx *Tx) DropChanges(doc string, hashes [][32]byte) ([][32]byte, error) {
+	if err := tx.writer(); err != nil {
+		return nil, err
+	}
+	d := tx.index(doc)
+	queue := make([][]byte, 0, len(hashes))
+	for _, h := range hashes {
+		queue = append(queue, tx.hashIndex(h))
+	}
+	seen := map[string]bool{}
+	var out [][32]byte
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		if seen[string(h)] {
+			continue
+		}
+		seen[string(h)] = true
+		c, children, ok, err := tx.dropOne(d, h)
+		if err != nil {
+			return out, fmt.Errorf("store: drop change: %w", err)
+		}
+		if ok {
+			out = append(out, c)
+			queue = append(queue, children...)
+		}
+	}
+	return out, nil
+}
+
+// dropOne removes one change row (by hash index) with its dependency rows,
+// folds it out of the manifest, and returns its hash and the indexes of
+// the stored changes that depend on it.
+func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, [][]byte, bool, error) {
+	var actor, sealed []byte
+	var seq, startOp, maxOp, reachable uint64
+	err := tx.one(`SELECT actor, seq, start_op, max_op, max_op_reachable, blob FROM changes WHERE doc = ? AND hash = ?`,
+		[]any{doc, hash}, &actor, &seq, &startOp, &maxOp, &reachable, &sealed)
+	if errors.Is(err, ErrNotFound) {
+		return [32]byte{}, nil, false, nil
+	}
+	if err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	c, err := tx.openChange("changes", doc, hash, sealed)
+	if err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	var deps, children [][]byte
+	err = tx.each("SELECT dep FROM change_deps WHERE doc = ? AND hash = ?", []any{doc, hash}, func(scan func(...any) error) error {
+		var dep []byte
+		err := scan(&dep)
+		deps = append(deps, dep)
+		return err
+	})
+	if err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	err = tx.each("SELECT hash FROM change_deps WHERE doc = ? AND dep = ?", []any{doc, hash}, func(scan func(...any) error) error {
+		var child []byte
+		err := scan(&child)
+		children = append(children, child)
+		return err
+	})
+	if err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	if _, err := tx.exec("DELETE FROM change_deps WHERE doc = ? AND hash = ?", doc, hash); err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	if _, err := tx.exec("DELETE FROM changes WHERE doc = ? AND hash = ?", doc, hash); err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	m, _, err := tx.loadManifest(doc)
+	if err != nil {
+		return [32]byte{}, nil, false, err
+	}
+	row := rowDigest(hash, actor, seq, startOp, maxOp, reachable, deps)
+	m.Count--
+	for i := range m.Digest {
+		m.Digest[i] ^= row[i]
+	}
+	tx.cached().manifests[string(doc)] = m
+	return c.Hash, children, true, nil
+}
