@@ -65,3 +65,28 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkApplyEntry applies one received ledger entry to a ledger of n
+// entries, without the round-trip check: what a receiver does per gossip
+// message.
+func BenchmarkApplyEntry(b *testing.B) {
+	for _, n := range []int{10, 500, 2000} {
+		b.Run("entries="+strconv.Itoa(n), func(b *testing.B) {
+			src, history := ledgerOf(b, n)
+			var next [][][]byte
+			for i := range b.N {
+				next = append(next, edit(b, src, model.Edit{AddEntry: ptr(sampleEntry(n + i + 1))}))
+			}
+			d, err := crdt.Load(history, actor(2))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := d.Apply(next[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -41,12 +41,14 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	}
 	if err == nil {
 		n.reloadCut(ctx, wt.cut)
-		for doc := range wt.touched { // outside the transaction, never failing it
-			n.keepSnapshot(ctx, doc)
-		}
+		// The publisher and the watchers first: snapshot upkeep reads the
+		// store and is not on the path of a change to its readers.
 		n.kickPublisher()
 		n.watchers.notify(wt.touched)
 		n.notifyStored(wt.stored)
+		for doc := range wt.touched { // outside the transaction, never failing it
+			n.keepSnapshot(ctx, doc)
+		}
 		n.readmitKeys(wt.admitted)
 	}
 	return storeErr(err)

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/store"
 )
 
@@ -118,6 +120,41 @@ func (l gossipLocal) Ingest(ctx context.Context, space string, b gossip.Batch) (
 	return res.Held > 0, err
 }
 
+// IngestAll stores several delivered batches in one transaction, each as
+// Ingest does, and reports per batch whether changes were held. An error
+// means nothing was stored (the transaction rolled back).
+func (l gossipLocal) IngestAll(ctx context.Context, ds []gossip.Delivered) ([]bool, error) {
+	res := make([]IngestResult, len(ds))
+	decoded := make([][]seal.Attestation, len(ds))
+	for i, d := range ds {
+		decoded[i] = decodeAttestations(d.Batch.Atts, &res[i])
+	}
+	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
+		for i, d := range ds {
+			in := &incoming{space: d.Space, doc: d.Batch.Doc, hint: model.DocType(d.Batch.Type), meta: d.Batch.Meta}
+			r, err := l.n.ingest(ctx, tx, in, d.Batch.Chunks, decoded[i])
+			res[i].add(r)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	missing := make([]bool, len(ds))
+	for i, d := range ds {
+		l.n.learnAttested(d.Space, d.Batch.Doc, decoded[i])
+		if res[i].Refused+res[i].BadAttestations > 0 {
+			l.n.log.Info("gossip: changes refused", "space", d.Space, "doc", d.Batch.Doc, "refused", res[i].Refused,
+				"bad_attestations", res[i].BadAttestations)
+		}
+		missing[i] = res[i].Held > 0
+	}
+	return missing, nil
+}
+
 // outboxPage is how many outbox rows PublishOutbox reads at once.
 const outboxPage = 1024
 
@@ -137,9 +174,16 @@ type outboxBatch struct {
 // means handed to pubsub: a member not reached gets the change by sync.
 func (n *Node) PublishOutbox(ctx context.Context, g *gossip.Gossip) error {
 	for {
-		rows, batches, err := n.outboxBatches(ctx)
+		rows, batches, keys, err := n.outboxBatches(ctx)
 		if err != nil || len(rows) == 0 {
 			return err
+		}
+		if topicsStale(g, keys) {
+			// A commit changed a roster or a key since g last read them:
+			// never publish under an epoch the store has moved past.
+			if err := g.Refresh(ctx); err != nil {
+				return err
+			}
 		}
 		var done []store.OutboxRow
 		for _, b := range batches {
@@ -198,10 +242,12 @@ func (n *Node) deleteOutbox(ctx context.Context, rows []store.OutboxRow) error {
 }
 
 // outboxBatches reads a page of the outbox and packs it, per document in
-// outbox (causal) order, into batches.
-func (n *Node) outboxBatches(ctx context.Context) ([]store.OutboxRow, []outboxBatch, error) {
+// outbox (causal) order, into batches. It also reads, per space of those
+// batches, the current epoch and key (ok false when we hold none).
+func (n *Node) outboxBatches(ctx context.Context) ([]store.OutboxRow, []outboxBatch, map[string]spaceKeyOK, error) {
 	var rows []store.OutboxRow
 	var out []outboxBatch
+	keys := map[string]spaceKeyOK{}
 	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
 		if rows, err = tx.Outbox(outboxPage); err != nil {
 			return err
@@ -214,9 +260,38 @@ func (n *Node) outboxBatches(ctx context.Context) ([]store.OutboxRow, []outboxBa
 			}
 			out = append(out, bs...)
 		}
+		for _, b := range out {
+			if _, done := keys[b.space]; done {
+				continue
+			}
+			k, ok, err := n.currentKey(tx, b.space)
+			if err != nil {
+				return err
+			}
+			keys[b.space] = spaceKeyOK{k, ok}
+		}
 		return nil
 	})
-	return rows, out, storeErr(err)
+	return rows, out, keys, storeErr(err)
+}
+
+// spaceKeyOK is a space's current epoch and key as the store has them, ok
+// false when we hold none.
+type spaceKeyOK struct {
+	key gossip.SpaceKey
+	ok  bool
+}
+
+// topicsStale reports whether g's joined topics differ, for one of keys'
+// spaces, from the store's current epoch and key.
+func topicsStale(g *gossip.Gossip, keys map[string]spaceKeyOK) bool {
+	for space, want := range keys {
+		have, joined := g.Current(space)
+		if joined != want.ok || joined && (have.Epoch != want.key.Epoch || !bytes.Equal(have.Key, want.key.Key)) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupOutbox groups rows by document, documents in order of first row.

@@ -31,8 +31,13 @@ func (s *netState) startGossip() error {
 	return nil
 }
 
-// publish sends what the outbox holds each time a local edit commits (or
-// at the latest every publishEvery), until the network stops.
+// publish sends what the outbox holds each time a commit wakes it (or at
+// the latest every publishEvery), until the network stops. It publishes
+// first and refreshes the gossip topics after (a commit may have changed a
+// roster or a key), then publishes again if the refresh joined a topic:
+// the refresh is off the path of a change to its first receiver.
+// PublishOutbox itself refreshes first when the store's epoch or key of a
+// space it publishes differs from the joined topic's.
 func (s *netState) publish() {
 	t := time.NewTicker(publishEvery)
 	defer t.Stop()
@@ -43,12 +48,20 @@ func (s *netState) publish() {
 		case <-s.kick:
 		case <-t.C:
 		}
+		s.publishOutbox()
+		before := s.gossip.Joined()
 		if err := s.gossip.Refresh(s.ctx); err != nil && s.ctx.Err() == nil {
 			s.n.log.Warn("refresh gossip topics", "err", err)
 		}
-		if err := s.n.PublishOutbox(s.ctx, s.gossip); err != nil && s.ctx.Err() == nil {
-			s.n.log.Warn("publish the outbox", "err", err)
+		if s.gossip.Joined() != before {
+			s.publishOutbox() // rows kept for a topic we had not joined
 		}
+	}
+}
+
+func (s *netState) publishOutbox() {
+	if err := s.n.PublishOutbox(s.ctx, s.gossip); err != nil && s.ctx.Err() == nil {
+		s.n.log.Warn("publish the outbox", "err", err)
 	}
 }
 

@@ -36,14 +36,70 @@ func (g *Gossip) read(j *joined) {
 	}
 }
 
-// work applies deliveries until Close.
+// maxGroup is the most deliveries one worker ingests in one transaction.
+const maxGroup = 64
+
+// work applies deliveries until Close: each one with those already
+// waiting behind it, in one transaction, so that a receiver that fell
+// behind catches up with one durable commit per group, not per envelope.
 func (g *Gossip) work() {
 	for {
 		select {
 		case <-g.ctx.Done():
 			return
 		case d := <-g.apply:
+			g.applyGroup(g.drain(d))
+		}
+	}
+}
+
+// drain returns d and the deliveries waiting behind it, at most maxGroup.
+func (g *Gossip) drain(d delivery) []delivery {
+	group := []delivery{d}
+	for len(group) < maxGroup {
+		select {
+		case more := <-g.apply:
+			group = append(group, more)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
+// applyGroup ingests a group of deliveries in one transaction; when that
+// fails, one at a time, so that one bad batch holds back no other.
+// Announcements ask for a pull.
+func (g *Gossip) applyGroup(group []delivery) {
+	var changes []delivery
+	for _, d := range group {
+		if d.batch.IsAnnouncement() {
+			g.reportMissing(d.space, d.from)
+			continue
+		}
+		changes = append(changes, d)
+	}
+	if len(changes) <= 1 {
+		for _, d := range changes {
 			g.applyOne(d)
+		}
+		return
+	}
+	ds := make([]Delivered, len(changes))
+	for i, d := range changes {
+		ds[i] = Delivered{Space: d.space, Batch: d.batch}
+	}
+	missing, err := g.local.IngestAll(g.ctx, ds)
+	if err != nil || len(missing) != len(changes) {
+		for _, d := range changes {
+			g.applyOne(d)
+		}
+		return
+	}
+	g.stats.applied.Add(uint64(len(changes)))
+	for i, m := range missing {
+		if m {
+			g.reportMissing(changes[i].space, changes[i].from)
 		}
 	}
 }

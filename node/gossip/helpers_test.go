@@ -30,6 +30,10 @@ func (f *fakeLocal) Has(_ context.Context, _ string, h [32]byte) (bool, error) {
 
 func (f *fakeLocal) Ingest(context.Context, string, Batch) (bool, error) { return false, nil }
 
+func (f *fakeLocal) IngestAll(_ context.Context, ds []Delivered) ([]bool, error) {
+	return make([]bool, len(ds)), nil
+}
+
 // author is a member identity with one actor and its document history.
 type author struct {
 	id    *seal.Identity

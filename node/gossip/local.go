@@ -31,4 +31,15 @@ type Local interface {
 	// document of space, with its attestations (node.Ingest), and reports
 	// whether some were held for dependencies it lacks.
 	Ingest(ctx context.Context, space string, b Batch) (missingDeps bool, err error)
+	// IngestAll ingests several delivered batches, in order, in one
+	// transaction (one durable commit), and reports for each whether
+	// changes were held. An error means none was stored: the caller
+	// ingests them one at a time.
+	IngestAll(ctx context.Context, ds []Delivered) (missingDeps []bool, err error)
+}
+
+// Delivered is one accepted batch of space, for Local.IngestAll.
+type Delivered struct {
+	Space string
+	Batch Batch
 }

@@ -60,6 +60,10 @@ func (g *Gossip) Refresh(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// Joined counts the topics joined since New: it changes when a Refresh
+// joined one (a new space, or a space's new epoch).
+func (g *Gossip) Joined() uint64 { return g.joins.Load() }
+
 // join subscribes to k's topic with its validator. Called with g.mu held.
 func (g *Gossip) join(k SpaceKey) error {
 	j := &joined{SpaceKey: k, name: TopicName(k.Key), stop: make(chan struct{}), done: make(chan struct{})}
@@ -78,6 +82,7 @@ func (g *Gossip) join(k SpaceKey) error {
 		return fmt.Errorf("gossip: join space %s: %w", k.ID, err)
 	}
 	g.spaces[k.ID] = j
+	g.joins.Add(1)
 	g.publishNames()
 	g.wg.Go(func() { g.read(j) })
 	var ctx context.Context
@@ -137,6 +142,16 @@ func (g *Gossip) current(space string) (*joined, bool) {
 	defer g.mu.Unlock()
 	j, ok := g.spaces[space]
 	return j, ok
+}
+
+// Current is the epoch and key of space's joined topic, ok false when
+// none is joined.
+func (g *Gossip) Current(space string) (SpaceKey, bool) {
+	j, ok := g.current(space)
+	if !ok {
+		return SpaceKey{}, false
+	}
+	return j.SpaceKey, true
 }
 
 // TopicPeers lists the peers we know on space's current topic.

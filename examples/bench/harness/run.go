@@ -128,9 +128,11 @@ func runPair(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 			return err
 		}
 	}
-	logf(log, "a makes %d case studies", cfg.Docs)
-	if _, err := a.call(Request{Op: "add_cases", Space: spaces["docs"], N: cfg.Docs}); err != nil {
-		return err
+	if cfg.want("a") || cfg.want("c") {
+		logf(log, "a makes %d case studies", cfg.Docs)
+		if _, err := a.call(Request{Op: "add_cases", Space: spaces["docs"], N: cfg.Docs}); err != nil {
+			return err
+		}
 	}
 	if _, err := a.start(); err != nil {
 		return err
