@@ -261,6 +261,9 @@ func (n *Node) blameUnchecked(ctx context.Context, tx *writeTx, doc string, excl
 		return nil, fmt.Errorf("node: document %s fails its round-trip check, and nothing unchecked is stored to blame: %w", doc, why)
 	}
 	if bad, err := fails(0); err != nil || bad {
+		if err == nil { // reported once, not retried at every check
+			n.deferred.clear(doc, len(pending))
+		}
 		return nil, errors.Join(err, &baseError{fmt.Errorf("its checked changes alone fail the round trip: %w", why)})
 	}
 	if bad, err := fails(len(suspects)); err != nil || !bad {

@@ -237,3 +237,45 @@ func TestParentKillsBloatedEngine(t *testing.T) {
 		t.Fatalf("ping after the kill: %v", err)
 	}
 }
+
+// TestApplyCheckUpTo: Apply with a size limit checks the round trip of a
+// small document and leaves a larger one unchecked, saying so; Check runs
+// the round trip later, and needs the document loaded.
+func TestApplyCheckUpTo(t *testing.T) {
+	e := newEngine(t, engine.Config{})
+	ctx := t.Context()
+	history := createLedger(t, e, "src", actor(0xaa))
+	for range 20 {
+		more, err := addEntry(ctx, e, "src")
+		if err != nil {
+			t.Fatal(err)
+		}
+		history = append(history, more...)
+	}
+	last := len(history) - 1
+	for _, tt := range []struct {
+		name      string
+		upTo      int64
+		unchecked bool
+	}{
+		{"small enough", 1 << 30, false},
+		{"too large", 1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := e.Load(ctx, "dst", history[:last], actor(0xbb)); err != nil {
+				t.Fatal(err)
+			}
+			heads, unchecked, err := e.ApplyCheckUpTo(ctx, "dst", history[last:], tt.upTo)
+			if err != nil || unchecked != tt.unchecked || len(heads) != 1 {
+				t.Fatalf("apply = %d heads, unchecked %v, %v; want 1 head, unchecked %v", len(heads), unchecked, err, tt.unchecked)
+			}
+			checked, err := e.Check(ctx, "dst")
+			if err != nil || len(checked) != 1 || checked[0] != heads[0] {
+				t.Fatalf("check = %x, %v; want the heads %x", checked, err, heads)
+			}
+		})
+	}
+	if _, err := e.Check(ctx, "unknown"); !errors.Is(err, engine.ErrNotLoaded) {
+		t.Fatalf("check of unknown doc: %v, want ErrNotLoaded", err)
+	}
+}
