@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"fmt"
 
 	"github.com/libp2p/go-libp2p/core/host"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/store"
 )
@@ -57,21 +61,33 @@ func (l gossipLocal) Spaces(ctx context.Context) ([]gossip.SpaceKey, error) {
 }
 
 // currentKey is a space's current epoch and key, when this node is a
-// member and holds that key.
+// member and holds that key, with the version of the roster it read.
 func (n *Node) currentKey(tx *store.Tx, space string) (gossip.SpaceKey, bool, error) {
-	r, err := n.spaceRoster(tx, space)
-	if errors.Is(err, ErrNotFound) {
+	e, err := n.rosters.get(tx, space)
+	if err != nil {
+		return gossip.SpaceKey{}, false, err
+	}
+	r, err := n.rosters.roster(e)
+	if errors.Is(err, member.ErrNoCreate) {
 		return gossip.SpaceKey{}, false, nil
 	}
-	if err != nil || !r.IsMember(n.id.Public) {
-		return gossip.SpaceKey{}, false, err
+	if err != nil {
+		return gossip.SpaceKey{}, false, fmt.Errorf("%w: membership log of %s: %w", ErrCorrupt, space, err)
+	}
+	if !r.IsMember(n.id.Public) {
+		return gossip.SpaceKey{}, false, nil
 	}
 	epoch := r.Epoch().ID
 	key, err := epochKey(tx, space, epoch)
 	if errors.Is(err, ErrNotFound) {
 		return gossip.SpaceKey{}, false, nil
 	}
-	return gossip.SpaceKey{ID: space, Epoch: epoch, Key: key}, err == nil, err
+	return gossip.SpaceKey{ID: space, Epoch: epoch, Key: key, Roster: rosterVersion(e.v)}, err == nil, err
+}
+
+// rosterVersion names a membership log's version in 32 bytes.
+func rosterVersion(v store.MemberOpsVersion) [32]byte {
+	return sha256.Sum256(binary.BigEndian.AppendUint64(v.Digest[:], uint64(v.Count)))
 }
 
 // IsMember reports whether peer is a current member of space by our roster.

@@ -99,6 +99,7 @@ type Gossip struct {
 	mu     sync.Mutex         // guards spaces; never held by pubsub's callbacks
 	spaces map[string]*joined // by space ID
 	joins  atomic.Uint64      // topics joined, for Joined
+	last   []SpaceKey         // what the last Refresh read; guarded by mu
 	// names maps topic names to space IDs, replaced whole on each change:
 	// pubsub's loop reads it without a lock.
 	names atomic.Pointer[map[string]string]

@@ -11,6 +11,11 @@ type SpaceKey struct {
 	ID    string
 	Epoch [32]byte
 	Key   []byte
+	// Roster names the version of the space's roster Local read (any
+	// value that changes whenever the roster may have): Refresh forgets
+	// remembered memberships only when a space's roster, epoch or key
+	// changed.
+	Roster [32]byte
 }
 
 // Local is what gossip needs of the node. Its methods are called

@@ -28,7 +28,9 @@ type joined struct {
 // Refresh re-reads Local: it joins the topic of each space's current epoch,
 // leaves the topics of spaces (or epochs) no longer listed, and forgets
 // every membership it remembered. Call it after any change to a roster or
-// an epoch key.
+// an epoch key. When Local lists the same spaces, epochs, keys and roster
+// versions as last time, and every topic is joined, it does nothing: the
+// node calls it after every commit.
 func (g *Gossip) Refresh(ctx context.Context) error {
 	keys, err := g.local.Spaces(ctx)
 	if err != nil {
@@ -39,6 +41,10 @@ func (g *Gossip) Refresh(ctx context.Context) error {
 	if g.ctx.Err() != nil {
 		return ErrClosed
 	}
+	if g.unchanged(keys) {
+		return nil
+	}
+	g.last = keys
 	ids := make([]string, 0, len(keys))
 	want := map[string]SpaceKey{}
 	for _, k := range keys {
@@ -58,6 +64,23 @@ func (g *Gossip) Refresh(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// unchanged reports whether keys are what the last Refresh read and every
+// one of them is joined. Called with g.mu held.
+func (g *Gossip) unchanged(keys []SpaceKey) bool {
+	if len(keys) != len(g.last) || len(keys) != len(g.spaces) {
+		return false
+	}
+	for i, k := range keys {
+		l := g.last[i]
+		j, ok := g.spaces[k.ID]
+		if !ok || k.ID != l.ID || k.Epoch != l.Epoch || k.Roster != l.Roster || !bytes.Equal(k.Key, l.Key) ||
+			j.Epoch != k.Epoch || !bytes.Equal(j.Key, k.Key) {
+			return false
+		}
+	}
+	return true
 }
 
 // Joined counts the topics joined since New: it changes when a Refresh
