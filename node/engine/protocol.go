@@ -62,6 +62,8 @@ type Request struct {
 	// the stored changes it does not cover, and Covers the ones it does.
 	Snapshot []byte     `cbor:"snapshot,omitempty"`
 	Covers   [][32]byte `cbor:"covers,omitempty"`
+	// Batch, for OpApplyMany, is one entry per document.
+	Batch []DocApply `cbor:"batch,omitempty"`
 }
 
 // Response is the engine's answer to one Request.
@@ -84,6 +86,8 @@ type Response struct {
 	// SnapshotLoads, in Stats, counts the loads this engine process made
 	// from a snapshot.
 	SnapshotLoads int `cbor:"snapshot_loads,omitempty"`
+	// Batch answers OpApplyMany: one entry per document asked for.
+	Batch []DocResult `cbor:"batch,omitempty"`
 }
 
 var (

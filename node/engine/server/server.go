@@ -88,6 +88,8 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 		return s.save(req)
 	case engine.OpCheck:
 		return s.check(req)
+	case engine.OpApplyMany:
+		return s.applyMany(req)
 	case engine.OpDrop:
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
