@@ -63,7 +63,11 @@ func filterRequests(in io.Reader, out io.WriteCloser, kill, stall string) {
 
 // carries says which fault, if any, a request's changes trigger.
 func carries(req engine.Request, kill, stall string) string {
-	for _, raw := range req.Changes {
+	all := req.Changes
+	for _, d := range req.Batch { // OpApplyMany: every document's changes
+		all = append(all[:len(all):len(all)], d.Changes...)
+	}
+	for _, raw := range all {
 		c, err := wire.ParseChange(raw)
 		if err != nil {
 			continue

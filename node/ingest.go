@@ -114,37 +114,49 @@ func decodeAttestations(blobs [][]byte, res *IngestResult) []seal.Attestation {
 // 3) inside tx: parse, check attestations, store, apply in the engine,
 // create the document record when the document is new.
 func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (IngestResult, error) {
-	isNew, err := docIsNew(tx.Tx, in.space, in.doc)
-	if err != nil {
+	w, err := n.ingestStore(tx, in, chunks, atts)
+	if err != nil || w == nil {
 		return in.res, err
+	}
+	return in.res, n.applyWork(ctx, tx, []*docWork{w})
+}
+
+// docWork is one document's part of an ingest once the store has taken
+// its changes: what the engine is to apply.
+type docWork struct {
+	in    *incoming
+	added []store.Change // stored in this transaction, in causal order
+	isNew bool           // no record of the document before this transaction
+}
+
+// ingestStore runs the store's half of ingest: parse, check attestations,
+// store. It returns nil when nothing was stored.
+func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (*docWork, error) {
+	fresh, err := docIsNew(tx.Tx, in.space, in.doc)
+	if err != nil {
+		return nil, err
 	}
 	if in.roster == nil {
 		if in.roster, err = n.spaceRoster(tx.Tx, in.space); err != nil {
-			return in.res, err
+			return nil, err
 		}
 	}
 	in.parse(chunks)
 	if err := in.takeAttestations(tx.Tx, atts); err != nil {
-		return in.res, err
+		return nil, err
 	}
 	if err := in.cover(tx.Tx); err != nil {
-		return in.res, err
+		return nil, err
 	}
 	added, err := in.store(tx.Tx)
 	if err == nil && in.res.Equivocations > 0 {
 		tx.cutDoc(in.doc)
 	}
 	if err != nil || len(added) == 0 {
-		return in.res, err
+		return nil, err
 	}
 	tx.stored = append(tx.stored, storedNote{space: in.space, doc: in.doc, n: len(added)})
-	if err := n.applyIncoming(ctx, tx, in, added, isNew); err != nil {
-		return in.res, err
-	}
-	if isNew {
-		return in.res, n.putIncomingDoc(ctx, tx, in, added)
-	}
-	return in.res, nil
+	return &docWork{in: in, added: added, isNew: fresh}, nil
 }
 
 // docIsNew reports whether doc is not stored yet, and refuses a document
@@ -230,6 +242,12 @@ func (n *Node) putIncomingDoc(ctx context.Context, tx *writeTx, in *incoming, ad
 	if err != nil {
 		return ingestErr(in.doc, err)
 	}
+	return n.putIncomingView(tx, in, added, v)
+}
+
+// putIncomingView records a document first seen in incoming changes, of
+// which the engine gave view v.
+func (n *Node) putIncomingView(tx *writeTx, in *incoming, added []store.Change, v model.View) error {
 	switch {
 	case !v.Type.Valid():
 		return fmt.Errorf("%w: incoming document %s has no known type", ErrInvalid, in.doc)

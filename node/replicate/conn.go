@@ -1,6 +1,7 @@
 package replicate
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -22,7 +23,13 @@ type conn struct {
 	idle time.Duration
 	in   int64
 	out  int64
+	r    *bufio.Reader // over the stream's reads, made on first use
 }
+
+// readAhead is how much of the stream conn reads at once: the frames that
+// arrived while the last one was ingested can then be taken together
+// (bufferedBody).
+const readAhead = 256 << 10
 
 // writePiece bounds one Write call, so the idle deadline is per piece.
 const writePiece = 64 << 10
@@ -58,7 +65,7 @@ func (c *conn) write(b []byte) error {
 // over max before allocating.
 func (c *conn) readBody(max int) ([]byte, error) {
 	var hdr [lengthSize]byte
-	if _, err := io.ReadFull(c, hdr[:]); err != nil {
+	if _, err := io.ReadFull(c.reader(), hdr[:]); err != nil {
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
@@ -69,8 +76,41 @@ func (c *conn) readBody(max int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: message of %d bytes", ErrTooLarge, n)
 	}
 	body := make([]byte, n)
-	if _, err := io.ReadFull(c, body); err != nil {
+	if _, err := io.ReadFull(c.reader(), body); err != nil {
 		return nil, err
 	}
 	return body, nil
+}
+
+// reader is the buffered reader over the stream.
+func (c *conn) reader() *bufio.Reader {
+	if c.r == nil {
+		c.r = bufio.NewReaderSize(c, readAhead)
+	}
+	return c.r
+}
+
+// bufferedBody returns the next message when the whole of it has already
+// been read from the stream, without waiting; ok is false when it has not.
+// A length over max is refused as readBody refuses it.
+func (c *conn) bufferedBody(max int) (body []byte, ok bool, err error) {
+	r := c.reader()
+	if r.Buffered() < lengthSize {
+		return nil, false, nil
+	}
+	hdr, err := r.Peek(lengthSize)
+	if err != nil {
+		return nil, false, err
+	}
+	n := binary.BigEndian.Uint32(hdr)
+	switch {
+	case n == 0:
+		return nil, false, malformed("empty message")
+	case n > uint32(max):
+		return nil, false, fmt.Errorf("%w: message of %d bytes", ErrTooLarge, n)
+	case r.Buffered() < lengthSize+int(n):
+		return nil, false, nil
+	}
+	body, err = c.readBody(max)
+	return body, err == nil, err
 }

@@ -112,16 +112,32 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 	if err := o.c.write(req); err != nil {
 		return fmt.Errorf("%w: send request: %w", ErrIncomplete, err)
 	}
+	var next *Frame // a frame read ahead by gather
+	var nextSize int64
 	for {
-		body, err := o.c.readBody(MaxLargeFrame)
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrIncomplete, err)
+		f, size := next, nextSize
+		next = nil
+		if f == nil {
+			body, err := o.c.readBody(MaxLargeFrame)
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrIncomplete, err)
+			}
+			if f, err = DecodeFrame(body); err != nil {
+				return err
+			}
+			size = int64(lengthSize + len(body))
 		}
-		f, err := DecodeFrame(body)
-		if err != nil {
-			return err
+		var done bool
+		var err error
+		if o.batchable(f) {
+			var batch []*Frame
+			var sizes []int64
+			if batch, sizes, next, nextSize, err = o.gather(f, size); err == nil {
+				err = o.changesBatch(ctx, batch, sizes)
+			}
+		} else {
+			done, err = o.take(ctx, f, size)
 		}
-		done, err := o.take(ctx, f, int64(lengthSize+len(body)))
 		rep.Frames = int(o.got.Frames)
 		if done {
 			rep.Skipped = int(f.Summary.Skipped)

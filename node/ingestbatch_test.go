@@ -1,0 +1,80 @@
+package node_test
+
+import (
+	"encoding/hex"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/store"
+)
+
+// framesOf is one sync frame per document of from's space sp: its stored
+// changes with the attestations held for them.
+func framesOf(t *testing.T, from *node.Node, sp node.Space, docs ...string) []replicate.FrameIn {
+	t.Helper()
+	var out []replicate.FrameIn
+	for _, doc := range docs {
+		cs := must[[]replicate.Change](t)(from.SyncLocal().Missing(t.Context(), sp.ID, doc, nil))
+		f := replicate.FrameIn{Space: sp.ID, Doc: doc}
+		for _, c := range cs {
+			f.Chunks = append(f.Chunks, c.Raw)
+			if c.Attestation != nil {
+				f.Atts = append(f.Atts, c.Attestation)
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// TestIngestFramesBlamesOneDocument: frames of several documents ingested
+// together, where one document's change kills the engine (on its own and
+// again replayed alone): only that change is quarantined, by its author,
+// and the other documents, another member's, are stored in the same call.
+func TestIngestFramesBlamesOneDocument(t *testing.T) {
+	ctx := t.Context()
+	a, aOpts := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	c, _ := initNode(t, "Chidi")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
+	joinSpace(t, a, b, sp)
+	joinSpace(t, a, c, sp)
+	honest1 := must[string](t)(c.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "One"}}))
+	bad := must[string](t)(b.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Bad"}}))
+	honest2 := must[string](t)(c.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Two"}}))
+	frames := append(framesOf(t, c, sp, honest1), framesOf(t, b, sp, bad)...)
+	frames = append(frames, framesOf(t, c, sp, honest2)...)
+	target := lastHash(t, frames[1].Chunks)
+	aOpts.Engine = engine.Config{Env: append(os.Environ(), faultKillEnv+"="+target)}
+	a = reopen(t, a, aOpts)
+
+	bl, ok := a.SyncLocal().(replicate.BatchLocal)
+	if !ok {
+		t.Fatal("the node's sync side does not take frames in batches")
+	}
+	res, err := bl.IngestFrames(ctx, frames)
+	if err != nil {
+		t.Fatalf("ingest frames: %v", err)
+	}
+	if len(res) != 3 || res[0].Stored != 1 || res[2].Stored != 1 || res[1].Stored != 0 || res[1].Refused != 1 {
+		t.Fatalf("results = %+v; want the honest documents stored and the bad one refused", res)
+	}
+	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
+	if len(q) != 1 || hex.EncodeToString(q[0].Hash[:]) != target || node.PeerID(q[0].Author) != b.PeerID() {
+		t.Fatalf("quarantined = %+v; want exactly %s by %s", q, target, b.PeerID())
+	}
+	for _, doc := range []string{honest1, honest2} {
+		if _, err := a.Case(ctx, sp, doc); err != nil {
+			t.Fatalf("honest case %s: %v", doc, err)
+		}
+	}
+	if _, err := a.Case(ctx, sp, bad); !errors.Is(err, node.ErrNotFound) {
+		t.Fatalf("the quarantined case: %v, want ErrNotFound", err)
+	}
+	must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Still works"}}))
+}
