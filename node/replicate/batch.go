@@ -3,6 +3,7 @@ package replicate
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // FrameIn is one received frame of changes, as BatchLocal takes it.
@@ -25,8 +26,121 @@ type BatchLocal interface {
 	IngestFrames(ctx context.Context, frames []FrameIn) ([]Ingested, error)
 }
 
-// maxBatchFrames bounds the frames taken together.
-const maxBatchFrames = 512
+// Read-ahead limits: how many frames, and how many bytes of them, the
+// opener's reader holds before the opener takes them.
+const (
+	maxBatchFrames = 512
+	maxAheadBytes  = 8 << 20
+)
+
+// received is one frame the reader read, or why it stopped.
+type received struct {
+	f    *Frame
+	size int64
+	err  error
+}
+
+// reader reads and decodes the answer's frames on its own goroutine while
+// the opener ingests earlier ones, so that the frames that arrive during
+// one ingest are taken together by the next. It stops after the end
+// frame, at the first error, or when stopped.
+type reader struct {
+	c      *conn
+	frames chan received
+	room   chan struct{} // signalled when the opener takes frames
+	ahead  atomic.Int64  // bytes read and not yet taken
+	done   chan struct{}
+	ended  bool // the opener took the end frame or an error: the reader returned
+	limit  int
+}
+
+// startReader starts reading c; with limit > 0 it reads no more than
+// limit frames (Options.MaxFrames: the opener cuts the transfer there).
+func startReader(c *conn, limit int) *reader {
+	r := &reader{c: c, limit: limit, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1), done: make(chan struct{})}
+	go r.run() // owned by the opener: stop ends it
+	return r
+}
+
+func (r *reader) run() {
+	defer close(r.done)
+	for n := 0; r.limit == 0 || n < r.limit; n++ {
+		for r.ahead.Load() > maxAheadBytes { // wait for the opener to catch up
+			<-r.room
+			if r.c.stopped.Load() {
+				return
+			}
+		}
+		var got received
+		body, err := r.c.readBody(MaxLargeFrame)
+		if err != nil {
+			got.err = fmt.Errorf("%w: %w", ErrIncomplete, err)
+		} else {
+			got.size = int64(lengthSize + len(body))
+			got.f, got.err = DecodeFrame(body)
+		}
+		r.ahead.Add(got.size)
+		r.frames <- got // stop drains the channel: this never blocks for ever
+		if got.err != nil || got.f.Kind == KindEnd {
+			return
+		}
+	}
+}
+
+// next waits for the next frame.
+func (r *reader) next(ctx context.Context) received {
+	select {
+	case got := <-r.frames:
+		r.took(got)
+		return got
+	case <-ctx.Done():
+		return received{err: fmt.Errorf("%w: %w", ErrIncomplete, ctx.Err())}
+	}
+}
+
+// ready returns the next frame when it has been read already.
+func (r *reader) ready() (received, bool) {
+	select {
+	case got := <-r.frames:
+		r.took(got)
+		return got, true
+	default:
+		return received{}, false
+	}
+}
+
+func (r *reader) took(got received) {
+	if got.err != nil || got.f.Kind == KindEnd {
+		r.ended = true // the reader returns after sending it
+	}
+	r.ahead.Add(-got.size)
+	select {
+	case r.room <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the reader and waits for it: a read it is blocked in returns.
+// After the end frame the reader has stopped by itself, and the stream
+// stays readable (for the acknowledgement).
+func (r *reader) stop() {
+	if r.ended {
+		<-r.done
+		return
+	}
+	r.c.stopReading()
+	select {
+	case r.room <- struct{}{}:
+	default:
+	}
+	for {
+		select {
+		case <-r.done:
+			return
+		case <-r.frames: // unblock a send
+		}
+	}
+}
 
 // batchable reports whether f may be ingested with the frames received
 // after it.
@@ -35,57 +149,51 @@ func (o *opener) batchable(f *Frame) bool {
 	return ok && f.Kind == KindChanges
 }
 
-// gather returns first and the frames of changes already received after
-// it (without waiting for more), up to the batch limits and, when
-// Options.MaxFrames cuts the transfer, no further than the cut; next is a
-// frame of another kind read on the way, to take after them.
-func (o *opener) gather(first *Frame, size int64) (batch []*Frame, sizes []int64, next *Frame, nextSize int64, err error) {
-	batch, sizes = []*Frame{first}, []int64{size}
+// gather returns first and the frames of changes already read after it
+// (without waiting for more), up to maxBatchFrames and, when
+// Options.MaxFrames cuts the transfer, no further than the cut; next is
+// what the reader gave after them (a frame of another kind, or an error),
+// to take after them.
+func (o *opener) gather(r *reader, first received) (batch []received, next *received) {
+	batch = []received{first}
 	limit := maxBatchFrames
 	if m := o.s.opts.MaxFrames; m > 0 {
 		limit = min(limit, m-int(o.got.Frames))
 	}
 	for len(batch) < limit {
-		body, ok, err := o.c.bufferedBody(MaxLargeFrame)
-		if err != nil {
-			return nil, nil, nil, 0, fmt.Errorf("%w: %w", ErrIncomplete, err)
-		}
+		got, ok := r.ready()
 		if !ok {
 			break
 		}
-		f, err := DecodeFrame(body)
-		if err != nil {
-			return nil, nil, nil, 0, err
+		if got.err != nil || got.f.Kind != KindChanges {
+			return batch, &got
 		}
-		sz := int64(lengthSize + len(body))
-		if f.Kind != KindChanges {
-			return batch, sizes, f, sz, nil
-		}
-		batch, sizes = append(batch, f), append(sizes, sz)
+		batch = append(batch, got)
 	}
-	return batch, sizes, nil, 0, nil
+	return batch, nil
 }
 
 // changesBatch ingests frames of changes together, with the checks take
 // and changes apply to each. A frame refused by those checks ends the
 // batch: the frames before it are ingested, then its error returned.
-func (o *opener) changesBatch(ctx context.Context, frames []*Frame, sizes []int64) error {
+func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 	var in []FrameIn
 	var docs []*DocReport
 	var stop error
-	for i, f := range frames {
+	for _, got := range frames {
+		f, size := got.f, got.size
 		if !o.asked[f.Space] {
 			stop = fmt.Errorf("%w: a frame for a space not asked for", ErrProtocol)
 			break
 		}
 		o.got.Frames++
-		if !o.s.quota.pullFrame(o.peer, len(f.Chunks), sizes[i]) {
+		if !o.s.quota.pullFrame(o.peer, len(f.Chunks), size) {
 			stop = fmt.Errorf("%w: %s sent more changes or bytes than its quota (Options.Quota)", ErrQuota, o.peer)
 			break
 		}
 		d := o.t.doc(f.Space, f.Doc, f.Type)
 		d.Received += len(f.Chunks)
-		d.Bytes += sizes[i]
+		d.Bytes += size
 		o.got.Changes += uint64(len(f.Chunks))
 		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts})
 		docs = append(docs, d)

@@ -3,8 +3,10 @@ package replicate
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,15 +23,15 @@ type deadlined interface {
 type conn struct {
 	s    deadlined
 	idle time.Duration
-	in   int64
+	in   atomic.Int64 // read by the opener while its reader goroutine reads
 	out  int64
 	r    *bufio.Reader // over the stream's reads, made on first use
+	// stopped ends reads (stopReading).
+	stopped atomic.Bool
 }
 
-// readAhead is how much of the stream conn reads at once: the frames that
-// arrived while the last one was ingested can then be taken together
-// (bufferedBody).
-const readAhead = 256 << 10
+// readAhead is how much of the stream conn reads at once.
+const readAhead = 64 << 10
 
 // writePiece bounds one Write call, so the idle deadline is per piece.
 const writePiece = 64 << 10
@@ -39,9 +41,22 @@ func (c *conn) Read(p []byte) (int, error) {
 	if err := c.s.SetReadDeadline(time.Now().Add(c.idle)); err != nil {
 		return 0, err
 	}
+	if c.stopped.Load() { // after the deadline: stopReading's wins either way
+		return 0, errStopped
+	}
 	n, err := c.s.Read(p)
-	c.in += int64(n)
+	c.in.Add(int64(n))
 	return n, err
+}
+
+// errStopped: stopReading ended the reads.
+var errStopped = errors.New("replicate: reading stopped")
+
+// stopReading makes a Read blocked on another goroutine, and every later
+// one, return.
+func (c *conn) stopReading() {
+	c.stopped.Store(true)
+	_ = c.s.SetReadDeadline(time.Now())
 }
 
 // write writes b in pieces, each with a fresh idle deadline.
@@ -88,29 +103,4 @@ func (c *conn) reader() *bufio.Reader {
 		c.r = bufio.NewReaderSize(c, readAhead)
 	}
 	return c.r
-}
-
-// bufferedBody returns the next message when the whole of it has already
-// been read from the stream, without waiting; ok is false when it has not.
-// A length over max is refused as readBody refuses it.
-func (c *conn) bufferedBody(max int) (body []byte, ok bool, err error) {
-	r := c.reader()
-	if r.Buffered() < lengthSize {
-		return nil, false, nil
-	}
-	hdr, err := r.Peek(lengthSize)
-	if err != nil {
-		return nil, false, err
-	}
-	n := binary.BigEndian.Uint32(hdr)
-	switch {
-	case n == 0:
-		return nil, false, malformed("empty message")
-	case n > uint32(max):
-		return nil, false, fmt.Errorf("%w: message of %d bytes", ErrTooLarge, n)
-	case r.Buffered() < lengthSize+int(n):
-		return nil, false, nil
-	}
-	body, err = c.readBody(max)
-	return body, err == nil, err
 }

@@ -88,7 +88,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 			err = nil
 		}
 	}
-	rep.BytesIn, rep.BytesOut = o.c.in, o.c.out
+	rep.BytesIn, rep.BytesOut = o.c.in.Load(), o.c.out
 	if err != nil {
 		st.Reset()
 		return err
@@ -112,31 +112,28 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 	if err := o.c.write(req); err != nil {
 		return fmt.Errorf("%w: send request: %w", ErrIncomplete, err)
 	}
-	var next *Frame // a frame read ahead by gather
-	var nextSize int64
+	r := startReader(o.c, o.s.opts.MaxFrames)
+	defer r.stop()
+	var next *received // what gather read past its batch
 	for {
-		f, size := next, nextSize
-		next = nil
-		if f == nil {
-			body, err := o.c.readBody(MaxLargeFrame)
-			if err != nil {
-				return fmt.Errorf("%w: %w", ErrIncomplete, err)
-			}
-			if f, err = DecodeFrame(body); err != nil {
-				return err
-			}
-			size = int64(lengthSize + len(body))
+		var got received
+		if next != nil {
+			got, next = *next, nil
+		} else {
+			got = r.next(ctx)
 		}
+		if got.err != nil {
+			return got.err
+		}
+		f := got.f
 		var done bool
 		var err error
 		if o.batchable(f) {
-			var batch []*Frame
-			var sizes []int64
-			if batch, sizes, next, nextSize, err = o.gather(f, size); err == nil {
-				err = o.changesBatch(ctx, batch, sizes)
-			}
+			var batch []received
+			batch, next = o.gather(r, got)
+			err = o.changesBatch(ctx, batch)
 		} else {
-			done, err = o.take(ctx, f, size)
+			done, err = o.take(ctx, f, got.size)
 		}
 		rep.Frames = int(o.got.Frames)
 		if done {
