@@ -46,9 +46,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.kickPublisher()
 		n.watchers.notify(wt.touched)
 		n.notifyStored(wt.stored)
-		for doc := range wt.touched { // outside the transaction, never failing it
-			n.keepSnapshot(ctx, doc)
-		}
+		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
 		n.readmitKeys(wt.admitted)
 	}
 	return storeErr(err)

@@ -116,6 +116,17 @@ func ancestorsIn(byHash map[[32]byte]*wire.Change, top *wire.Change) map[[32]byt
 // returns what was stored (held changes released included), in causal
 // order.
 func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
+	hashes := make([][32]byte, 0, len(in.changes))
+	for _, c := range in.changes {
+		if _, ok := in.covered[c.Hash]; ok {
+			hashes = append(hashes, c.Hash)
+		}
+	}
+	q, err := tx.QuarantinedAmong(hashes) // one query for the batch
+	if err != nil {
+		return nil, err
+	}
+	in.quarantinedChanges = q
 	var added []store.Change
 	for _, c := range in.changes {
 		ok, err := in.admissible(tx, c)
@@ -135,20 +146,20 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 }
 
 // admissible refuses a change no member's attestation covers, a
-// quarantined change and a change of a quarantined author. Whether an
-// author is quarantined is read once per batch.
+// quarantined change and a change of a quarantined author. Which changes
+// and whether an author are quarantined is read once per batch.
 func (in *incoming) admissible(tx *store.Tx, c *wire.Change) (bool, error) {
 	author, ok := in.covered[c.Hash]
 	if !ok {
 		in.res.refuse(&c.Hash, "not covered by a valid attestation of a member")
 		return false, nil
 	}
-	q, err := tx.IsQuarantined(c.Hash)
-	if err == nil && !q {
-		q, err = in.authorQuarantined(tx, author)
-	}
-	if err != nil {
-		return false, err
+	q := in.quarantinedChanges[c.Hash]
+	if !q {
+		var err error
+		if q, err = in.authorQuarantined(tx, author); err != nil {
+			return false, err
+		}
 	}
 	if q {
 		in.res.refuse(&c.Hash, "quarantined")

@@ -77,7 +77,9 @@ type incoming struct {
 	covered     map[[32]byte][]byte         // change hash -> the member whose attestation covers it
 	quarantined map[string]bool             // author -> quarantined, read once per batch
 	newest      map[string]seal.Attestation // actor -> the batch's attestation of its highest seq (equivocate.go)
-	res         IngestResult
+	// quarantinedChanges holds the batch's quarantined changes, read once.
+	quarantinedChanges map[[32]byte]bool
+	res                IngestResult
 }
 
 // Ingest checks and stores changes of one document of a space that did not

@@ -113,45 +113,66 @@ func (n *Node) loadFrom(ctx context.Context, doc string, data []byte, covers [][
 	return err
 }
 
-// keepSnapshot runs after a transaction that loaded or changed doc, outside
-// any transaction, with n.mu held: it drops doc's snapshots when the newest
-// did not load, and writes a new one when doc has snapshotEvery stored
-// changes it does not cover. It never fails the caller: errors are logged.
-func (n *Node) keepSnapshot(ctx context.Context, doc string) {
-	if n.snaps.takeStale(doc) {
-		err := n.db.Update(ctx, func(tx *store.Tx) error { return tx.DropSnapshots(doc) })
-		if err != nil {
-			n.log.Warn("drop document snapshots", "doc", doc, "err", err)
+// keepSnapshots runs after a transaction that loaded or changed docs,
+// outside any transaction, with n.mu held: it drops a document's snapshots
+// when its newest did not load, and writes a new one when the document has
+// snapshotEvery stored changes it does not cover. Whether one is due is
+// read for every document in one read transaction. It never fails the
+// caller: errors are logged.
+func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
+	if len(docs) == 0 {
+		return
+	}
+	for doc := range docs {
+		if n.snaps.takeStale(doc) {
+			err := n.db.Update(ctx, func(tx *store.Tx) error { return tx.DropSnapshots(doc) })
+			if err != nil {
+				n.log.Warn("drop document snapshots", "doc", doc, "err", err)
+			}
 		}
 	}
-	due, err := n.snapshotDue(ctx, doc)
-	if err == nil && due {
-		err = n.writeSnapshot(ctx, doc)
-	}
+	due, err := n.snapshotsDue(ctx, docs)
 	if err != nil {
-		n.log.Warn("write document snapshot", "doc", doc, "err", err)
+		n.log.Warn("count document changes for snapshots", "err", err)
+	}
+	for _, doc := range due {
+		if err := n.writeSnapshot(ctx, doc); err != nil {
+			n.log.Warn("write document snapshot", "doc", doc, "err", err)
+		}
 	}
 }
 
-// snapshotDue reports whether doc has at least snapshotEvery stored changes
-// its newest snapshot does not cover. A newest snapshot that cannot be read
-// covers nothing.
-func (n *Node) snapshotDue(ctx context.Context, doc string) (bool, error) {
-	var due bool
+// keepSnapshot is keepSnapshots for one document.
+func (n *Node) keepSnapshot(ctx context.Context, doc string) {
+	n.keepSnapshots(ctx, map[string]bool{doc: true})
+}
+
+// snapshotsDue returns the documents of docs with at least snapshotEvery
+// stored changes their newest snapshot does not cover. A newest snapshot
+// that cannot be read covers nothing.
+func (n *Node) snapshotsDue(ctx context.Context, docs map[string]bool) ([]string, error) {
+	var due []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
-		count, err := tx.ChangeCount(doc)
-		if err != nil || count < snapshotEvery {
-			return err
-		}
-		covered, ok := n.snaps.coveredBy(doc)
-		if !ok {
-			covers, _, _, err := tx.Snapshot(doc)
-			if covered = len(covers); err != nil {
-				covered = 0
+		for doc := range docs {
+			count, err := tx.ChangeCount(doc)
+			if err != nil {
+				return err
 			}
-			n.snaps.setCovered(doc, covered)
+			if count < snapshotEvery {
+				continue
+			}
+			covered, ok := n.snaps.coveredBy(doc)
+			if !ok {
+				covers, _, _, err := tx.Snapshot(doc)
+				if covered = len(covers); err != nil {
+					covered = 0
+				}
+				n.snaps.setCovered(doc, covered)
+			}
+			if count-covered >= snapshotEvery {
+				due = append(due, doc)
+			}
 		}
-		due = count-covered >= snapshotEvery
 		return nil
 	})
 	return due, err
@@ -180,23 +201,18 @@ func (n *Node) writeSnapshot(ctx context.Context, doc string) error {
 	return err
 }
 
-// sameAsStored checks that covers is exactly doc's set of stored changes.
+// sameAsStored checks that covers is exactly doc's set of stored changes,
+// with one query.
 func sameAsStored(tx *store.Tx, doc string, covers [][32]byte) error {
-	count, err := tx.ChangeCount(doc)
+	count, missing, err := tx.MissingChanges(doc, covers)
 	if err != nil {
 		return err
 	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: change %x is not stored", errSnapshotMismatch, missing[0])
+	}
 	if count != len(covers) {
 		return fmt.Errorf("%w: the engine holds %d changes, the store %d", errSnapshotMismatch, len(covers), count)
-	}
-	for _, h := range covers {
-		ok, err := tx.HasChange(doc, h)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("%w: change %x is not stored", errSnapshotMismatch, h)
-		}
 	}
 	return nil
 }

@@ -181,3 +181,27 @@ func (tx *Tx) VersionVector(doc string) (map[string]uint64, error) {
 	}
 	return vv, nil
 }
+
+// MissingChanges returns how many changes doc has stored, and which of
+// hashes are not among them, with one query whatever their number.
+func (tx *Tx) MissingChanges(doc string, hashes [][32]byte) (stored int, missing [][32]byte, err error) {
+	if err := tx.unlocked(); err != nil {
+		return 0, nil, err
+	}
+	have := map[string]bool{}
+	err = tx.each("SELECT hash FROM changes WHERE doc = ?", []any{tx.index(doc)}, func(scan func(...any) error) error {
+		var h []byte
+		err := scan(&h)
+		have[string(h)] = true
+		return err
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: missing changes: %w", err)
+	}
+	for _, h := range hashes {
+		if !have[string(tx.hashIndex(h))] {
+			missing = append(missing, h)
+		}
+	}
+	return len(have), missing, nil
+}

@@ -43,7 +43,19 @@ func (tx *Tx) lookSeq(e *entry) error {
 	if e.seqLooked {
 		return nil
 	}
-	err := tx.one("SELECT hash FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
+	s, err := tx.actorSeqs(e.doc, e.actor)
+	if err != nil {
+		return err
+	}
+	if e.Seq > s.max { // beyond every stored seq of the actor: nothing holds it
+		e.seqHolder, e.seqLooked = nil, true
+		return nil
+	}
+	if h, ok := s.added[e.Seq]; ok {
+		e.seqHolder, e.seqLooked = h, true
+		return nil
+	}
+	err = tx.one("SELECT hash FROM changes WHERE doc = ? AND actor = ? AND seq = ?",
 		[]any{e.doc, e.actor, e.Seq}, &e.seqHolder)
 	if errors.Is(err, ErrNotFound) {
 		err = nil
@@ -68,7 +80,13 @@ func distinctDeps(e *entry) bool {
 // dependencies (0 with none), and whether any dependency is not stored. It
 // notes when the actor's previous change is a direct dependency.
 func (tx *Tx) depsReachable(e *entry) (depMax uint64, missing bool, err error) {
+	rows := tx.cached().rows
 	for _, d := range e.deps {
+		if row, ok := rows[string(e.doc)+string(d)]; ok { // inserted in this transaction
+			depMax = max(depMax, row.reachable)
+			e.prevIsDep = e.prevIsDep || (row.seq+1 == e.Seq && string(row.actor) == string(e.actor))
+			continue
+		}
 		var r, seq uint64
 		var actor []byte
 		err := tx.one("SELECT max_op_reachable, actor, seq FROM changes WHERE doc = ? AND hash = ?",

@@ -14,6 +14,7 @@ func (tx *Tx) insert(e *entry, reachable uint64) error {
 	if err != nil {
 		return err
 	}
+	tx.inserted(e, reachable)
 	for _, d := range e.deps {
 		if _, err := tx.exec("INSERT INTO change_deps (doc, hash, dep) VALUES (?, ?, ?)", e.doc, e.hash, d); err != nil {
 			return err

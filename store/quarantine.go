@@ -118,3 +118,32 @@ func lifted(r sql.Result, err error) (int, error) {
 	}
 	return int(n), nil
 }
+
+// QuarantinedAmong returns which of hashes are quarantined in any
+// document, with one query whatever their number (the quarantine list is
+// short: it is read whole).
+func (tx *Tx) QuarantinedAmong(hashes [][32]byte) (map[[32]byte]bool, error) {
+	if err := tx.unlocked(); err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{}
+	err := tx.each("SELECT hash FROM quarantine", nil, func(scan func(...any) error) error {
+		var h []byte
+		err := scan(&h)
+		listed[string(h)] = true
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: quarantined among: %w", err)
+	}
+	out := map[[32]byte]bool{}
+	if len(listed) == 0 {
+		return out, nil
+	}
+	for _, h := range hashes {
+		if listed[string(tx.hashIndex(h))] {
+			out[h] = true
+		}
+	}
+	return out, nil
+}

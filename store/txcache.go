@@ -8,6 +8,28 @@ type txCache struct {
 	actors    map[string]bool     // doc index + actor index known stored
 	cuts      map[string]cutEntry // doc index + actor index
 	held      map[string]bool     // doc index: whether any change may be held
+	// seqs: per doc index + actor index, the actor's highest stored seq and
+	// the changes inserted in this transaction by seq; rows: the changes
+	// inserted in this transaction, by doc index + hash index. AddChange
+	// answers its sequence and dependency checks from them, so that a
+	// causally ordered batch costs no lookup per change.
+	seqs map[string]*actorSeqs
+	rows map[string]insertedRow
+}
+
+// actorSeqs is what a transaction knows of one actor's changes in one
+// document.
+type actorSeqs struct {
+	max   uint64            // highest seq stored, this transaction's included
+	added map[uint64][]byte // seq -> hash index, inserted in this transaction
+}
+
+// insertedRow is a change inserted in this transaction, as
+// depsReachable reads it.
+type insertedRow struct {
+	reachable uint64
+	actor     []byte
+	seq       uint64
 }
 
 // cutEntry is a cached cut lookup.
@@ -20,7 +42,8 @@ type cutEntry struct {
 func (tx *Tx) cached() *txCache {
 	if tx.txc == nil {
 		tx.txc = &txCache{manifests: map[string]manifest{}, actors: map[string]bool{},
-			cuts: map[string]cutEntry{}, held: map[string]bool{}}
+			cuts: map[string]cutEntry{}, held: map[string]bool{},
+			seqs: map[string]*actorSeqs{}, rows: map[string]insertedRow{}}
 	}
 	return tx.txc
 }
@@ -51,4 +74,31 @@ func (tx *Tx) flush() error {
 	}
 	clear(tx.txc.manifests)
 	return nil
+}
+
+// actorSeqs returns what the transaction knows of actor's changes in doc,
+// reading the highest stored seq once.
+func (tx *Tx) actorSeqs(doc, actor []byte) (*actorSeqs, error) {
+	c := tx.cached()
+	key := string(doc) + string(actor)
+	if s, ok := c.seqs[key]; ok {
+		return s, nil
+	}
+	var max uint64
+	if err := tx.one("SELECT coalesce(max(seq), 0) FROM changes WHERE doc = ? AND actor = ?", []any{doc, actor}, &max); err != nil {
+		return nil, err
+	}
+	s := &actorSeqs{max: max, added: map[uint64][]byte{}}
+	c.seqs[key] = s
+	return s, nil
+}
+
+// inserted records in the cache a change insert wrote.
+func (tx *Tx) inserted(e *entry, reachable uint64) {
+	c := tx.cached()
+	if s, ok := c.seqs[string(e.doc)+string(e.actor)]; ok {
+		s.max = max(s.max, e.Seq)
+		s.added[e.Seq] = e.hash
+	}
+	c.rows[string(e.doc)+string(e.hash)] = insertedRow{reachable: reachable, actor: e.actor, seq: e.Seq}
 }
