@@ -154,7 +154,7 @@ func (n *Node) snapshotsDue(ctx context.Context, docs map[string]bool) ([]string
 	var due []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
 		for doc := range docs {
-			count, err := tx.ChangeCount(doc)
+			count, err := tx.CountedChanges(doc)
 			if err != nil {
 				return err
 			}

@@ -72,3 +72,31 @@ func isReason(err error, r Reason) bool {
 	var refused *RefusedError
 	return errors.As(err, &refused) && refused.Reason == r
 }
+
+// TestCountedChanges: the manifest's count follows the stored changes,
+// in the transaction that adds them and after.
+func TestCountedChanges(t *testing.T) {
+	db, _ := testDB(t)
+	update(t, db, func(tx *Tx) error {
+		if n, err := tx.CountedChanges("d"); err != nil || n != 0 {
+			t.Fatalf("no changes: %d, %v", n, err)
+		}
+		for i := range 3 {
+			if _, err := tx.AddChange(chain("d", i)); err != nil {
+				return err
+			}
+		}
+		if n, err := tx.CountedChanges("d"); err != nil || n != 3 {
+			t.Fatalf("in the transaction: %d, %v; want 3", n, err)
+		}
+		return nil
+	})
+	update(t, db, func(tx *Tx) error {
+		n, err := tx.CountedChanges("d")
+		c, _ := tx.ChangeCount("d")
+		if err != nil || n != 3 || c != 3 {
+			t.Fatalf("after: counted %d, count %d, %v; want 3", n, c, err)
+		}
+		return nil
+	})
+}
