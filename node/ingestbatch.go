@@ -12,54 +12,62 @@ import (
 
 var _ replicate.BatchLocal = syncLocal{}
 
-// IngestFrames ingests sync frames that arrived together: runs of frames
-// of distinct documents in one transaction each (one commit, one engine
-// call), each frame through Ingest's checks. When such a transaction
-// fails (an engine failure on one document quarantines its culprit and
-// rolls back the whole transaction), its frames are ingested again one
-// transaction each, as Ingest does, so that the other documents' changes
-// are kept and only the culprit's are refused.
+// IngestFrames ingests sync frames that arrived together in one
+// transaction (one commit, one engine call), the frames of one document
+// taken as one frame whose changes are theirs in order, each document
+// through Ingest's checks. What became of a document's changes is
+// reported on the first of its frames. When the transaction fails (an
+// engine failure on one document quarantines its culprit and rolls back
+// the whole transaction), the frames are ingested again one transaction
+// each, as Ingest does, so that the other documents' changes are kept and
+// only the culprit's are refused.
 func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn) ([]replicate.Ingested, error) {
-	out := make([]replicate.Ingested, 0, len(frames))
-	for len(frames) > 0 {
-		run := distinctRun(frames)
-		if run > 1 {
-			res, err := l.n.ingestFrames(ctx, frames[:run])
-			if err == nil {
-				for _, r := range res {
-					out = append(out, ingested(r))
-				}
-				frames = frames[run:]
-				continue
+	out := make([]replicate.Ingested, len(frames))
+	if docs, first, ok := mergeFrames(frames); ok && len(frames) > 1 {
+		res, err := l.n.ingestFrames(ctx, docs)
+		if err == nil {
+			for j, r := range res {
+				out[first[j]] = ingested(r)
 			}
-			if ctx.Err() != nil {
-				return out, err
-			}
-			l.n.log.Info("a batch of sync frames failed; ingesting them one by one", "frames", run, "err", err)
+			return out, nil
 		}
-		for _, f := range frames[:run] {
-			r, err := l.Ingest(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts)
-			if err != nil {
-				return out, err
-			}
-			out = append(out, r)
+		if ctx.Err() != nil {
+			return nil, err
 		}
-		frames = frames[run:]
+		l.n.log.Info("a batch of sync frames failed; ingesting them one by one", "frames", len(frames), "err", err)
+	}
+	for i, f := range frames {
+		r, err := l.Ingest(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts)
+		if err != nil {
+			return out[:i], err
+		}
+		out[i] = r
 	}
 	return out, nil
 }
 
-// distinctRun is how many frames from the first are of distinct
-// documents: a batch takes each document once.
-func distinctRun(frames []replicate.FrameIn) int {
-	seen := make(map[string]bool, len(frames))
+// mergeFrames makes one frame per document of frames, its changes and
+// attestations those of the document's frames in arrival order (a
+// causal order, as each frame's is and as they were sent), and returns
+// the index of each document's first frame. ok is false when a document
+// comes with two spaces or types: those frames are not merged.
+func mergeFrames(frames []replicate.FrameIn) (docs []replicate.FrameIn, first []int, ok bool) {
+	at := make(map[string]int, len(frames))
 	for i, f := range frames {
-		if seen[f.Doc] {
-			return i
+		j, seen := at[f.Doc]
+		if !seen {
+			at[f.Doc] = len(docs)
+			docs, first = append(docs, f), append(first, i)
+			continue
 		}
-		seen[f.Doc] = true
+		d := &docs[j]
+		if d.Space != f.Space || d.Type != f.Type {
+			return nil, nil, false
+		}
+		d.Chunks = append(d.Chunks[:len(d.Chunks):len(d.Chunks)], f.Chunks...)
+		d.Atts = append(d.Atts[:len(d.Atts):len(d.Atts)], f.Atts...)
 	}
-	return len(frames)
+	return docs, first, true
 }
 
 func ingested(r IngestResult) replicate.Ingested {

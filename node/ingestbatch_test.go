@@ -78,3 +78,41 @@ func TestIngestFramesBlamesOneDocument(t *testing.T) {
 	}
 	must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Still works"}}))
 }
+
+// TestIngestFramesMergesOneDocument: two frames of one document taken
+// together are ingested as one, the first frame's changes covered by the
+// second's attestation; a frame alone without an attestation is refused.
+func TestIngestFramesMergesOneDocument(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	c, _ := initNode(t, "Chidi")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
+	joinSpace(t, a, c, sp)
+	ledger := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	have := must[map[string]replicate.DocDigest](t)(a.SyncLocal().Digest(ctx, sp.ID))[ledger].VV
+	for i := range 5 {
+		must[string](t)(c.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(i + 1), Currency: "EUR"}))
+	}
+	cs := must[[]replicate.Change](t)(c.SyncLocal().Missing(ctx, sp.ID, ledger, have))
+	if len(cs) != 5 || cs[4].Attestation == nil {
+		t.Fatalf("missing = %d changes; want C's 5 entries, the newest attested", len(cs))
+	}
+	var early [][]byte
+	for _, ch := range cs[:3] {
+		early = append(early, ch.Raw)
+	}
+	first := replicate.FrameIn{Space: sp.ID, Doc: ledger, Type: "ledger", Chunks: early}
+	second := replicate.FrameIn{Space: sp.ID, Doc: ledger, Type: "ledger", Chunks: [][]byte{cs[3].Raw, cs[4].Raw}, Atts: [][]byte{cs[4].Attestation}}
+
+	alone := must[replicate.Ingested](t)(a.SyncLocal().Ingest(ctx, first.Space, first.Doc, first.Type, first.Chunks, first.Atts))
+	if alone.Stored != 0 || alone.Refused != 3 {
+		t.Fatalf("the first frame alone: %+v; want its 3 unattested changes refused", alone)
+	}
+	res := must[[]replicate.Ingested](t)(a.SyncLocal().(replicate.BatchLocal).IngestFrames(ctx, []replicate.FrameIn{first, second}))
+	if len(res) != 2 || res[0].Stored+res[1].Stored != 5 || res[0].Refused+res[1].Refused != 0 {
+		t.Fatalf("both frames together: %+v; want all 5 stored", res)
+	}
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 5 {
+		t.Fatalf("a has %d entries, want 5", n)
+	}
+}

@@ -19,10 +19,11 @@ type FrameIn struct {
 // commits rather than one per frame.
 type BatchLocal interface {
 	Local
-	// IngestFrames checks and stores the frames as Ingest would, one after
-	// the other, committed before it returns, with one Ingested per frame
-	// in order. On an error, the frames whose Ingested it returned before
-	// the failure are committed; the rest are not.
+	// IngestFrames checks and stores the frames as Ingest would, in
+	// order, committed before it returns, with one Ingested per frame (it
+	// may report a document's changes on the first of its frames). On an
+	// error, the frames whose Ingested it returned before the failure are
+	// committed; the rest are not.
 	IngestFrames(ctx context.Context, frames []FrameIn) ([]Ingested, error)
 }
 
