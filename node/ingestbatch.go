@@ -111,63 +111,68 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn) ([]
 	return out, err
 }
 
-// applyWork hands the engine what ingest stored, every document in one
-// call (loading, round-trip check and view of a new document included),
-// and records the documents new to this node. A document the engine did
-// not take, or every document when the engine died during the call, goes
-// through applyIncoming alone: loaded fresh from the store, replayed, and
-// its culprit quarantined when it fails again, so that one document's
-// changes never take the blame for another's.
+// applyWork hands the engine what ingest stored and records the documents
+// new to this node. The new documents go in one call (loading, round-trip
+// check and view of each included); a document already held goes through
+// applyIncoming, whose round-trip check runs on a budget (roundtrip.go). A
+// new document the engine did not take, or every new document when the
+// engine died during the call, goes through applyIncoming alone: loaded
+// fresh from the store, replayed, and its culprit quarantined when it
+// fails again, so that one document's changes never take the blame for
+// another's.
 func (n *Node) applyWork(ctx context.Context, tx *writeTx, works []*docWork) error {
-	if len(works) == 0 {
-		return nil
-	}
-	items := make([]engine.DocApply, len(works))
-	for i, w := range works {
-		tx.touched[w.in.doc] = true
-		// The same round-trip check applyOnce asks of Apply.
-		items[i] = engine.DocApply{Doc: w.in.doc, Changes: rawChanges(w.added), Check: true}
-		if w.isNew {
-			actor, err := n.readActor(tx.Tx, w.in.doc)
-			if err != nil {
+	var fresh []*docWork
+	for _, w := range works {
+		if !w.isNew {
+			if err := n.applyIncoming(ctx, tx, w.in, w.added, false); err != nil {
 				return err
 			}
-			items[i].Load, items[i].Actor, items[i].View = true, actor, true
+			continue
 		}
+		fresh = append(fresh, w)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	items := make([]engine.DocApply, len(fresh))
+	for i, w := range fresh {
+		tx.touched[w.in.doc] = true
+		actor, err := n.readActor(tx.Tx, w.in.doc)
+		if err != nil {
+			return err
+		}
+		// Loaded and checked in full, as applyOnce loads a new document.
+		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, View: true}
 	}
 	res, err := n.eng.ApplyMany(ctx, items)
 	if err != nil && !blameable(ctx, err) {
-		return ingestErr(works[0].in.doc, err)
+		return ingestErr(fresh[0].in.doc, err)
 	}
 	if err != nil {
-		n.log.Warn("engine failed on a batch of incoming changes; replaying each document alone", "docs", len(works), "err", err)
+		n.log.Warn("engine failed on a batch of incoming documents; replaying each alone", "docs", len(fresh), "err", err)
 	}
-	for i, w := range works {
+	for i, w := range fresh {
 		var r engine.DocResult
 		if err == nil {
 			r = res[i]
 		}
 		if err != nil || r.Error() != nil {
-			if err == nil && !errors.Is(r.Error(), engine.ErrNotLoaded) {
-				n.log.Warn("engine refused incoming changes; replaying them alone", "doc", w.in.doc, "err", r.Error())
+			if err == nil {
+				n.log.Warn("engine refused an incoming document; replaying it alone", "doc", w.in.doc, "err", r.Error())
 			}
 			if err := n.applyIncoming(ctx, tx, w.in, w.added, true); err != nil {
 				return err
 			}
-			if w.isNew {
-				if err := n.putIncomingDoc(ctx, tx, w.in, w.added); err != nil {
-					return err
-				}
+			if err := n.putIncomingDoc(ctx, tx, w.in, w.added); err != nil {
+				return err
 			}
 			continue
 		}
-		if w.isNew {
-			if r.View == nil {
-				return ingestErr(w.in.doc, errors.New("the engine gave no view of a new document"))
-			}
-			if err := n.putIncomingView(tx, w.in, w.added, *r.View); err != nil {
-				return err
-			}
+		if r.View == nil {
+			return ingestErr(w.in.doc, errors.New("the engine gave no view of a new document"))
+		}
+		if err := n.putIncomingView(tx, w.in, w.added, *r.View); err != nil {
+			return err
 		}
 	}
 	return nil

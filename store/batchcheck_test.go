@@ -100,3 +100,26 @@ func TestCountedChanges(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDropForgetsInserted: a change inserted and then dropped in the same
+// transaction is not taken for stored by the checks that follow.
+func TestDropForgetsInserted(t *testing.T) {
+	db, _ := testDB(t)
+	update(t, db, func(tx *Tx) error {
+		for i := range 3 {
+			if _, err := tx.AddChange(chain("d", i)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.DropChanges("d", [][32]byte{chain("d", 2).Hash}); err != nil {
+			return err
+		}
+		if r, err := tx.AddChange(chain("d", 3)); err != nil || r.Outcome != Held {
+			t.Fatalf("a change on a dropped one: %+v, %v; want it held", r, err)
+		}
+		if r, err := tx.AddChange(chain("d", 2)); err != nil || r.Outcome != Stored || len(r.Stored) != 2 {
+			t.Fatalf("the dropped change again: %+v, %v; want it stored, releasing the held one", r, err)
+		}
+		return nil
+	})
+}

@@ -86,6 +86,7 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, [][]byte, bool, error) {
 	if _, err := tx.exec("DELETE FROM changes WHERE doc = ? AND hash = ?", doc, hash); err != nil {
 		return [32]byte{}, nil, false, err
 	}
+	tx.forgetInserted() // AddChange's record of this transaction's changes no longer holds
 	m, _, err := tx.loadManifest(doc)
 	if err != nil {
 		return [32]byte{}, nil, false, err

@@ -102,3 +102,12 @@ func (tx *Tx) inserted(e *entry, reachable uint64) {
 	}
 	c.rows[string(e.doc)+string(e.hash)] = insertedRow{reachable: reachable, actor: e.actor, seq: e.Seq}
 }
+
+// forgetInserted drops what the cache knows of stored changes (sequences
+// and the changes inserted in this transaction): a change was deleted, and
+// AddChange must ask the store again.
+func (tx *Tx) forgetInserted() {
+	c := tx.cached()
+	clear(c.seqs)
+	clear(c.rows)
+}
