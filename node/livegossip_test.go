@@ -36,18 +36,22 @@ func TestLiveChangesByGossip(t *testing.T) {
 	})
 	// Changes keep coming; each must arrive without a pull: the first ones
 	// may go out before the gossip mesh has formed, the later ones not.
-	var last string
-	eventually(t, "a change of a reaches b by gossip", func() error {
-		last = must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
-		deadline := time.Now().Add(2 * time.Second)
-		for time.Now().Before(deadline) {
-			if has(ctx, b, sp, last) {
-				return nil
-			}
-			time.Sleep(20 * time.Millisecond)
+	eventually(t, "a change of a reaches b by gossip", func() error { return gossiped(t, a, b, sp) })
+}
+
+// gossiped records an entry on from and fails unless it is at to within
+// 2 s: well before a timed pull, so it came by gossip.
+func gossiped(t *testing.T, from, to *node.Node, sp node.Space) error {
+	ctx := t.Context()
+	id := must[string](t)(from.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if has(ctx, to, sp, id) {
+			return nil
 		}
-		return fmt.Errorf("entry %s not at b after 2s", last)
-	})
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("entry %s not at %s after 2s", id, to.PeerID())
 }
 
 func has(ctx context.Context, n *node.Node, sp node.Space, entry string) bool {

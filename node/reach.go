@@ -227,19 +227,14 @@ func (s *netState) knownRelays() []peer.AddrInfo {
 // not connected a dial target through each known relay, until the
 // network stops.
 func (s *netState) reachLoop() {
-	t := time.NewTicker(reachEvery)
-	defer t.Stop()
-	for {
+	round := func() {
 		if err := s.refreshReach(s.ctx); err != nil && s.ctx.Err() == nil {
 			s.n.log.Warn("read the rosters", "err", err)
 		}
 		s.dialThroughRelays()
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
 	}
+	round()
+	s.every(reachEvery, round)
 }
 
 // unconnectedMembers returns the members of our spaces we hold no
@@ -279,20 +274,13 @@ func (s *netState) dialThroughRelays() {
 // through connections a relay limits: gossip does not run over them, so
 // sync carries the live changes.
 func (s *netState) limitedTick() {
-	t := time.NewTicker(limitedSyncEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
+	s.every(limitedSyncEvery, func() {
 		for _, p := range s.h.Network().Peers() {
 			if p2p.OnlyLimited(s.h, p) {
 				s.pullSoon(p)
 			}
 		}
-	}
+	})
 }
 
 // startLAN announces the node with mDNS and dials the members it finds.
@@ -388,16 +376,7 @@ const dhtLookup = 10 * time.Second
 // dhtLoop looks unconnected members up in the DHT every reachEvery,
 // until the network stops.
 func (s *netState) dhtLoop() {
-	t := time.NewTicker(reachEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
-		s.findInDHT()
-	}
+	s.every(reachEvery, s.findInDHT)
 }
 
 // findInDHT looks every member that is not connected up in the DHT, by

@@ -385,16 +385,9 @@ func (n *Node) denyIfQuarantined() {
 // checker runs the deferred checks of idle documents until the network
 // stops.
 func (s *netState) checker() {
-	t := time.NewTicker(checkPoll)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
+	s.every(checkPoll, func() {
 		if err := s.n.checkUnchecked(s.ctx, checkIdle); err != nil && s.ctx.Err() == nil {
 			s.n.log.Warn("deferred round-trip check", "err", err)
 		}
-	}
+	})
 }

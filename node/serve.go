@@ -187,6 +187,21 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 }
 
 // goRun runs fn on a goroutine the network owns, unless it is stopping.
+// every calls fn after each period d until the network stops; it runs on
+// the caller's goroutine.
+func (s *netState) every(d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		fn()
+	}
+}
+
 func (s *netState) goRun(fn func()) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

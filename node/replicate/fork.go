@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"time"
 )
 
 // Version vectors alone cannot tell two replicas apart when a member
@@ -204,13 +203,5 @@ func (r *responder) evidence(ctx context.Context, space, doc, typ string, fk *do
 	if err != nil {
 		return err
 	}
-	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
-		return errServeQuota
-	}
-	if err := r.c.write(b); err != nil {
-		return err
-	}
-	r.sum.Frames++
-	r.sum.Changes += uint64(len(chunks))
-	return nil
+	return r.send(b, len(chunks))
 }

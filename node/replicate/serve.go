@@ -196,16 +196,25 @@ func (r *responder) doc(ctx context.Context, space, doc, typ string, vv map[stri
 		if err != nil {
 			return err
 		}
-		if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
-			return errServeQuota
-		}
-		if err := r.c.write(b); err != nil {
+		if err := r.send(b, n); err != nil {
 			return err
 		}
-		r.sum.Frames++
-		r.sum.Changes += uint64(n)
 		cs = cs[n:]
 	}
+	return nil
+}
+
+// send writes one encoded frame of n changes within the peer's serve
+// quota, and counts it.
+func (r *responder) send(b []byte, n int) error {
+	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
+		return errServeQuota
+	}
+	if err := r.c.write(b); err != nil {
+		return err
+	}
+	r.sum.Frames++
+	r.sum.Changes += uint64(n)
 	return nil
 }
 
