@@ -26,7 +26,7 @@ import (
 
 // hostileClient is a modified weft client that lives only in tests: an
 // admitted member (real identity, real space key) on a real libp2p host
-// on 127.0.0.1 that answers /weft/sync/1 pulls with whatever answer
+// on 127.0.0.1 that answers /weft/sync/2 pulls with whatever answer
 // returns and publishes any sealed envelope on the space's topic. It runs
 // none of weft's checks on what it sends.
 type hostileClient struct {
