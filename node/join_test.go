@@ -85,20 +85,7 @@ func TestJoinWhileConnectedGossips(t *testing.T) {
 	a, _ := serveNode(t, "Amina")
 	b, _ := serveNode(t, "Bo")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
-	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
-	if err := a.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	slow.Peers = a.Addrs()
-	if err := b.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "a and b connected", func() error {
-		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
-			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
-		}
-		return nil
-	})
+	servePair(t, a, b)
 	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
 	must[node.Space](t)(b.Join(ctx, inv.Code))
 	eventually(t, "b admitted with the space's documents", func() error { return ready(ctx, b, sp.ID) })

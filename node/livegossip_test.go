@@ -20,20 +20,7 @@ func TestLiveChangesByGossip(t *testing.T) {
 	b, _ := serveNode(t, "Bo")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
 	joinSpace(t, a, b, sp)
-	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
-	if err := a.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	slow.Peers = a.Addrs()
-	if err := b.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "a and b connected", func() error {
-		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
-			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
-		}
-		return nil
-	})
+	servePair(t, a, b)
 	// Changes keep coming; each must arrive without a pull: the first ones
 	// may go out before the gossip mesh has formed, the later ones not.
 	eventually(t, "a change of a reaches b by gossip", func() error { return gossiped(t, a, b, sp) })
@@ -70,14 +57,8 @@ func TestChangeRightAfterConnect(t *testing.T) {
 	b, _ := serveNode(t, "Bo")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
 	joinSpace(t, a, b, sp)
-	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour}
-	if err := a.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	slow.Peers = a.Addrs()
-	if err := b.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
+	serveQuiet(t, a) // no timed pulls here
+	serveQuiet(t, b, a.Addrs()...)
 	var entry string
 	for i := 0; entry == ""; i++ {
 		if slices.Contains(a.ConnectedPeers(), b.PeerID()) {

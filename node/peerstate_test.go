@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
@@ -50,14 +49,8 @@ func TestPeerStateCounts(t *testing.T) {
 	if s := stateOfPeer(t, a, b.PeerID(), sp.ID); s.Known || !s.Pending() {
 		t.Fatalf("before serving, a claims to know b's state: %+v", s)
 	}
-	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour} // no timed pulls here
-	if err := a.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	slow.Peers = a.Addrs()
-	if err := b.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
+	serveQuiet(t, a) // no timed pulls here
+	serveQuiet(t, b, a.Addrs()...)
 	eventually(t, "nothing pending either way, as each knows", func() error {
 		for _, pair := range [][2]*node.Node{{a, b}, {b, a}} {
 			if err := pair[0].SyncNow(ctx); err != nil {

@@ -34,6 +34,20 @@ func serveStart(t *testing.T, n *node.Node, peers ...string) {
 	}
 }
 
+// servePair starts a, then b dialling a, both on 127.0.0.1 with no timed
+// pulls (serveQuiet), and waits until a counts b among its connected peers.
+func servePair(t *testing.T, a, b *node.Node) {
+	t.Helper()
+	serveQuiet(t, a)
+	serveQuiet(t, b, a.Addrs()...)
+	eventually(t, "a and b connected", func() error {
+		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
+			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
+		}
+		return nil
+	})
+}
+
 // serveNode makes a node in a new home, with a clock that network
 // goroutines may read concurrently with local edits.
 func serveNode(t *testing.T, name string) (*node.Node, node.Options) {
@@ -207,20 +221,7 @@ func TestServeSyncNow(t *testing.T) {
 	b, _ := serveNode(t, "Bo")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
 	joinSpace(t, a, b, sp)
-	slow := node.NetOptions{Listen: []string{serveLoopback}, SyncEvery: time.Hour} // no timed pulls here
-	if err := a.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	slow.Peers = a.Addrs()
-	if err := b.Start(ctx, slow); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "a and b connected", func() error {
-		if !slices.Contains(a.ConnectedPeers(), b.PeerID()) {
-			return fmt.Errorf("a's peers %v", a.ConnectedPeers())
-		}
-		return nil
-	})
+	servePair(t, a, b)
 	if err := a.SyncNow(ctx); err != nil { // settles the pulls made on connecting
 		t.Fatalf("sync now: %v", err)
 	}
