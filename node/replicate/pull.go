@@ -47,14 +47,11 @@ func (s *Syncer) PullOps(ctx context.Context, p peer.ID, space string) (rep Repo
 		return rep, ErrClosed
 	}
 	defer s.wg.Done()
-	heads, err := s.local.OpHeads(ctx, space)
+	heads, err := s.opHeads(ctx, space)
 	if err != nil {
 		return rep, err
 	}
-	st := SpaceState{Space: space, OpsOnly: true}
-	for _, h := range heads[:min(len(heads), MaxHeads)] {
-		st.Heads = append(st.Heads, h[:])
-	}
+	st := SpaceState{Space: space, Heads: heads, OpsOnly: true}
 	return rep, s.exchange(ctx, p, &Request{Version: Version, Spaces: []SpaceState{st}}, &rep)
 }
 
@@ -231,15 +228,26 @@ func (s *Syncer) request(ctx context.Context, peerKey ed25519.PublicKey) (*Reque
 	return req, nil
 }
 
+// opHeads returns the heads of space's membership log as a request
+// carries them: at most MaxHeads, 32 bytes each.
+func (s *Syncer) opHeads(ctx context.Context, space string) ([][]byte, error) {
+	heads, err := s.local.OpHeads(ctx, space)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte // nil when there are none, as before
+	for _, h := range heads[:min(len(heads), MaxHeads)] {
+		out = append(out, h[:])
+	}
+	return out, nil
+}
+
 // spaceState is what this node holds of one space.
 func (s *Syncer) spaceState(ctx context.Context, space string) (SpaceState, error) {
 	st := SpaceState{Space: space}
-	heads, err := s.local.OpHeads(ctx, space)
-	if err != nil {
+	var err error
+	if st.Heads, err = s.opHeads(ctx, space); err != nil {
 		return st, err
-	}
-	for _, h := range heads[:min(len(heads), MaxHeads)] {
-		st.Heads = append(st.Heads, h[:])
 	}
 	digest, err := s.local.Digest(ctx, space)
 	if err != nil {
