@@ -64,6 +64,8 @@ type Request struct {
 	Covers   [][32]byte `cbor:"covers,omitempty"`
 	// Batch, for OpApplyMany, is one entry per document.
 	Batch []DocApply `cbor:"batch,omitempty"`
+	// Edits, for OpEditMany, are the typed edits to apply in order.
+	Edits []model.Edit `cbor:"edits,omitempty"`
 }
 
 // Response is the engine's answer to one Request.

@@ -90,6 +90,8 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 		return s.check(req)
 	case engine.OpApplyMany:
 		return s.applyMany(req)
+	case engine.OpEditMany:
+		return s.editMany(req)
 	case engine.OpDrop:
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
