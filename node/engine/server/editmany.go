@@ -8,8 +8,8 @@ import (
 	"github.com/weftsync/weft/node/engine"
 )
 
-// editMany serves engine.OpEditMany: each edit in turn, as OpEdit would,
-// one commit each. The first edit that fails stops the call and drops the
+// editMany serves engine.OpEditMany through crdt's EditMany: every edit in
+// turn, one commit each. An edit that fails stops the call and drops the
 // document, whose copy holds the commits of the edits before it.
 func (s *server) editMany(req engine.Request) (engine.Response, error) {
 	d, ok := s.docs.get(req.Doc)
@@ -19,16 +19,11 @@ func (s *server) editMany(req engine.Request) (engine.Response, error) {
 	if len(req.Edits) == 0 {
 		return engine.Response{}, fmt.Errorf("%w: edit_many without edits", crdt.ErrInvalid)
 	}
-	at := time.UnixMilli(req.Time)
-	var out [][]byte
-	for i, e := range req.Edits {
-		chunks, err := d.Edit(e, at)
-		if err != nil {
-			s.docs.drop(req.Doc)
-			return engine.Response{}, fmt.Errorf("edit %d of %d: %w", i+1, len(req.Edits), err)
-		}
-		s.docs.grow(req.Doc, chunks)
-		out = append(out, chunks...)
+	chunks, err := d.EditMany(req.Edits, time.UnixMilli(req.Time))
+	if err != nil {
+		s.docs.drop(req.Doc)
+		return engine.Response{}, err
 	}
-	return engine.Response{Changes: out}, nil
+	s.docs.grow(req.Doc, chunks)
+	return engine.Response{Changes: chunks}, nil
 }

@@ -1,0 +1,248 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/store"
+)
+
+// LedgerImport is what an import recorded: how many entries, and the IDs
+// of the first and last (in the file's order). Both IDs are empty when the
+// file held no entry.
+type LedgerImport struct {
+	Imported int    `json:"imported"`
+	FirstID  string `json:"first_id"`
+	LastID   string `json:"last_id"`
+}
+
+// ImportEntries records the entries of a ledger CSV file (ParseLedgerCSV:
+// what weft ledger export writes, or a plain CSV with a header) in the
+// space's ledger, as AddEntries does: all or nothing, one change each, in
+// one transaction. An entry keeps the ID its file gives it, so that an
+// exported ledger imported elsewhere holds the same entries (and its
+// reversals still name what they reverse); an ID the ledger already holds
+// refuses the whole file, which also stops a file from being imported
+// twice. Errors name the line and column.
+func (n *Node) ImportEntries(ctx context.Context, sp Space, r io.Reader) (LedgerImport, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxLedgerImport+1))
+	if err != nil {
+		return LedgerImport{}, fmt.Errorf("node: read ledger CSV: %w", err)
+	}
+	if len(data) > MaxLedgerImport {
+		return LedgerImport{}, fmt.Errorf("%w: the file is larger than %d MiB: split it", ErrInvalid, MaxLedgerImport>>20)
+	}
+	rows, err := ParseLedgerCSV(bytes.NewReader(data))
+	if err != nil {
+		return LedgerImport{}, err
+	}
+	return n.recordEntries(ctx, sp, rows, "line")
+}
+
+// AddEntries records entries in the space's ledger, in order, each as its
+// own change (as AddEntry makes one), but all through one engine call and
+// in one store transaction: they are stored together or, when one is
+// refused, not at all. An entry with an empty ID is given a new one; one
+// with an ID keeps it, and must not be in the ledger yet. A reversal must
+// follow the entry it reverses, and one that reverses an entry already in
+// the ledger is allowed only to that entry's recorder or a steward, as for
+// Reverse. A space whose join is pending is refused: its ledger has not
+// arrived, and the import queue would replay entries one at a time.
+func (n *Node) AddEntries(ctx context.Context, sp Space, entries []model.Entry) (LedgerImport, error) {
+	rows := make([]ImportRow, len(entries))
+	for i, e := range entries {
+		rows[i] = ImportRow{Line: i + 1, Entry: e}
+	}
+	return n.recordEntries(ctx, sp, rows, "entry")
+}
+
+// importGroupBytes bounds the estimated size of the edits sent to the
+// engine in one call, well within its frame limit; an import larger than
+// that takes more than one call, still in one transaction.
+const importGroupBytes = 32 << 20
+
+// recordEntries checks rows against the ledger, then records them; label
+// names a row's Line in errors ("line" of a file, "entry" of a list).
+func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, label string) (LedgerImport, error) {
+	if len(rows) > MaxImportEntries {
+		return LedgerImport{}, fmt.Errorf("%w: %d entries, at most %d at once: split them", ErrInvalid, len(rows), MaxImportEntries)
+	}
+	if err := n.refusePending(ctx, sp); err != nil {
+		return LedgerImport{}, err
+	}
+	for i := range rows {
+		if rows[i].Entry.ID == "" {
+			rows[i].Entry.ID = model.NewItemID()
+		}
+	}
+	if err := n.checkImport(ctx, sp, rows, label); err != nil {
+		return LedgerImport{}, err
+	}
+	if len(rows) == 0 {
+		return LedgerImport{}, nil
+	}
+	rec, err := n.resolveSpace(ctx, sp.ID)
+	if err != nil {
+		return LedgerImport{}, err
+	}
+	edits := make([]model.Edit, len(rows))
+	for i := range rows {
+		edits[i] = model.Edit{AddEntry: &rows[i].Entry}
+	}
+	start := time.Now()
+	err = n.update(ctx, func(tx *writeTx) error {
+		return n.editDocMany(ctx, tx, sp.ID, rec.Ledger, edits)
+	})
+	if err != nil {
+		return LedgerImport{}, fmt.Errorf("node: import %d entries, none recorded: %w", len(rows), err)
+	}
+	n.log.Info("ledger entries imported", "space", sp.ID, "entries", len(rows), "took", time.Since(start).Round(time.Millisecond))
+	return LedgerImport{Imported: len(rows), FirstID: rows[0].Entry.ID, LastID: rows[len(rows)-1].Entry.ID}, nil
+}
+
+// refusePending refuses a space this node waits to join.
+func (n *Node) refusePending(ctx context.Context, sp Space) error {
+	var st spaceState
+	err := n.db.View(ctx, func(tx *store.Tx) (err error) {
+		st, err = stateOf(tx, sp.ID)
+		return err
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	if st != spaceReady && st != spaceUnknown {
+		return fmt.Errorf("%w: space %s is still being joined, and its ledger has not arrived: import once 'weft status' no longer shows the join pending",
+			ErrInvalid, sp.ID)
+	}
+	return nil
+}
+
+// checkImport refuses, naming the row, an ID the ledger or an earlier row
+// holds, and a reversal the ledger would refuse or the rule of Reverse
+// forbids.
+func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, label string) error {
+	_, v, err := n.ledgerView(ctx, sp)
+	if err != nil {
+		return err
+	}
+	reverses := map[string]string{} // entry ID -> the ID it reverses ("" when none)
+	reversed := map[string]bool{}
+	for _, e := range v.Entries {
+		reverses[e.ID] = e.Reverses
+		if e.Reverses != "" {
+			reversed[e.Reverses] = true
+		}
+	}
+	inFile := map[string]int{} // entry ID -> its row's line
+	outside := map[string]int{} // reversed entries already in the ledger -> the reversing row's line
+	for _, r := range rows {
+		e, bad := r.Entry, func(field, format string, a ...any) error {
+			err := importErr(r.Line, field, format, a...)
+			if label != "line" {
+				err = fmt.Errorf("%w: %s %d, %s: %s", ErrInvalid, label, r.Line, field, fmt.Sprintf(format, a...))
+			}
+			return err
+		}
+		if first, ok := inFile[e.ID]; ok {
+			return bad("id", "entry %s appears again (first on %s %d)", e.ID, label, first)
+		}
+		if _, ok := reverses[e.ID]; ok {
+			return bad("id", "entry %s is already in this ledger: was this file imported before? Leave the id cell empty to record it as a new entry", e.ID)
+		}
+		if e.Reverses != "" {
+			target, ok := reverses[e.Reverses]
+			switch {
+			case !ok:
+				return bad("reverses", "no entry %s in the ledger or on an earlier %s", e.Reverses, label)
+			case target != "":
+				return bad("reverses", "entry %s is itself a reversal, which cannot be reversed", e.Reverses)
+			case reversed[e.Reverses]:
+				return bad("reverses", "entry %s is already reversed", e.Reverses)
+			}
+			if _, ok := inFile[e.Reverses]; !ok {
+				outside[e.Reverses] = r.Line
+			}
+			reversed[e.Reverses] = true
+		}
+		reverses[e.ID], inFile[e.ID] = e.Reverses, r.Line
+	}
+	return n.mayReverseAll(ctx, sp, outside, label)
+}
+
+// mayReverseAll applies Reverse's rule to reversals of entries already in
+// the ledger (entry ID -> the reversing row's line).
+func (n *Node) mayReverseAll(ctx context.Context, sp Space, targets map[string]int, label string) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	entries, err := n.Entries(ctx, sp)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		line, ok := targets[e.ID]
+		if !ok {
+			continue
+		}
+		if err := n.mayReverse(ctx, sp, e); err != nil {
+			return fmt.Errorf("%s %d, reverses: %w", label, line, err)
+		}
+	}
+	return nil
+}
+
+// editDocMany applies edits to doc in order, one change each, and stores
+// the changes, as editDoc does for one edit. The edits go to the engine in
+// as few calls as its frame allows (one, for any import of fewer than
+// about a hundred thousand small entries).
+func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, edits []model.Edit) error {
+	actor, err := n.lease(ctx, tx, doc)
+	if err != nil {
+		return err
+	}
+	tx.touched[doc] = true
+	if err := n.checkBeforeEdit(ctx, tx, doc); err != nil {
+		return err
+	}
+	for len(edits) > 0 {
+		group := edits[:editGroup(edits)]
+		edits = edits[len(group):]
+		chunks, err := n.eng.EditMany(ctx, doc, group, n.now())
+		if errors.Is(err, engine.ErrNotLoaded) {
+			if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {
+				chunks, err = n.eng.EditMany(ctx, doc, group, n.now())
+			}
+		}
+		if err != nil {
+			return engineErr(err)
+		}
+		if len(chunks) != len(group) {
+			return fmt.Errorf("node: the engine made %d change(s) for %d edit(s)", len(chunks), len(group))
+		}
+		if err := n.storeLocal(tx, space, doc, actor, chunks); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editGroup returns how many of edits the next engine call takes: as many
+// as fit importGroupBytes by a generous estimate, at least one.
+func editGroup(edits []model.Edit) int {
+	size := 0
+	for i, e := range edits {
+		if a := e.AddEntry; a != nil {
+			size += 256 + len(a.Category) + len(a.Memo) + len(a.From) + len(a.To)
+		}
+		if size > importGroupBytes && i > 0 {
+			return i
+		}
+	}
+	return len(edits)
+}
