@@ -139,7 +139,7 @@ func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, labe
 			reversed[e.Reverses] = true
 		}
 	}
-	inFile := map[string]int{} // entry ID -> its row's line
+	inFile := map[string]int{}  // entry ID -> its row's line
 	outside := map[string]int{} // reversed entries already in the ledger -> the reversing row's line
 	for _, r := range rows {
 		e, bad := r.Entry, func(field, format string, a ...any) error {
