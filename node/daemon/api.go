@@ -290,3 +290,18 @@ func (c *Client) Relays(ctx context.Context, sp node.Space) ([]string, error) {
 func (c *Client) SetRelays(ctx context.Context, sp node.Space, addrs []string) ([]string, error) {
 	return call[[]string](ctx, c, mSetRelays, sp, addrs)
 }
+
+// ImportEntries is (*node.Node).ImportEntries on the daemon's node. It
+// reads r (at most one byte more than the node accepts) before sending it.
+func (c *Client) ImportEntries(ctx context.Context, sp node.Space, r io.Reader) (node.LedgerImport, error) {
+	data, err := io.ReadAll(io.LimitReader(r, node.MaxLedgerImport+1))
+	if err != nil {
+		return node.LedgerImport{}, fmt.Errorf("daemon: read ledger CSV: %w", err)
+	}
+	return call[node.LedgerImport](ctx, c, mImportEntries, sp, data)
+}
+
+// SyncUntilCurrent is (*node.Node).SyncUntilCurrent on the daemon's node.
+func (c *Client) SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error) {
+	return call[node.SyncReport](ctx, c, mSyncUntil, space, wait)
+}

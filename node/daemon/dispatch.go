@@ -58,6 +58,8 @@ func dispatch() map[string]handler {
 		mJoin:           fn1((*node.Node).Join),
 		mRevokeInvite:   fn2e((*node.Node).RevokeInvite),
 		mCancelJoin:     fn1((*node.Node).CancelJoin),
+		mImportEntries:  importEntries,
+		mSyncUntil:      fn2((*node.Node).SyncUntilCurrent),
 	}
 }
 
@@ -191,4 +193,14 @@ func syncNow(ctx context.Context, n *node.Node, args []cbor.RawMessage) (any, er
 		return nil, err
 	}
 	return nil, n.SyncNow(ctx)
+}
+
+// importEntries takes the CSV file's bytes in place of the node's reader.
+func importEntries(ctx context.Context, n *node.Node, args []cbor.RawMessage) (any, error) {
+	var sp node.Space
+	var data []byte
+	if err := decodeArgs(args, &sp, &data); err != nil {
+		return nil, err
+	}
+	return n.ImportEntries(ctx, sp, bytes.NewReader(data))
 }

@@ -44,6 +44,8 @@ const (
 	mJoin           = "Join"
 	mRevokeInvite   = "RevokeInvite"
 	mCancelJoin     = "CancelJoin"
+	mImportEntries  = "ImportEntries"
+	mSyncUntil      = "SyncUntilCurrent"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

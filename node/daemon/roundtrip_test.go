@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -62,6 +63,7 @@ type backend interface {
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
 	SyncNow(ctx context.Context) error
+	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
 	Doctor(ctx context.Context) (node.Doctor, error)
@@ -212,6 +214,23 @@ var steps = []struct {
 			t.Fatalf("entries %+v", ents)
 		}
 	}},
+	{"ImportEntries", func(t *testing.T, f *fixture) {
+		csv := "date,direction,amount,currency,memo\n2026-11-01,in,1.50,EUR,dues\n2026-11-02,out,0.50,EUR,stamps\n"
+		rep := must[node.LedgerImport](t)(f.c.ImportEntries(t.Context(), f.sp, strings.NewReader(csv)))
+		ents := must[[]node.LedgerEntry](t)(f.n.Entries(t.Context(), f.sp))
+		if rep.Imported != 2 || len(ents) != 4 || ents[2].ID != rep.FirstID || ents[3].ID != rep.LastID || ents[3].Memo != "stamps" {
+			t.Fatalf("import %+v, entries %+v", rep, ents)
+		}
+		again := "id,date,direction,amount,currency\n" + rep.FirstID + ",2026-11-01,in,1.50,EUR\n"
+		for _, b := range []interface {
+			ImportEntries(context.Context, node.Space, io.Reader) (node.LedgerImport, error)
+		}{f.n, f.c} {
+			if _, err := b.ImportEntries(t.Context(), f.sp, strings.NewReader(again)); !errors.Is(err, node.ErrInvalid) ||
+				!strings.Contains(err.Error(), "line 2, id") {
+				t.Fatalf("importing an entry twice: %v", err)
+			}
+		}
+	}},
 	{"Status", func(t *testing.T, f *fixture) {
 		both(t, f, func(b backend) (node.Status, error) { return b.Status(t.Context()) })
 	}},
@@ -222,6 +241,13 @@ var steps = []struct {
 		for _, b := range []backend{f.n, f.c} {
 			if err := b.SyncNow(t.Context()); !errors.Is(err, node.ErrNotServing) {
 				t.Fatalf("SyncNow = %v, want ErrNotServing", err)
+			}
+		}
+	}},
+	{"SyncUntilCurrent", func(t *testing.T, f *fixture) { // the fixture's node does not serve
+		for _, b := range []backend{f.n, f.c} {
+			if _, err := b.SyncUntilCurrent(t.Context(), f.sp.ID, time.Second); !errors.Is(err, node.ErrNotServing) {
+				t.Fatalf("SyncUntilCurrent = %v, want ErrNotServing", err)
 			}
 		}
 	}},

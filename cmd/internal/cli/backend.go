@@ -42,10 +42,12 @@ type Backend interface {
 	AddEntry(ctx context.Context, sp node.Space, e model.Entry) (string, error)
 	Entries(ctx context.Context, sp node.Space) ([]node.LedgerEntry, error)
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
+	ImportEntries(ctx context.Context, sp node.Space, r io.Reader) (node.LedgerImport, error)
 
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
 	SyncNow(ctx context.Context) error
+	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
 	Doctor(ctx context.Context) (node.Doctor, error)

@@ -16,7 +16,7 @@ import (
 func ledgerCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{Use: "ledger", Short: "Record money and aid moving between groups, transparently"}
 	cmd.AddCommand(ledgerAddCmd(e), ledgerListCmd(e), ledgerBalanceCmd(e), ledgerAuditCmd(e),
-		ledgerReverseCmd(e), ledgerExportCmd(e))
+		ledgerReverseCmd(e), ledgerExportCmd(e), ledgerImportCmd(e))
 	return cmd
 }
 

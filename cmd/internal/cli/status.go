@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -134,100 +133,20 @@ func syncCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// syncRetry is the pause between two rounds of pulls while sync waits.
-const syncRetry = 250 * time.Millisecond
-
-// syncNow pulls from every connected peer, in rounds, until nothing is
-// pending either way with any connected member (in space, or in every
-// space when it is empty) or wait has passed, then reports each connected
-// peer. It fails (exit 1) naming what is still missing.
+// syncNow runs node.SyncUntilCurrent (in space, or in every space when it
+// is empty) on the daemon, then reports each connected peer. It fails
+// (exit 1) naming what is still missing, and with exit 6 when no daemon
+// runs.
 func (e *env) syncNow(ctx context.Context, n Backend, space string, wait time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	var connected []node.PeerInfo
-	var missing error
-	for {
-		pullErr := n.SyncNow(ctx)
-		if pullErr != nil && !isPartial(pullErr) {
-			return pullErr
-		}
-		peers, err := n.Peers(context.WithoutCancel(ctx))
-		if err != nil {
-			return err
-		}
-		connected = connectedPeers(peers)
-		if missing = stillMissing(connected, space); missing == nil && pullErr != nil {
-			missing = pullErr
-		}
-		if missing == nil || len(connected) == 0 || !sleepCtx(ctx, syncRetry) {
-			break
-		}
-	}
-	if err := e.emit(nonNil(connected), func(w io.Writer) { printPeers(w, connected) }); err != nil {
+	rep, err := n.SyncUntilCurrent(ctx, space, wait)
+	if err != nil {
 		return err
 	}
-	if missing != nil {
-		return fmt.Errorf("%w: %v", errCheckFailed, missing)
+	if err := e.emit(rep.Peers, func(w io.Writer) { printPeers(w, rep.Peers) }); err != nil {
+		return err
+	}
+	if !rep.Complete {
+		return fmt.Errorf("%w: %s", errCheckFailed, strings.Join(rep.Missing, "\n"))
 	}
 	return nil
-}
-
-// stillMissing says what is pending either way with the connected
-// members, in space or in every space; nil when nothing is.
-func stillMissing(connected []node.PeerInfo, space string) error {
-	if len(connected) == 0 {
-		return errors.New("no member is connected: nothing was synced")
-	}
-	var errs []error
-	members := 0
-	for _, p := range connected {
-		for _, s := range p.State {
-			if space != "" && s.Space != space {
-				continue
-			}
-			members++
-			if s.Pending() {
-				errs = append(errs, pendingError(p, s))
-			}
-		}
-	}
-	if members == 0 {
-		return errors.New("no member of the space is connected: nothing was synced")
-	}
-	return errors.Join(errs...)
-}
-
-func pendingError(p node.PeerInfo, s node.PeerSpace) error {
-	who := orDefault(p.Name, p.PeerID)
-	if !s.Known {
-		return fmt.Errorf("%s: what %s holds is not known yet", s.Name, who)
-	}
-	return fmt.Errorf("%s: %s lacks %d change(s) and %d membership operation(s) of ours; we lack %d change(s) and %d head(s) of its",
-		s.Name, who, s.PendingOut, s.OpsOut, s.PendingIn, s.OpsIn)
-}
-
-// sleepCtx pauses for d; false when ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// isPartial reports whether a sync failed only for some peers: the
-// network runs, so what each pull did is worth reporting.
-func isPartial(err error) bool { return !errors.Is(err, node.ErrNotServing) }
-
-func connectedPeers(peers []node.PeerInfo) []node.PeerInfo {
-	var out []node.PeerInfo
-	for _, p := range peers {
-		if p.Connected {
-			out = append(out, p)
-		}
-	}
-	return out
 }
