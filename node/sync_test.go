@@ -112,23 +112,36 @@ func TestSyncThreeNodesConverge(t *testing.T) {
 	})
 }
 
-// addEntries makes n ledger entries on nd.
+// addEntries makes n ledger entries on nd, one change each, in one
+// transaction (AddEntries, as weft ledger import records them).
 func addEntries(t *testing.T, nd *node.Node, sp node.Space, n int) {
 	t.Helper()
-	for i := range n {
-		must[string](t)(nd.AddEntry(t.Context(), sp, model.Entry{Date: "2026-11-26", Direction: "in",
-			AmountMinor: int64(i + 1), Currency: "EUR", Memo: fmt.Sprintf("dues %d", i)}))
+	entries := make([]model.Entry, n)
+	for i := range entries {
+		entries[i] = model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(i + 1), Currency: "EUR", Memo: fmt.Sprintf("dues %d", i)}
+	}
+	if rep := must[node.LedgerImport](t)(nd.AddEntries(t.Context(), sp, entries)); rep.Imported != n {
+		t.Fatalf("recorded %d entries, want %d", rep.Imported, n)
 	}
 }
 
-// syncLong runs the catch-up with the 10,000 ledger entries.
-var syncLong = flag.Bool("sync.long", false, "catch up 10,000 ledger entries instead of 2,000")
+// syncLong runs the catch-ups with the 10,000 ledger entries
+// (TestSyncCatchUp and TestSyncInterruptedResumes). They are recorded in
+// one transaction (AddEntries), but storing, attesting, sending and
+// ingesting 10,000 changes under -race still takes minutes on a shared
+// 2-core machine, so the default runs 2,000 (and 600 cut twice).
+var syncLong = flag.Bool("sync.long", false, "catch up 10,000 ledger entries instead of 2,000 (600 when cut)")
+
+// catchUpEntries is how many ledger entries the catch-up tests make.
+func catchUpEntries() int {
+	if *syncLong {
+		return 10000
+	}
+	return 2000
+}
 
 func TestSyncCatchUp(t *testing.T) {
-	entries := 2000
-	if *syncLong {
-		entries = 10000
-	}
+	entries := catchUpEntries()
 	ctx := t.Context()
 	sp, a, b, _ := threeMembers(t)
 	addEntries(t, a, sp, entries)
@@ -147,7 +160,11 @@ func TestSyncCatchUp(t *testing.T) {
 }
 
 func TestSyncInterruptedResumes(t *testing.T) {
-	const entries, budget, cutAfter = 600, 8 << 10, 3
+	const budget, cutAfter = 8 << 10, 3
+	entries := 600
+	if *syncLong {
+		entries = catchUpEntries()
+	}
 	sp, a, b, c := threeMembers(t)
 	addEntries(t, a, sp, entries)
 	pa := newSyncPeer(t, "a", a, replicate.Options{FrameBudget: budget})
