@@ -142,13 +142,7 @@ func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, labe
 	inFile := map[string]int{}  // entry ID -> its row's line
 	outside := map[string]int{} // reversed entries already in the ledger -> the reversing row's line
 	for _, r := range rows {
-		e, bad := r.Entry, func(field, format string, a ...any) error {
-			err := importErr(r.Line, field, format, a...)
-			if label != "line" {
-				err = fmt.Errorf("%w: %s %d, %s: %s", ErrInvalid, label, r.Line, field, fmt.Sprintf(format, a...))
-			}
-			return err
-		}
+		e, bad := r.Entry, func(field, format string, a ...any) error { return rowErr(label, r.Line, field, format, a...) }
 		if first, ok := inFile[e.ID]; ok {
 			return bad("id", "entry %s appears again (first on %s %d)", e.ID, label, first)
 		}
@@ -173,6 +167,15 @@ func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, labe
 		reverses[e.ID], inFile[e.ID] = e.Reverses, r.Line
 	}
 	return n.mayReverseAll(ctx, sp, outside, label)
+}
+
+// rowErr refuses a row: an *ImportError for a file's line, else an error
+// naming the entry's position in the list.
+func rowErr(label string, line int, field, format string, a ...any) error {
+	if label == "line" {
+		return importErr(line, field, format, a...)
+	}
+	return fmt.Errorf("%w: %s %d, %s: %s", ErrInvalid, label, line, field, fmt.Sprintf(format, a...))
 }
 
 // mayReverseAll applies Reverse's rule to reversals of entries already in
