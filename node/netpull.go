@@ -70,9 +70,29 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	started()
 	// A relayed connection may be all there is: sync runs over it even
 	// when the relay limits it.
-	rep, err := s.sync.Pull(network.WithAllowLimitedConn(ctx, "weft sync"), p)
-	s.pulled(p, &rep)
-	if rerr := s.remember(ctx, p, &rep, err); rerr != nil && ctx.Err() == nil {
+	ctx = network.WithAllowLimitedConn(ctx, "weft sync")
+	rep, err := s.sync.Pull(ctx, p)
+	s.took(ctx, p, &rep, err)
+	if err == nil && len(rep.Unserved) > 0 {
+		// p did not serve spaces our roster lists it in: it may not have
+		// seen our admission, so ask again with our membership log as a
+		// proof (proof.go).
+		proved, perr := s.sync.PullProving(ctx, p, rep.Unserved)
+		if proved.BytesOut > 0 || perr != nil {
+			s.took(ctx, p, &proved, perr)
+		}
+		if perr != nil && ctx.Err() == nil {
+			s.n.log.Info("prove membership to a peer", "peer", p.String(), "err", perr)
+		}
+	}
+	return err
+}
+
+// took remembers the peer and what one pull from it did, and follows up
+// on what arrived.
+func (s *netState) took(ctx context.Context, p peer.ID, rep *replicate.Report, err error) {
+	s.pulled(p, rep)
+	if rerr := s.remember(ctx, p, rep, err); rerr != nil && ctx.Err() == nil {
 		s.n.log.Warn("remember peer", "peer", p.String(), "err", rerr)
 	}
 	if rep.Ingested().Refused > 0 {
@@ -81,7 +101,6 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	if rep.Ingested().Stored > 0 {
 		s.n.replayQueued(ctx) // edits queued before the space's documents arrived
 	}
-	return err
 }
 
 // SyncNow pulls from every connected peer at once and waits for the

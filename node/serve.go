@@ -82,7 +82,6 @@ type netState struct {
 	reach  reachState
 	join   *joinState // admission over the network (joinloop.go)
 	known  peerKnown  // what each peer holds, as far as we know
-	claims claims     // peers that asked for spaces our roster does not give them (claims.go)
 	// nemesis, when set (by tests only, through export_test.go), names
 	// more peers for the gater to refuse: a partition.
 	nemesis atomic.Pointer[func(peer.ID) bool]
@@ -160,7 +159,7 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 	}
 	s.h = h
 	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota,
-		OnServed: s.served, OnClaim: s.claimed})
+		OnServed: s.served})
 	if err := s.startGossip(); err != nil {
 		s.cancel()
 		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())

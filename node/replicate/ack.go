@@ -41,9 +41,10 @@ type PeerState struct {
 }
 
 // acknowledge sends the opener's acknowledgement for req and reads the
-// responder's state. It returns that state per asked space, or nil when
-// the responder sent none.
-func (o *opener) acknowledge(ctx context.Context, req *Request) ([]SpaceState, error) {
+// responder's state. It returns that state per asked space it served and
+// the asked spaces it did not serve, or nil for both when the responder
+// sent no state.
+func (o *opener) acknowledge(ctx context.Context, req *Request) (remote []SpaceState, unserved []string, err error) {
 	var now []SpaceState
 	for _, sp := range req.Spaces {
 		if o.t.spaces[sp.Space].Ops == 0 && len(o.t.docs[sp.Space]) == 0 {
@@ -52,30 +53,34 @@ func (o *opener) acknowledge(ctx context.Context, req *Request) ([]SpaceState, e
 		}
 		st, err := o.s.spaceState(ctx, sp.Space)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		now = append(now, st)
 	}
 	ack := &Request{Version: Version, Spaces: deltas(req.Spaces, now)}
 	b, err := EncodeRequest(ack)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := o.c.write(b); err != nil {
-		return nil, nil // an older responder: it closed after the end frame
+		return nil, nil, nil // an older responder: it closed after the end frame
 	}
 	theirs, err := o.readState()
 	if err != nil || theirs == nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ours := applyAll(req.Spaces, ack.Spaces)
-	var out []SpaceState
 	for _, d := range theirs.Spaces {
 		if base, ok := find(ours, d.Space); ok {
-			out = append(out, apply(base, d))
+			remote = append(remote, apply(base, d))
 		}
 	}
-	return out, nil
+	for _, sp := range req.Spaces {
+		if _, ok := find(theirs.Spaces, sp.Space); !ok {
+			unserved = append(unserved, sp.Space)
+		}
+	}
+	return remote, unserved, nil
 }
 
 // readState reads the responder's state; an end of stream means an older

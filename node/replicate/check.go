@@ -47,6 +47,14 @@ func (s *SpaceState) check() error {
 			return malformed("head of %d bytes", len(h))
 		}
 	}
+	if len(s.Proof) > MaxProof {
+		return malformed("%d proof operations, over %d", len(s.Proof), MaxProof)
+	}
+	for _, op := range s.Proof {
+		if len(op) == 0 || len(op) > MaxOp {
+			return malformed("proof operation of %d bytes", len(op))
+		}
+	}
 	seen, clocks := map[string]bool{}, 0
 	for _, d := range s.Docs {
 		if err := d.check(); err != nil {

@@ -35,6 +35,9 @@ const (
 	MaxActors = 1 << 14
 	// MaxHeads bounds the membership-log heads of one space.
 	MaxHeads = 256
+	// MaxProof bounds the membership operations of one space's proof
+	// (SpaceState.Proof); the request's size bounds their bytes.
+	MaxProof = 4096
 	// MaxItems bounds the chunks, attestations or operations of one frame.
 	MaxItems = 1 << 16
 	// MaxOp bounds one membership operation.

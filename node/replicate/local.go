@@ -19,6 +19,13 @@ type Local interface {
 	OpsSince(ctx context.Context, space string, known [][32]byte) ([][]byte, error)
 	// AddOps verifies and stores membership operations of space.
 	AddOps(ctx context.Context, space string, ops [][]byte) error
+	// TakeProof checks the proof of membership (SpaceState.Proof) that
+	// peer sent for space, where our roster does not list it: when we hold
+	// the space and the operations, added to our log, make peer a member,
+	// it stores them and reports true; otherwise it stores nothing and
+	// reports false. Whether we hold the space must not show in its answer
+	// (decisions/0027-claim-proof.md).
+	TakeProof(ctx context.Context, space string, peer ed25519.PublicKey, ops [][]byte) (bool, error)
 	// Digest returns, per document of the space, its type and version
 	// vector {hex actor: max seq}.
 	Digest(ctx context.Context, space string) (map[string]DocDigest, error)

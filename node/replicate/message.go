@@ -15,10 +15,13 @@ type SpaceState struct {
 	Space string
 	Heads [][]byte // 32 bytes each
 	Docs  []DocState
-	// OpsOnly asks for the space's membership operations alone: a node
-	// asks a peer it does not count as a member yet, which claimed the
-	// space, for the admission it may lack, and tells it nothing else.
-	OpsOnly bool
+	// Proof (in a request only) is the space's membership log as the
+	// opener holds it, in replay order: sent when the responder did not
+	// serve the space though the opener's roster lists it, so that a
+	// responder that has not seen the opener's admission (made offline,
+	// with a welcome bundle) can check it from the log and serve at once
+	// (decisions/0027-claim-proof.md). Empty otherwise.
+	Proof [][]byte
 	// Nonce (NonceSize bytes, in a request; empty in acknowledgements and
 	// states) keys Tags.
 	Nonce []byte

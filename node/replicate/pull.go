@@ -37,22 +37,42 @@ func (s *Syncer) Pull(ctx context.Context, p peer.ID) (rep Report, err error) {
 	return rep, s.exchange(ctx, p, req, &rep)
 }
 
-// PullOps asks p for the membership operations of space alone (a
-// SpaceState with OpsOnly), telling it only the space and our log's heads.
-// It is how a node learns of an admission it has not seen from the peer
-// admitted (Options.OnClaim); AddOps stores what arrives.
-func (s *Syncer) PullOps(ctx context.Context, p peer.ID, space string) (rep Report, err error) {
+// PullProving pulls spaces from p, as Pull does, with a proof of our
+// membership (SpaceState.Proof) in each: the spaces p did not serve though
+// our roster lists it (Report.Unserved), because its roster may lack our
+// admission. Each (peer, space) is proved at most once every proofEvery;
+// when none is due it does nothing and returns an empty Report.
+func (s *Syncer) PullProving(ctx context.Context, p peer.ID, spaces []string) (rep Report, err error) {
 	rep.Peer = p
 	if !s.enter() {
 		return rep, ErrClosed
 	}
 	defer s.wg.Done()
-	heads, err := s.opHeads(ctx, space)
-	if err != nil {
-		return rep, err
+	req := &Request{Version: Version}
+	for _, sp := range spaces[:min(len(spaces), MaxSpaces)] {
+		if !s.proved.due(p, sp, time.Now()) {
+			continue
+		}
+		st, err := s.spaceState(ctx, sp)
+		if err != nil {
+			return rep, err
+		}
+		if err := s.addTags(ctx, &st); err != nil {
+			return rep, err
+		}
+		ops, err := s.local.OpsSince(ctx, sp, nil)
+		if err != nil {
+			return rep, err
+		}
+		st.Proof = ops[max(0, len(ops)-maxProofSent):]
+		req.Spaces = append(req.Spaces, st)
 	}
-	st := SpaceState{Space: space, Heads: heads, OpsOnly: true}
-	return rep, s.exchange(ctx, p, &Request{Version: Version, Spaces: []SpaceState{st}}, &rep)
+	if len(req.Spaces) == 0 {
+		return rep, nil
+	}
+	start := time.Now()
+	defer func() { rep.Duration = time.Since(start) }()
+	return rep, s.exchange(ctx, p, req, &rep)
 }
 
 // exchange opens the stream, sends req, takes the answer and, when it is
@@ -79,7 +99,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	err = olderPeer(err)
 	o.t.fill(rep)
 	if err == nil {
-		rep.Remote, err = o.acknowledge(ctx, req)
+		rep.Remote, rep.Unserved, err = o.acknowledge(ctx, req)
 		if err != nil { // the answer is in: only what the peer holds stays unknown
 			s.log.Debug("acknowledge a pull", "peer", p, "err", err)
 			err = nil

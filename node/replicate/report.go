@@ -27,6 +27,10 @@ type Report struct {
 	// vector. Nil when it said nothing (an incomplete pull, or an older
 	// peer).
 	Remote []SpaceState `json:"remote,omitempty"`
+	// Unserved lists the asked spaces the peer did not serve: its roster
+	// does not list us (it may lack our admission: PullProving), or it no
+	// longer holds the space. Known only when Remote is.
+	Unserved []string `json:"unserved,omitempty"`
 }
 
 // SpaceReport is one space's part of a pull.

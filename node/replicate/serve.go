@@ -2,6 +2,7 @@ package replicate
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
 	"sort"
@@ -102,10 +103,7 @@ func (r *responder) answer(ctx context.Context, st network.Stream, req *Request)
 	}
 	for i := range req.Spaces {
 		want := &req.Spaces[i]
-		if !member[want.Space] {
-			if r.s.opts.OnClaim != nil && len(want.Heads) > 0 {
-				r.s.opts.OnClaim(r.peer, want.Space)
-			}
+		if !member[want.Space] && !r.admitted(ctx, key, want) {
 			continue
 		}
 		r.served[want.Space] = true
@@ -116,11 +114,27 @@ func (r *responder) answer(ctx context.Context, st network.Stream, req *Request)
 	return nil
 }
 
+// admitted checks the proof of membership the opener sent for a space our
+// roster does not list it in, at most once per peer and space every
+// proofEvery. Whatever the outcome, the opener is told nothing unless the
+// proof admits it.
+func (r *responder) admitted(ctx context.Context, key ed25519.PublicKey, want *SpaceState) bool {
+	if len(want.Proof) == 0 || !r.s.proofs.due(r.peer, want.Space, time.Now()) {
+		return false
+	}
+	ok, err := r.s.local.TakeProof(ctx, want.Space, key, want.Proof)
+	if err != nil {
+		r.s.log.Debug("take a proof of membership", "peer", r.peer, "err", err)
+		return false
+	}
+	return ok
+}
+
 // space sends what the opener lacks of one space: membership operations
 // first, then the documents that differ.
 func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	r.sum.Spaces++
-	if err := r.ops(ctx, want); err != nil || want.OpsOnly {
+	if err := r.ops(ctx, want); err != nil {
 		return err
 	}
 	digest, err := r.s.local.Digest(ctx, want.Space)

@@ -36,12 +36,6 @@ type Options struct {
 	// called from the stream's goroutine, concurrently, and must not block
 	// for long.
 	OnServed func(PeerState)
-	// OnClaim, when set, is called when a peer that is not a member of a
-	// space by our roster asks for it with membership heads: it may have
-	// been admitted where we have not seen it (offline, by a welcome
-	// bundle), and PullOps asks it for the operations. Called from the
-	// stream's goroutine; must not block.
-	OnClaim func(p peer.ID, space string)
 }
 
 func (o *Options) defaults() {
@@ -64,6 +58,8 @@ type Syncer struct {
 	cancel  context.CancelFunc
 	serving chan struct{} // one token per pull being served
 	quota   *quotas
+	proofs  proofTimes // proofs of membership checked, per peer and space
+	proved  proofTimes // proofs of membership sent, per peer and space
 	mu      sync.Mutex
 	closed  bool
 	wg      sync.WaitGroup

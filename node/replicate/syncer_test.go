@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 type memLocal struct {
 	mu       sync.Mutex
 	open     bool
+	proofs   [][][]byte // every proof TakeProof was given
 	ops      [][]byte
 	digest   map[string]DocDigest
 	changes  map[string][]Change
@@ -31,6 +33,8 @@ type memLocal struct {
 const testSpace = "space1"
 
 func (l *memLocal) Spaces(context.Context, ed25519.PublicKey) ([]string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.open {
 		return []string{testSpace}, nil
 	}
@@ -45,6 +49,17 @@ func (l *memLocal) AddOps(_ context.Context, _ string, ops [][]byte) error {
 	defer l.mu.Unlock()
 	l.added = append(l.added, ops...)
 	return nil
+}
+// TakeProof admits the opener when the proof holds the operation
+// "admit".
+func (l *memLocal) TakeProof(_ context.Context, _ string, _ ed25519.PublicKey, ops [][]byte) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.proofs = append(l.proofs, ops)
+	if slices.ContainsFunc(ops, func(op []byte) bool { return string(op) == "admit" }) {
+		l.open = true
+	}
+	return l.open, nil
 }
 func (l *memLocal) Digest(context.Context, string) (map[string]DocDigest, error) {
 	return l.digest, nil

@@ -1,0 +1,61 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+
+	"github.com/weftsync/weft/store"
+)
+
+// A member admitted where we did not see it (offline, with a welcome
+// bundle carried on a USB stick) asks us for a space our roster does not
+// list it in yet. We serve it nothing and say nothing, as to anyone we do
+// not count as a member; it sees the space unserved and asks again with
+// its membership log as a proof (replicate.PullProving). The proof is
+// checked here: when it admits the member, it is stored (the member is
+// readmitted to gossip, readmit.go) and the space is served in the same
+// exchange (decisions/0027-claim-proof.md).
+
+// errNotProved: a proof of membership that does not admit its sender.
+var errNotProved = errors.New("node: the proof does not admit its sender")
+
+// TakeProof checks the membership operations peer sent as a proof that it
+// is a member of space: it adds them to our log in a transaction that is
+// kept only when we hold the space and the log then lists peer as a
+// member. It reports whether it did; a proof that does not admit peer, or
+// a space we do not hold, is false with no error.
+func (l syncLocal) TakeProof(ctx context.Context, space string, peer ed25519.PublicKey, ops [][]byte) (bool, error) {
+	err := l.n.update(ctx, func(tx *writeTx) error {
+		if _, err := tx.Space(space); err != nil {
+			return err
+		}
+		log, err := l.n.spaceLog(tx.Tx, space)
+		if err != nil {
+			return err
+		}
+		before, _ := log.Roster()
+		for _, blob := range ops {
+			if err := addOp(tx.Tx, log, space, blob); err != nil {
+				return err
+			}
+		}
+		after, err := log.Roster()
+		if err != nil {
+			return fmt.Errorf("%w: membership log with a proof: %w", ErrInvalid, err)
+		}
+		if !after.IsMember(peer) {
+			return errNotProved
+		}
+		tx.admitted = append(tx.admitted, newMembers(before, after)...)
+		return nil
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errNotProved), errors.Is(err, store.ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
