@@ -54,6 +54,11 @@ func TestNetworkHarness(t *testing.T) {
 	if !res.CatchUpConverged || res.CatchUpTime <= 0 {
 		t.Errorf("b: catch-up: converged %v in %v", res.CatchUpConverged, res.CatchUpTime)
 	}
+	for _, role := range []string{"a receiver", "a sender", "b receiver", "e node"} {
+		if m, ok := res.Peak[role]; !ok || m.NodeKiB <= 0 || m.EngineKiB <= 0 {
+			t.Errorf("peak memory of %s: %+v (measured %v), want node and engine figures", role, m, ok)
+		}
+	}
 	if res.InStepStored != 0 {
 		t.Errorf("c: a pull in step stored %d changes", res.InStepStored)
 	}

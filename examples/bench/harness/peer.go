@@ -48,6 +48,8 @@ type Response struct {
 	Docs    int      `json:"docs,omitempty"`
 	Changes int      `json:"changes,omitempty"`
 	Count   int      `json:"count,omitempty"`
+	// Memory: the peer's peak resident sizes (op "memory").
+	Memory *Memory `json:"memory,omitempty"`
 }
 
 // storedEvent is one OnStored call: when, in which space, how many changes.
@@ -208,6 +210,9 @@ func (p *peer) do(ctx context.Context, req Request) (Response, error) {
 	case "cpu":
 		self, kids, err := CPUTimes()
 		return Response{Count: int(self), Docs: int(kids)}, err
+	case "memory":
+		self, engine, err := PeakMemory()
+		return Response{Memory: &Memory{NodeKiB: self, EngineKiB: engine}}, err
 	case "last_pull":
 		peers, err := p.n.Peers(ctx)
 		resp := Response{}

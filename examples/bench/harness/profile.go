@@ -71,3 +71,43 @@ func procCPU(path string) (int64, error) {
 	}
 	return u + t, nil
 }
+
+// PeakMemory returns the peak resident size (VmHWM, KiB) of this process
+// and the largest of its living children's (the engine), read from /proc.
+func PeakMemory() (self, child int64, err error) {
+	self, err = procHWM("/proc/self/status")
+	if err != nil {
+		return 0, 0, err
+	}
+	kids, _ := filepath.Glob("/proc/self/task/*/children")
+	for _, k := range kids {
+		b, err := os.ReadFile(k)
+		if err != nil {
+			continue
+		}
+		for _, pid := range strings.Fields(string(b)) {
+			if kib, err := procHWM("/proc/" + pid + "/status"); err == nil {
+				child = max(child, kib)
+			}
+		}
+	}
+	return self, child, nil
+}
+
+// procHWM reads VmHWM, in KiB, from a /proc/PID/status file.
+func procHWM(path string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				break
+			}
+			return strconv.ParseInt(f[0], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("harness: no VmHWM in %s", path)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -73,6 +74,41 @@ type Results struct {
 	Paced []time.Duration
 	// e: change visible on all Nodes.
 	NodesLatency []time.Duration
+	// Peak is each role's peak resident memory, node and engine, read
+	// right after its scenario: "a receiver", "a sender" (A over the
+	// whole run until then), "b receiver", and "e node" (the largest of
+	// the nodes of e).
+	Peak map[string]Memory
+}
+
+// Memory is a peer's peak resident memory so far (VmHWM): its node process
+// and its engine (the largest of its living children; an engine that was
+// replaced is not counted).
+type Memory struct {
+	NodeKiB   int64 `json:"node_kib"`
+	EngineKiB int64 `json:"engine_kib"`
+}
+
+// MiB is node and engine together, in MiB: the sum of the two peaks, an
+// upper bound on their peak together.
+func (m Memory) MiB() float64 { return float64(m.NodeKiB+m.EngineKiB) / 1024 }
+
+// peak records the peak memory of p under role.
+func (r *Results) peak(p *proc, role string) error {
+	resp, err := p.call(Request{Op: "memory"})
+	if err != nil {
+		return err
+	}
+	if resp.Memory == nil {
+		return fmt.Errorf("harness: %s gave no memory figures", role)
+	}
+	if r.Peak == nil {
+		r.Peak = map[string]Memory{}
+	}
+	if old, ok := r.Peak[role]; !ok || resp.Memory.MiB() > old.MiB() {
+		r.Peak[role] = *resp.Memory
+	}
+	return nil
 }
 
 // Run runs every scenario with peer processes started by spawn, homes
@@ -246,7 +282,7 @@ func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log 
 	}
 	res.CatchUpConverged = waitSame(ctx, a, b, ledger, cfg.Timeout) == nil
 	logf(log, "b: caught up in %v, %d bytes", res.CatchUpTime, res.CatchUpWire.Bytes)
-	return nil
+	return res.peak(b, "b receiver")
 }
 
 func runFresh(ctx context.Context, cfg Config, a, cc *proc, docsSpace string, log io.Writer, res *Results) error {
@@ -284,6 +320,9 @@ func runFresh(ctx context.Context, cfg Config, a, cc *proc, docsSpace string, lo
 	}
 	res.FreshConverged = waitSame(ctx, a, cc, docsSpace, cfg.Timeout) == nil
 	logf(log, "a: %d docs (%d changes) in %v, %d bytes", docs, total, res.FreshTime, res.FreshWire.Bytes)
+	if err := errors.Join(res.peak(cc, "a receiver"), res.peak(a, "a sender")); err != nil {
+		return err
+	}
 
 	// c: C reconnects with nothing changed; then pulls once more in step.
 	if err := cc.restart(); err != nil {
@@ -488,6 +527,11 @@ func runMany(ctx context.Context, cfg Config, spawn Spawn, dir string, log io.Wr
 			return err
 		}
 	}
+	for _, p := range ps {
+		if err := res.peak(p, "e node"); err != nil {
+			return err
+		}
+	}
 	time.Sleep(2 * time.Second) // the gossip mesh forms
 	if _, err := latency(ps[0], ps[1:], space, 3, cfg.NodeEvery, cfg.Timeout); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
@@ -556,5 +600,10 @@ func (r *Results) Print(w io.Writer) {
 	if len(r.NodesLatency) > 0 {
 		fmt.Fprintf(w, "e visible on all nodes (%d changes): p50 %s, p99 %s, max %s; %s\n", len(r.NodesLatency),
 			ms(Percentile(r.NodesLatency, 50)), ms(Percentile(r.NodesLatency, 99)), ms(Percentile(r.NodesLatency, 100)), tenths(r.NodesLatency))
+	}
+	for _, role := range slices.Sorted(maps.Keys(r.Peak)) {
+		m := r.Peak[role]
+		fmt.Fprintf(w, "peak resident memory, %s: node %.1f MiB + engine %.1f MiB = %.1f MiB\n",
+			role, float64(m.NodeKiB)/1024, float64(m.EngineKiB)/1024, m.MiB())
 	}
 }
