@@ -163,10 +163,18 @@ func exportChanges(tx *store.Tx, doc string, bw *wire.BundleWriter) error {
 		}
 		e.Atts, size = append(e.Atts, a.Blob), size+len(a.Blob)
 	}
-	if size == 0 {
-		return nil
+	if size > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
 	}
-	return flush()
+	// The proofs of equivocation held, with both sides, after the changes
+	// they build on: the importer finds the fork and cuts as we did.
+	chunks, proofAtts, err := proofEvidence(tx, doc)
+	if err != nil || len(chunks)+len(proofAtts) == 0 {
+		return err
+	}
+	return writeEntry(bw, wire.BundleEntry{Kind: wire.EntryChanges, Doc: doc, Chunks: chunks, Atts: proofAtts})
 }
 
 // bundleKey is the key a bundle opens with and what it is for.

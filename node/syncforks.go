@@ -136,25 +136,47 @@ func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[s
 				return err
 			}
 		}
-		evs, err := tx.Equivocations(doc)
-		if err != nil {
+		return e.proofs(tx, doc, exact, func(ev store.Equivocation) bool {
+			return theirs[hex.EncodeToString(ev.Actor)] >= ev.Seq
+		})
+	})
+	return e.chunks, e.atts, err
+}
+
+// proofs adds, for each proof of equivocation stored for doc that keep
+// accepts, our own side from the proof's seq, the proof's attestations
+// and the other side's chunks: what lets ingest elsewhere find the same
+// equivocation from whichever side it holds.
+func (e *evidence) proofs(tx *store.Tx, doc string, exact map[string]map[uint64][]store.AttestationRow, keep func(store.Equivocation) bool) error {
+	evs, err := tx.Equivocations(doc)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if !keep(ev) {
+			continue
+		}
+		if err := e.side(tx, doc, ev.Actor, ev.Seq, ev.Seq, exact[hex.EncodeToString(ev.Actor)]); err != nil {
 			return err
 		}
-		for _, ev := range evs {
-			if theirs[hex.EncodeToString(ev.Actor)] < ev.Seq {
-				continue
-			}
-			if err := e.side(tx, doc, ev.Actor, ev.Seq, ev.Seq, exact[hex.EncodeToString(ev.Actor)]); err != nil {
-				return err
-			}
-			e.att(ev.First)
-			e.att(ev.Second)
-			for _, c := range ev.Chunks {
-				e.chunk(sha256.Sum256(c), c)
-			}
+		e.att(ev.First)
+		e.att(ev.Second)
+		for _, c := range ev.Chunks {
+			e.chunk(sha256.Sum256(c), c)
 		}
-		return nil
-	})
+	}
+	return nil
+}
+
+// proofEvidence is the evidence of every proof of equivocation stored for
+// doc (a bundle carries it after the document's changes).
+func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) {
+	exact, err := exactByActor(tx, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := &evidence{seen: map[[32]byte]bool{}}
+	err = e.proofs(tx, doc, exact, func(store.Equivocation) bool { return true })
 	return e.chunks, e.atts, err
 }
 
@@ -167,24 +189,39 @@ type evidence struct {
 }
 
 // side adds our changes of actor from seq from up to the first seq at or
-// above to with an exact attestation (to itself when there is none), and
-// that attestation.
-func (e *evidence) side(tx *store.Tx, doc string, actor []byte, from, to uint64, exact map[uint64]store.AttestationRow) error {
-	top, att := to, (*store.AttestationRow)(nil)
-	for s := to; s < to+maxEvidenceChunks; s++ {
-		if a, ok := exact[s]; ok {
-			top, att = s, &a
-			break
-		}
-	}
-	cs, err := tx.ActorChanges(doc, actor, from, top)
+// above to whose change we hold an attestation of (to itself when there
+// is none within maxEvidenceChunks), and that attestation. An attestation
+// of the other side at the same seq (a proof's) is passed over: it covers
+// a change we do not hold.
+func (e *evidence) side(tx *store.Tx, doc string, actor []byte, from, to uint64, exact map[uint64][]store.AttestationRow) error {
+	cs, err := tx.ActorChanges(doc, actor, from, to+maxEvidenceChunks-1)
 	if err != nil {
 		return err
 	}
-	if att != nil && (len(cs) == 0 || cs[len(cs)-1].Seq != top || cs[len(cs)-1].Hash != att.Hash) {
-		att = nil // an attestation of the other side, or of a change we do not hold
+	end, att := -1, (*store.AttestationRow)(nil)
+	for i, c := range cs {
+		if c.Seq < to {
+			continue
+		}
+		for _, a := range exact[c.Seq] {
+			if a.Hash == c.Hash {
+				end, att = i, &a
+				break
+			}
+		}
+		if att != nil {
+			break
+		}
 	}
-	for _, c := range cs {
+	if att == nil { // nothing of ours attested: our side up to to alone
+		end = -1
+		for i, c := range cs {
+			if c.Seq <= to {
+				end = i
+			}
+		}
+	}
+	for _, c := range cs[:end+1] {
 		e.chunk(c.Hash, c.Raw)
 	}
 	if att != nil {
@@ -217,21 +254,20 @@ func (e *evidence) att(b []byte) {
 }
 
 // exactByActor maps each hex actor of doc to its attested seqs and the
-// first attestation stored for each.
-func exactByActor(tx *store.Tx, doc string) (map[string]map[uint64]store.AttestationRow, error) {
+// attestations stored for each (more than one where an equivocation was
+// found).
+func exactByActor(tx *store.Tx, doc string) (map[string]map[uint64][]store.AttestationRow, error) {
 	rows, err := tx.Attestations(doc)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]map[uint64]store.AttestationRow{}
+	out := map[string]map[uint64][]store.AttestationRow{}
 	for _, a := range rows {
 		k := hex.EncodeToString(a.Actor)
 		if out[k] == nil {
-			out[k] = map[uint64]store.AttestationRow{}
+			out[k] = map[uint64][]store.AttestationRow{}
 		}
-		if _, ok := out[k][a.Seq]; !ok {
-			out[k][a.Seq] = a
-		}
+		out[k][a.Seq] = append(out[k][a.Seq], a)
 	}
 	return out, nil
 }

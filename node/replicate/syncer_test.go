@@ -50,6 +50,7 @@ func (l *memLocal) AddOps(_ context.Context, _ string, ops [][]byte) error {
 	l.added = append(l.added, ops...)
 	return nil
 }
+
 // TakeProof admits the opener when the proof holds the operation
 // "admit".
 func (l *memLocal) TakeProof(_ context.Context, _ string, _ ed25519.PublicKey, ops [][]byte) (bool, error) {

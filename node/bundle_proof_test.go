@@ -1,0 +1,103 @@
+package node_test
+
+import (
+	"slices"
+	"testing"
+
+	am "github.com/automerge/automerge-go"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/node/seal"
+)
+
+// TestBundleCarriesEquivocation: a member that found an equivocation
+// exports the space; a member holding one half and no proof imports the
+// bundle, finds the same equivocation from it, and cuts the same actor:
+// both then read the same changes.
+// chunkFork gives x one half of an equivocation and y the other half and
+// then x's half, so that y finds the fork and x does not. The halves are
+// attested at different seqs (A one change attested at seq 1, B two
+// attested at seq 2): no two attestations name the same seq, so only the
+// chunks show the fork.
+func chunkFork(t *testing.T) (x, y *node.Node, sp node.Space, ledger string, eqActor []byte) {
+	t.Helper()
+	ctx := t.Context()
+	var hn *node.Node
+	x, y, hn = realNode(t, "Xia"), realNode(t, "Yusuf"), realNode(t, "Mallory")
+	sp = must[node.Space](t)(x.CreateSpace(ctx, "Tenants Union"))
+	joinSpace(t, x, y, sp)
+	joinSpace(t, x, hn, sp)
+	exchange(t, x, y, sp)
+	ledger = must[node.SpaceDetail](t)(x.SpaceDetail(ctx, sp)).Ledger
+	base := node.DocChanges(x, ledger)
+
+	hid := node.IdentityOf(hn)
+	eqActor = seal.NewActor(hid.Public)
+	next := func(chain [][]byte, amount int64) [][]byte {
+		return append(chain, forge(t, append(slices.Clone(base), chain...), eqActor, func(d *am.Doc) error {
+			return d.Path("entries", 0).Set(map[string]any{"id": model.NewID(), "amount_minor": amount})
+		}))
+	}
+	chainA, chainB := next(nil, 666), next(next(nil, 777), 778)
+	give := func(n *node.Node, chain [][]byte) node.IngestResult {
+		t.Helper()
+		att := attest(t, hid, sp.ID, ledger, chain[len(chain)-1])
+		return must[node.IngestResult](t)(n.Ingest(ctx, sp.ID, ledger, chain, [][]byte{att}))
+	}
+	if r := give(x, chainA); r.Stored != 1 {
+		t.Fatalf("x takes half A: %+v", r)
+	}
+	if r := give(y, chainB); r.Stored != 2 {
+		t.Fatalf("y takes half B: %+v", r)
+	}
+	give(y, chainA) // y finds the fork from the chunks
+	if node.Equivocations(y, ledger) == 0 || node.Equivocations(x, ledger) != 0 {
+		t.Fatalf("premise: proofs held by y %d, by x %d; want some and none", node.Equivocations(y, ledger), node.Equivocations(x, ledger))
+	}
+
+	return x, y, sp, ledger, eqActor
+}
+
+// TestBundleCarriesEquivocation: a member that found an equivocation
+// exports the space; a member holding one half and no proof imports the
+// bundle, finds the same equivocation from it, and cuts the same actor:
+// both then read the same changes.
+func TestBundleCarriesEquivocation(t *testing.T) {
+	x, y, sp, ledger, eqActor := chunkFork(t)
+	exchange(t, y, x, sp)
+	if node.Equivocations(x, ledger) == 0 {
+		t.Fatal("x imported y's bundle and holds no proof of the equivocation y found")
+	}
+	for _, n := range []*node.Node{x, y} {
+		cuts := node.Cuts(n, ledger)
+		if len(cuts) != 1 || !slices.Equal(cuts[0].Actor, eqActor) || cuts[0].MaxSeq != 0 {
+			t.Fatalf("%s cuts %+v, want the hostile actor at 0", n.Name(), cuts)
+		}
+	}
+	if err := sameSets(t, sp.ID, x, y); err != nil {
+		t.Fatalf("after the import: %v", err)
+	}
+}
+
+// TestSyncCarriesChunkFork: the same, by a pull: the evidence y sends
+// holds its own side up to its attestation of it, so x finds the fork.
+func TestSyncCarriesChunkFork(t *testing.T) {
+	x, y, sp, ledger, eqActor := chunkFork(t)
+	px, py := newSyncPeer(t, "x", x, replicate.Options{}), newSyncPeer(t, "y", y, replicate.Options{})
+	connect(t, px, py)
+	if _, err := px.s.Pull(t.Context(), py.h.ID()); err != nil {
+		t.Fatalf("x pulls from y: %v", err)
+	}
+	if node.Equivocations(x, ledger) == 0 {
+		t.Fatal("x pulled from y and holds no proof of the equivocation y found")
+	}
+	cuts := node.Cuts(x, ledger)
+	if len(cuts) != 1 || !slices.Equal(cuts[0].Actor, eqActor) || cuts[0].MaxSeq != 0 {
+		t.Fatalf("x cuts %+v, want the hostile actor at 0", cuts)
+	}
+	if err := sameSets(t, sp.ID, x, y); err != nil {
+		t.Fatalf("after the pull: %v", err)
+	}
+}
