@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/store"
 )
 
@@ -28,28 +29,11 @@ var errNotProved = errors.New("node: the proof does not admit its sender")
 // a space we do not hold, is false with no error.
 func (l syncLocal) TakeProof(ctx context.Context, space string, peer ed25519.PublicKey, ops [][]byte) (bool, error) {
 	err := l.n.update(ctx, func(tx *writeTx) error {
-		if _, err := tx.Space(space); err != nil {
-			return err
-		}
-		log, err := l.n.spaceLog(tx.Tx, space)
-		if err != nil {
-			return err
-		}
-		before, _ := log.Roster()
-		for _, blob := range ops {
-			if err := addOp(tx.Tx, log, space, blob); err != nil {
-				return err
-			}
-		}
-		after, err := log.Roster()
-		if err != nil {
-			return fmt.Errorf("%w: membership log with a proof: %w", ErrInvalid, err)
-		}
-		if !after.IsMember(peer) {
+		after, err := mergeOps(tx, l.n, space, ops)
+		if err == nil && !after.IsMember(peer) {
 			return errNotProved
 		}
-		tx.admitted = append(tx.admitted, newMembers(before, after)...)
-		return nil
+		return err
 	})
 	switch {
 	case err == nil:
@@ -58,4 +42,31 @@ func (l syncLocal) TakeProof(ctx context.Context, space string, peer ed25519.Pub
 		return false, nil
 	}
 	return false, err
+}
+
+// mergeOps verifies membership operations of a space this node is in and
+// adds them to its log and the store, all of them or, when one is invalid
+// or the log they make does not replay, none (the caller's transaction
+// fails). Members they admit are readmitted after the commit. It returns
+// the roster they make.
+func mergeOps(tx *writeTx, n *Node, space string, ops [][]byte) (*member.Roster, error) {
+	if _, err := tx.Space(space); err != nil {
+		return nil, err
+	}
+	log, err := n.spaceLog(tx.Tx, space)
+	if err != nil {
+		return nil, err
+	}
+	before, _ := log.Roster()
+	for _, blob := range ops {
+		if err := addOp(tx.Tx, log, space, blob); err != nil {
+			return nil, err
+		}
+	}
+	after, err := log.Roster()
+	if err != nil {
+		return nil, fmt.Errorf("%w: membership log with received operations: %w", ErrInvalid, err)
+	}
+	tx.admitted = append(tx.admitted, newMembers(before, after)...)
+	return after, nil
 }

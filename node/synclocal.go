@@ -84,25 +84,8 @@ func (l syncLocal) OpsSince(ctx context.Context, space string, known [][32]byte)
 // or the log they make does not replay, none.
 func (l syncLocal) AddOps(ctx context.Context, space string, ops [][]byte) error {
 	return l.n.update(ctx, func(tx *writeTx) error {
-		if _, err := tx.Space(space); err != nil {
-			return err
-		}
-		log, err := l.n.spaceLog(tx.Tx, space)
-		if err != nil {
-			return err
-		}
-		before, _ := log.Roster()
-		for _, blob := range ops {
-			if err := addOp(tx.Tx, log, space, blob); err != nil {
-				return err
-			}
-		}
-		after, err := log.Roster()
-		if err != nil {
-			return fmt.Errorf("%w: membership log after sync: %w", ErrInvalid, err)
-		}
-		tx.admitted = append(tx.admitted, newMembers(before, after)...)
-		return nil
+		_, err := mergeOps(tx, l.n, space, ops)
+		return err
 	})
 }
 

@@ -37,19 +37,24 @@ func CPUTimes() (self, children int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	kids, _ := filepath.Glob("/proc/self/task/*/children")
-	for _, k := range kids {
-		b, err := os.ReadFile(k)
-		if err != nil {
-			continue
-		}
-		for _, pid := range strings.Fields(string(b)) {
-			if t, err := procCPU("/proc/" + pid + "/stat"); err == nil {
-				children += t
-			}
+	for _, pid := range childPIDs() {
+		if t, err := procCPU("/proc/" + pid + "/stat"); err == nil {
+			children += t
 		}
 	}
 	return self, children, nil
+}
+
+// childPIDs lists this process's living children, read from /proc.
+func childPIDs() []string {
+	var pids []string
+	kids, _ := filepath.Glob("/proc/self/task/*/children")
+	for _, k := range kids {
+		if b, err := os.ReadFile(k); err == nil {
+			pids = append(pids, strings.Fields(string(b))...)
+		}
+	}
+	return pids
 }
 
 // procCPU reads utime+stime from a /proc/PID/stat file.
@@ -79,16 +84,9 @@ func PeakMemory() (self, child int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	kids, _ := filepath.Glob("/proc/self/task/*/children")
-	for _, k := range kids {
-		b, err := os.ReadFile(k)
-		if err != nil {
-			continue
-		}
-		for _, pid := range strings.Fields(string(b)) {
-			if kib, err := procHWM("/proc/" + pid + "/status"); err == nil {
-				child = max(child, kib)
-			}
+	for _, pid := range childPIDs() {
+		if kib, err := procHWM("/proc/" + pid + "/status"); err == nil {
+			child = max(child, kib)
 		}
 	}
 	return self, child, nil
