@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"encoding/hex"
 	"slices"
 	"testing"
 
@@ -99,5 +100,30 @@ func TestSyncCarriesChunkFork(t *testing.T) {
 	}
 	if err := sameSets(t, sp.ID, x, y); err != nil {
 		t.Fatalf("after the pull: %v", err)
+	}
+}
+
+// TestCutsListLeftOutEdits: an edit a member made on a half that is cut
+// later is left out with it, and Cuts lists it under its author, with the
+// cut member.
+func TestCutsListLeftOutEdits(t *testing.T) {
+	ctx := t.Context()
+	x, y, sp, ledger, eqActor := chunkFork(t)
+	must[string](t)(x.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 5, Currency: "EUR"}))
+	if cuts := must[[]node.CutReport](t)(x.Cuts(ctx)); len(cuts) != 0 {
+		t.Fatalf("premise: x lists cuts before any: %+v", cuts)
+	}
+	exchange(t, y, x, sp)
+	cuts := must[[]node.CutReport](t)(x.Cuts(ctx))
+	if len(cuts) != 1 {
+		t.Fatalf("x lists %d cuts, want 1: %+v", len(cuts), cuts)
+	}
+	c := cuts[0]
+	if c.Doc != ledger || c.Space != sp.ID || c.Name != "Mallory" || c.Actor != hex.EncodeToString(eqActor) || c.KeptUpTo != 0 {
+		t.Fatalf("cut %+v, want Mallory's actor in the ledger, kept up to 0", c)
+	}
+	// Left out: half A (1 change) and x's edit on it.
+	if c.LeftOut != 2 || len(c.Others) != 1 || c.Others[0].Member != x.PeerID() || c.Others[0].Changes != 1 {
+		t.Fatalf("left out %d, others %+v; want 2, and one change of x (%s)", c.LeftOut, c.Others, x.PeerID())
 	}
 }

@@ -275,6 +275,18 @@ func (c *Client) LiftQuarantine(ctx context.Context, what string) (int, error) {
 	return call[int](ctx, c, mLiftQuarantine, what)
 }
 
+// Cuts is (*node.Node).Cuts on the daemon's node.
+func (c *Client) Cuts(ctx context.Context) ([]node.CutReport, error) {
+	cuts, err := call[[]node.CutReport](ctx, c, mCuts)
+	for i := range cuts {
+		for j := range cuts[i].Others {
+			o := &cuts[i].Others[j]
+			o.First, o.Last = local(o.First), local(o.Last)
+		}
+	}
+	return cuts, err
+}
+
 // Doctor runs the network doctor in the daemon.
 func (c *Client) Doctor(ctx context.Context) (node.Doctor, error) {
 	return call[node.Doctor](ctx, c, mDoctor)

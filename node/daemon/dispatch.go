@@ -60,6 +60,7 @@ func dispatch() map[string]handler {
 		mCancelJoin:     fn1((*node.Node).CancelJoin),
 		mImportEntries:  importEntries,
 		mSyncUntil:      fn2((*node.Node).SyncUntilCurrent),
+		mCuts:           fn0((*node.Node).Cuts),
 	}
 }
 

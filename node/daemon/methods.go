@@ -46,6 +46,7 @@ const (
 	mCancelJoin     = "CancelJoin"
 	mImportEntries  = "ImportEntries"
 	mSyncUntil      = "SyncUntilCurrent"
+	mCuts           = "Cuts"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -66,6 +66,7 @@ type backend interface {
 	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
+	Cuts(ctx context.Context) ([]node.CutReport, error)
 	Doctor(ctx context.Context) (node.Doctor, error)
 	Relays(ctx context.Context, sp node.Space) ([]string, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
@@ -253,6 +254,11 @@ var steps = []struct {
 	}},
 	{"Quarantine", func(t *testing.T, f *fixture) {
 		both(t, f, func(b backend) ([]node.QuarantineEntry, error) { return b.Quarantine(t.Context()) })
+	}},
+	{"Cuts", func(t *testing.T, f *fixture) { // no equivocation here: both say none
+		if cuts := both(t, f, func(b backend) ([]node.CutReport, error) { return b.Cuts(t.Context()) }); len(cuts) != 0 {
+			t.Fatalf("cuts %+v in a node that never saw an equivocation", cuts)
+		}
 	}},
 	{"LiftQuarantine", func(t *testing.T, f *fixture) {
 		lifted := both(t, f, func(b backend) (int, error) { return b.LiftQuarantine(t.Context(), f.other.PeerID()) })

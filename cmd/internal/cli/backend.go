@@ -50,6 +50,7 @@ type Backend interface {
 	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
+	Cuts(ctx context.Context) ([]node.CutReport, error)
 	Doctor(ctx context.Context) (node.Doctor, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	Reverse(ctx context.Context, sp node.Space, entryID, memo string) (string, error)

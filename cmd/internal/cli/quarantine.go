@@ -23,7 +23,7 @@ merely forwarded it is never blamed.
 Lift a quarantine only once you know why it happened (a fixed weft, a member
 who explained): the change is accepted again the next time it arrives.`,
 	}
-	cmd.AddCommand(quarantineListCmd(e), quarantineLiftCmd(e))
+	cmd.AddCommand(quarantineListCmd(e), quarantineLiftCmd(e), quarantineCutsCmd(e))
 	return cmd
 }
 
@@ -74,5 +74,52 @@ func quarantineLiftCmd(e *env) *cobra.Command {
 				})
 			})
 		},
+	}
+}
+
+func quarantineCutsCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cuts",
+		Short: "Members cut for signing two histories, and the edits left out with them",
+		Long: `A member who signs two different histories of one document (an
+equivocation) has that document's history cut where the two part: what it
+wrote past the cut is left out everywhere, and so is every change built on
+it, even one another member made in good faith. This lists each cut, how
+many changes it leaves out, and whose edits among them were honest: those
+members can make their edits again (they are kept in the store, not read).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.withNode(cmd, func(ctx context.Context, n Backend) error {
+				cuts, err := n.Cuts(ctx)
+				if err != nil {
+					return err
+				}
+				return e.emit(nonNil(cuts), func(w io.Writer) { printCuts(w, cuts) })
+			})
+		},
+	}
+}
+
+func printCuts(w io.Writer, cuts []node.CutReport) {
+	if len(cuts) == 0 {
+		fmt.Fprintln(w, "no history is cut")
+		return
+	}
+	who := func(name, peerID string) string {
+		switch {
+		case peerID == "":
+			return "an actor no member owns"
+		case name == "":
+			return peerID
+		}
+		return name + " (" + peerID + ")"
+	}
+	for _, c := range cuts {
+		fmt.Fprintf(w, "%s %s of space %s: %s signed two histories; kept up to seq %d, %d change(s) left out\n",
+			c.Type, c.Doc, c.Space, who(c.Name, c.Member), c.KeptUpTo, c.LeftOut)
+		for _, o := range c.Others {
+			fmt.Fprintf(w, "    %d edit(s) by %s, %s to %s, built on the cut history: make them again\n",
+				o.Changes, who(o.Name, o.Member), o.First.Local().Format(time.DateTime), o.Last.Local().Format(time.DateTime))
+		}
 	}
 }
