@@ -255,11 +255,6 @@ func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
 	return call[[]node.PeerInfo](ctx, c, mPeers)
 }
 
-// SyncNow is (*node.Node).SyncNow on the daemon's node.
-func (c *Client) SyncNow(ctx context.Context) error {
-	return c.Call(ctx, mSyncNow, nil, nil)
-}
-
 // Quarantine is (*node.Node).Quarantine on the daemon's node.
 func (c *Client) Quarantine(ctx context.Context) ([]node.QuarantineEntry, error) {
 	qs, err := call[[]node.QuarantineEntry](ctx, c, mQuarantine)

@@ -49,7 +49,6 @@ func dispatch() map[string]handler {
 		mImportBundle:   importBundle,
 		mStatus:         fn0((*node.Node).Status),
 		mPeers:          fn0((*node.Node).Peers),
-		mSyncNow:        syncNow,
 		mQuarantine:     fn0((*node.Node).Quarantine),
 		mLiftQuarantine: fn1((*node.Node).LiftQuarantine),
 		mDoctor:         fn0((*node.Node).Doctor),
@@ -186,14 +185,6 @@ func importBundle(ctx context.Context, n *node.Node, args []cbor.RawMessage) (an
 		return nil, err
 	}
 	return n.ImportBundle(ctx, bytes.NewReader(data))
-}
-
-// syncNow pulls from every connected peer; it answers nothing but an error.
-func syncNow(ctx context.Context, n *node.Node, args []cbor.RawMessage) (any, error) {
-	if err := decodeArgs(args); err != nil {
-		return nil, err
-	}
-	return nil, n.SyncNow(ctx)
 }
 
 // importEntries takes the CSV file's bytes in place of the node's reader.

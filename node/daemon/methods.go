@@ -35,7 +35,6 @@ const (
 	mImportBundle   = "ImportBundle"
 	mStatus         = "Status"
 	mPeers          = "Peers"
-	mSyncNow        = "SyncNow"
 	mQuarantine     = "Quarantine"
 	mLiftQuarantine = "LiftQuarantine"
 	mDoctor         = "Doctor"

@@ -62,7 +62,6 @@ type backend interface {
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
-	SyncNow(ctx context.Context) error
 	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 	Quarantine(ctx context.Context) ([]node.QuarantineEntry, error)
 	LiftQuarantine(ctx context.Context, what string) (int, error)
@@ -237,13 +236,6 @@ var steps = []struct {
 	}},
 	{"Peers", func(t *testing.T, f *fixture) {
 		both(t, f, func(b backend) ([]node.PeerInfo, error) { return b.Peers(t.Context()) })
-	}},
-	{"SyncNow", func(t *testing.T, f *fixture) { // the fixture's node does not serve
-		for _, b := range []backend{f.n, f.c} {
-			if err := b.SyncNow(t.Context()); !errors.Is(err, node.ErrNotServing) {
-				t.Fatalf("SyncNow = %v, want ErrNotServing", err)
-			}
-		}
 	}},
 	{"SyncUntilCurrent", func(t *testing.T, f *fixture) { // the fixture's node does not serve
 		for _, b := range []backend{f.n, f.c} {

@@ -39,7 +39,6 @@ type Backend interface {
 
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)
-	SyncNow(ctx context.Context) error
 	SyncUntilCurrent(ctx context.Context, space string, wait time.Duration) (node.SyncReport, error)
 
 	WatchChanges() *node.Changes
