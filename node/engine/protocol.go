@@ -31,7 +31,8 @@ const (
 	// OpCheck checks that a loaded document still saves and loads back
 	// with the same heads (the round trip an Apply with Check makes, run
 	// later for changes applied without it). A document that fails is
-	// dropped, as after a failed Apply.
+	// dropped, as after a failed Apply. With Request.Keep it also answers
+	// with the saved form that passed and what it covers, as OpSave does.
 	OpCheck = "check"
 )
 
@@ -62,6 +63,11 @@ type Request struct {
 	// the stored changes it does not cover, and Covers the ones it does.
 	Snapshot []byte     `cbor:"snapshot,omitempty"`
 	Covers   [][32]byte `cbor:"covers,omitempty"`
+	// Keep, for OpCheck, asks for the saved form that passed the check
+	// and the hashes of the changes it holds (Response.Snapshot and
+	// Covers): a document checked when a snapshot of it is due is saved
+	// and loaded once, not once for the check and again for the snapshot.
+	Keep bool `cbor:"keep,omitempty"`
 	// Batch, for OpApplyMany, is one entry per document.
 	Batch []DocApply `cbor:"batch,omitempty"`
 	// Edits, for OpEditMany, are the typed edits to apply in order.
@@ -81,13 +87,16 @@ type Response struct {
 	View      *model.View `cbor:"view,omitempty"`
 	Docs      int         `cbor:"docs,omitempty"`
 	RSS       int64       `cbor:"rss,omitempty"`
-	// Snapshot and Covers answer Save: the saved form and the hashes of
-	// every change in it.
+	// Snapshot and Covers answer Save, and Check with Keep: the saved
+	// form and the hashes of every change in it.
 	Snapshot []byte     `cbor:"snapshot,omitempty"`
 	Covers   [][32]byte `cbor:"covers,omitempty"`
 	// SnapshotLoads, in Stats, counts the loads this engine process made
 	// from a snapshot.
 	SnapshotLoads int `cbor:"snapshot_loads,omitempty"`
+	// RoundTrips, in Stats, counts the documents this engine process saved
+	// and loaded back: round-trip checks and checked saves.
+	RoundTrips int `cbor:"round_trips,omitempty"`
 	// Batch answers OpApplyMany: one entry per document asked for.
 	Batch []DocResult `cbor:"batch,omitempty"`
 }

@@ -110,3 +110,72 @@ func TestSaveUnknownDoc(t *testing.T) {
 		t.Fatalf("save of an unknown doc = %v, want ErrNotLoaded", err)
 	}
 }
+
+// TestCheckKeep: a check that keeps what passed answers with a saved form
+// that covers exactly the changes the document holds and opens, alone, to
+// the same heads and view, and costs one save and load, as a plain check
+// does; Save costs one more. A document the engine does not hold is
+// refused.
+func TestCheckKeep(t *testing.T) {
+	e := newEngine(t, engine.Config{})
+	ctx := t.Context()
+	changes := history(t, e, "src", 12)
+	want, err := e.Load(ctx, "doc", changes[:1], actor(0xbb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err = e.Apply(ctx, "doc", changes[1:], false); err != nil { // applied unchecked
+		t.Fatal(err)
+	}
+	trips := func() int {
+		t.Helper()
+		n, err := e.RoundTrips(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := trips()
+	snap, covers, err := e.CheckKeep(ctx, "doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips() - before; n != 1 {
+		t.Errorf("round trips of a check that keeps = %d, want 1", n)
+	}
+	held := make([][32]byte, len(changes))
+	for i, c := range changes {
+		held[i] = hashOf(c)
+	}
+	slices.SortFunc(held, func(a, b [32]byte) int { return slices.Compare(a[:], b[:]) })
+	got := slices.Clone(covers)
+	slices.SortFunc(got, func(a, b [32]byte) int { return slices.Compare(a[:], b[:]) })
+	if !slices.Equal(got, held) {
+		t.Fatalf("the kept form covers %d changes, want exactly the %d held", len(covers), len(held))
+	}
+	heads, err := e.LoadFrom(ctx, "copy", snap, covers, nil, actor(0xcc))
+	if err != nil {
+		t.Fatalf("the kept form does not open: %v", err)
+	}
+	if !reflect.DeepEqual(heads, want) {
+		t.Errorf("heads from the kept form %x, want %x", heads, want)
+	}
+	v1, err1 := e.View(ctx, "copy")
+	v2, err2 := e.View(ctx, "doc")
+	if err1 != nil || err2 != nil || !reflect.DeepEqual(v1, v2) || len(v1.Ledger.Entries) != 12 {
+		t.Errorf("views differ: %v, %v", err1, err2)
+	}
+	before = trips()
+	if _, err := e.Check(ctx, "doc"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Save(ctx, "doc"); err != nil {
+		t.Fatal(err)
+	}
+	if n := trips() - before; n != 2 {
+		t.Errorf("round trips of a check and a save = %d, want 2", n)
+	}
+	if _, _, err := e.CheckKeep(ctx, "nothing"); !errors.Is(err, engine.ErrNotLoaded) {
+		t.Errorf("check of an unknown doc = %v, want ErrNotLoaded", err)
+	}
+}

@@ -80,6 +80,15 @@ func (e *Engine) Check(ctx context.Context, doc string) ([][32]byte, error) {
 	return resp.Heads, err
 }
 
+// CheckKeep is Check that also returns the saved form that loaded back
+// and the hashes of every change it holds, as Save does: the bytes a
+// snapshot keeps, for the price of one save and one load. A document that
+// fails is dropped from the engine, as Check drops it.
+func (e *Engine) CheckKeep(ctx context.Context, doc string) (snapshot []byte, covers [][32]byte, err error) {
+	resp, err := e.Call(ctx, Request{Op: OpCheck, Doc: doc, Keep: true})
+	return resp.Snapshot, resp.Covers, err
+}
+
 // Drop makes the engine forget a document (after a failed transaction, so
 // that the next use reloads it from the store).
 func (e *Engine) Drop(ctx context.Context, doc string) error {
@@ -98,4 +107,12 @@ func (e *Engine) Stats(ctx context.Context) (rss int64, docs int, err error) {
 func (e *Engine) SnapshotLoads(ctx context.Context) (int, error) {
 	resp, err := e.Call(ctx, Request{Op: OpStats})
 	return resp.SnapshotLoads, err
+}
+
+// RoundTrips reports how many times the current engine process saved a
+// document and loaded it back (round-trip checks and checked saves; a
+// fresh process starts at zero).
+func (e *Engine) RoundTrips(ctx context.Context) (int, error) {
+	resp, err := e.Call(ctx, Request{Op: OpStats})
+	return resp.RoundTrips, err
 }

@@ -17,6 +17,7 @@ import (
 type server struct {
 	docs          *cache
 	snapshotLoads int // loads made from a snapshot, for Stats
+	roundTrips    int // documents saved and loaded back (checks and checked saves), for Stats
 }
 
 func newServer(budget int64) *server {
@@ -96,7 +97,7 @@ func (s *server) dispatch(req engine.Request) (engine.Response, error) {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, nil
 	case engine.OpStats:
-		return engine.Response{RSS: residentBytes(), Docs: s.docs.len(), SnapshotLoads: s.snapshotLoads}, nil
+		return engine.Response{RSS: residentBytes(), Docs: s.docs.len(), SnapshotLoads: s.snapshotLoads, RoundTrips: s.roundTrips}, nil
 	}
 	return engine.Response{}, fmt.Errorf("unknown operation %q", req.Op)
 }
@@ -145,6 +146,7 @@ func (s *server) save(req engine.Request) (engine.Response, error) {
 	if !ok {
 		return engine.Response{}, errNotLoaded
 	}
+	s.roundTrips++
 	data, covers, err := d.Snapshot()
 	if err != nil {
 		return engine.Response{}, err
@@ -200,6 +202,7 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 	if req.CheckUpTo > 0 && s.docs.size(req.Doc) > req.CheckUpTo {
 		return engine.Response{Heads: heads, Unchecked: true}, nil
 	}
+	s.roundTrips++
 	if err := d.CheckRoundTrip(); err != nil {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
@@ -207,12 +210,22 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 	return engine.Response{Heads: heads}, nil
 }
 
-// check runs the round trip on a loaded document; one that fails is
+// check runs the round trip on a loaded document, answering with the
+// saved form that passed when asked to keep it; one that fails is
 // dropped, to be reloaded from the store.
 func (s *server) check(req engine.Request) (engine.Response, error) {
 	d, ok := s.docs.get(req.Doc)
 	if !ok {
 		return engine.Response{}, errNotLoaded
+	}
+	s.roundTrips++
+	if req.Keep {
+		data, covers, err := d.Snapshot() // the same save and load, with what it covers
+		if err != nil {
+			s.docs.drop(req.Doc)
+			return engine.Response{}, err
+		}
+		return engine.Response{Heads: d.Heads(), Snapshot: data, Covers: covers}, nil
 	}
 	if err := d.CheckRoundTrip(); err != nil {
 		s.docs.drop(req.Doc)
