@@ -64,10 +64,16 @@ func (d *Doc) Apply(chunks [][]byte) ([][32]byte, error) {
 }
 
 // loadChunks applies chunks with LoadIncremental, then checks that every
-// one of them (named by hashes) is in the document.
+// one of them (named by hashes) is in the document: at once when the
+// heads are those that applying all of them gives (allApplied), one by one
+// otherwise.
 func (d *Doc) loadChunks(chunks [][]byte, hashes []am.ChangeHash) error {
+	before := d.am.Heads()
 	if err := d.am.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	if allApplied(before, d.am.Heads(), chunks, hashes) {
+		return nil
 	}
 	for i, h := range hashes {
 		if _, err := d.am.Change(h); err != nil {
@@ -75,6 +81,45 @@ func (d *Doc) loadChunks(chunks [][]byte, hashes []am.ChangeHash) error {
 		}
 	}
 	return nil
+}
+
+// allApplied reports whether after, the heads of a document whose heads
+// were before, are exactly the heads that applying every one of chunks
+// (named by hashes) gives: before and the new changes, less every change
+// a new one depends on. Then each of them was applied: were some not, the
+// newest of those (one that no other chunk depends on, as a change that
+// depends on one not applied is not applied either) would be among those
+// heads and not among after, which holds only applied changes. Asking
+// automerge for each change by hash costs a call and an object per
+// change (about 5 to 9 µs a change here, a fifth of applying it); when
+// the heads differ (a chunk the document held already, one not applied),
+// the caller asks.
+func allApplied(before, after []am.ChangeHash, chunks [][]byte, hashes []am.ChangeHash) bool {
+	want := make(map[am.ChangeHash]bool, len(before)+len(hashes))
+	for _, h := range before {
+		want[h] = true
+	}
+	for _, h := range hashes {
+		want[h] = true
+	}
+	for _, c := range chunks {
+		deps, err := amdoc.ChunkDeps(c)
+		if err != nil {
+			return false
+		}
+		for _, dep := range deps {
+			delete(want, am.ChangeHash(dep))
+		}
+	}
+	if len(want) != len(after) {
+		return false
+	}
+	for _, h := range after {
+		if !want[h] {
+			return false
+		}
+	}
+	return true
 }
 
 // chunkHashes checks that every chunk is one change chunk, in Go, and

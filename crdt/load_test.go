@@ -2,6 +2,7 @@ package crdt_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"reflect"
 	"slices"
@@ -90,6 +91,50 @@ func TestApply(t *testing.T) {
 		checkPoisoned(t, fresh)
 	})
 }
+
+// TestApplyChecksEveryChunk: Apply finds each chunk in the document
+// whether or not the heads show it at once: a batch that repeats a change
+// the document holds (the heads then differ from the batch's) is applied;
+// a batch of which one change applies and another waits for a dependency
+// poisons the Doc, whichever order they come in.
+func TestApplyChecksEveryChunk(t *testing.T) {
+	d, history := newLedger(t)
+	history = append(history, edit(t, d, model.Edit{AddEntry: ptr(sampleEntry(2))})...)
+	history = append(history, edit(t, d, model.Edit{AddEntry: ptr(sampleEntry(3))})...)
+	other, err := crdt.Load(history, actor(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := edit(t, other, model.Edit{AddEntry: ptr(sampleEntry(4))})
+	after := edit(t, other, model.Edit{AddEntry: ptr(sampleEntry(5))})
+	t.Run("a change held already", func(t *testing.T) {
+		r, err := crdt.Load(history, actor(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads, err := r.Apply(append([][]byte{history[1]}, next...))
+		if err != nil || !reflect.DeepEqual(heads, r.Heads()) || len(heads) != 1 || heads[0] != hashOf(next[0]) {
+			t.Fatalf("heads %x, %v; want the new change", heads, err)
+		}
+	})
+	for name, batch := range map[string][][]byte{
+		"applied then waiting": {history[2], after[0]},
+		"waiting then applied": {after[0], history[2]},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := crdt.Load(history[:2], actor(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Apply(batch); !errors.Is(err, crdt.ErrPoisoned) {
+				t.Fatalf("got %v, want ErrPoisoned", err)
+			}
+		})
+	}
+}
+
+// hashOf is a change chunk's hash.
+func hashOf(chunk []byte) [32]byte { return sha256.Sum256(chunk[8:]) }
 
 // checkPoisoned checks that a poisoned Doc refuses everything.
 func checkPoisoned(t *testing.T, d *crdt.Doc) {

@@ -2,6 +2,7 @@ package amdoc
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,71 @@ func TestChunkHash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChunkDeps reads a change's dependencies from its chunk as automerge
+// reports them: none, one, and two (after a merge).
+func TestChunkDeps(t *testing.T) {
+	a := am.New()
+	commit := func(d *am.Doc, k string) *am.Change {
+		t.Helper()
+		if err := d.RootMap().Set(k, "v"); err != nil {
+			t.Fatal(err)
+		}
+		h, err := d.Commit(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := d.Change(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := commit(a, "a")
+	b, err := a.Fork()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := commit(a, "b")
+	commit(b, "c")
+	if _, err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	merged := commit(a, "d")
+	for _, c := range []*am.Change{first, second, merged} {
+		got, err := ChunkDeps(c.Save())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.Dependencies()
+		if len(got) != len(want) {
+			t.Fatalf("%d deps, want %d", len(got), len(want))
+		}
+		for _, h := range want {
+			if !slices.Contains(got, [32]byte(h)) {
+				t.Errorf("dependency %s not read", h)
+			}
+		}
+	}
+	if len(mustDeps(t, merged.Save())) != 2 {
+		t.Error("the merge change does not have two dependencies")
+	}
+	chunk := second.Save()
+	short := append([]byte(nil), chunk[:9]...)
+	short = append(short, 5, 3) // a body claiming 3 deps in 5 bytes
+	if _, err := ChunkDeps(short); !errors.Is(err, ErrChunk) {
+		t.Errorf("deps past the body: %v, want ErrChunk", err)
+	}
+}
+
+func mustDeps(t *testing.T, chunk []byte) [][32]byte {
+	t.Helper()
+	deps, err := ChunkDeps(chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return deps
 }
 
 func TestCheck(t *testing.T) {

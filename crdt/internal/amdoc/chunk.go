@@ -32,3 +32,25 @@ func ChunkHash(b []byte) ([32]byte, error) {
 	}
 	return h, nil
 }
+
+// ChunkDeps returns the hashes of the changes a change chunk depends on,
+// read from its header in Go. b must have passed ChunkHash.
+func ChunkDeps(b []byte) ([][32]byte, error) {
+	if len(b) < 10 {
+		return nil, ErrChunk
+	}
+	_, k := binary.Uvarint(b[9:])
+	if k <= 0 {
+		return nil, ErrChunk
+	}
+	body := b[9+k:]
+	n, j := binary.Uvarint(body)
+	if j <= 0 || n > uint64(len(body)-j)/32 {
+		return nil, ErrChunk
+	}
+	deps := make([][32]byte, n)
+	for i := range deps {
+		copy(deps[i][:], body[j+32*i:])
+	}
+	return deps, nil
+}
