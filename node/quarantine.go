@@ -87,11 +87,12 @@ func (n *Node) applyIncoming(ctx context.Context, tx *writeTx, in *incoming, add
 
 // applyOnce applies added to the engine's copy of doc, loading the stored
 // document without them first when the engine does not hold it (or fresh
-// is set). A fresh load is checked at once, after the document's earlier
-// unchecked changes are.
+// is set), after the document's earlier unchecked changes are checked. A
+// new document is checked at once; changes added to a stored one are
+// checked as applyLazy checks them (decision 0024).
 func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []store.Change, fresh bool) error {
 	if !fresh {
-		err := n.applyLazy(ctx, tx, doc, added)
+		err := n.applyLazy(ctx, doc, added)
 		if !errors.Is(err, engine.ErrNotLoaded) {
 			return err
 		}
@@ -127,12 +128,13 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 		if _, err := n.eng.Load(ctx, doc, raw, actor); err != nil {
 			return err
 		}
-		raw = nil
-	} else if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
+		_, err = n.eng.Apply(ctx, doc, nil, true)
+		return err
+	}
+	if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
 		return &baseError{err}
 	}
-	_, err = n.eng.Apply(ctx, doc, raw, true)
-	return err
+	return n.applyLazy(ctx, doc, added)
 }
 
 // unlessDropped is added without the changes in dropped (which depended

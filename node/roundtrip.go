@@ -22,9 +22,13 @@ import (
 // here): run after every gossip message it made a receiver fall behind.
 // So a document small enough is checked before the ingest commits, as
 // before; a larger one is applied unchecked, its batches remembered, and
-// checked later: when it has checkBudget unchecked changes, when it has
-// received nothing for checkIdle (the network's checker), before a local
-// edit builds on it, and when the node closes. A check that fails is
+// checked later: right after the commit of the ingest that gives it
+// checkBudget unchecked changes, before the node takes any other write
+// (decision 0024), when it has received nothing for checkIdle (the
+// network's checker), before a local edit builds on it, and when the node
+// closes. When a snapshot of the document is due, the saved form that
+// passed the check becomes the snapshot: one save and load, not two
+// (decision 0024). A check that fails is
 // traced, by replaying the unchecked changes on the checked part alone in
 // a fresh copy, to the first change that breaks the saved form; that
 // change and everything stored since that depends on it are dropped from
@@ -36,7 +40,8 @@ const (
 	// commits: the check then costs about a millisecond.
 	checkNowUpTo = 40 << 10
 	// checkBudget is how many changes a document may hold unchecked: the
-	// ingest that reaches it checks before committing.
+	// ingest that reaches it is followed by a check, right after its
+	// commit.
 	checkBudget = 256
 	// checkIdle is how long a document must have received nothing before
 	// the network's checker checks it.
@@ -100,6 +105,35 @@ func (d *deferredChecks) hashes(doc string) [][32]byte {
 	return nil
 }
 
+// restore makes doc's unchecked changes hashes again (in that order),
+// after a check whose transaction did not commit: what it dropped is
+// stored again, so what it found sound is not known to be.
+func (d *deferredChecks) restore(doc string, hashes [][32]byte) {
+	if len(hashes) == 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.docs == nil {
+		d.docs = map[string]*uncheckedDoc{}
+	}
+	u := d.docs[doc]
+	if u == nil {
+		u = &uncheckedDoc{last: time.Now()}
+		d.docs[doc] = u
+	}
+	seen := make(map[[32]byte]bool, len(hashes))
+	for _, h := range hashes {
+		seen[h] = true
+	}
+	for _, h := range u.hashes { // recorded since: keep them after
+		if !seen[h] {
+			hashes = append(hashes, h)
+		}
+	}
+	u.hashes = hashes
+}
+
 // clear forgets the first n unchecked changes of doc: a check passed with
 // them applied. Changes recorded since stay.
 func (d *deferredChecks) clear(doc string, n int) {
@@ -132,10 +166,12 @@ func (d *deferredChecks) due(now time.Time, idle time.Duration) []string {
 
 // applyLazy applies received changes to the engine's loaded copy of doc,
 // checking the round trip now only when the document is small, and
-// records them as unchecked otherwise; when doc holds checkBudget
-// unchecked changes it is checked before this ingest commits. It returns
-// engine.ErrNotLoaded when the engine does not hold doc.
-func (n *Node) applyLazy(ctx context.Context, tx *writeTx, doc string, added []store.Change) error {
+// records them as unchecked otherwise. A document that then holds
+// checkBudget unchecked changes is checked right after the transaction
+// commits (checkCommitted, from keepSnapshots), while the node still holds
+// its write lock. It returns engine.ErrNotLoaded when the engine does not
+// hold doc.
+func (n *Node) applyLazy(ctx context.Context, doc string, added []store.Change) error {
 	_, unchecked, err := n.eng.ApplyCheckUpTo(ctx, doc, rawChanges(added), checkNowUpTo)
 	if err != nil || !unchecked {
 		return err
@@ -144,11 +180,15 @@ func (n *Node) applyLazy(ctx context.Context, tx *writeTx, doc string, added []s
 	for i, c := range added {
 		hashes[i] = c.Hash
 	}
-	if n.deferred.add(doc, hashes, time.Now()) < checkBudget {
-		return nil
-	}
-	_, err = n.checkDoc(ctx, tx, doc, nil)
-	return err
+	n.deferred.add(doc, hashes, time.Now())
+	return nil
+}
+
+// checked is the saved form of a document that passed its round-trip
+// check, and the hashes of the changes it holds.
+type checked struct {
+	data   []byte
+	covers [][32]byte
 }
 
 // checkDoc checks, when doc holds unchecked changes, that it still saves
@@ -159,56 +199,77 @@ func (n *Node) applyLazy(ctx context.Context, tx *writeTx, doc string, added []s
 // unchecked. Stored changes in exclude (a batch being applied) are left
 // out of every copy it loads.
 func (n *Node) checkDoc(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool) (map[[32]byte]bool, error) {
+	dropped, _, err := n.checkDocKeep(ctx, tx, doc, exclude, false)
+	return dropped, err
+}
+
+// checkDocKeep is checkDoc that, with keep set, also returns the saved
+// form that passed the last check (nil when doc held nothing unchecked).
+func (n *Node) checkDocKeep(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool, keep bool) (map[[32]byte]bool, *checked, error) {
 	dropped := map[[32]byte]bool{}
 	for range checkBudget + 1 { // each round drops at least one change
 		pending := n.deferred.peek(doc)
 		if pending == 0 {
-			return dropped, nil
+			return dropped, nil, nil
 		}
-		_, err := n.eng.Check(ctx, doc)
+		kept, err := n.engineCheck(ctx, doc, keep)
 		if errors.Is(err, engine.ErrNotLoaded) {
-			err = n.loadAndCheck(ctx, tx, doc, exclude)
+			kept, err = n.loadAndCheck(ctx, tx, doc, exclude, keep)
 		}
 		if err == nil {
 			n.deferred.clear(doc, pending)
-			return dropped, nil
+			return dropped, kept, nil
 		}
 		if !blameable(ctx, err) {
-			return dropped, ingestErr(doc, err)
+			return dropped, nil, ingestErr(doc, err)
 		}
 		n.log.Warn("a document no longer saves and loads after changes applied unchecked; replaying them to find the one that breaks it",
 			"doc", doc, "unchecked", pending, "err", err)
 		tx.touched[doc] = true
 		gone, err := n.blameUnchecked(ctx, tx, doc, exclude, err)
 		if err != nil {
-			return dropped, err
+			return dropped, nil, err
 		}
 		for _, h := range gone {
 			dropped[h] = true
 		}
 		if err := n.eng.Drop(ctx, doc); err != nil {
-			return dropped, ingestErr(doc, err)
+			return dropped, nil, ingestErr(doc, err)
 		}
 	}
-	return dropped, fmt.Errorf("node: document %s still fails its round-trip check after dropping changes", doc)
+	return dropped, nil, fmt.Errorf("node: document %s still fails its round-trip check after dropping changes", doc)
+}
+
+// engineCheck checks the engine's copy of doc, returning the saved form
+// that passed when keep is set.
+func (n *Node) engineCheck(ctx context.Context, doc string, keep bool) (*checked, error) {
+	if !keep {
+		_, err := n.eng.Check(ctx, doc)
+		return nil, err
+	}
+	data, covers, err := n.eng.CheckKeep(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	return &checked{data: data, covers: covers}, nil
 }
 
 // loadAndCheck loads doc's stored changes but those in exclude in the
-// engine and checks the round trip.
-func (n *Node) loadAndCheck(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool) error {
+// engine and checks the round trip, returning the saved form that passed
+// when keep is set.
+func (n *Node) loadAndCheck(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool, keep bool) (*checked, error) {
 	changes, err := storedExcept(tx.Tx, doc, exclude)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	actor, err := n.readActor(tx.Tx, doc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := n.eng.Load(ctx, doc, rawChanges(changes), actor); err != nil {
-		return err
+		return nil, err
 	}
-	_, err = n.eng.Check(ctx, doc)
-	return err
+	return n.engineCheck(ctx, doc, keep)
 }
 
 // blameUnchecked replays doc's stored changes in a fresh copy: the checked
@@ -357,21 +418,62 @@ func (n *Node) checkBeforeEdit(ctx context.Context, tx *writeTx, doc string) err
 
 // checkUnchecked checks every document holding changes applied unchecked
 // (all of them, or those idle for at least idle), each in its own
-// transaction. The network's checker and Close call it.
+// transaction (checkCommitted). The network's checker and Close call it.
 func (n *Node) checkUnchecked(ctx context.Context, idle time.Duration) error {
 	var errs []error
 	for _, doc := range n.deferred.due(time.Now(), idle) {
 		if ctx.Err() != nil {
 			break
 		}
-		err := n.update(ctx, func(tx *writeTx) error {
-			_, err := n.checkDoc(ctx, tx, doc, nil)
-			return err
-		})
-		errs = append(errs, err)
+		n.mu.Lock()
+		errs = append(errs, n.checkCommitted(ctx, doc))
+		n.mu.Unlock()
 	}
 	n.denyIfQuarantined()
 	return errors.Join(errs...)
+}
+
+// checkCommitted checks doc's committed unchecked changes, with n.mu held,
+// in a transaction of its own: after the commit of an ingest that gave doc
+// checkBudget of them (keepSnapshots), so that no other write builds on
+// them first, and for the network's checker and Close. A check that fails
+// is traced, and its culprit dropped and quarantined, as checkDoc does.
+// When a snapshot of doc is due, the saved form that passed the check is
+// stored as the snapshot right after, in its own transaction: the engine
+// saves and loads the document once for both.
+func (n *Node) checkCommitted(ctx context.Context, doc string) error {
+	before := n.deferred.hashes(doc)
+	if len(before) == 0 {
+		return nil
+	}
+	wt := &writeTx{touched: map[string]bool{}}
+	var kept *checked
+	err := n.db.Update(ctx, func(tx *store.Tx) error {
+		wt.Tx = tx
+		due, err := snapshotDue(tx, doc, &n.snaps)
+		if err != nil {
+			return err
+		}
+		_, kept, err = n.checkDocKeep(ctx, wt, doc, nil, due)
+		return err
+	})
+	if err != nil {
+		// Nothing it dropped or quarantined was committed: the changes it
+		// cleared are unchecked again, and the engine's copy forgotten.
+		n.deferred.restore(doc, before)
+		if len(wt.touched) > 0 {
+			n.discard(context.WithoutCancel(ctx), wt.touched)
+		}
+		return storeErr(err)
+	}
+	n.watchers.notify(wt.touched) // changes dropped: views changed
+	n.denyIfQuarantined()
+	if kept != nil {
+		if err := n.putSnapshot(ctx, doc, kept); err != nil {
+			n.log.Warn("write document snapshot from its round-trip check", "doc", doc, "err", err)
+		}
+	}
+	return nil
 }
 
 // denyIfQuarantined rereads the quarantine list into the running network

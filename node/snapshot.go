@@ -115,14 +115,21 @@ func (n *Node) loadFrom(ctx context.Context, doc string, data []byte, covers [][
 
 // keepSnapshots runs after a transaction that loaded or changed docs,
 // outside any transaction, with n.mu held: it drops a document's snapshots
-// when its newest did not load, and writes a new one when the document has
-// snapshotEvery stored changes it does not cover. Whether one is due is
-// read for every document in one read transaction. It never fails the
-// caller: errors are logged.
+// when its newest did not load, checks a document that holds checkBudget
+// changes applied unchecked (checkCommitted: before any other write builds
+// on them), and writes a new snapshot when a document has snapshotEvery
+// stored changes it does not cover: from the saved form that passed the
+// round-trip check when the document held unchecked changes, from a saved
+// form the engine checks (Save) otherwise. Whether one is due is read for
+// every document in one read transaction. It never fails the caller:
+// errors are logged. It runs to the end when ctx is cancelled after the
+// commit (a sync session that ended): the work is owed to what committed,
+// and cancelling an engine call kills the engine.
 func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 	if len(docs) == 0 {
 		return
 	}
+	ctx = context.WithoutCancel(ctx)
 	for doc := range docs {
 		if n.snaps.takeStale(doc) {
 			err := n.db.Update(ctx, func(tx *store.Tx) error { return tx.DropSnapshots(doc) })
@@ -131,12 +138,24 @@ func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 			}
 		}
 	}
+	for doc := range docs {
+		if n.deferred.peek(doc) >= checkBudget {
+			if err := n.checkCommitted(ctx, doc); err != nil {
+				n.log.Warn("round-trip check after the commit", "doc", doc, "err", err)
+			}
+		}
+	}
 	due, err := n.snapshotsDue(ctx, docs)
 	if err != nil {
 		n.log.Warn("count document changes for snapshots", "err", err)
 	}
 	for _, doc := range due {
-		if err := n.writeSnapshot(ctx, doc); err != nil {
+		if n.deferred.peek(doc) > 0 { // check them now, and keep what passed
+			err = n.checkCommitted(ctx, doc)
+		} else {
+			err = n.writeSnapshot(ctx, doc)
+		}
+		if err != nil {
 			n.log.Warn("write document snapshot", "doc", doc, "err", err)
 		}
 	}
@@ -148,34 +167,41 @@ func (n *Node) keepSnapshot(ctx context.Context, doc string) {
 }
 
 // snapshotsDue returns the documents of docs with at least snapshotEvery
-// stored changes their newest snapshot does not cover. A newest snapshot
-// that cannot be read covers nothing.
+// stored changes their newest snapshot does not cover.
 func (n *Node) snapshotsDue(ctx context.Context, docs map[string]bool) ([]string, error) {
 	var due []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
 		for doc := range docs {
-			count, err := tx.CountedChanges(doc)
+			ok, err := snapshotDue(tx, doc, &n.snaps)
 			if err != nil {
 				return err
 			}
-			if count < snapshotEvery {
-				continue
-			}
-			covered, ok := n.snaps.coveredBy(doc)
-			if !ok {
-				covers, _, _, err := tx.Snapshot(doc)
-				if covered = len(covers); err != nil {
-					covered = 0
-				}
-				n.snaps.setCovered(doc, covered)
-			}
-			if count-covered >= snapshotEvery {
+			if ok {
 				due = append(due, doc)
 			}
 		}
 		return nil
 	})
 	return due, err
+}
+
+// snapshotDue reports whether doc has at least snapshotEvery stored
+// changes its newest snapshot does not cover. A newest snapshot that
+// cannot be read covers nothing.
+func snapshotDue(tx *store.Tx, doc string, snaps *snapshots) (bool, error) {
+	count, err := tx.CountedChanges(doc)
+	if err != nil || count < snapshotEvery {
+		return false, err
+	}
+	covered, ok := snaps.coveredBy(doc)
+	if !ok {
+		covers, _, _, err := tx.Snapshot(doc)
+		if covered = len(covers); err != nil {
+			covered = 0
+		}
+		snaps.setCovered(doc, covered)
+	}
+	return count-covered >= snapshotEvery, nil
 }
 
 // writeSnapshot asks the engine for doc's checked saved form and stores it,
@@ -189,14 +215,20 @@ func (n *Node) writeSnapshot(ctx context.Context, doc string) error {
 	if err != nil {
 		return err
 	}
-	err = n.db.Update(ctx, func(tx *store.Tx) error {
-		if err := sameAsStored(tx, doc, covers); err != nil {
+	return n.putSnapshot(ctx, doc, &checked{data: data, covers: covers})
+}
+
+// putSnapshot stores a checked saved form of doc as its newest snapshot,
+// when it holds exactly the stored changes.
+func (n *Node) putSnapshot(ctx context.Context, doc string, k *checked) error {
+	err := n.db.Update(ctx, func(tx *store.Tx) error {
+		if err := sameAsStored(tx, doc, k.covers); err != nil {
 			return err
 		}
-		return tx.PutSnapshot(doc, covers, data)
+		return tx.PutSnapshot(doc, k.covers, k.data)
 	})
 	if err == nil {
-		n.snaps.setCovered(doc, len(covers))
+		n.snaps.setCovered(doc, len(k.covers))
 	}
 	return err
 }
