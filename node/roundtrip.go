@@ -466,8 +466,9 @@ func (n *Node) checkCommitted(ctx context.Context, doc string) error {
 		}
 		return storeErr(err)
 	}
-	n.watchers.notify(wt.touched) // changes dropped: views changed
-	n.denyIfQuarantined()
+	// Changes dropped: views changed. The running network rereads the
+	// quarantine list once n.mu is released (ingestUpdate, the checker).
+	n.watchers.notify(wt.touched)
 	if kept != nil {
 		if err := n.putSnapshot(ctx, doc, kept); err != nil {
 			n.log.Warn("write document snapshot from its round-trip check", "doc", doc, "err", err)
