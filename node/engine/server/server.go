@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/weftsync/weft/crdt"
@@ -63,12 +64,38 @@ func (s *server) serve(in io.Reader, out io.Writer) error {
 	}
 }
 
+// reclaimAbove is the estimated size of a document from which a call that
+// saves and loads it (a round trip), loads it anew or drops it is followed
+// by a Go collection and a malloc trim: the core's memory of the copies
+// such a call leaves behind is freed only by finalizers, which run at a
+// Go collection, and the engine's small Go heap seldom triggers one, so
+// without this the dead copies of a large document pile up.
+const reclaimAbove = 8 << 20
+
 func (s *server) handle(req engine.Request) engine.Response {
+	size := s.docs.size(req.Doc)
 	resp, err := s.dispatch(req)
+	if leavesCopies(req) && max(size, s.docs.size(req.Doc)) >= reclaimAbove {
+		runtime.GC()
+		trimMalloc()
+	}
 	if err != nil {
 		return engine.Response{Code: errorCode(err), Err: err.Error()}
 	}
 	return resp
+}
+
+// leavesCopies reports whether req may leave a whole copy of its
+// document to the finalizers: a round trip, a load over a loaded copy, a
+// drop.
+func leavesCopies(req engine.Request) bool {
+	switch req.Op {
+	case engine.OpCheck, engine.OpSave, engine.OpLoad, engine.OpDrop:
+		return true
+	case engine.OpApply:
+		return req.Check
+	}
+	return false
 }
 
 func (s *server) dispatch(req engine.Request) (engine.Response, error) {
