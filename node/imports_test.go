@@ -77,7 +77,7 @@ func checkImport(t *testing.T, pkg, imp string) {
 func checkDep(t *testing.T, pkg, dep string, pure []string) {
 	t.Helper()
 	for _, p := range pure {
-		if under(pkg, p) && (under(dep, "net") || dep == "database/sql" || under(dep, "modernc.org/sqlite") ||
+		if under(pkg, p) && (under(dep, "net") || dep == "database/sql" || under(dep, "github.com/mattn/go-sqlite3") ||
 			strings.HasPrefix(dep, "github.com/libp2p/")) {
 			t.Errorf("%s depends on %s: pure packages stay free of networking and storage", pkg, dep)
 		}

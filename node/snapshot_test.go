@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite"
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
@@ -200,7 +200,7 @@ func plant(t *testing.T, n *node.Node, doc string, covers [][32]byte, data []byt
 // blob with plain SQL, as an attacker with the file could.
 func flipNewestSnapshot(t *testing.T, home string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(home, "weft.db"))
+	db, err := sql.Open("sqlite3", filepath.Join(home, "weft.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

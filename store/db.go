@@ -11,7 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"modernc.org/sqlite"
+	"github.com/mattn/go-sqlite3"
 )
 
 // dsnParams are applied by the driver to every new connection: WAL,
@@ -19,9 +19,9 @@ import (
 // loss, a busy timeout, foreign keys, secure_delete, and BEGIN IMMEDIATE for
 // writes (a deferred transaction upgrading to a write fails at once with
 // SQLITE_BUSY_SNAPSHOT, whatever the timeout).
-const dsnParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-	"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)" +
-	"&_pragma=secure_delete(ON)&_txlock=immediate"
+const dsnParams = "_journal_mode=WAL&_synchronous=FULL" +
+	"&_busy_timeout=10000&_foreign_keys=on" +
+	"&_secure_delete=on&_txlock=immediate"
 
 // maxConns bounds the connection pool: one writer at a time, a few readers.
 const maxConns = 4
@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
-	sdb, err := sql.Open("sqlite", uriPath(path)+"?"+dsnParams)
+	sdb, err := sql.Open("sqlite3", uriPath(path)+"?"+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -150,9 +150,9 @@ func (db *DB) Close() error {
 
 // busy maps SQLITE_BUSY (and SQLITE_LOCKED) to ErrBusy, keeping err's text.
 func busy(err error) error {
-	var se *sqlite.Error
+	var se sqlite3.Error
 	if errors.As(err, &se) {
-		if c := se.Code() & 0xff; c == 5 || c == 6 {
+		if se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked {
 			return fmt.Errorf("%w: %v", ErrBusy, err)
 		}
 	}

@@ -75,7 +75,7 @@ func TestOpenPragmasAndSchema(t *testing.T) {
 		// Update holds the write lock from BEGIN, before writing anything:
 		// another connection cannot begin a write meanwhile.
 		update(t, db, func(*Tx) error {
-			raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(0)")
+			raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?_busy_timeout=0")
 			if err != nil {
 				return err
 			}

@@ -33,7 +33,7 @@ func TestThousandFlippedBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", db.Path())
+	raw, err := sql.Open("sqlite3", db.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

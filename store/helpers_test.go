@@ -84,7 +84,7 @@ func reopen(t testing.TB, db *DB, s Sealer) *DB {
 // behind the store's back. db must be closed.
 func rawSQL(t testing.TB, path string, stmts ...string) {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path)
+	raw, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func TestTamperDetected(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path, s := seedTamper(t)
-			raw, err := sql.Open("sqlite", "file:"+path)
+			raw, err := sql.Open("sqlite3", "file:"+path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +157,7 @@ func TestVerifyAll(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path, s := seedTamper(t)
-			raw, err := sql.Open("sqlite", "file:"+path)
+			raw, err := sql.Open("sqlite3", "file:"+path)
 			if err != nil {
 				t.Fatal(err)
 			}

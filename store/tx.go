@@ -70,13 +70,21 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	return nil
 }
 
-// exec runs a statement in the transaction.
+// exec runs a statement in the transaction. The statement itself runs
+// under a context that is never cancelled: the driver would otherwise
+// start a goroutine per statement to watch for cancellation, which costs
+// more than the insert it watches. Cancellation still ends the
+// transaction: exec checks the context first, and database/sql rolls the
+// transaction back when it is cancelled.
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := tx.stmt(query)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.ExecContext(tx.ctx, args...)
+	r, err := s.ExecContext(context.WithoutCancel(tx.ctx), args...)
 	return r, busy(err)
 }
 
