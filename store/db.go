@@ -16,22 +16,35 @@ import (
 
 // dsnParams are applied by the driver to every new connection: WAL,
 // synchronous=FULL so a commit the user is told is saved survives power
-// loss, a busy timeout, foreign keys, secure_delete, and BEGIN IMMEDIATE for
-// writes (a deferred transaction upgrading to a write fails at once with
-// SQLITE_BUSY_SNAPSHOT, whatever the timeout).
+// loss, a busy timeout, foreign keys and secure_delete.
 const dsnParams = "_journal_mode=WAL&_synchronous=FULL" +
-	"&_busy_timeout=10000&_foreign_keys=on" +
-	"&_secure_delete=on&_txlock=immediate"
+	"&_busy_timeout=10000&_foreign_keys=on&_secure_delete=on"
 
-// maxConns bounds the connection pool: one writer at a time, a few readers.
-const maxConns = 4
+// writerParams make the writer pool's transactions BEGIN IMMEDIATE: a
+// deferred transaction upgrading to a write fails at once with
+// SQLITE_BUSY_SNAPSHOT, whatever the timeout. The driver applies its
+// _txlock to every BEGIN, read-only or not, so readers have a pool of
+// their own whose transactions stay deferred and never take the write
+// lock.
+const writerParams = "&_txlock=immediate"
+
+// The pools' sizes: writers take the write lock one at a time (a second
+// connection lets a nested or stray writer fail with ErrBusy after the
+// busy timeout, as another process would, rather than wait forever for
+// the pool); a few readers run beside them.
+const (
+	maxWriters = 2
+	maxReaders = 4
+)
 
 // DB is an open store. It is safe for concurrent use; Close it once done.
 type DB struct {
-	sql       *sql.DB
+	sql       *sql.DB // writers: BEGIN IMMEDIATE
+	rsql      *sql.DB // readers: deferred BEGIN
 	path      string
 	sealer    atomic.Pointer[sealerBox]
-	stmts     stmtCache
+	stmts     stmtCache // the writer pool's
+	rstmts    stmtCache // the reader pool's
 	cuts      cutState // whether any cut is stored (live.go)
 	closeOnce sync.Once
 	closeErr  error
@@ -52,14 +65,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
-	sdb, err := sql.Open("sqlite3", uriPath(path)+"?"+dsnParams)
+	dsn := uriPath(path) + "?" + dsnParams
+	wdb, err := sql.Open("sqlite3", dsn+writerParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	sdb.SetMaxOpenConns(maxConns)
-	db := &DB{sql: sdb, path: path}
+	wdb.SetMaxOpenConns(maxWriters)
+	rdb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(maxReaders)
+	db := &DB{sql: wdb, rsql: rdb, path: path}
 	if err := db.init(ctx); err != nil {
-		sdb.Close()
+		rdb.Close()
+		wdb.Close()
 		return nil, err
 	}
 	return db, nil
@@ -67,8 +88,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // init checks the pragmas took effect, migrates and makes the instance ID.
 func (db *DB) init(ctx context.Context) error {
-	if err := checkPragmas(ctx, db.sql); err != nil {
-		return err
+	for _, sdb := range []*sql.DB{db.sql, db.rsql} {
+		if err := checkPragmas(ctx, sdb); err != nil {
+			return err
+		}
 	}
 	if err := migrate(ctx, db.sql); err != nil {
 		return err
@@ -143,7 +166,8 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.sealer.Store(nil)
 		db.stmts.close()
-		db.closeErr = db.sql.Close()
+		db.rstmts.close()
+		db.closeErr = errors.Join(db.rsql.Close(), db.sql.Close())
 	})
 	return db.closeErr
 }

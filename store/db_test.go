@@ -86,6 +86,29 @@ func TestOpenPragmasAndSchema(t *testing.T) {
 			return nil
 		})
 	})
+	t.Run("readers deferred", func(t *testing.T) {
+		// View takes no write lock: a writer elsewhere begins and commits
+		// while it is open (the driver applies _txlock to every BEGIN, so
+		// readers have a pool of their own).
+		err := db.View(t.Context(), func(tx *Tx) error {
+			if _, err := tx.Peers(); err != nil {
+				return err
+			}
+			raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?_busy_timeout=0")
+			if err != nil {
+				return err
+			}
+			defer raw.Close()
+			if _, err := raw.Exec("BEGIN IMMEDIATE"); err != nil {
+				t.Fatalf("a writer could not begin beside a reader: %v", err)
+			}
+			_, err = raw.Exec("COMMIT")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestOpenRefuses(t *testing.T) {

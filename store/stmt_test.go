@@ -18,7 +18,7 @@ func TestConcurrentFirstUse(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		var wg sync.WaitGroup
 		errs := make(chan error, 32)
-		for i := range 4 * maxConns {
+		for i := range 4 * (maxReaders + maxWriters) {
 			wg.Go(func() {
 				var err error
 				if i%2 == 0 {

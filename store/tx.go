@@ -38,11 +38,15 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 
 // run begins, calls fn, and commits or rolls back.
 func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
-	stx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
+	pool, cache := db.rsql, &db.rstmts
+	if write {
+		pool, cache = db.sql, &db.stmts
+	}
+	stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", busy(err))
 	}
-	tx := &Tx{ctx: ctx, tx: stx, db: db.sql, cache: &db.stmts, cuts: &db.cuts, writable: write}
+	tx := &Tx{ctx: ctx, tx: stx, db: pool, cache: cache, cuts: &db.cuts, writable: write}
 	if b := db.sealer.Load(); b != nil {
 		tx.sealer = b.s
 	}
@@ -56,7 +60,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		}
 		// With the connection back in the pool, cache what this transaction
 		// had to prepare itself.
-		db.stmts.fill(context.WithoutCancel(ctx), db.sql, tx.misses)
+		cache.fill(context.WithoutCancel(ctx), pool, tx.misses)
 	}()
 	if err = fn(tx); err != nil {
 		return err

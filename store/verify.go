@@ -153,7 +153,7 @@ func (tx *Tx) none(table, query string) error {
 // IntegrityCheck runs SQLite's PRAGMA integrity_check and returns
 // ErrCorrupt with its findings when the file is damaged.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := db.sql.QueryContext(ctx, "PRAGMA integrity_check")
+	rows, err := db.rsql.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return fmt.Errorf("store: integrity check: %w", busy(err))
 	}
