@@ -45,7 +45,7 @@ type DB struct {
 	sealer    atomic.Pointer[sealerBox]
 	stmts     stmtCache // the writer pool's
 	rstmts    stmtCache // the reader pool's
-	cuts      cutState // whether any cut is stored (live.go)
+	cuts      cutState  // whether any cut is stored (live.go)
 	closeOnce sync.Once
 	closeErr  error
 }
