@@ -34,7 +34,7 @@ type entry struct {
 
 // newEntry indexes c's IDs.
 func (tx *Tx) newEntry(c Change) *entry {
-	e := &entry{Change: c, doc: tx.index(c.Doc), hash: tx.hashIndex(c.Hash), actor: tx.sealer.Index(c.Actor)}
+	e := &entry{Change: c, doc: tx.index(c.Doc), hash: tx.hashIndex(c.Hash), actor: tx.indexOf(c.Actor)}
 	for _, d := range c.Deps {
 		e.deps = append(e.deps, tx.hashIndex(d))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,7 +55,8 @@ func TestOpenPragmasAndSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			n++
-			if !strings.HasSuffix(strings.TrimSpace(sql), "STRICT") {
+			opts := sql[strings.LastIndex(sql, ")")+1:] // table options: STRICT, maybe WITHOUT ROWID
+			if !slices.Contains(strings.Fields(strings.ReplaceAll(opts, ",", " ")), "STRICT") {
 				t.Errorf("table %s is not STRICT: %s", name, sql)
 			}
 		}

@@ -22,6 +22,10 @@ func (tx *Tx) DropChanges(doc string, hashes [][32]byte) ([][32]byte, error) {
 	for _, h := range hashes {
 		queue = append(queue, tx.hashIndex(h))
 	}
+	children, err := tx.childrenOf(d)
+	if err != nil {
+		return nil, fmt.Errorf("store: drop change: %w", err)
+	}
 	seen := map[string]bool{}
 	var out [][32]byte
 	for len(queue) > 0 {
@@ -31,37 +35,52 @@ func (tx *Tx) DropChanges(doc string, hashes [][32]byte) ([][32]byte, error) {
 			continue
 		}
 		seen[string(h)] = true
-		c, children, ok, err := tx.dropOne(d, h)
+		c, ok, err := tx.dropOne(d, h)
 		if err != nil {
 			return out, fmt.Errorf("store: drop change: %w", err)
 		}
 		if ok {
 			out = append(out, c)
-			queue = append(queue, children...)
+			queue = append(queue, children[string(h)]...)
 		}
 	}
 	return out, nil
 }
 
+// childrenOf maps each stored change of doc (by hash index) to the stored
+// changes that depend on it directly, from one read of the document's
+// dependency rows: change_deps has no index by dependency (it would cost
+// every stored change a B-tree insert for this rare path).
+func (tx *Tx) childrenOf(doc []byte) (map[string][][]byte, error) {
+	out := map[string][][]byte{}
+	err := tx.each("SELECT hash, dep FROM change_deps WHERE doc = ?", []any{doc},
+		func(scan func(...any) error) error {
+			var h, dep []byte
+			err := scan(&h, &dep)
+			out[string(dep)] = append(out[string(dep)], h)
+			return err
+		})
+	return out, err
+}
+
 // dropOne removes one change row (by hash index) with its dependency rows,
-// folds it out of the manifest, and returns its hash and the indexes of
-// the stored changes that depend on it.
-func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, [][]byte, bool, error) {
+// folds it out of the manifest, and returns its hash.
+func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, bool, error) {
 	var actor, sealed []byte
 	var seq, startOp, maxOp, reachable uint64
 	err := tx.one(`SELECT actor, seq, start_op, max_op, max_op_reachable, blob FROM changes WHERE doc = ? AND hash = ?`,
 		[]any{doc, hash}, &actor, &seq, &startOp, &maxOp, &reachable, &sealed)
 	if errors.Is(err, ErrNotFound) {
-		return [32]byte{}, nil, false, nil
+		return [32]byte{}, false, nil
 	}
 	if err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
 	c, err := tx.openChange("changes", doc, hash, sealed)
 	if err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
-	var deps, children [][]byte
+	var deps [][]byte
 	err = tx.each("SELECT dep FROM change_deps WHERE doc = ? AND hash = ?", []any{doc, hash}, func(scan func(...any) error) error {
 		var dep []byte
 		err := scan(&dep)
@@ -69,27 +88,18 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, [][]byte, bool, error) {
 		return err
 	})
 	if err != nil {
-		return [32]byte{}, nil, false, err
-	}
-	err = tx.each("SELECT hash FROM change_deps WHERE doc = ? AND dep = ?", []any{doc, hash}, func(scan func(...any) error) error {
-		var child []byte
-		err := scan(&child)
-		children = append(children, child)
-		return err
-	})
-	if err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
 	if _, err := tx.exec("DELETE FROM change_deps WHERE doc = ? AND hash = ?", doc, hash); err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
 	if _, err := tx.exec("DELETE FROM changes WHERE doc = ? AND hash = ?", doc, hash); err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
 	tx.forgetInserted() // AddChange's record of this transaction's changes no longer holds
 	m, _, err := tx.loadManifest(doc)
 	if err != nil {
-		return [32]byte{}, nil, false, err
+		return [32]byte{}, false, err
 	}
 	row := rowDigest(hash, actor, seq, startOp, maxOp, reachable, deps)
 	m.Count--
@@ -97,5 +107,5 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, [][]byte, bool, error) {
 		m.Digest[i] ^= row[i]
 	}
 	tx.cached().manifests[string(doc)] = m
-	return c.Hash, children, true, nil
+	return c.Hash, true, nil
 }

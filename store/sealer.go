@@ -37,10 +37,30 @@ func ad(table, column string, keys ...[]byte) []byte {
 }
 
 // index is the Index of a string ID.
-func (tx *Tx) index(id string) []byte { return tx.sealer.Index([]byte(id)) }
+func (tx *Tx) index(id string) []byte { return tx.indexOf([]byte(id)) }
 
 // hashIndex is the Index of a change hash.
-func (tx *Tx) hashIndex(h [32]byte) []byte { return tx.sealer.Index(h[:]) }
+func (tx *Tx) hashIndex(h [32]byte) []byte { return tx.indexOf(h[:]) }
+
+// maxMemo bounds the indexes a transaction remembers.
+const maxMemo = 1 << 16
+
+// indexOf is the sealer's Index of id, remembered for the rest of the
+// transaction: a batch of changes names the same document and actor in
+// every change, and each change's hash again as the next one's
+// dependency, and an HMAC costs more than a map lookup. Callers must not
+// modify the returned slice.
+func (tx *Tx) indexOf(id []byte) []byte {
+	if x, ok := tx.memo[string(id)]; ok {
+		return x
+	}
+	x := tx.sealer.Index(id)
+	if tx.memo == nil || len(tx.memo) >= maxMemo {
+		tx.memo = make(map[string][]byte)
+	}
+	tx.memo[string(id)] = x
+	return x
+}
 
 // seal encodes v in CBOR and seals it for column "blob" of the keyed row.
 func (tx *Tx) seal(table string, v any, keys ...[]byte) ([]byte, error) {

@@ -84,7 +84,7 @@ func TestTamperDetected(t *testing.T) {
 			SELECT ` + dDoc + `, hash, actor, seq, start_op, max_op, max_op_reachable, blob FROM changes WHERE n = 4`), manifest},
 		{"seq altered", execRaw("UPDATE changes SET seq = 7 WHERE n = 3"), manifest},
 		{"max_op_reachable altered", execRaw("UPDATE changes SET max_op_reachable = 99 WHERE n = 1"), manifest},
-		{"dependency row deleted", execRaw("DELETE FROM change_deps WHERE rowid = (SELECT min(rowid) FROM change_deps)"), manifest},
+		{"dependency row deleted", execRaw("DELETE FROM change_deps WHERE (doc, hash, dep) = (SELECT doc, hash, dep FROM change_deps LIMIT 1)"), manifest},
 		{"dependency row added", execRaw(`INSERT INTO change_deps (doc, hash, dep)
 			SELECT doc, hash, hash FROM changes WHERE n = 1`), manifest},
 		{"change blobs swapped", execRaw(`UPDATE changes SET blob = (SELECT blob FROM changes WHERE n = 1) WHERE n = 2`), changes},
@@ -132,7 +132,7 @@ func TestVerifyAll(t *testing.T) {
 		{"one manifest deleted", execRaw("DELETE FROM manifests WHERE doc = (SELECT doc FROM changes WHERE n = 4)")},
 		{"every change of a doc deleted", execRaw("DELETE FROM changes WHERE n = 4")},
 		{"seq altered", execRaw("UPDATE changes SET seq = 7 WHERE n = 3")},
-		{"dependency row deleted", execRaw("DELETE FROM change_deps WHERE rowid = (SELECT min(rowid) FROM change_deps)")},
+		{"dependency row deleted", execRaw("DELETE FROM change_deps WHERE (doc, hash, dep) = (SELECT doc, hash, dep FROM change_deps LIMIT 1)")},
 		{"dependency row added", execRaw(`INSERT INTO change_deps (doc, hash, dep) SELECT doc, hash, hash FROM changes WHERE n = 1`)},
 		{"manifests swapped", execRaw(`UPDATE manifests SET doc = CAST(x'00' || doc AS BLOB)`)},
 		{"dependency of a stored change deleted", execRaw("DELETE FROM changes WHERE n = 1")},

@@ -20,6 +20,7 @@ type Tx struct {
 	cuts     *cutState            // the DB's
 	misses   []string             // queries prepared on this transaction's connection
 	bound    map[string]*sql.Stmt // statements bound to this transaction, by query
+	memo     map[string][]byte    // sealer indexes computed in this transaction, by ID (indexOf)
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
