@@ -183,3 +183,77 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkManyDocs reads what a sync sender reads for a space of 1,000
+// small documents (scenario a): the digest (every document's version
+// vector) and every document's changes and attestations, per document and
+// through the reads for many documents at once.
+func BenchmarkManyDocs(b *testing.B) {
+	db, _ := testDB(b)
+	const n = 1000
+	ids := make([]string, n)
+	err := db.Update(b.Context(), func(tx *Tx) error {
+		for d := range n {
+			ids[d] = fmt.Sprintf("doc%04d", d)
+			if err := tx.PutDoc(DocRow{ID: ids[d], Space: "s", Type: model.Ledger}); err != nil {
+				return err
+			}
+			c := chain(ids[d], 0)
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
+			_, err := tx.AddAttestation(AttestationRow{Doc: ids[d], Space: "s", Actor: c.Actor, Seq: 1,
+				Hash: c.Hash, Signer: []byte("signer"), Blob: make([]byte, 100)})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	read := func(b *testing.B, fn func(tx *Tx) error) {
+		for b.Loop() {
+			if err := db.View(b.Context(), fn); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("digest/per-doc", func(b *testing.B) {
+		read(b, func(tx *Tx) error {
+			docs, err := tx.Docs("s")
+			for _, d := range docs {
+				if _, err := tx.VersionVector(d.ID); err != nil {
+					return err
+				}
+			}
+			return err
+		})
+	})
+	b.Run("digest/many", func(b *testing.B) {
+		read(b, func(tx *Tx) error { _, err := tx.SpaceVersions("s"); return err })
+	})
+	b.Run("changes/per-doc", func(b *testing.B) {
+		read(b, func(tx *Tx) error {
+			for _, id := range ids {
+				if _, err := tx.Changes(id); err != nil {
+					return err
+				}
+				if _, err := tx.Attestations(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("changes/many", func(b *testing.B) {
+		read(b, func(tx *Tx) error {
+			if _, err := tx.ChangesOfDocs(ids); err != nil {
+				return err
+			}
+			_, err := tx.AttestationsOfDocs(ids)
+			return err
+		})
+	})
+}

@@ -33,9 +33,15 @@ func (tx *Tx) addActor(doc, key, actor []byte) error {
 	if known[string(doc)+string(key)] {
 		return nil
 	}
-	ok, err := tx.exists("SELECT 1 FROM doc_actors WHERE doc = ? AND actor = ?", doc, key)
+	fresh, err := tx.docFresh(doc) // its first change is being stored: no actor recorded yet
 	if err != nil {
 		return err
+	}
+	ok := false
+	if !fresh {
+		if ok, err = tx.exists("SELECT 1 FROM doc_actors WHERE doc = ? AND actor = ?", doc, key); err != nil {
+			return err
+		}
 	}
 	known[string(doc)+string(key)] = true
 	if ok {

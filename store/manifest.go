@@ -40,19 +40,39 @@ func rowDigest(hash, actor []byte, seq, startOp, maxOp, reachable uint64, deps [
 // loadManifest reads doc's manifest, as this transaction left it; a
 // document with none has the zero one.
 func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
-	if m, ok := tx.cached().manifests[string(doc)]; ok {
+	c := tx.cached()
+	if m, ok := c.manifests[string(doc)]; ok {
 		return m, true, nil
+	}
+	if l, ok := c.loaded[string(doc)]; ok {
+		return l.m, l.found, nil
 	}
 	var sealed []byte
 	err := tx.one("SELECT blob FROM manifests WHERE doc = ?", []any{doc}, &sealed)
 	if errors.Is(err, ErrNotFound) {
+		c.loaded[string(doc)] = loaded{}
 		return manifest{}, false, nil
 	}
 	if err != nil {
 		return manifest{}, false, err
 	}
 	var m manifest
-	return m, true, tx.open("manifests", sealed, &m, doc)
+	if err := tx.open("manifests", sealed, &m, doc); err != nil {
+		return manifest{}, false, err
+	}
+	c.loaded[string(doc)] = loaded{m: m, found: true}
+	return m, true, nil
+}
+
+// docFresh reports whether doc has never had a change stored: it has no
+// manifest, neither in the store nor in this transaction (the manifest is
+// written in the transaction that stores a document's first change, and
+// VerifyAll finds change rows without one). AddChange then skips the
+// lookups that could only find nothing: the actor's highest seq and
+// whether the actor is recorded.
+func (tx *Tx) docFresh(doc []byte) (bool, error) {
+	_, found, err := tx.loadManifest(doc)
+	return !found, err
 }
 
 // bumpManifest folds one new change row into doc's manifest, written when

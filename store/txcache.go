@@ -5,6 +5,7 @@ package store
 // transaction, so a rollback discards it.
 type txCache struct {
 	manifests map[string]manifest // dirty manifests, written by flush
+	loaded    map[string]loaded   // manifests read, or found missing, in this transaction
 	actors    map[string]bool     // doc index + actor index known stored
 	cuts      map[string]cutEntry // doc index + actor index
 	held      map[string]bool     // doc index: whether any change may be held
@@ -32,6 +33,13 @@ type insertedRow struct {
 	seq       uint64
 }
 
+// loaded is a manifest as the store held it when the transaction first
+// read it, or its absence.
+type loaded struct {
+	m     manifest
+	found bool
+}
+
 // cutEntry is a cached cut lookup.
 type cutEntry struct {
 	maxSeq uint64
@@ -41,7 +49,7 @@ type cutEntry struct {
 // cached returns the transaction's cache, making it on first use.
 func (tx *Tx) cached() *txCache {
 	if tx.txc == nil {
-		tx.txc = &txCache{manifests: map[string]manifest{}, actors: map[string]bool{},
+		tx.txc = &txCache{manifests: map[string]manifest{}, loaded: map[string]loaded{}, actors: map[string]bool{},
 			cuts: map[string]cutEntry{}, held: map[string]bool{},
 			seqs: map[string]*actorSeqs{}, rows: map[string]insertedRow{}}
 	}
@@ -85,8 +93,14 @@ func (tx *Tx) actorSeqs(doc, actor []byte) (*actorSeqs, error) {
 		return s, nil
 	}
 	var max uint64
-	if err := tx.one("SELECT coalesce(max(seq), 0) FROM changes WHERE doc = ? AND actor = ?", []any{doc, actor}, &max); err != nil {
+	fresh, err := tx.docFresh(doc)
+	if err != nil {
 		return nil, err
+	}
+	if !fresh {
+		if err := tx.one("SELECT coalesce(max(seq), 0) FROM changes WHERE doc = ? AND actor = ?", []any{doc, actor}, &max); err != nil {
+			return nil, err
+		}
 	}
 	s := &actorSeqs{max: max, added: map[uint64][]byte{}}
 	c.seqs[key] = s
