@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -28,14 +29,17 @@ const dsnParams = "_journal_mode=WAL&_synchronous=FULL" +
 // lock.
 const writerParams = "&_txlock=immediate"
 
-// The pools' sizes: writers take the write lock one at a time (a second
-// connection lets a nested or stray writer fail with ErrBusy after the
-// busy timeout, as another process would, rather than wait forever for
-// the pool); a few readers run beside them.
+// The pools' sizes: one writer at a time (Update takes the writer's turn,
+// writeTurn, before it asks the pool), a few readers beside it.
 const (
-	maxWriters = 2
+	maxWriters = 1
 	maxReaders = 4
 )
+
+// busyWait is how long Update waits for another write transaction of this
+// process to end before failing with ErrBusy, as the busy timeout bounds
+// the wait for another process's.
+var busyWait = 10 * time.Second // a variable for tests
 
 // DB is an open store. It is safe for concurrent use; Close it once done.
 type DB struct {
@@ -43,9 +47,10 @@ type DB struct {
 	rsql      *sql.DB // readers: deferred BEGIN
 	path      string
 	sealer    atomic.Pointer[sealerBox]
-	stmts     stmtCache // the writer pool's
-	rstmts    stmtCache // the reader pool's
-	cuts      cutState  // whether any cut is stored (live.go)
+	stmts     stmtCache     // the writer pool's
+	rstmts    stmtCache     // the reader pool's
+	cuts      cutState      // whether any cut is stored (live.go)
+	writeTurn chan struct{} // holds a token while a write transaction runs
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -77,7 +82,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(maxReaders)
-	db := &DB{sql: wdb, rsql: rdb, path: path}
+	db := &DB{sql: wdb, rsql: rdb, path: path, writeTurn: make(chan struct{}, 1)}
 	if err := db.init(ctx); err != nil {
 		rdb.Close()
 		wdb.Close()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -38,4 +39,39 @@ func TestConcurrentFirstUse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWriteTurn: a write transaction started while another of the same
+// process runs waits for it, and gives ErrBusy once it has waited past
+// busyWait, as one waiting on another process's lock does.
+func TestWriteTurn(t *testing.T) {
+	db, _ := testDB(t)
+	old := busyWait
+	busyWait = 200 * time.Millisecond
+	t.Cleanup(func() { busyWait = old })
+	update(t, db, func(*Tx) error {
+		err := db.Update(t.Context(), func(tx *Tx) error { return tx.PutPeer("nested", []byte("x")) })
+		if !errors.Is(err, ErrBusy) {
+			t.Errorf("a second writer while one runs: %v, want ErrBusy", err)
+		}
+		return nil
+	})
+	done := make(chan error, 1)
+	update(t, db, func(tx *Tx) error {
+		go func() {
+			done <- db.Update(context.Background(), func(tx *Tx) error { return tx.PutPeer("after", []byte("x")) })
+		}()
+		time.Sleep(50 * time.Millisecond) // the second writer waits meanwhile
+		return tx.PutPeer("first", []byte("x"))
+	})
+	if err := <-done; err != nil {
+		t.Fatalf("a writer that waited less than busyWait: %v", err)
+	}
+	view(t, db, func(tx *Tx) error {
+		peers, err := tx.Peers()
+		if err != nil || len(peers) != 2 {
+			t.Errorf("peers %v, %v: want first and after", peers, err)
+		}
+		return nil
+	})
 }

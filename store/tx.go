@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // Tx is one transaction, given to the functions passed to Update and View.
@@ -42,6 +43,10 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	pool, cache := db.rsql, &db.rstmts
 	if write {
 		pool, cache = db.sql, &db.stmts
+		if err := db.takeWriteTurn(ctx); err != nil {
+			return err
+		}
+		defer func() { <-db.writeTurn }() // after the commit or rollback below
 	}
 	stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
 	if err != nil {
@@ -73,6 +78,23 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		return fmt.Errorf("store: commit: %w", busy(err))
 	}
 	return nil
+}
+
+// takeWriteTurn waits until no other write transaction of this process
+// runs, at most busyWait: writers queue here in the order they came, where
+// SQLite's busy handler would let one connection's writers starve
+// another's.
+func (db *DB) takeWriteTurn(ctx context.Context) error {
+	t := time.NewTimer(busyWait)
+	defer t.Stop()
+	select {
+	case db.writeTurn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("store: begin: %w", ctx.Err())
+	case <-t.C:
+		return fmt.Errorf("store: begin: another write transaction ran for %v: %w", busyWait, ErrBusy)
+	}
 }
 
 // exec runs a statement in the transaction. The statement itself runs
