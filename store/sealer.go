@@ -43,7 +43,7 @@ func (tx *Tx) index(id string) []byte { return tx.indexOf([]byte(id)) }
 func (tx *Tx) hashIndex(h [32]byte) []byte { return tx.indexOf(h[:]) }
 
 // maxMemo bounds the indexes a transaction remembers.
-const maxMemo = 1 << 16
+const maxMemo = 1 << 14
 
 // indexOf is the sealer's Index of id, remembered for the rest of the
 // transaction: a batch of changes names the same document and actor in
