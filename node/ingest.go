@@ -79,7 +79,14 @@ type incoming struct {
 	newest      map[string]seal.Attestation // actor -> the batch's attestation of its highest seq (equivocate.go)
 	// quarantinedChanges holds the batch's quarantined changes, read once.
 	quarantinedChanges map[[32]byte]bool
-	res                IngestResult
+	// sigs holds signature checks made ahead of the transaction
+	// (ingestpipe.go), nil when none were.
+	sigs sigCache
+	// row is the document's record as read ahead in this transaction
+	// (DocsAmong), when rowRead: nil for a document not stored.
+	row     *store.DocRow
+	rowRead bool
+	res     IngestResult
 }
 
 // Ingest checks and stores changes of one document of a space that did not
@@ -134,7 +141,7 @@ type docWork struct {
 // ingestStore runs the store's half of ingest: parse, check attestations,
 // store. It returns nil when nothing was stored.
 func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (*docWork, error) {
-	fresh, err := docIsNew(tx.Tx, in.space, in.doc)
+	fresh, err := in.isNew(tx.Tx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +168,22 @@ func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []se
 	return &docWork{in: in, added: added, isNew: fresh}, nil
 }
 
+// isNew reports whether the document is not stored yet, and refuses a
+// document that belongs to another space: docIsNew, or the same over the
+// record read ahead.
+func (in *incoming) isNew(tx *store.Tx) (bool, error) {
+	if !in.rowRead {
+		return docIsNew(tx, in.space, in.doc)
+	}
+	if !model.ValidID(in.doc) {
+		return false, fmt.Errorf("%w: document ID %q", ErrInvalid, in.doc)
+	}
+	if in.row == nil {
+		return true, nil
+	}
+	return docIsNewRow(*in.row, nil, in.space, in.doc)
+}
+
 // docIsNew reports whether doc is not stored yet, and refuses a document
 // that belongs to another space.
 func docIsNew(tx *store.Tx, space, doc string) (bool, error) {
@@ -168,6 +191,11 @@ func docIsNew(tx *store.Tx, space, doc string) (bool, error) {
 		return false, fmt.Errorf("%w: document ID %q", ErrInvalid, doc)
 	}
 	row, err := tx.Doc(doc)
+	return docIsNewRow(row, err, space, doc)
+}
+
+// docIsNewRow is docIsNew over the result of reading doc's record.
+func docIsNewRow(row store.DocRow, err error, space, doc string) (bool, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return true, nil
@@ -198,12 +226,13 @@ func (in *incoming) parse(chunks [][]byte) {
 func (in *incoming) takeAttestations(tx *store.Tx, atts []seal.Attestation) error {
 	in.attested = map[[32]byte][]byte{}
 	for _, a := range atts {
-		if err := in.checkAttestation(a); err != nil {
+		blob := a.Marshal()
+		if err := in.checkAttestation(a, blob); err != nil {
 			in.res.badAttestation(&a.Hash, err.Error())
 			continue
 		}
 		_, err := tx.AddAttestation(store.AttestationRow{Doc: in.doc, Space: in.space, Actor: a.Actor,
-			Seq: a.Seq, Hash: a.Hash, Signer: a.Signer, Blob: a.Marshal()})
+			Seq: a.Seq, Hash: a.Hash, Signer: a.Signer, Blob: blob})
 		switch {
 		case errors.Is(err, store.ErrEquivocation):
 			in.res.Equivocations++
@@ -224,7 +253,9 @@ func (in *incoming) takeAttestations(tx *store.Tx, atts []seal.Attestation) erro
 
 // checkAttestation accepts an attestation that binds this space and
 // document, verifies, and whose signer owns the actor and is a member.
-func (in *incoming) checkAttestation(a seal.Attestation) error {
+// blob is a.Marshal(). The membership check is made here, at ingest,
+// always; the signature's may have been made ahead (in.sigs).
+func (in *incoming) checkAttestation(a seal.Attestation, blob []byte) error {
 	switch {
 	case a.Space != in.space || a.Doc != in.doc:
 		return errors.New("attestation for another space or document")
@@ -233,7 +264,7 @@ func (in *incoming) checkAttestation(a seal.Attestation) error {
 	case !in.roster.IsMember(a.Signer):
 		return errors.New("attestation signer is not a member of the space")
 	}
-	return a.Verify()
+	return in.sigs.verify(a, blob)
 }
 
 // putIncomingDoc records a document first seen in incoming changes: its

@@ -23,8 +23,12 @@ var _ replicate.BatchLocal = syncLocal{}
 // only the culprit's are refused.
 func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn) ([]replicate.Ingested, error) {
 	out := make([]replicate.Ingested, len(frames))
+	sigs := sigCache{}
+	for _, f := range frames {
+		sigs.add(f.Prepared)
+	}
 	if docs, first, ok := mergeFrames(frames); ok && len(frames) > 1 {
-		res, err := l.n.ingestFrames(ctx, docs)
+		res, err := l.n.ingestFrames(ctx, docs, sigs)
 		if err == nil {
 			for j, r := range res {
 				out[first[j]] = ingested(r)
@@ -37,7 +41,7 @@ func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn)
 		l.n.log.Info("a batch of sync frames failed; ingesting them one by one", "frames", len(frames), "err", err)
 	}
 	for i, f := range frames {
-		r, err := l.Ingest(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts)
+		r, err := l.ingestFrame(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts, sigs)
 		if err != nil {
 			return out[:i], err
 		}
@@ -75,20 +79,36 @@ func ingested(r IngestResult) replicate.Ingested {
 }
 
 // ingestFrames ingests frames of distinct documents in one transaction:
-// the store's checks frame by frame, then one engine call for every
-// document that gained changes.
-func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn) ([]IngestResult, error) {
+// the store's checks frame by frame, and the engine's work on the new
+// documents in groups of pipeGroup, each group handed to the engine as
+// soon as the store has taken it, so that the engine applies one group
+// while the node stores the next (the documents are distinct: no group
+// depends on another). Signatures verified ahead are in sigs.
+func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sigs sigCache) ([]IngestResult, error) {
 	ins := make([]*incoming, len(frames))
 	err := n.ingestUpdate(ctx, func(tx *writeTx) error {
+		ids := make([]string, len(frames))
+		for i, f := range frames {
+			ids[i] = f.Doc
+		}
+		rows, err := tx.DocsAmong(ids)
+		if err != nil {
+			return err
+		}
+		p := &enginePipe{n: n, ctx: ctx}
+		defer p.wait() // no engine call outlives the transaction
 		rosters := map[string]*member.Roster{}
-		var works []*docWork
+		var held, fresh []*docWork
 		for i, f := range frames {
 			if _, ok := rosters[f.Space]; !ok {
 				if _, err := tx.Space(f.Space); err != nil {
 					return err
 				}
 			}
-			in := &incoming{space: f.Space, doc: f.Doc, hint: model.DocType(f.Type), roster: rosters[f.Space]}
+			in := &incoming{space: f.Space, doc: f.Doc, hint: model.DocType(f.Type), roster: rosters[f.Space], sigs: sigs, rowRead: true}
+			if row, ok := rows[f.Doc]; ok {
+				in.row = &row
+			}
 			ins[i] = in
 			decoded := decodeAttestations(f.Atts, &in.res)
 			w, err := n.ingestStore(tx, in, f.Chunks, decoded)
@@ -96,11 +116,28 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn) ([]
 				return err
 			}
 			rosters[f.Space] = in.roster
-			if w != nil {
-				works = append(works, w)
+			switch {
+			case w == nil:
+			case !w.isNew:
+				held = append(held, w)
+			default:
+				if fresh = append(fresh, w); len(fresh) >= pipeGroup {
+					if err := p.start(tx, fresh); err != nil {
+						return err
+					}
+					fresh = nil
+				}
 			}
 		}
-		return n.applyWork(ctx, tx, works)
+		if err := p.start(tx, fresh); err != nil {
+			return err
+		}
+		for _, w := range held {
+			if err := n.applyIncoming(ctx, tx, w.in, w.added, false); err != nil {
+				return err
+			}
+		}
+		return p.finish(tx)
 	})
 	out := make([]IngestResult, len(frames))
 	for i, in := range ins {
@@ -111,15 +148,15 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn) ([]
 	return out, err
 }
 
+// pipeGroup is how many new documents ingestFrames hands the engine at
+// once (a variable for tests).
+var pipeGroup = 32
+
 // applyWork hands the engine what ingest stored and records the documents
 // new to this node. The new documents go in one call (loading, round-trip
 // check and view of each included); a document already held goes through
-// applyIncoming, whose round-trip check runs on a budget (roundtrip.go). A
-// new document the engine did not take, or every new document when the
-// engine died during the call, goes through applyIncoming alone: loaded
-// fresh from the store, replayed, and its culprit quarantined when it
-// fails again, so that one document's changes never take the blame for
-// another's.
+// applyIncoming, whose round-trip check runs on a budget (roundtrip.go).
+// Blame is per document (enginePipe.finish).
 func (n *Node) applyWork(ctx context.Context, tx *writeTx, works []*docWork) error {
 	var fresh []*docWork
 	for _, w := range works {
@@ -131,48 +168,107 @@ func (n *Node) applyWork(ctx context.Context, tx *writeTx, works []*docWork) err
 		}
 		fresh = append(fresh, w)
 	}
-	if len(fresh) == 0 {
+	p := &enginePipe{n: n, ctx: ctx}
+	defer p.wait()
+	if err := p.start(tx, fresh); err != nil {
+		return err
+	}
+	return p.finish(tx)
+}
+
+// enginePipe runs the engine's apply_many calls for groups of new
+// documents on a goroutine of their own while the transaction goes on,
+// and takes their outcomes, in order, in the transaction. Its owner calls
+// wait before the transaction ends, whatever happens.
+type enginePipe struct {
+	n     *Node
+	ctx   context.Context
+	calls []*manyCall
+}
+
+// manyCall is one apply_many call for a group of new documents.
+type manyCall struct {
+	works []*docWork
+	res   []engine.DocResult
+	err   error
+	done  chan struct{}
+}
+
+// start hands the engine the group works (none: nothing) and returns at
+// once. The engine serialises its calls: groups are applied in order.
+func (p *enginePipe) start(tx *writeTx, works []*docWork) error {
+	if len(works) == 0 {
 		return nil
 	}
-	items := make([]engine.DocApply, len(fresh))
-	for i, w := range fresh {
-		tx.touched[w.in.doc] = true
-		actor, err := n.readActor(tx.Tx, w.in.doc)
+	items := make([]engine.DocApply, len(works))
+	for i, w := range works {
+		tx.touched[w.in.doc] = true // dropped from the engine if the transaction fails
+		actor, err := p.n.readActor(tx.Tx, w.in.doc)
 		if err != nil {
 			return err
 		}
 		// Loaded and checked in full, as applyOnce loads a new document.
 		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, View: true}
 	}
-	res, err := n.eng.ApplyMany(ctx, items)
-	if err != nil && !blameable(ctx, err) {
-		return ingestErr(fresh[0].in.doc, err)
+	c := &manyCall{works: works, done: make(chan struct{})}
+	p.calls = append(p.calls, c)
+	go func() { // owned by p: wait and finish wait for it
+		defer close(c.done)
+		c.res, c.err = p.n.eng.ApplyMany(p.ctx, items)
+	}()
+	return nil
+}
+
+// wait waits for every call started.
+func (p *enginePipe) wait() {
+	for _, c := range p.calls {
+		<-c.done
 	}
-	if err != nil {
-		n.log.Warn("engine failed on a batch of incoming documents; replaying each alone", "docs", len(fresh), "err", err)
-	}
-	for i, w := range fresh {
-		var r engine.DocResult
-		if err == nil {
-			r = res[i]
+}
+
+// finish waits for the calls and takes their outcomes in the transaction:
+// a new document the engine took is recorded with the view it gave; a new
+// document the engine did not take, or every document of a call during
+// which the engine died, goes through applyIncoming alone: loaded fresh
+// from the store, replayed, and its culprit quarantined when it fails
+// again, so that one document's changes never take the blame for
+// another's.
+func (p *enginePipe) finish(tx *writeTx) error {
+	p.wait()
+	n, ctx := p.n, p.ctx
+	for _, c := range p.calls {
+		if c.err != nil && !blameable(ctx, c.err) {
+			return ingestErr(c.works[0].in.doc, c.err)
 		}
-		if err != nil || r.Error() != nil {
-			if err == nil {
-				n.log.Warn("engine refused an incoming document; replaying it alone", "doc", w.in.doc, "err", r.Error())
+		if c.err == nil && len(c.res) != len(c.works) {
+			return ingestErr(c.works[0].in.doc, errors.New("the engine answered a batch with the wrong number of outcomes"))
+		}
+		if c.err != nil {
+			n.log.Warn("engine failed on a batch of incoming documents; replaying each alone", "docs", len(c.works), "err", c.err)
+		}
+		for i, w := range c.works {
+			var r engine.DocResult
+			if c.err == nil {
+				r = c.res[i]
 			}
-			if err := n.applyIncoming(ctx, tx, w.in, w.added, true); err != nil {
+			if c.err != nil || r.Error() != nil {
+				if c.err == nil {
+					n.log.Warn("engine refused an incoming document; replaying it alone", "doc", w.in.doc, "err", r.Error())
+				}
+				if err := n.applyIncoming(ctx, tx, w.in, w.added, true); err != nil {
+					return err
+				}
+				if err := n.putIncomingDoc(ctx, tx, w.in, w.added); err != nil {
+					return err
+				}
+				continue
+			}
+			if r.View == nil {
+				return ingestErr(w.in.doc, errors.New("the engine gave no view of a new document"))
+			}
+			if err := n.putIncomingView(tx, w.in, w.added, *r.View); err != nil {
 				return err
 			}
-			if err := n.putIncomingDoc(ctx, tx, w.in, w.added); err != nil {
-				return err
-			}
-			continue
-		}
-		if r.View == nil {
-			return ingestErr(w.in.doc, errors.New("the engine gave no view of a new document"))
-		}
-		if err := n.putIncomingView(tx, w.in, w.added, *r.View); err != nil {
-			return err
 		}
 	}
 	return nil

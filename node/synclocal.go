@@ -99,20 +99,49 @@ func addOp(tx *store.Tx, log *member.Log, space string, blob []byte) error {
 	return err
 }
 
-// Digest returns, per document of a space, its type and version vector.
+// Digest returns, per document of a space, its type and version vector,
+// read with one query for the whole space (store.SpaceVersionVectors).
 func (l syncLocal) Digest(ctx context.Context, space string) (map[string]replicate.DocDigest, error) {
-	out := map[string]replicate.DocDigest{}
+	var out map[string]replicate.DocDigest
 	err := l.view(ctx, func(tx *store.Tx) error {
-		docs, err := tx.Docs(space)
+		docs, vvs, err := tx.SpaceVersionVectors(space)
 		if err != nil {
 			return err
 		}
-		for _, d := range docs {
-			vv, err := tx.VersionVector(d.ID)
+		out = make(map[string]replicate.DocDigest, len(docs))
+		for id, d := range docs {
+			out[id] = replicate.DocDigest{Type: string(d.Type), VV: vvs[id]}
+		}
+		return nil
+	})
+	return out, err
+}
+
+var _ replicate.ManyLocal = syncLocal{}
+
+// MissingMany is Missing for many documents of a space, in one read
+// transaction with one query per table for each store.MaxManyDocs of
+// them.
+func (l syncLocal) MissingMany(ctx context.Context, space string, want []replicate.DocWant) ([][]replicate.Change, error) {
+	out := make([][]replicate.Change, len(want))
+	err := l.view(ctx, func(tx *store.Tx) error {
+		for from := 0; from < len(want); from += store.MaxManyDocs {
+			group := want[from:min(len(want), from+store.MaxManyDocs)]
+			ids := make([]string, len(group))
+			for i, w := range group {
+				ids[i] = w.Doc
+			}
+			got, err := tx.ManyChanges(space, ids)
 			if err != nil {
 				return err
 			}
-			out[d.ID] = replicate.DocDigest{Type: string(d.Type), VV: vv}
+			for i, w := range group {
+				dc, ok := got[w.Doc]
+				if !ok {
+					return fmt.Errorf("%w: document %s of space %s", ErrNotFound, w.Doc, space)
+				}
+				out[from+i] = missingOf(dc.Changes, firstAttestations(dc.Attestations), w.VV)
+			}
 		}
 		return nil
 	})
@@ -132,50 +161,59 @@ func (l syncLocal) Missing(ctx context.Context, space, doc string, vv map[string
 		if err != nil {
 			return err
 		}
-		atts, err := exactAttestations(tx, doc)
+		rows, err := tx.Attestations(doc)
 		if err != nil {
 			return err
 		}
-		for _, c := range changes {
-			if c.Seq > vv[hex.EncodeToString(c.Actor)] {
-				out = append(out, replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq, Attestation: atts[c.Hash]})
-			}
-		}
+		out = missingOf(changes, firstAttestations(rows), vv)
 		return nil
 	})
 	return out, err
 }
 
-// exactAttestations maps each attested change hash of doc to the first
-// attestation stored for it.
-func exactAttestations(tx *store.Tx, doc string) (map[[32]byte][]byte, error) {
-	rows, err := tx.Attestations(doc)
-	if err != nil {
-		return nil, err
+// missingOf returns the changes of changes that a replica with vector vv
+// lacks, in their order, each with its attestation in atts.
+func missingOf(changes []store.Change, atts map[[32]byte][]byte, vv map[string]uint64) []replicate.Change {
+	var out []replicate.Change
+	for _, c := range changes {
+		if c.Seq > vv[hex.EncodeToString(c.Actor)] {
+			out = append(out, replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq, Attestation: atts[c.Hash]})
+		}
 	}
+	return out
+}
+
+// firstAttestations maps each attested change hash to the first
+// attestation stored for it (rows in arrival order).
+func firstAttestations(rows []store.AttestationRow) map[[32]byte][]byte {
 	out := make(map[[32]byte][]byte, len(rows))
 	for _, a := range rows {
 		if _, ok := out[a.Hash]; !ok {
 			out[a.Hash] = a.Blob
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Ingest checks and stores one frame of changes of doc through the same
 // path as a bundle's (Ingest's checks; a document new to this node is
 // recorded with the type its first change gives, which must be typ).
 func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, atts [][]byte) (replicate.Ingested, error) {
+	return l.ingestFrame(ctx, space, doc, typ, chunks, atts, nil)
+}
+
+// ingestFrame is Ingest with the signatures verified ahead in sigs.
+func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache) (replicate.Ingested, error) {
 	var res IngestResult
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}
-		in := &incoming{space: space, doc: doc, hint: model.DocType(typ)}
+		in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs}
 		decoded := decodeAttestations(atts, &in.res)
 		r, err := l.n.ingest(ctx, tx, in, chunks, decoded)
 		res = r
 		return err
 	})
-	return replicate.Ingested{Stored: res.Stored, Duplicate: res.Duplicate, Held: res.Held, Refused: res.Refused}, err
+	return ingested(res), err
 }

@@ -10,6 +10,24 @@ import (
 type FrameIn struct {
 	Space, Doc, Type string
 	Chunks, Atts     [][]byte
+	// Prepared is what FramePreparer.PrepareFrame returned for the frame
+	// (nil without one).
+	Prepared any
+}
+
+// FramePreparer is a BatchLocal that can do the part of a frame's checks
+// that needs no store (verifying signatures) before the frame's turn to
+// be ingested: the opener's reader calls it on each frame of changes as
+// it arrives, while earlier frames are being ingested, and hands what it
+// returns back in FrameIn.Prepared (decision 0025). What it returns must
+// only save work: IngestFrames still makes every check that depends on
+// the store (membership, above all) when it takes the frame.
+type FramePreparer interface {
+	BatchLocal
+	// PrepareFrame is called on the reader's goroutine, before the
+	// frame's quota is counted: it must be bounded by the frame's own
+	// size, and safe for concurrent use.
+	PrepareFrame(f FrameIn) any
 }
 
 // BatchLocal is a Local that can also ingest several frames at once. The
@@ -39,6 +57,7 @@ type received struct {
 	f    *Frame
 	size int64
 	err  error
+	prep any // FramePreparer.PrepareFrame's, for a frame of changes
 }
 
 // reader reads and decodes the answer's frames on its own goroutine while
@@ -53,12 +72,14 @@ type reader struct {
 	done   chan struct{}
 	ended  bool // the opener took the end frame or an error: the reader returned
 	limit  int
+	prep   FramePreparer // nil: frames are not prepared
 }
 
 // startReader starts reading c; with limit > 0 it reads no more than
 // limit frames (Options.MaxFrames: the opener cuts the transfer there).
-func startReader(c *conn, limit int) *reader {
-	r := &reader{c: c, limit: limit, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1), done: make(chan struct{})}
+// With prep, each frame of changes is prepared as it is read.
+func startReader(c *conn, limit int, prep FramePreparer) *reader {
+	r := &reader{c: c, limit: limit, prep: prep, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1), done: make(chan struct{})}
 	go r.run() // owned by the opener: stop ends it
 	return r
 }
@@ -79,6 +100,10 @@ func (r *reader) run() {
 		} else {
 			got.size = int64(lengthSize + len(body))
 			got.f, got.err = DecodeFrame(body)
+			if got.err == nil && r.prep != nil && got.f.Kind == KindChanges {
+				f := got.f
+				got.prep = r.prep.PrepareFrame(FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts})
+			}
 		}
 		r.ahead.Add(got.size)
 		r.frames <- got // stop drains the channel: this never blocks for ever
@@ -143,6 +168,12 @@ func (r *reader) stop() {
 	}
 }
 
+// preparer returns Local as a FramePreparer, or nil.
+func (o *opener) preparer() FramePreparer {
+	p, _ := o.s.local.(FramePreparer)
+	return p
+}
+
 // batchable reports whether f may be ingested with the frames received
 // after it.
 func (o *opener) batchable(f *Frame) bool {
@@ -196,7 +227,7 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		d.Received += len(f.Chunks)
 		d.Bytes += size
 		o.got.Changes += uint64(len(f.Chunks))
-		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts})
+		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: got.prep})
 		docs = append(docs, d)
 	}
 	if len(in) > 0 {

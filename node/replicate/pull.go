@@ -129,7 +129,7 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 	if err := o.c.write(req); err != nil {
 		return fmt.Errorf("%w: send request: %w", ErrIncomplete, err)
 	}
-	r := startReader(o.c, o.s.opts.MaxFrames)
+	r := startReader(o.c, o.s.opts.MaxFrames, o.preparer())
 	defer r.stop()
 	var next *received // what gather read past its batch
 	for {

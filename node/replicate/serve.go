@@ -149,17 +149,36 @@ func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	if err != nil {
 		return err
 	}
-	for _, doc := range sortedKeys(digest) {
+	return r.docs(ctx, want.Space, digest, theirs, forks)
+}
+
+// docs sends, in document order, the evidence of each forked document
+// and the changes of each document the opener lacks some of. With a
+// ManyLocal, the changes are read a group of documents at a time
+// (prefetch) rather than one read transaction per document.
+func (r *responder) docs(ctx context.Context, space string, digest map[string]DocDigest, theirs map[string]map[string]uint64, forks map[string]*docFork) error {
+	order := sortedKeys(digest)
+	var send []DocWant // the documents to send, in order
+	for _, doc := range order {
+		if vv, has := theirs[doc]; !has || ahead(digest[doc].VV, vv) {
+			send = append(send, DocWant{Doc: doc, VV: theirs[doc]})
+		}
+	}
+	pre := &prefetch{local: r.s.local, space: space, digest: digest, send: send}
+	for _, doc := range order {
 		if fk, ok := forks[doc]; ok { // evidence first: the cut it brings refuses what follows
-			if err := r.evidence(ctx, want.Space, doc, digest[doc].Type, fk); err != nil {
+			if err := r.evidence(ctx, space, doc, digest[doc].Type, fk); err != nil {
 				return err
 			}
 		}
-		vv, has := theirs[doc]
-		if has && !ahead(digest[doc].VV, vv) {
+		if !pre.wanted(doc) {
 			continue
 		}
-		if err := r.doc(ctx, want.Space, doc, digest[doc].Type, vv); err != nil {
+		cs, err := pre.missing(ctx, doc)
+		if err != nil {
+			return err
+		}
+		if err := r.doc(space, doc, digest[doc].Type, cs); err != nil {
 			return err
 		}
 	}
@@ -193,12 +212,8 @@ func (r *responder) ops(ctx context.Context, want *SpaceState) error {
 	return nil
 }
 
-// doc sends the changes of doc that a replica with vector vv lacks.
-func (r *responder) doc(ctx context.Context, space, doc, typ string, vv map[string]uint64) error {
-	cs, err := r.s.local.Missing(ctx, space, doc, vv)
-	if err != nil {
-		return err
-	}
+// doc sends cs, the changes of doc the opener lacks.
+func (r *responder) doc(space, doc, typ string, cs []Change) error {
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
 	for len(cs) > 0 {
 		b, n, err := p.next(cs)
