@@ -57,7 +57,45 @@ type received struct {
 	f    *Frame
 	size int64
 	err  error
-	prep any // FramePreparer.PrepareFrame's, for a frame of changes
+	job  *prepJob // the frame's PrepareFrame call, for a frame of changes
+}
+
+// prepJob is one frame's PrepareFrame call, made once by whichever comes
+// to it first: the reader's preparer goroutine, or the opener when it
+// takes the frame (so the opener never waits for frames queued behind
+// others, and no frame is prepared twice).
+type prepJob struct {
+	p     FramePreparer
+	in    FrameIn
+	claim atomic.Bool
+	done  chan struct{}
+	out   any
+}
+
+// run makes the call unless it was claimed already.
+func (j *prepJob) run() {
+	if j.claim.CompareAndSwap(false, true) {
+		defer close(j.done)
+		j.out = j.p.PrepareFrame(j.in)
+	}
+}
+
+// drop gives up the call unless it was claimed already: result is nil.
+func (j *prepJob) drop() {
+	if j.claim.CompareAndSwap(false, true) {
+		close(j.done)
+	}
+}
+
+// result makes the call, or waits for the one under way, and returns
+// what it returned (nil for no job).
+func (j *prepJob) result() any {
+	if j == nil {
+		return nil
+	}
+	j.run()
+	<-j.done
+	return j.out
 }
 
 // reader reads and decodes the answer's frames on its own goroutine while
@@ -65,27 +103,50 @@ type received struct {
 // one ingest are taken together by the next. It stops after the end
 // frame, at the first error, or when stopped.
 type reader struct {
-	c      *conn
-	frames chan received
-	room   chan struct{} // signalled when the opener takes frames
-	ahead  atomic.Int64  // bytes read and not yet taken
-	done   chan struct{}
-	ended  bool // the opener took the end frame or an error: the reader returned
-	limit  int
-	prep   FramePreparer // nil: frames are not prepared
+	c       *conn
+	frames  chan received
+	room    chan struct{} // signalled when the opener takes frames
+	ahead   atomic.Int64  // bytes read and not yet taken
+	done    chan struct{}
+	ended   bool // the opener took the end frame or an error: the reader returned
+	limit   int
+	prep    FramePreparer // nil: frames are not prepared
+	jobs    chan *prepJob // to the preparer goroutine; closed when run returns
+	prepped chan struct{} // closed when the preparer goroutine returned
 }
 
 // startReader starts reading c; with limit > 0 it reads no more than
 // limit frames (Options.MaxFrames: the opener cuts the transfer there).
 // With prep, each frame of changes is prepared as it is read.
 func startReader(c *conn, limit int, prep FramePreparer) *reader {
-	r := &reader{c: c, limit: limit, prep: prep, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1), done: make(chan struct{})}
+	r := &reader{c: c, limit: limit, prep: prep, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1),
+		done: make(chan struct{}), jobs: make(chan *prepJob, maxBatchFrames), prepped: make(chan struct{})}
+	if prep != nil {
+		go r.prepare() // owned by the opener: run closes jobs, stop waits for it
+	} else {
+		close(r.prepped)
+	}
 	go r.run() // owned by the opener: stop ends it
 	return r
 }
 
+// prepare makes the PrepareFrame calls of the frames read, in order,
+// while the opener ingests earlier ones; once reading stopped it gives
+// them up.
+func (r *reader) prepare() {
+	defer close(r.prepped)
+	for j := range r.jobs {
+		if r.c.stopped.Load() {
+			j.drop()
+			continue
+		}
+		j.run()
+	}
+}
+
 func (r *reader) run() {
 	defer close(r.done)
+	defer close(r.jobs)
 	for n := 0; r.limit == 0 || n < r.limit; n++ {
 		for r.ahead.Load() > maxAheadBytes { // wait for the opener to catch up
 			<-r.room
@@ -102,7 +163,11 @@ func (r *reader) run() {
 			got.f, got.err = DecodeFrame(body)
 			if got.err == nil && r.prep != nil && got.f.Kind == KindChanges {
 				f := got.f
-				got.prep = r.prep.PrepareFrame(FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts})
+				got.job = &prepJob{p: r.prep, in: FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts}, done: make(chan struct{})}
+				select {
+				case r.jobs <- got.job:
+				default: // the preparer is a full queue behind: the opener makes the call
+				}
 			}
 		}
 		r.ahead.Add(got.size)
@@ -150,6 +215,7 @@ func (r *reader) took(got received) {
 // After the end frame the reader has stopped by itself, and the stream
 // stays readable (for the acknowledgement).
 func (r *reader) stop() {
+	defer func() { <-r.prepped }()
 	if r.ended {
 		<-r.done
 		return
@@ -227,7 +293,7 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		d.Received += len(f.Chunks)
 		d.Bytes += size
 		o.got.Changes += uint64(len(f.Chunks))
-		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: got.prep})
+		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: got.job.result()})
 		docs = append(docs, d)
 	}
 	if len(in) > 0 {
