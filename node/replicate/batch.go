@@ -17,16 +17,18 @@ type FrameIn struct {
 
 // FramePreparer is a BatchLocal that can do the part of a frame's checks
 // that needs no store (verifying signatures) before the frame's turn to
-// be ingested: the opener's reader calls it on each frame of changes as
-// it arrives, while earlier frames are being ingested, and hands what it
-// returns back in FrameIn.Prepared (decision 0025). What it returns must
-// only save work: IngestFrames still makes every check that depends on
-// the store (membership, above all) when it takes the frame.
+// be ingested: a goroutine of the opener's reader calls it on each frame
+// of changes as it arrives, while earlier frames are being ingested (or
+// the opener does, when it takes a frame the goroutine has not reached;
+// once per frame either way), and hands what it returns back in
+// FrameIn.Prepared (decision 0025). What it returns must only save work:
+// IngestFrames still makes every check that depends on the store
+// (membership, above all) when it takes the frame.
 type FramePreparer interface {
 	BatchLocal
-	// PrepareFrame is called on the reader's goroutine, before the
-	// frame's quota is counted: it must be bounded by the frame's own
-	// size, and safe for concurrent use.
+	// PrepareFrame may be called before the frame's quota is counted: it
+	// must be bounded by the frame's own size, and safe for concurrent
+	// use.
 	PrepareFrame(f FrameIn) any
 }
 
