@@ -1,11 +1,9 @@
 package crdt
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/weftsync/weft/crdt/internal/amdoc"
 	"github.com/weftsync/weft/crdt/model"
 )
 
@@ -40,22 +38,9 @@ func (d *Doc) commitEdit(e model.Edit, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	part := 0
-	w := amdoc.NewWriter(d.am, d.piece, func() error {
-		part++
-		return d.commit(fmt.Sprintf("large edit, part %d", part), at)
-	})
-	msg, err := fn(w)
-	switch {
-	case err != nil && errors.Is(err, ErrInvalid) && !w.Wrote():
-		return fmt.Errorf("crdt: edit: %w", err)
-	case err != nil:
-		return d.poisoned("edit", err)
-	case !w.Wrote():
-		return nil
-	}
-	if err := d.commit(msg, at); err != nil {
-		return d.poisoned("edit", err)
+	wrote, err := d.commitWrite("edit", at, fn)
+	if err != nil || !wrote {
+		return err
 	}
 	if e.AddEntry != nil {
 		d.ixHeads = d.Heads() // AddEntry updated the index itself

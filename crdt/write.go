@@ -23,6 +23,16 @@ func (d *Doc) write(op string, at time.Time, fn writeFunc) ([][]byte, error) {
 		return nil, d.poison
 	}
 	old := d.am.Heads()
+	wrote, err := d.commitWrite(op, at, fn)
+	if err != nil || !wrote {
+		return nil, err
+	}
+	return d.newChunks(op, old)
+}
+
+// commitWrite runs fn and commits what it wrote, without reading the
+// changes made; wrote is false when fn wrote nothing (no commit).
+func (d *Doc) commitWrite(op string, at time.Time, fn writeFunc) (wrote bool, err error) {
 	part := 0
 	w := amdoc.NewWriter(d.am, d.piece, func() error {
 		part++
@@ -31,16 +41,16 @@ func (d *Doc) write(op string, at time.Time, fn writeFunc) ([][]byte, error) {
 	msg, err := fn(w)
 	switch {
 	case err != nil && errors.Is(err, ErrInvalid) && !w.Wrote():
-		return nil, fmt.Errorf("crdt: %s: %w", op, err)
+		return false, fmt.Errorf("crdt: %s: %w", op, err)
 	case err != nil:
-		return nil, d.poisoned(op, err)
+		return false, d.poisoned(op, err)
 	case !w.Wrote():
-		return nil, nil
+		return false, nil
 	}
 	if err := d.commit(msg, at); err != nil {
-		return nil, d.poisoned(op, err)
+		return false, d.poisoned(op, err)
 	}
-	return d.newChunks(op, old)
+	return true, nil
 }
 
 // commit commits the pending ops with an explicit time (a zero at writes no

@@ -92,24 +92,47 @@ func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c m
 
 // editDoc applies one typed edit to doc and stores the changes it made.
 func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e model.Edit) error {
-	actor, err := n.lease(ctx, tx, doc)
+	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
 		return err
+	}
+	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
+		return n.eng.Edit(ctx, doc, e, n.now())
+	})
+	if err != nil {
+		return err
+	}
+	return n.storeLocal(tx, space, doc, actor, chunks)
+}
+
+// startEdit readies doc for a local edit in tx: the actor it is made
+// under (leased when there is none), and the document's unchecked
+// received changes checked first (roundtrip.go).
+func (n *Node) startEdit(ctx context.Context, tx *writeTx, doc string) ([]byte, error) {
+	actor, err := n.lease(ctx, tx, doc)
+	if err != nil {
+		return nil, err
 	}
 	tx.touched[doc] = true
 	if err := n.checkBeforeEdit(ctx, tx, doc); err != nil {
-		return err
+		return nil, err
 	}
-	chunks, err := n.eng.Edit(ctx, doc, e, n.now())
+	return actor, nil
+}
+
+// engineEdit runs edit, an edit of the engine's copy of doc, loading doc
+// from the store first when the engine does not hold it.
+func (n *Node) engineEdit(ctx context.Context, tx *writeTx, doc string, actor []byte, edit func() ([][]byte, error)) ([][]byte, error) {
+	chunks, err := edit()
 	if errors.Is(err, engine.ErrNotLoaded) {
 		if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {
-			chunks, err = n.eng.Edit(ctx, doc, e, n.now())
+			chunks, err = edit()
 		}
 	}
 	if err != nil {
-		return engineErr(err)
+		return nil, engineErr(err)
 	}
-	return n.storeLocal(tx, space, doc, actor, chunks)
+	return chunks, nil
 }
 
 // lease returns doc's current actor, leasing a new one when there is none.

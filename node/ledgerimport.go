@@ -3,13 +3,11 @@ package node
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/weftsync/weft/crdt/model"
-	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/store"
 )
 
@@ -205,25 +203,18 @@ func (n *Node) mayReverseAll(ctx context.Context, sp Space, targets map[string]i
 // as few calls as its frame allows (one, for any import of fewer than
 // about a hundred thousand small entries).
 func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, edits []model.Edit) error {
-	actor, err := n.lease(ctx, tx, doc)
+	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
-		return err
-	}
-	tx.touched[doc] = true
-	if err := n.checkBeforeEdit(ctx, tx, doc); err != nil {
 		return err
 	}
 	for len(edits) > 0 {
 		group := edits[:editGroup(edits)]
 		edits = edits[len(group):]
-		chunks, err := n.eng.EditMany(ctx, doc, group, n.now())
-		if errors.Is(err, engine.ErrNotLoaded) {
-			if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {
-				chunks, err = n.eng.EditMany(ctx, doc, group, n.now())
-			}
-		}
+		chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
+			return n.eng.EditMany(ctx, doc, group, n.now())
+		})
 		if err != nil {
-			return engineErr(err)
+			return err
 		}
 		if len(chunks) != len(group) {
 			return fmt.Errorf("node: the engine made %d change(s) for %d edit(s)", len(chunks), len(group))
