@@ -52,7 +52,16 @@ type Engine struct {
 	closed   bool
 	// lastWords is the stderr tail of the last process lost.
 	lastWords string
+	// slow doubles the deadline per step (at most maxSlow): it rises
+	// after a call killed by its deadline and falls after a call that took
+	// less than half of it, so that a machine too loaded for the base
+	// deadline still makes progress instead of killing the same call for
+	// ever.
+	slow uint
 }
+
+// maxSlow bounds the deadline's doublings: 16 times the base at most.
+const maxSlow = 4
 
 // New returns an Engine; the process starts at the first call.
 func New(cfg Config) *Engine {
@@ -139,7 +148,9 @@ func (e *Engine) roundTrip(ctx context.Context, p *process, op string, frame []b
 		}
 		result <- ReadFrame(p.stdout, &resp)
 	}()
-	timer := time.NewTimer(e.deadline(len(frame)))
+	limit := e.deadline(len(frame))
+	start := time.Now()
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case err := <-result:
@@ -147,10 +158,14 @@ func (e *Engine) roundTrip(ctx context.Context, p *process, op string, frame []b
 			p.kill() // a garbled frame from a live child: do not trust it again
 			return Response{}, e.lost(p, <-p.exited(), ErrDied, op)
 		}
+		if e.slow > 0 && time.Since(start) < limit/2 {
+			e.slow--
+		}
 		return resp, nil
 	case <-timer.C:
 		p.kill()
 		<-result
+		e.slow = min(e.slow+1, maxSlow)
 		return Response{}, e.lost(p, <-p.exited(), ErrDeadline, op)
 	case <-ctx.Done():
 		p.kill()
@@ -174,9 +189,18 @@ func (e *Engine) lost(p *process, exit error, why error, op string) error {
 }
 
 // deadline scales the base deadline with the request's size, so that a
-// large but honest load or edit on a slow machine is not killed.
+// large but honest load or edit on a slow machine is not killed, and
+// doubles it per step of slowness. Called with e.mu held.
 func (e *Engine) deadline(size int) time.Duration {
-	return e.cfg.Deadline + time.Duration(size/e.cfg.BytesPerSecond)*time.Second
+	return (e.cfg.Deadline + time.Duration(size/e.cfg.BytesPerSecond)*time.Second) << e.slow
+}
+
+// Deadline returns the deadline a small call gets now: the base, doubled
+// per call recently killed by it.
+func (e *Engine) Deadline() time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.deadline(0)
 }
 
 // Close stops the engine process and waits for it. It is idempotent.

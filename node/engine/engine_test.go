@@ -148,6 +148,49 @@ func TestDeadlineKillsAndRestarts(t *testing.T) {
 	}
 }
 
+// TestDeadlineGrowsUnderLoad: calls that take longer than the base
+// deadline (here an engine's start and warm-up, measured first, against a
+// sixteenth of it) are killed, each kill doubles the deadline, and the
+// call goes through once the deadline covers it, instead of being killed
+// for ever; fast calls then bring the deadline back down.
+func TestDeadlineGrowsUnderLoad(t *testing.T) {
+	probe := newEngine(t, engine.Config{})
+	start := time.Now()
+	if _, err := probe.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
+		t.Fatal(err)
+	}
+	warm := time.Since(start)
+	base := max(warm/16, time.Microsecond)
+	e := newEngine(t, engine.Config{Deadline: base})
+	var err error
+	for range 8 {
+		if _, err = e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err == nil {
+			break
+		}
+		if !errors.Is(err, engine.ErrDeadline) {
+			t.Fatalf("ping: %v, want ErrDeadline or success", err)
+		}
+	}
+	if err != nil {
+		t.Fatalf("8 pings, each needing a fresh engine (about %v), under a base deadline of %v: still %v", warm, base, err)
+	}
+	if e.Restarts() == 0 {
+		t.Skipf("the engine started within %v this time; nothing to show", base)
+	}
+	raised := e.Deadline()
+	if raised <= base {
+		t.Fatalf("after %d kills the deadline is %v, base %v", e.Restarts(), raised, base)
+	}
+	for range 8 {
+		if _, err := e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e.Deadline() >= raised {
+		t.Fatalf("after fast pings the deadline is still %v", e.Deadline())
+	}
+}
+
 func TestCancelledContext(t *testing.T) {
 	e := newEngine(t, engine.Config{})
 	ctx, cancel := context.WithCancel(t.Context())
