@@ -110,17 +110,7 @@ func TestRoundTripAfterCommitFindsCulprit(t *testing.T) {
 	if n := len(must[[]node.CalendarEvent](t)(a.Events(ctx, sp, ""))); n != 20+len(honest) {
 		t.Fatalf("a shows %d events, want %d", n, 20+len(honest))
 	}
-	if err := a.Verify(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eng := engine.New(engine.Config{})
-	t.Cleanup(func() { eng.Close() })
-	if _, err := eng.Load(ctx, doc, node.DocChanges(a, doc), seal.NewActor(node.IdentityOf(a).Public)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng.Check(ctx, doc); err != nil {
-		t.Fatalf("a's stored calendar does not save and load: %v", err)
-	}
+	storedLoadsBack(t, a, doc)
 }
 
 // TestSnapshotFromRoundTripCheck: when the check that follows a large

@@ -93,17 +93,7 @@ func TestRoundTripDeferredFindsCulprit(t *testing.T) {
 	if n := len(must[[]node.CalendarEvent](t)(a.Events(ctx, sp, ""))); n != 20+2+1 {
 		t.Fatalf("a shows %d events, want 23 (its own 21, Bo's 2)", n)
 	}
-	if err := a.Verify(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eng := engine.New(engine.Config{})
-	t.Cleanup(func() { eng.Close() })
-	if _, err := eng.Load(ctx, cal, node.DocChanges(a, cal), seal.NewActor(node.IdentityOf(a).Public)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng.Check(ctx, cal); err != nil {
-		t.Fatalf("a's stored calendar does not save and load: %v", err)
-	}
+	storedLoadsBack(t, a, cal)
 	res, err = a.Ingest(ctx, sp.ID, cal, [][]byte{poison}, [][]byte{att.Marshal()})
 	if err != nil || res.Stored != 0 || res.Refused != 1 {
 		t.Fatalf("the mutant again = %+v, %v; want it refused", res, err)
@@ -233,4 +223,22 @@ func changeChunk(body []byte) []byte {
 	sum := sha256.Sum256(append(slices.Clone(hdr), body...))
 	out := append([]byte{0x85, 0x6f, 0x4a, 0x83}, sum[:4]...)
 	return append(append(out, hdr...), body...)
+}
+
+// storedLoadsBack checks that n's store verifies and that doc, loaded from
+// its stored changes in a fresh engine, saves and loads back.
+func storedLoadsBack(t *testing.T, n *node.Node, doc string) {
+	t.Helper()
+	ctx := t.Context()
+	if err := n.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(engine.Config{})
+	t.Cleanup(func() { eng.Close() })
+	if _, err := eng.Load(ctx, doc, node.DocChanges(n, doc), seal.NewActor(node.IdentityOf(n).Public)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Check(ctx, doc); err != nil {
+		t.Fatalf("%s's stored document %s does not save and load: %v", n.Name(), doc, err)
+	}
 }
