@@ -74,11 +74,5 @@ func (l syncLocal) PrepareFrame(f replicate.FrameIn) any {
 // when it has none at hand. It may be out of date: use it only to skip
 // work, never to accept anything.
 func (n *Node) rosterHint(space string) *member.Roster {
-	n.rosters.mu.Lock()
-	defer n.rosters.mu.Unlock()
-	e := n.rosters.m[space]
-	if e == nil || !e.done || e.err != nil {
-		return nil
-	}
-	return e.roster
+	return n.rosters.last(space)
 }

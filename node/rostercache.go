@@ -94,3 +94,16 @@ func (c *rosterCache) roster(e *rosterEntry) (*member.Roster, error) {
 	c.mu.Unlock()
 	return r, err
 }
+
+// last returns the roster of space the cache read last, or nil when it
+// holds none ready (not read yet, being read, or failed). It may be out
+// of date.
+func (c *rosterCache) last(space string) *member.Roster {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.m[space]
+	if e == nil || !e.done || e.err != nil {
+		return nil
+	}
+	return e.roster
+}
