@@ -72,17 +72,24 @@ type deferredChecks struct {
 func (d *deferredChecks) add(doc string, hashes [][32]byte, now time.Time) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	u := d.entry(doc, now)
+	u.hashes = append(u.hashes, hashes...)
+	u.last = now
+	return len(u.hashes)
+}
+
+// entry returns doc's record, made (as of now) when there is none. Called
+// with d.mu held.
+func (d *deferredChecks) entry(doc string, now time.Time) *uncheckedDoc {
 	if d.docs == nil {
 		d.docs = map[string]*uncheckedDoc{}
 	}
 	u := d.docs[doc]
 	if u == nil {
-		u = &uncheckedDoc{}
+		u = &uncheckedDoc{last: now}
 		d.docs[doc] = u
 	}
-	u.hashes = append(u.hashes, hashes...)
-	u.last = now
-	return len(u.hashes)
+	return u
 }
 
 // peek returns how many changes doc holds unchecked.
@@ -114,14 +121,7 @@ func (d *deferredChecks) restore(doc string, hashes [][32]byte) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.docs == nil {
-		d.docs = map[string]*uncheckedDoc{}
-	}
-	u := d.docs[doc]
-	if u == nil {
-		u = &uncheckedDoc{last: time.Now()}
-		d.docs[doc] = u
-	}
+	u := d.entry(doc, time.Now())
 	seen := make(map[[32]byte]bool, len(hashes))
 	for _, h := range hashes {
 		seen[h] = true
