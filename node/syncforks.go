@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/weftsync/weft/node/replicate"
@@ -136,26 +137,24 @@ func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[s
 				return err
 			}
 		}
-		return e.proofs(tx, doc, exact, func(ev store.Equivocation) bool {
-			return theirs[hex.EncodeToString(ev.Actor)] >= ev.Seq
+		evs, err := tx.Equivocations(doc)
+		if err != nil {
+			return err
+		}
+		evs = slices.DeleteFunc(evs, func(ev store.Equivocation) bool {
+			return theirs[hex.EncodeToString(ev.Actor)] < ev.Seq
 		})
+		return e.proofs(tx, doc, exact, evs)
 	})
 	return e.chunks, e.atts, err
 }
 
-// proofs adds, for each proof of equivocation stored for doc that keep
-// accepts, our own side from the proof's seq, the proof's attestations
-// and the other side's chunks: what lets ingest elsewhere find the same
+// proofs adds, for each of evs (proofs of equivocation stored for doc),
+// our own side from the proof's seq, the proof's attestations and the
+// other side's chunks: what lets ingest elsewhere find the same
 // equivocation from whichever side it holds.
-func (e *evidence) proofs(tx *store.Tx, doc string, exact map[string]map[uint64][]store.AttestationRow, keep func(store.Equivocation) bool) error {
-	evs, err := tx.Equivocations(doc)
-	if err != nil {
-		return err
-	}
+func (e *evidence) proofs(tx *store.Tx, doc string, exact map[string]map[uint64][]store.AttestationRow, evs []store.Equivocation) error {
 	for _, ev := range evs {
-		if !keep(ev) {
-			continue
-		}
 		if err := e.side(tx, doc, ev.Actor, ev.Seq, ev.Seq, exact[hex.EncodeToString(ev.Actor)]); err != nil {
 			return err
 		}
@@ -171,12 +170,16 @@ func (e *evidence) proofs(tx *store.Tx, doc string, exact map[string]map[uint64]
 // proofEvidence is the evidence of every proof of equivocation stored for
 // doc (a bundle carries it after the document's changes).
 func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) {
+	evs, err := tx.Equivocations(doc)
+	if err != nil || len(evs) == 0 { // most documents: no attestations read
+		return nil, nil, err
+	}
 	exact, err := exactByActor(tx, doc)
 	if err != nil {
 		return nil, nil, err
 	}
 	e := &evidence{seen: map[[32]byte]bool{}}
-	err = e.proofs(tx, doc, exact, func(store.Equivocation) bool { return true })
+	err = e.proofs(tx, doc, exact, evs)
 	return e.chunks, e.atts, err
 }
 
