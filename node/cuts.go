@@ -49,6 +49,9 @@ type LeftOutEdits struct {
 func (n *Node) Cuts(ctx context.Context) ([]CutReport, error) {
 	var out []CutReport
 	err := n.db.View(ctx, func(tx *store.Tx) error {
+		if cut, err := tx.AnyCuts(); err != nil || !cut {
+			return err // the common case: no document to look at
+		}
 		spaces, err := tx.Spaces()
 		if err != nil {
 			return err

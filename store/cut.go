@@ -98,3 +98,13 @@ func (tx *Tx) Cuts(doc string) ([]Cut, error) {
 	}
 	return out, nil
 }
+
+// AnyCuts reports whether the store holds a cut in any document (known
+// without a query once the store has answered it).
+func (tx *Tx) AnyCuts() (bool, error) {
+	if err := tx.unlocked(); err != nil {
+		return false, err
+	}
+	none, err := tx.noCuts()
+	return !none, err
+}
