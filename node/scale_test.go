@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -115,11 +114,6 @@ func waitConnected(t *testing.T, nodes []*node.Node, linked func(i, j int) bool)
 		return nil
 	})
 }
-
-// scaleFull runs the many-node tests in their full form: TestPartitionHeal
-// with the 1,080 changes (several minutes under -race on a loaded
-// 2-core machine). By default they run in a form sized for CI.
-var scaleFull = flag.Bool("scale", false, "run the 9- and 10-node tests in their full form (1,080 changes in TestPartitionHeal; minutes under -race)")
 
 // scaleWait bounds each wait of the multi-node tests: generous, for a
 // loaded machine running them under -race.
