@@ -129,7 +129,9 @@ func addEntries(t *testing.T, nd *node.Node, sp node.Space, n int) {
 // (TestSyncCatchUp and TestSyncInterruptedResumes). They are recorded in
 // one transaction (AddEntries), but storing, attesting, sending and
 // ingesting 10,000 changes under -race still takes minutes on a shared
-// 2-core machine, so the default runs 2,000 (and 600 cut twice).
+// 2-core machine, so the default runs 2,000 (and 600 cut twice, in frames
+// of 8 KiB). The size runs by default over the network in
+// TestServeCatchUpAfterRestart (10,000 entries, the transfer cut twice).
 var syncLong = flag.Bool("sync.long", false, "catch up 10,000 ledger entries instead of 2,000 (600 when cut)")
 
 // catchUpEntries is how many ledger entries the catch-up tests make.
