@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -114,6 +115,25 @@ func (n *Node) ResolveSpace(ctx context.Context, arg string) (Space, error) {
 }
 
 func (n *Node) resolveSpace(ctx context.Context, arg string) (spaceRecord, error) {
+	// An exact ID wins over names and prefixes (resolve): look it up alone
+	// first, as every local edit does, rather than decode every record.
+	var rec spaceRecord
+	err := n.db.View(ctx, func(tx *store.Tx) error {
+		b, err := tx.Space(arg)
+		if err != nil {
+			return err
+		}
+		if err := cbor.Unmarshal(b, &rec); err != nil {
+			return fmt.Errorf("%w: space record: %w", ErrCorrupt, err)
+		}
+		return nil
+	})
+	switch {
+	case err == nil && rec.ID == arg:
+		return rec, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return spaceRecord{}, storeErr(err)
+	}
 	recs, err := n.spaceRecords(ctx)
 	if err != nil {
 		return spaceRecord{}, err
