@@ -18,28 +18,56 @@ import (
 // chunk is a change chunk that automerge then holds, and when the root does
 // not name a known document type: garbage never loads as an empty document.
 func Load(changes [][]byte, actor []byte) (*Doc, error) {
+	d, _, err := load(changes, actor)
+	return d, err
+}
+
+// LoadRoot loads a document as Load does and returns, with it, what its
+// root says of it (model.Root), read in the same pass over the root that
+// Load makes for the type: for a document new to a node, which records
+// only that, it saves reading and encoding a whole View.
+func LoadRoot(changes [][]byte, actor []byte) (*Doc, model.Root, error) {
+	d, root, err := load(changes, actor, "schema")
+	if err != nil {
+		return nil, model.Root{}, err
+	}
+	r := model.Root{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
+	if d.typ == model.Calendar {
+		name, err := amdoc.ReadKeys(d.am.RootMap(), "name")
+		if err != nil {
+			return nil, model.Root{}, fmt.Errorf("crdt: load: %w", err)
+		}
+		r.Name = name.Str("name")
+	}
+	return d, r, nil
+}
+
+// load is Load, also returning the root's fields it read: type, space and
+// more.
+func load(changes [][]byte, actor []byte, more ...string) (*Doc, amdoc.Fields, error) {
 	if err := amdoc.Check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(changes) == 0 {
-		return nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
+		return nil, nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
 	}
 	hashes, err := chunkHashes(changes)
 	if err != nil {
-		return nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
 	d := &Doc{am: am.New(), piece: amdoc.PieceBytes}
 	if err := d.setActor(actor); err != nil {
-		return nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
 	if err := d.loadChunks(changes, hashes); err != nil {
-		return nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
 	d.am.SaveIncremental() // the first one after a load returns everything: drop it
-	if err := d.readRoot(); err != nil {
-		return nil, fmt.Errorf("crdt: load: %w", err)
+	root, err := d.rootFields(more...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
-	return d, nil
+	return d, root, nil
 }
 
 // Apply adds received raw change chunks to the document and returns its new
@@ -138,15 +166,23 @@ func chunkHashes(chunks [][]byte) ([]am.ChangeHash, error) {
 
 // readRoot reads the document's type and space from its root.
 func (d *Doc) readRoot() error {
-	root, err := amdoc.Root(d.am)
+	_, err := d.rootFields()
+	return err
+}
+
+// rootFields reads the document's type and space from its root, and
+// returns them with the root's fields more: only those keys are read (a
+// call each), not the whole root.
+func (d *Doc) rootFields(more ...string) (amdoc.Fields, error) {
+	root, err := amdoc.ReadKeys(d.am.RootMap(), append([]string{"type", "space"}, more...)...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.typ, d.space = model.DocType(root.Str("type")), root.Str("space")
 	if !d.typ.Valid() {
-		return fmt.Errorf("%w: root type %q is not a known document type", ErrRejected, d.typ)
+		return nil, fmt.Errorf("%w: root type %q is not a known document type", ErrRejected, d.typ)
 	}
-	return nil
+	return root, nil
 }
 
 // CheckRoundTrip checks that the document's saved form loads back with the

@@ -207,8 +207,9 @@ func (p *enginePipe) start(tx *writeTx, works []*docWork) error {
 		if err != nil {
 			return err
 		}
-		// Loaded and checked in full, as applyOnce loads a new document.
-		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, View: true}
+		// Loaded and checked in full, as applyOnce loads a new document;
+		// of its content, only what its record takes (its root).
+		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, Root: true}
 	}
 	c := &manyCall{works: works, done: make(chan struct{})}
 	p.calls = append(p.calls, c)
@@ -226,8 +227,19 @@ func (p *enginePipe) wait() {
 	}
 }
 
+// rootView is the part of a view that putIncomingView reads to record a
+// new document (its type and space, and a calendar's name for its
+// metadata), made from what the engine read of the document's root.
+func rootView(r model.Root) model.View {
+	v := model.View{Type: r.Type, Space: r.Space, Schema: r.Schema}
+	if r.Type == model.Calendar {
+		v.Calendar = &model.CalendarView{Name: r.Name}
+	}
+	return v
+}
+
 // finish waits for the calls and takes their outcomes in the transaction:
-// a new document the engine took is recorded with the view it gave; a new
+// a new document the engine took is recorded with the root it gave; a new
 // document the engine did not take, or every document of a call during
 // which the engine died, goes through applyIncoming alone: loaded fresh
 // from the store, replayed, and its culprit quarantined when it fails
@@ -263,10 +275,10 @@ func (p *enginePipe) finish(tx *writeTx) error {
 				}
 				continue
 			}
-			if r.View == nil {
-				return ingestErr(w.in.doc, errors.New("the engine gave no view of a new document"))
+			if r.Root == nil {
+				return ingestErr(w.in.doc, errors.New("the engine gave no root of a new document"))
 			}
-			if err := n.putIncomingView(tx, w.in, w.added, *r.View); err != nil {
+			if err := n.putIncomingView(tx, w.in, w.added, rootView(*r.Root)); err != nil {
 				return err
 			}
 		}

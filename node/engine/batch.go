@@ -28,16 +28,23 @@ type DocApply struct {
 	Check bool `cbor:"check,omitempty"`
 	// View asks for the document's view afterwards.
 	View bool `cbor:"view,omitempty"`
+	// Root asks, with Load and Check and without View, for what the
+	// document's root says of it (DocResult.Root) instead of its view: the
+	// engine reads it in the same pass over the root as the load, and
+	// neither reads nor sends the document's content.
+	Root bool `cbor:"root,omitempty"`
 }
 
 // DocResult is one document's outcome in an OpApplyMany call: an error
-// code and message as in Response, or its heads and (when asked) view. A
+// code and message as in Response, or its heads and (when asked) view or
+// root. A
 // document that failed was dropped by the engine, as OpApply drops it.
 type DocResult struct {
 	Code  string      `cbor:"code,omitempty"`
 	Err   string      `cbor:"err,omitempty"`
 	Heads [][32]byte  `cbor:"heads,omitempty"`
 	View  *model.View `cbor:"view,omitempty"`
+	Root  *model.Root `cbor:"root,omitempty"`
 }
 
 // Error returns the outcome's error, matching the same sentinels as a

@@ -1,6 +1,9 @@
 package server
 
-import "github.com/weftsync/weft/node/engine"
+import (
+	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/node/engine"
+)
 
 // applyMany serves engine.OpApplyMany: each document in turn, as a load
 // (Load set), an apply and a view would, one outcome each. A document that
@@ -19,6 +22,9 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 	fail := func(err error) engine.DocResult {
 		s.docs.drop(d.Doc)
 		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
+	}
+	if d.Load && d.Check && d.Root && !d.View {
+		return s.loadNew(d)
 	}
 	var res engine.DocResult
 	if d.Load {
@@ -47,4 +53,22 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 		res.View = resp.View
 	}
 	return res
+}
+
+// loadNew serves a document new to the node (Load, Check and Root): it
+// loads it from its changes, reading its root once for both the load and
+// the answer, checks the round trip as OpApply's Check does (the document
+// is held only when it passes), and answers with its heads and root.
+func (s *server) loadNew(d engine.DocApply) engine.DocResult {
+	s.docs.drop(d.Doc)
+	doc, root, err := crdt.LoadRoot(d.Changes, d.Actor)
+	if err != nil {
+		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
+	}
+	s.roundTrips++
+	if err := doc.CheckRoundTrip(); err != nil {
+		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
+	}
+	s.docs.put(d.Doc, doc, d.Changes)
+	return engine.DocResult{Heads: doc.Heads(), Root: &root}
 }
