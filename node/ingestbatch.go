@@ -8,6 +8,8 @@ import (
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/store"
 )
 
 var _ replicate.BatchLocal = syncLocal{}
@@ -121,7 +123,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 			case !w.isNew:
 				held = append(held, w)
 			default:
-				if fresh = append(fresh, w); len(fresh) >= pipeGroup {
+				if fresh = append(fresh, w); p.ready(len(fresh)) {
 					if err := p.start(tx, fresh); err != nil {
 						return err
 					}
@@ -149,8 +151,9 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 }
 
 // pipeGroup is how many new documents ingestFrames hands the engine at
-// once (a variable for tests).
-var pipeGroup = 32
+// once while it is busy, and pipeFirst how many are enough when it is
+// not (variables for tests).
+var pipeGroup, pipeFirst = 32, 4
 
 // applyWork hands the engine what ingest stored and records the documents
 // new to this node. The new documents go in one call (loading, round-trip
@@ -184,6 +187,35 @@ type enginePipe struct {
 	n     *Node
 	ctx   context.Context
 	calls []*manyCall
+	done  int // calls[:done] are known to have returned
+}
+
+// ready reports whether n new documents stored are to go to the engine
+// now: pipeGroup of them, or pipeFirst when the engine has at most one
+// call to work on (none queued behind it), so that it starts on the first
+// documents of a batch without waiting for a whole group and is never
+// left idle between groups, while a busy engine gets fewer, larger calls.
+func (p *enginePipe) ready(n int) bool {
+	if n >= pipeGroup {
+		return true
+	}
+	if n < min(pipeFirst, pipeGroup) {
+		return false
+	}
+	for p.done < len(p.calls) && p.calls[p.done].returned() {
+		p.done++
+	}
+	return len(p.calls)-p.done <= 1
+}
+
+// returned reports whether the call has returned.
+func (c *manyCall) returned() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // manyCall is one apply_many call for a group of new documents.
@@ -200,13 +232,14 @@ func (p *enginePipe) start(tx *writeTx, works []*docWork) error {
 	if len(works) == 0 {
 		return nil
 	}
+	actors, err := p.n.readActors(tx.Tx, works)
+	if err != nil {
+		return err
+	}
 	items := make([]engine.DocApply, len(works))
 	for i, w := range works {
 		tx.touched[w.in.doc] = true // dropped from the engine if the transaction fails
-		actor, err := p.n.readActor(tx.Tx, w.in.doc)
-		if err != nil {
-			return err
-		}
+		actor := actors[i]
 		// Loaded and checked in full, as applyOnce loads a new document;
 		// of its content, only what its record takes (its root).
 		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, Root: true}
@@ -218,6 +251,26 @@ func (p *enginePipe) start(tx *writeTx, works []*docWork) error {
 		c.res, c.err = p.n.eng.ApplyMany(p.ctx, items)
 	}()
 	return nil
+}
+
+// readActors is readActor for each document of works, with one read of
+// their leases.
+func (n *Node) readActors(tx *store.Tx, works []*docWork) ([][]byte, error) {
+	ids := make([]string, len(works))
+	for i, w := range works {
+		ids[i] = w.in.doc
+	}
+	leased, err := tx.LeasesAmong(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(works))
+	for i, id := range ids {
+		if out[i] = leased[id]; out[i] == nil {
+			out[i] = seal.NewActor(n.id.Public)
+		}
+	}
+	return out, nil
 }
 
 // wait waits for every call started.

@@ -218,3 +218,47 @@ func (tx *Tx) DocsAmong(ids []string) (map[string]DocRow, error) {
 	}
 	return out, nil
 }
+
+// LeasesAmong returns the actor currently leased (Lease's) for each of ids
+// that has one, keyed by ID, with one query per MaxManyDocs of them: only
+// each document's newest lease is opened, and one abandoned leaves it out.
+func (tx *Tx) LeasesAmong(ids []string) (map[string][]byte, error) {
+	if err := tx.unlocked(); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte)
+	for from := 0; from < len(ids); from += MaxManyDocs {
+		group := ids[from:min(len(ids), from+MaxManyDocs)]
+		args := make([]any, len(group))
+		byKey := make(map[string]string, len(group)) // doc index -> ID
+		for i, id := range group {
+			key := tx.index(id)
+			args[i] = key
+			byKey[string(key)] = id
+		}
+		type row struct{ key, sealed []byte }
+		newest := map[string]row{} // doc index -> its newest lease
+		err := tx.each("SELECT doc, actor, blob FROM leases WHERE doc IN (?"+strings.Repeat(",?", len(args)-1)+") ORDER BY n", args,
+			func(scan func(...any) error) error {
+				var doc, key, sealed []byte
+				if err := scan(&doc, &key, &sealed); err != nil {
+					return err
+				}
+				newest[string(doc)] = row{key, sealed}
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("store: leases among: %w", err)
+		}
+		for doc, r := range newest {
+			var l lease
+			if err := tx.open("leases", r.sealed, &l, []byte(doc), r.key); err != nil {
+				return nil, fmt.Errorf("store: leases among: %w", err)
+			}
+			if !l.Abandoned {
+				out[byKey[doc]] = l.Actor
+			}
+		}
+	}
+	return out, nil
+}
