@@ -191,6 +191,9 @@ func (tx *Tx) ManyChanges(space string, docs []string) (map[string]*DocChanges, 
 
 // DocsAmong returns the records of those of ids that are stored, keyed by
 // ID, with one query per MaxManyDocs of them (Doc's, for many documents).
+// It also reads ahead, with two more queries, what storing a change of
+// each of them would otherwise read one document at a time (readAhead):
+// an ingest of many documents calls it first.
 func (tx *Tx) DocsAmong(ids []string) (map[string]DocRow, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
@@ -215,8 +218,65 @@ func (tx *Tx) DocsAmong(ids []string) (map[string]DocRow, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: docs among: %w", err)
 		}
+		if err := tx.readAhead(args); err != nil {
+			return nil, fmt.Errorf("store: docs among: %w", err)
+		}
 	}
 	return out, nil
+}
+
+// readAhead puts in the transaction's cache, for the documents of keys
+// (their indexes), what AddChange reads of each document before storing
+// its first change in the transaction: its manifest or its absence
+// (loadManifest, which tells a document new to the store) and whether any
+// change may be held for it (mayHold). Two queries for all of them
+// instead of two per document; what the transaction has read or changed
+// already is kept.
+func (tx *Tx) readAhead(keys []any) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	in := "(?" + strings.Repeat(",?", len(keys)-1) + ")"
+	found := make(map[string]manifest, len(keys))
+	err := tx.each("SELECT doc, blob FROM manifests WHERE doc IN "+in, keys, func(scan func(...any) error) error {
+		var doc, sealed []byte
+		if err := scan(&doc, &sealed); err != nil {
+			return err
+		}
+		var m manifest
+		if err := tx.open("manifests", sealed, &m, doc); err != nil {
+			return err
+		}
+		found[string(doc)] = m
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	held := map[string]bool{}
+	err = tx.each("SELECT DISTINCT doc FROM held WHERE doc IN "+in, keys, func(scan func(...any) error) error {
+		var doc []byte
+		err := scan(&doc)
+		held[string(doc)] = true
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c := tx.cached()
+	for _, k := range keys {
+		key := string(k.([]byte))
+		_, read := c.loaded[key]
+		_, dirty := c.manifests[key]
+		if !read && !dirty {
+			m, ok := found[key]
+			c.loaded[key] = loaded{m: m, found: ok}
+		}
+		if _, ok := c.held[key]; !ok {
+			c.held[key] = held[key]
+		}
+	}
+	return nil
 }
 
 // LeasesAmong returns the actor currently leased (Lease's) for each of ids
