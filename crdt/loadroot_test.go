@@ -43,3 +43,36 @@ func TestLoadRoot(t *testing.T) {
 		t.Errorf("garbage: %v, want ErrRejected", err)
 	}
 }
+
+// BenchmarkNewSmallCase is the engine's work on a small case study new to
+// a node (benchmark (a)): loaded from its one change, its round trip
+// checked, and then its whole view read (view, as apply_many did before
+// decision 0031) or only its root, read in the load's pass (root).
+func BenchmarkNewSmallCase(b *testing.B) {
+	_, history := newDoc(b, model.Create{Type: model.Case, Case: sampleCase()})
+	b.Run("view", func(b *testing.B) {
+		for b.Loop() {
+			d, err := crdt.Load(history, actor(2))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.CheckRoundTrip(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := d.View(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("root", func(b *testing.B) {
+		for b.Loop() {
+			d, _, err := crdt.LoadRoot(history, actor(2))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.CheckRoundTrip(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
