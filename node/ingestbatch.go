@@ -208,6 +208,20 @@ func (p *enginePipe) ready(n int) bool {
 	return len(p.calls)-p.done <= 1
 }
 
+// clean reports whether the call, returned, gave a root for every one of
+// its documents.
+func (c *manyCall) clean() bool {
+	if c.err != nil || len(c.res) != len(c.works) {
+		return false
+	}
+	for _, r := range c.res {
+		if r.Error() != nil || r.Root == nil {
+			return false
+		}
+	}
+	return true
+}
+
 // returned reports whether the call has returned.
 func (c *manyCall) returned() bool {
 	select {
@@ -297,11 +311,28 @@ func rootView(r model.Root) model.View {
 // which the engine died, goes through applyIncoming alone: loaded fresh
 // from the store, replayed, and its culprit quarantined when it fails
 // again, so that one document's changes never take the blame for
-// another's.
+// another's. The documents of the calls that come back clean, up to the
+// first that does not, are recorded as each call returns, while the
+// engine works on the next; everything else waits until every call has
+// returned (no replay runs while a group is in the engine), and happens in
+// the same order as if all had been waited for first.
 func (p *enginePipe) finish(tx *writeTx) error {
-	p.wait()
 	n, ctx := p.n, p.ctx
-	for _, c := range p.calls {
+	from := 0
+	for ; from < len(p.calls); from++ {
+		c := p.calls[from]
+		<-c.done
+		if !c.clean() {
+			break
+		}
+		for i, w := range c.works {
+			if err := n.putIncomingView(tx, w.in, w.added, rootView(*c.res[i].Root)); err != nil {
+				return err
+			}
+		}
+	}
+	p.wait()
+	for _, c := range p.calls[from:] {
 		if c.err != nil && !blameable(ctx, c.err) {
 			return ingestErr(c.works[0].in.doc, c.err)
 		}
