@@ -1,6 +1,7 @@
 package crdt
 
 import (
+	"errors"
 	"fmt"
 
 	am "github.com/automerge/automerge-go"
@@ -104,4 +105,72 @@ func (d *Doc) Snapshot() (data []byte, covers [][32]byte, err error) {
 		covers[i] = c.Hash()
 	}
 	return data, covers, nil
+}
+
+// SnapshotReload is Snapshot that then carries on with the copy it
+// loaded back, to hold one copy of the document at a time: it lets go
+// of the live copy after saving it and calls release (when not nil)
+// before loading, so that the caller can free the live copy's memory
+// first (automerge-go frees a document only through a finalizer, at a
+// Go collection). It fails as Snapshot does, and a failure leaves the
+// Doc unusable (Err): reload it.
+func (d *Doc) SnapshotReload(release func()) (data []byte, covers [][32]byte, err error) {
+	data, back, err := d.reload("snapshot: round trip", release)
+	if err != nil {
+		return nil, nil, err
+	}
+	changes, err := back.Changes()
+	if err != nil {
+		return nil, nil, d.unusable("snapshot", err)
+	}
+	covers = make([][32]byte, len(changes))
+	for i, c := range changes {
+		covers[i] = c.Hash()
+	}
+	return data, covers, nil
+}
+
+// CheckReload is CheckRoundTrip that carries on with the copy it
+// loaded back, holding one copy at a time, as SnapshotReload does. A
+// failure leaves the Doc unusable (Err): reload it.
+func (d *Doc) CheckReload(release func()) error {
+	_, _, err := d.reload("round trip", release)
+	return err
+}
+
+// reload saves the document, lets go of the live copy, calls release,
+// loads the saved form back under the same actor and, when it has the
+// same heads, makes it the Doc's copy. The ledger index stays valid: it
+// is tied to the heads, which are the same.
+func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
+	if d.poison != nil {
+		return nil, nil, d.poison
+	}
+	want := d.Heads()
+	actor := d.am.ActorID()
+	data := d.am.Save()
+	d.am = nil
+	if release != nil {
+		release()
+	}
+	back, err := am.Load(data)
+	if err != nil {
+		return nil, nil, d.unusable(op, err)
+	}
+	if !sameHeads(heads(back), want) {
+		return nil, nil, d.unusable(op, errors.New("heads differ after load"))
+	}
+	if err := back.SetActorID(actor); err != nil {
+		return nil, nil, d.unusable(op, err)
+	}
+	d.am = back
+	return data, back, nil
+}
+
+// unusable poisons the Doc after a failed reload and returns the error
+// to report, "crdt: op: cause", which (unlike a failed write's) does not
+// match ErrPoisoned: the document was not written to.
+func (d *Doc) unusable(op string, cause error) error {
+	d.poisoned(op, cause)
+	return fmt.Errorf("crdt: %s: %w", op, cause)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"container/list"
 	"runtime"
+	"time"
 
 	"github.com/weftsync/weft/crdt"
 	"github.com/weftsync/weft/node/wire"
@@ -95,7 +96,50 @@ func (c *cache) evict() {
 		evicted = true
 	}
 	if evicted {
-		runtime.GC() // the core's memory is freed by finalizers
-		trimMalloc()
+		reclaim()
+	}
+}
+
+// reclaim frees the core's memory of the documents and results let go
+// of, and returns it to the system: automerge-go frees them only in
+// finalizers, which a Go collection queues and a goroutine of the
+// runtime runs later, so reclaim collects, waits until those finalizers
+// have run, then trims the C heap. Without the wait the trim comes too
+// early and the pages freed after it stay resident.
+func reclaim() {
+	runtime.GC()
+	// The runtime's finalizer goroutine takes the whole queue at a time
+	// and runs a batch to its end before taking the next, newest first
+	// within a batch: once a sentinel queued by a later collection has
+	// run, every batch taken before its own is done, and the batch it
+	// shared with the first collection's finalizers is done once a
+	// second sentinel, queued after it ran, has run.
+	for range 2 {
+		if !awaitFinalizers(time.Second) {
+			break
+		}
+	}
+	trimMalloc()
+}
+
+// sentinel is an object for awaitFinalizers: large enough not to share
+// the tiny allocator's blocks, whose finalizers may never run.
+type sentinel [32]byte
+
+// awaitFinalizers queues a sentinel's finalizer with a Go collection
+// and waits until it has run, or until timeout (reporting false).
+func awaitFinalizers(timeout time.Duration) bool {
+	ran := make(chan struct{})
+	s := new(sentinel)
+	runtime.SetFinalizer(s, func(*sentinel) { close(ran) })
+	s = nil //nolint:ineffassign,wastedassign // let go of it for the collection
+	runtime.GC()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-ran:
+		return true
+	case <-t.C:
+		return false
 	}
 }

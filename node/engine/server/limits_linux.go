@@ -68,3 +68,97 @@ func statusBytes(field string) (uint64, error) {
 
 // trimMalloc hands freed C heap back to the system.
 func trimMalloc() { C.malloc_trim(0) }
+
+// mallocStats returns the bytes the C heap has in use and free (mallinfo2).
+func mallocStats() (inUse, free int64) {
+	mi := C.mallinfo2()
+	return int64(mi.uordblks + mi.hblkhd), int64(mi.fordblks)
+}
+
+// dropBinaryPages unmaps from this process the pages of its executable's
+// read-only mappings (code and read-only data) that it never wrote to:
+// the kernel maps a binary in large pieces, so an engine, which runs
+// only a small part of the weft binary, starts with most of it resident
+// (about 30 MiB). Pages it runs again come back from the page cache on
+// their next use. It returns the bytes that were resident in those
+// mappings. A mapping with pages of its own (relocated data) is left
+// alone.
+func dropBinaryPages() (int64, error) {
+	exe, err := os.Readlink("/proc/self/exe")
+	if err != nil {
+		return 0, fmt.Errorf("find executable: %w", err)
+	}
+	regions, err := readOnlyRegions(exe)
+	if err != nil {
+		return 0, err
+	}
+	var dropped int64
+	for _, r := range regions {
+		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, r.start, r.end-r.start, syscall.MADV_DONTNEED)
+		if errno != 0 {
+			return dropped, fmt.Errorf("madvise: %w", errno)
+		}
+		dropped += r.rss
+	}
+	return dropped, nil
+}
+
+type region struct {
+	start, end uintptr
+	rss        int64
+}
+
+// readOnlyRegions lists exe's read-only mappings with no anonymous pages,
+// from /proc/self/smaps.
+func readOnlyRegions(exe string) ([]region, error) {
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []region
+	var cur *region
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		fields := strings.Fields(line)
+		if len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			cur = nil
+			if len(fields) == 6 && fields[5] == exe && (fields[1] == "r-xp" || fields[1] == "r--p") {
+				lo, hi, _ := strings.Cut(fields[0], "-")
+				start, err1 := strconv.ParseUint(lo, 16, 64)
+				end, err2 := strconv.ParseUint(hi, 16, 64)
+				if err1 == nil && err2 == nil && end > start {
+					out = append(out, region{start: uintptr(start), end: uintptr(end), rss: -1})
+					cur = &out[len(out)-1]
+				}
+			}
+			continue
+		}
+		if cur == nil || len(fields) < 2 {
+			continue
+		}
+		kb, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch fields[0] {
+		case "Rss:":
+			cur.rss = kb << 10
+		case "Anonymous:":
+			if kb != 0 {
+				cur.rss = -2 // written to: never drop
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	keep := out[:0]
+	for _, r := range out {
+		if r.rss >= 0 {
+			keep = append(keep, r)
+		}
+	}
+	return keep, nil
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/weftsync/weft/crdt"
@@ -19,6 +18,9 @@ type server struct {
 	docs          *cache
 	snapshotLoads int // loads made from a snapshot, for Stats
 	roundTrips    int // documents saved and loaded back (checks and checked saves), for Stats
+	reloads       int // round trips that freed the live copy before loading it back
+
+	afterRelease func() // for tests: called once a round trip freed the live copy
 }
 
 func newServer(budget int64) *server {
@@ -39,8 +41,13 @@ func (s *server) warmUp() error {
 	if _, err := d.View(); err != nil {
 		return err
 	}
-	_, err = crdt.Load(chunks, actor)
-	return err
+	if _, err = crdt.Load(chunks, actor); err != nil {
+		return err
+	}
+	// Best effort: an engine that keeps the binary's pages only costs
+	// memory.
+	_, _ = dropBinaryPages()
+	return nil
 }
 
 func (s *server) serve(in io.Reader, out io.Writer) error {
@@ -70,14 +77,13 @@ func (s *server) serve(in io.Reader, out io.Writer) error {
 // such a call leaves behind is freed only by finalizers, which run at a
 // Go collection, and the engine's small Go heap seldom triggers one, so
 // without this the dead copies of a large document pile up.
-const reclaimAbove = 8 << 20
+var reclaimAbove int64 = 8 << 20 // a variable for tests
 
 func (s *server) handle(req engine.Request) engine.Response {
 	size := s.docs.size(req.Doc)
 	resp, err := s.dispatch(req)
 	if leavesCopies(req) && max(size, s.docs.size(req.Doc)) >= reclaimAbove {
-		runtime.GC()
-		trimMalloc()
+		reclaim()
 	}
 	if err != nil {
 		return engine.Response{Code: errorCode(err), Err: err.Error()}
@@ -174,8 +180,9 @@ func (s *server) save(req engine.Request) (engine.Response, error) {
 		return engine.Response{}, errNotLoaded
 	}
 	s.roundTrips++
-	data, covers, err := d.Snapshot()
+	data, covers, err := d.SnapshotReload(s.releaser(req.Doc))
 	if err != nil {
+		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
 	return engine.Response{Snapshot: data, Covers: covers}, nil
@@ -230,7 +237,7 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 		return engine.Response{Heads: heads, Unchecked: true}, nil
 	}
 	s.roundTrips++
-	if err := d.CheckRoundTrip(); err != nil {
+	if err := d.CheckReload(s.releaser(req.Doc)); err != nil {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
@@ -247,18 +254,36 @@ func (s *server) check(req engine.Request) (engine.Response, error) {
 	}
 	s.roundTrips++
 	if req.Keep {
-		data, covers, err := d.Snapshot() // the same save and load, with what it covers
+		data, covers, err := d.SnapshotReload(s.releaser(req.Doc)) // the same save and load, with what it covers
 		if err != nil {
 			s.docs.drop(req.Doc)
 			return engine.Response{}, err
 		}
 		return engine.Response{Heads: d.Heads(), Snapshot: data, Covers: covers}, nil
 	}
-	if err := d.CheckRoundTrip(); err != nil {
+	if err := d.CheckReload(s.releaser(req.Doc)); err != nil {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
 	return engine.Response{Heads: d.Heads()}, nil
+}
+
+// releaser returns what a round trip of doc calls between saving the
+// document and loading it back, once it let go of the live copy: for a
+// document of reclaimAbove or more, reclaim, so that the engine never
+// holds two copies of it; nothing for a smaller one, whose copies the
+// next collection frees soon enough.
+func (s *server) releaser(doc string) func() {
+	if s.docs.size(doc) < reclaimAbove {
+		return nil
+	}
+	return func() {
+		s.reloads++
+		reclaim()
+		if s.afterRelease != nil {
+			s.afterRelease()
+		}
+	}
 }
 
 var errNotLoaded = errors.New("document not loaded")
