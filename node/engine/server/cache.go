@@ -17,6 +17,8 @@ type cache struct {
 	used   int64
 	order  *list.List // front = most recently used; values are *entry
 	byID   map[string]*list.Element
+
+	evictions int // documents evicted, for tests
 }
 
 type entry struct {
@@ -87,13 +89,19 @@ func (c *cache) drop(id string) {
 	delete(c.byID, id)
 }
 
-// evict closes least recently used documents (never the newest) until the
-// estimate fits, then returns their memory to the system.
+// evict closes least recently used documents (never the newest) once
+// the estimate is over the budget, down to three quarters of it, then
+// returns their memory to the system (reclaim): the slack spares a
+// growing document, or a stream of new ones, a reclaim per call.
 func (c *cache) evict() {
+	if c.used <= c.budget {
+		return
+	}
 	evicted := false
-	for c.used > c.budget && c.order.Len() > 1 {
+	for c.used > c.budget-c.budget/4 && c.order.Len() > 1 {
 		c.drop(c.order.Back().Value.(*entry).id)
 		evicted = true
+		c.evictions++
 	}
 	if evicted {
 		reclaim()
