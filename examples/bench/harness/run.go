@@ -93,6 +93,35 @@ type Memory struct {
 // upper bound on their peak together.
 func (m Memory) MiB() float64 { return float64(m.NodeKiB+m.EngineKiB) / 1024 }
 
+// settleQuiet and settleLimit bound settle: the time without CPU that
+// counts as idle, and the longest wait.
+const (
+	settleQuiet = 300 * time.Millisecond
+	settleLimit = 15 * time.Second
+)
+
+// settle waits until p's process and its children (the engine) have used
+// no CPU for quiet, or until limit passed: what a node does after a
+// commit (the round-trip check and snapshot of a large document run then)
+// counts in the peak memory read after it.
+func settle(p *proc, quiet, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	last := int64(-1)
+	for time.Now().Before(deadline) {
+		r, err := p.call(Request{Op: "cpu"})
+		if err != nil {
+			return err
+		}
+		if ticks := int64(r.Count) + int64(r.Docs); ticks != last {
+			last = ticks
+			time.Sleep(quiet)
+			continue
+		}
+		return nil
+	}
+	return nil
+}
+
 // peak records the peak memory of p under role.
 func (r *Results) peak(p *proc, role string) error {
 	resp, err := p.call(Request{Op: "memory"})
@@ -282,6 +311,9 @@ func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log 
 	}
 	res.CatchUpConverged = waitSame(ctx, a, b, ledger, cfg.Timeout) == nil
 	logf(log, "b: caught up in %v, %d bytes", res.CatchUpTime, res.CatchUpWire.Bytes)
+	if err := settle(b, settleQuiet, settleLimit); err != nil {
+		return err
+	}
 	return res.peak(b, "b receiver")
 }
 
@@ -320,6 +352,9 @@ func runFresh(ctx context.Context, cfg Config, a, cc *proc, docsSpace string, lo
 	}
 	res.FreshConverged = waitSame(ctx, a, cc, docsSpace, cfg.Timeout) == nil
 	logf(log, "a: %d docs (%d changes) in %v, %d bytes", docs, total, res.FreshTime, res.FreshWire.Bytes)
+	if err := settle(cc, settleQuiet, settleLimit); err != nil {
+		return err
+	}
 	if err := errors.Join(res.peak(cc, "a receiver"), res.peak(a, "a sender")); err != nil {
 		return err
 	}
