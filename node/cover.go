@@ -141,6 +141,7 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 			return nil, err
 		}
 		added = append(added, more...)
+		in.feed.offer(added) // the engine applies what is stored while the rest is (ingestheld.go)
 	}
 	return added, nil
 }

@@ -86,7 +86,10 @@ type incoming struct {
 	// (DocsAmong), when rowRead: nil for a document not stored.
 	row     *store.DocRow
 	rowRead bool
-	res     IngestResult
+	// feed, when set, may apply a large batch of a stored document in the
+	// engine while the store takes it (ingestheld.go).
+	feed *heldFeed
+	res  IngestResult
 }
 
 // Ingest checks and stores changes of one document of a space that did not
@@ -123,6 +126,10 @@ func decodeAttestations(blobs [][]byte, res *IngestResult) []seal.Attestation {
 // 3) inside tx: parse, check attestations, store, apply in the engine,
 // create the document record when the document is new.
 func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (IngestResult, error) {
+	if in.feed == nil {
+		in.feed = n.heldFeed(ctx)
+	}
+	defer in.feed.stop() // no engine call outlives the transaction
 	w, err := n.ingestStore(tx, in, chunks, atts)
 	if err != nil || w == nil {
 		return in.res, err
@@ -155,6 +162,9 @@ func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []se
 		return nil, err
 	}
 	if err := in.cover(tx.Tx); err != nil {
+		return nil, err
+	}
+	if err := in.feed.start(tx, in, fresh); err != nil {
 		return nil, err
 	}
 	added, err := in.store(tx.Tx)

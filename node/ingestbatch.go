@@ -99,6 +99,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 		}
 		p := &enginePipe{n: n, ctx: ctx}
 		defer p.wait() // no engine call outlives the transaction
+		defer stopFeeds(ins)
 		rosters := map[string]*member.Roster{}
 		var held, fresh []*docWork
 		for i, f := range frames {
@@ -107,7 +108,8 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 					return err
 				}
 			}
-			in := &incoming{space: f.Space, doc: f.Doc, hint: model.DocType(f.Type), roster: rosters[f.Space], sigs: sigs, rowRead: true}
+			in := &incoming{space: f.Space, doc: f.Doc, hint: model.DocType(f.Type), roster: rosters[f.Space], sigs: sigs, rowRead: true,
+				feed: n.heldFeed(ctx)}
 			if row, ok := rows[f.Doc]; ok {
 				in.row = &row
 			}
@@ -135,7 +137,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 			return err
 		}
 		for _, w := range held {
-			if err := n.applyIncoming(ctx, tx, w.in, w.added, false); err != nil {
+			if err := n.applyHeld(ctx, tx, w); err != nil {
 				return err
 			}
 		}
@@ -164,7 +166,7 @@ func (n *Node) applyWork(ctx context.Context, tx *writeTx, works []*docWork) err
 	var fresh []*docWork
 	for _, w := range works {
 		if !w.isNew {
-			if err := n.applyIncoming(ctx, tx, w.in, w.added, false); err != nil {
+			if err := n.applyHeld(ctx, tx, w); err != nil {
 				return err
 			}
 			continue
