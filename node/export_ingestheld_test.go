@@ -1,6 +1,9 @@
 package node
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // SetHeldFeed sets how many changes a held document's feed hands the
 // engine at once and the smallest batch fed that way, until the test
@@ -13,3 +16,11 @@ func SetHeldFeed(t testing.TB, part, from int) {
 
 // HeldFeedsStarted counts the feeds started since the process began.
 func HeldFeedsStarted() int64 { return heldFeedsStarted.Load() }
+
+// SetMaxHold sets how long a sync session may put off a document's
+// check, until the test ends.
+func SetMaxHold(t testing.TB, d time.Duration) {
+	old := maxHold
+	maxHold = d
+	t.Cleanup(func() { maxHold = old })
+}

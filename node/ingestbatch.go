@@ -24,6 +24,9 @@ var _ replicate.BatchLocal = syncLocal{}
 // each, as Ingest does, so that the other documents' changes are kept and
 // only the culprit's are refused.
 func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn) ([]replicate.Ingested, error) {
+	if k := len(frames); k > 0 && frames[k-1].Open {
+		l.n.deferred.hold(frames[k-1].Doc) // released by Settle (settle.go)
+	}
 	out := make([]replicate.Ingested, len(frames))
 	sigs := sigCache{}
 	for _, f := range frames {

@@ -55,6 +55,7 @@ const (
 type uncheckedDoc struct {
 	hashes [][32]byte
 	last   time.Time // when the newest was applied
+	first  time.Time // when the oldest was applied
 }
 
 // deferredChecks remembers the documents with unchecked changes. Its zero
@@ -62,6 +63,9 @@ type uncheckedDoc struct {
 type deferredChecks struct {
 	mu   sync.Mutex
 	docs map[string]*uncheckedDoc
+	// holds counts, per document, the sync sessions that will settle it
+	// (settle.go): its check after a commit waits for them.
+	holds map[string]int
 	// quarantined is set when a check quarantined an author: the running
 	// network rereads the quarantine list.
 	quarantined atomic.Bool
@@ -73,6 +77,9 @@ func (d *deferredChecks) add(doc string, hashes [][32]byte, now time.Time) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	u := d.entry(doc, now)
+	if len(u.hashes) == 0 {
+		u.first = now
+	}
 	u.hashes = append(u.hashes, hashes...)
 	u.last = now
 	return len(u.hashes)
@@ -86,7 +93,7 @@ func (d *deferredChecks) entry(doc string, now time.Time) *uncheckedDoc {
 	}
 	u := d.docs[doc]
 	if u == nil {
-		u = &uncheckedDoc{last: now}
+		u = &uncheckedDoc{last: now, first: now}
 		d.docs[doc] = u
 	}
 	return u
@@ -148,6 +155,7 @@ func (d *deferredChecks) clear(doc string, n int) {
 		return
 	}
 	u.hashes = append([][32]byte(nil), u.hashes[n:]...)
+	u.first = time.Now() // the oldest left is no older than this check
 }
 
 // due lists the documents with unchecked changes that received nothing

@@ -138,6 +138,7 @@ func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 			}
 		}
 	}
+	docs = n.deferred.notHeld(docs) // a sync session settles them (settle.go)
 	for doc := range docs {
 		if n.deferred.peek(doc) >= checkBudget {
 			if err := n.checkCommitted(ctx, doc); err != nil {

@@ -13,6 +13,10 @@ type FrameIn struct {
 	// Prepared is what FramePreparer.PrepareFrame returned for the frame
 	// (nil without one).
 	Prepared any
+	// Open is set, for a Settler, on the last frame of a batch when more
+	// frames of its document may follow: the opener calls Settle for the
+	// document once they stop (settle.go).
+	Open bool
 }
 
 // FramePreparer is a BatchLocal that can do the part of a frame's checks
@@ -299,7 +303,9 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		docs = append(docs, d)
 	}
 	if len(in) > 0 {
+		open := o.markOpen(in)
 		res, err := o.s.local.(BatchLocal).IngestFrames(ctx, in)
+		o.settleUnless(ctx, open) // the frames of the document open before stopped, unless it is still the one
 		for i, r := range res[:min(len(res), len(docs))] {
 			docs[i].add(r)
 		}

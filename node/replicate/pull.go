@@ -121,7 +121,8 @@ type opener struct {
 	peer  peer.ID
 	asked map[string]bool
 	t     *tally
-	got   Summary // what arrived, to check against the end frame's
+	got   Summary  // what arrived, to check against the end frame's
+	open  *openDoc // the document a batch left open (settle.go)
 }
 
 // run sends the request and ingests frames until the end frame.
@@ -131,7 +132,8 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 	}
 	r := startReader(o.c, o.s.opts.MaxFrames, o.preparer())
 	defer r.stop()
-	var next *received // what gather read past its batch
+	defer o.settleUnless(ctx, nil) // before the answer is acknowledged
+	var next *received             // what gather read past its batch
 	for {
 		var got received
 		if next != nil {
@@ -150,6 +152,7 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 			batch, next = o.gather(r, got)
 			err = o.changesBatch(ctx, batch)
 		} else {
+			o.settleUnless(ctx, nil) // the open document's frames stopped
 			done, err = o.take(ctx, f, got.size)
 		}
 		rep.Frames = int(o.got.Frames)

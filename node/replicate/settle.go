@@ -1,0 +1,53 @@
+package replicate
+
+import "context"
+
+// Settler is a BatchLocal that puts off, while a document's frames keep
+// coming, work that each of them would otherwise redo on the whole
+// document: the node's round-trip check of what a catch-up stored
+// (decision 0028). The opener marks the last frame of a batch FrameIn.Open
+// when more frames of its document may follow, and calls Settle for that
+// document once they stop: at a frame of another document or of another
+// kind, at the end frame, and when the pull ends for any reason, always
+// before it acknowledges the answer. Settle is called once for each
+// document a batch left open.
+type Settler interface {
+	BatchLocal
+	// Settle runs what was put off for doc. It is called with the pull's
+	// cancellation removed, and reports nothing: what it finds is the
+	// Local's to log or act on.
+	Settle(ctx context.Context, space, doc string)
+}
+
+// openDoc is a document whose frames the opener took last and left open.
+type openDoc struct{ space, doc string }
+
+// settler returns Local as a Settler, or nil.
+func (o *opener) settler() Settler {
+	s, _ := o.s.local.(Settler)
+	return s
+}
+
+// markOpen marks the last of in Open when Local is a Settler and that
+// document is not open already, and returns the document to leave open
+// after the batch (nil: none).
+func (o *opener) markOpen(in []FrameIn) *openDoc {
+	if len(in) == 0 || o.settler() == nil {
+		return o.open
+	}
+	last := &in[len(in)-1]
+	next := &openDoc{space: last.Space, doc: last.Doc}
+	if o.open == nil || *o.open != *next {
+		last.Open = true
+	}
+	return next
+}
+
+// settleUnless settles the open document unless it is next, and makes
+// next the open one.
+func (o *opener) settleUnless(ctx context.Context, next *openDoc) {
+	if o.open != nil && (next == nil || *o.open != *next) {
+		o.settler().Settle(context.WithoutCancel(ctx), o.open.space, o.open.doc)
+	}
+	o.open = next
+}
