@@ -113,3 +113,39 @@ func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	bl.Settle(ctx, sp.ID, ledger)
 	storedLoadsBack(t, a, ledger)
 }
+
+// TestMissingStreamAsMissing: a ledger's missing changes, streamed in
+// pages (MissingStream, decision 0028), are those Missing returns, in the
+// same order, with the same attestations.
+func TestMissingStreamAsMissing(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
+	addEntries(t, a, sp, 600)
+	ledger := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	sl := a.SyncLocal().(replicate.StreamLocal)
+	for _, vv := range []map[string]uint64{nil, must[map[string]replicate.DocDigest](t)(sl.Digest(ctx, sp.ID))[ledger].VV} {
+		for actor, seq := range vv {
+			vv[actor] = seq - 100 // the replica lacks the last 100 of each actor
+		}
+		want := must[[]replicate.Change](t)(sl.Missing(ctx, sp.ID, ledger, vv))
+		var got []replicate.Change
+		parts := 0
+		err := sl.MissingStream(ctx, sp.ID, ledger, vv, func(cs []replicate.Change) error {
+			got = append(got, cs...)
+			parts++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || len(want) == 0 || (len(want) > 300 && parts < 2) {
+			t.Fatalf("streamed %d changes in %d parts, Missing has %d", len(got), parts, len(want))
+		}
+		for i := range want {
+			if string(got[i].Raw) != string(want[i].Raw) || string(got[i].Attestation) != string(want[i].Attestation) || got[i].Seq != want[i].Seq {
+				t.Fatalf("change %d differs from Missing's", i)
+			}
+		}
+	}
+}

@@ -18,6 +18,7 @@ type packer struct {
 	space, doc, typ string
 	budget          int  // raw bytes per frame
 	fixed           bool // budget set by Options.FrameBudget: do not adapt
+	limit           int  // when positive, the most adapt raises the budget to
 }
 
 // newPacker returns a packer for one document; budget > 0 fixes the raw
@@ -67,6 +68,9 @@ func (p *packer) adapt(raw, compressed int) {
 	}
 	b := int(float64(MaxFrame) * 0.8 * float64(raw) / float64(compressed))
 	p.budget = max(MaxFrame/2, min(b, maxContent))
+	if p.limit > 0 {
+		p.budget = min(p.budget, p.limit)
+	}
 }
 
 // cut returns how many changes of cs the next frame takes: the longest

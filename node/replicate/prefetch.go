@@ -43,6 +43,26 @@ type prefetch struct {
 	send   []DocWant           // the documents to send, in order; the head is the next to read
 	ready  map[string][]Change // read, not yet taken
 	reads  int
+	// streams is set when the Local streams large documents: a group
+	// read stops before one (stream.go).
+	streams bool
+}
+
+// stream takes doc, the next document to send, from the reads when it is
+// large enough to be streamed (a StreamLocal's MissingStream) and was not
+// read with a group already.
+func (p *prefetch) stream(doc string) (DocWant, bool) {
+	if _, ok := p.ready[doc]; ok || len(p.send) == 0 || p.send[0].Doc != doc || !p.large(p.send[0]) {
+		return DocWant{}, false
+	}
+	w := p.send[0]
+	p.send = p.send[1:]
+	return w, true
+}
+
+// large reports whether w lacks enough changes to be streamed.
+func (p *prefetch) large(w DocWant) bool {
+	return lacking(p.digest[w.Doc].VV, w.VV) >= streamFrom
 }
 
 // wanted reports whether doc is among the documents to send.
@@ -96,6 +116,9 @@ func (p *prefetch) group() []DocWant {
 	}
 	n, changes := 0, 0
 	for n < len(p.send) && n < limit {
+		if n > 0 && p.streams && p.large(p.send[n]) {
+			break // streamed when its turn comes
+		}
 		changes += lacking(p.digest[p.send[n].Doc].VV, p.send[n].VV)
 		n++
 		if changes >= maxManyChanges {

@@ -164,7 +164,7 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 			send = append(send, DocWant{Doc: doc, VV: theirs[doc]})
 		}
 	}
-	pre := &prefetch{local: r.s.local, space: space, digest: digest, send: send}
+	pre := &prefetch{local: r.s.local, space: space, digest: digest, send: send, streams: r.streamer() != nil}
 	for _, doc := range order {
 		if fk, ok := forks[doc]; ok { // evidence first: the cut it brings refuses what follows
 			if err := r.evidence(ctx, space, doc, digest[doc].Type, fk); err != nil {
@@ -173,6 +173,14 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 		}
 		if !pre.wanted(doc) {
 			continue
+		}
+		if sl := r.streamer(); sl != nil {
+			if w, ok := pre.stream(doc); ok {
+				if err := r.stream(ctx, sl, space, doc, digest[doc].Type, w.VV); err != nil {
+					return err
+				}
+				continue
+			}
 		}
 		cs, err := pre.missing(ctx, doc)
 		if err != nil {

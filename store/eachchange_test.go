@@ -1,0 +1,52 @@
+package store
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestEachChange: EachChange hands doc's stored changes in stored order,
+// as Changes returns them (no other document's), and stops with fn's own
+// error.
+func TestEachChange(t *testing.T) {
+	db, _ := testDB(t)
+	in := []Change{
+		ch("d", "a1", "A", 1, 1, 2),
+		ch("other", "x1", "A", 1, 1, 1),
+		ch("d", "b1", "B", 1, 3, 1, "a1"),
+		ch("d", "a2", "A", 2, 4, 1, "a1", "b1"),
+	}
+	update(t, db, func(tx *Tx) error {
+		for _, c := range in {
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(tx *Tx) error {
+		want, err := tx.Changes("d")
+		if err != nil {
+			return err
+		}
+		var got []Change
+		if err := tx.EachChange("d", func(c Change) error { got = append(got, c); return nil }); err != nil {
+			return err
+		}
+		if len(got) != 3 || len(want) != 3 {
+			t.Fatalf("%d changes handed, Changes has %d; want 3", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Hash != want[i].Hash || string(got[i].Raw) != string(want[i].Raw) || got[i].Seq != want[i].Seq {
+				t.Fatalf("change %d: %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		stop := errors.New("enough")
+		n := 0
+		err = tx.EachChange("d", func(Change) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Fatalf("stopped read = %v after %d changes, want fn's error after 1", err, n)
+		}
+		return nil
+	})
+}
