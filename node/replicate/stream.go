@@ -24,6 +24,10 @@ const (
 	streamFrom = 2048
 	// streamAhead bounds the parts read and not yet sent.
 	streamAhead = 8
+	// streamBudget bounds the raw bytes of a streamed frame (twice the
+	// first frame's, about 4,000 ledger entries): a frame leaves once
+	// its changes are read, and zstd still sees enough of them at once.
+	streamBudget = 2 * startBudget
 )
 
 // streamer returns Local as a StreamLocal, or nil.
@@ -33,9 +37,9 @@ func (r *responder) streamer() StreamLocal {
 }
 
 // stream sends the changes of doc that a replica with vector vv lacks as
-// a StreamLocal reads them: frames of at most startBudget raw bytes (not
-// adapted up, so that each leaves as soon as its changes are read), cut
-// where doc sends them (pack.go).
+// a StreamLocal reads them: frames of at most streamBudget raw bytes (not
+// adapted further up, so that each leaves soon after its changes are
+// read), cut where doc cuts them (pack.go).
 func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ string, vv map[string]uint64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -61,7 +65,7 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 		<-done
 	}()
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
-	p.limit = startBudget
+	p.limit = streamBudget
 	var cs []Change
 	size, open := 0, true // raw bytes of cs; whether more may come
 	for open || len(cs) > 0 {
