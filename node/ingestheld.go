@@ -108,7 +108,8 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	return nil
 }
 
-// run loads the document when asked to, then applies each part in turn;
+// run loads the document when asked to, then applies each part in turn,
+// as applyLazy would (checked now only while the document is small);
 // after a failure it only drains the parts.
 func (f *heldFeed) run() {
 	defer close(f.done)
@@ -118,11 +119,22 @@ func (f *heldFeed) run() {
 		}
 		f.base = nil
 	}
+	large := false // the engine left a part unchecked: the document is over checkNowUpTo
 	for part := range f.parts {
 		if f.err != nil {
 			continue
 		}
-		_, unchecked, err := f.n.eng.ApplyCheckUpTo(f.ctx, f.doc, rawChanges(part), checkNowUpTo)
+		var err error
+		unchecked := true
+		if large {
+			// A document only grows: the engine would leave this part
+			// unchecked too. Asked for no check, it also skips the
+			// collection it makes after a check of a large document.
+			_, err = f.n.eng.Apply(f.ctx, f.doc, rawChanges(part), false)
+		} else {
+			_, unchecked, err = f.n.eng.ApplyCheckUpTo(f.ctx, f.doc, rawChanges(part), checkNowUpTo)
+			large = unchecked
+		}
 		if err != nil {
 			f.err = err
 			continue
