@@ -3,6 +3,7 @@ package replicate
 import (
 	"context"
 	"errors"
+	"sync"
 )
 
 // StreamLocal is a Local that can hand one document's missing changes in
@@ -22,8 +23,6 @@ const (
 	// streamFrom is the fewest missing changes, by the digests, for which
 	// a document is streamed rather than read whole.
 	streamFrom = 2048
-	// streamAhead bounds the parts read and not yet sent.
-	streamAhead = 8
 	// streamBudget bounds the raw bytes of a streamed frame (twice the
 	// first frame's, about 4,000 ledger entries): a frame leaves once
 	// its changes are read, and zstd still sees enough of them at once.
@@ -39,61 +38,58 @@ func (r *responder) streamer() StreamLocal {
 // stream sends the changes of doc that a replica with vector vv lacks as
 // a StreamLocal reads them: frames of at most streamBudget raw bytes (not
 // adapted further up, so that each leaves soon after its changes are
-// read), cut where doc cuts them (pack.go).
+// read), cut where doc cuts them (pack.go). The read never waits for the
+// network: what it reads is queued, so its read transaction (one of the
+// store's few reader connections) lasts as long as the read itself, as
+// Missing's, however slowly the opener takes the frames.
 func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ string, vv map[string]uint64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	parts := make(chan []Change, streamAhead)
-	var readErr error
+	q := &partQueue{ready: make(chan struct{}, 1)}
 	done := make(chan struct{})
 	go func() { // owned by stream: it waits for done before returning
 		defer close(done)
-		defer close(parts)
-		readErr = sl.MissingStream(ctx, space, doc, vv, func(cs []Change) error {
-			select {
-			case parts <- cs:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
+		q.finish(sl.MissingStream(ctx, space, doc, vv, func(cs []Change) error {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-		})
+			q.push(cs)
+			return nil
+		}))
 	}()
 	defer func() {
 		cancel()
-		for range parts { // unblock the reader
-		}
 		<-done
 	}()
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
 	p.limit = streamBudget
 	var cs []Change
-	size, open := 0, true // raw bytes of cs; whether more may come
-	for open || len(cs) > 0 {
-		if open && size < p.budget {
-			part, ok := <-parts
-			if !ok {
-				open = false
-				if readErr != nil {
-					return readErr
-				}
-				continue
-			}
+	size, open := 0, true  // raw bytes of cs; whether more may come
+	more := func() error { // waits for the next part, or the end of the read
+		part, ok, err := q.take(ctx)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			open = false
+		default:
 			cs = append(cs, part...)
 			size += contentSize(part)
+		}
+		return nil
+	}
+	for open || len(cs) > 0 {
+		if open && size < p.budget {
+			if err := more(); err != nil {
+				return err
+			}
 			continue
 		}
 		b, n, err := p.next(cs)
 		if errors.Is(err, errNoCut) && open { // the attested change that ends a frame is yet to come
-			part, ok := <-parts
-			if !ok {
-				open = false
-				if readErr != nil {
-					return readErr
-				}
-				continue
+			if err := more(); err != nil {
+				return err
 			}
-			cs = append(cs, part...)
-			size += contentSize(part)
 			continue
 		}
 		if errors.Is(err, errNoCut) {
@@ -110,6 +106,60 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 		size -= contentSize(cs[:n])
 		cs = cs[n:]
 	}
-	<-done
-	return readErr
+	return nil
+}
+
+// partQueue hands the parts a MissingStream read to the responder,
+// without bound: the read never waits for the network.
+type partQueue struct {
+	mu    sync.Mutex
+	parts [][]Change
+	ended bool
+	err   error
+	ready chan struct{} // signalled after a push or the end
+}
+
+func (q *partQueue) push(cs []Change) {
+	q.mu.Lock()
+	q.parts = append(q.parts, cs)
+	q.mu.Unlock()
+	q.signal()
+}
+
+// finish records the end of the read and its error.
+func (q *partQueue) finish(err error) {
+	q.mu.Lock()
+	q.ended, q.err = true, err
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *partQueue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the next part; ok is false once the read ended and every
+// part was taken (err is then the read's).
+func (q *partQueue) take(ctx context.Context) (part []Change, ok bool, err error) {
+	for {
+		q.mu.Lock()
+		if len(q.parts) > 0 {
+			part, q.parts = q.parts[0], q.parts[1:]
+			q.mu.Unlock()
+			return part, true, nil
+		}
+		ended, err := q.ended, q.err
+		q.mu.Unlock()
+		if ended {
+			return nil, false, err
+		}
+		select {
+		case <-q.ready:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
 }
