@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -65,8 +66,12 @@ func (n *Node) AddEntries(ctx context.Context, sp Space, entries []model.Entry) 
 // that takes more than one call, still in one transaction.
 const importGroupBytes = 32 << 20
 
-// recordEntries checks rows against the ledger, then records them; label
-// names a row's Line in errors ("line" of a file, "entry" of a list).
+// recordEntries checks rows, then records them; label names a row's Line
+// in errors ("line" of a file, "entry" of a list). Rows that only reverse
+// one another are checked among themselves, and the engine checks each
+// against the ledger's index as it adds it: the node reads the whole
+// ledger only when a row reverses an entry already recorded, or to name
+// the row of a refusal (decision 0029).
 func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, label string) (LedgerImport, error) {
 	if len(rows) > MaxImportEntries {
 		return LedgerImport{}, fmt.Errorf("%w: %d entries, at most %d at once: split them", ErrInvalid, len(rows), MaxImportEntries)
@@ -79,8 +84,14 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 			rows[i].Entry.ID = model.NewItemID()
 		}
 	}
-	if err := n.checkImport(ctx, sp, rows, label); err != nil {
-		return LedgerImport{}, err
+	// Rows that reverse only one another and pass among themselves need
+	// no read of the ledger (see selfContained); others are checked
+	// against it, which also names the row of a refusal precisely.
+	checked := !selfContained(rows) || checkRows(nil, rows, label) != nil
+	if checked {
+		if err := n.checkImport(ctx, sp, rows, label); err != nil {
+			return LedgerImport{}, err
+		}
 	}
 	if len(rows) == 0 {
 		return LedgerImport{}, nil
@@ -97,6 +108,14 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 	err = n.update(ctx, func(tx *writeTx) error {
 		return n.editDocMany(ctx, tx, sp.ID, rec.Ledger, edits)
 	})
+	if err != nil && !checked && errors.Is(err, ErrInvalid) {
+		// The engine refused an entry the ledger-free check let through
+		// (an ID the ledger already holds): name its row as checkImport
+		// does. Nothing was recorded.
+		if cerr := n.checkImport(ctx, sp, rows, label); cerr != nil {
+			return LedgerImport{}, cerr
+		}
+	}
 	if err != nil {
 		return LedgerImport{}, fmt.Errorf("node: import %d entries, none recorded: %w", len(rows), err)
 	}
@@ -121,24 +140,69 @@ func (n *Node) refusePending(ctx context.Context, sp Space) error {
 	return nil
 }
 
+// selfContained reports whether every reversal among rows reverses an
+// entry of rows: then only an ID the ledger already holds can make the
+// ledger refuse them, which the engine finds as it adds each entry
+// (ledger.AddEntry checks against its index of the ledger), without the
+// node reading the whole ledger first.
+func selfContained(rows []ImportRow) bool {
+	ids := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		ids[r.Entry.ID] = true
+	}
+	for _, r := range rows {
+		if r.Entry.Reverses != "" && !ids[r.Entry.Reverses] {
+			return false
+		}
+	}
+	return true
+}
+
 // checkImport refuses, naming the row, an ID the ledger or an earlier row
 // holds, and a reversal the ledger would refuse or the rule of Reverse
-// forbids.
+// forbids. It reads the whole ledger: recordEntries runs it only when a
+// row reverses an entry outside the rows, or to name the row the engine
+// refused.
 func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, label string) error {
 	_, v, err := n.ledgerView(ctx, sp)
 	if err != nil {
 		return err
 	}
-	reverses := map[string]string{} // entry ID -> the ID it reverses ("" when none)
+	if err := checkRows(v.Entries, rows, label); err != nil {
+		return err
+	}
+	return n.mayReverseAll(ctx, sp, outsideTargets(rows), label)
+}
+
+// outsideTargets maps the entries rows reverse that are not among rows to
+// the reversing row's line.
+func outsideTargets(rows []ImportRow) map[string]int {
+	inFile := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		inFile[r.Entry.ID] = true
+	}
+	outside := map[string]int{}
+	for _, r := range rows {
+		if t := r.Entry.Reverses; t != "" && !inFile[t] {
+			outside[t] = r.Line
+		}
+	}
+	return outside
+}
+
+// checkRows refuses, naming the row, an ID ledger (the entries already
+// recorded) or an earlier row holds, and a reversal the ledger would
+// refuse.
+func checkRows(ledger []model.Entry, rows []ImportRow, label string) error {
+	reverses := make(map[string]string, len(ledger)+len(rows)) // entry ID -> the ID it reverses ("" when none)
 	reversed := map[string]bool{}
-	for _, e := range v.Entries {
+	for _, e := range ledger {
 		reverses[e.ID] = e.Reverses
 		if e.Reverses != "" {
 			reversed[e.Reverses] = true
 		}
 	}
-	inFile := map[string]int{}  // entry ID -> its row's line
-	outside := map[string]int{} // reversed entries already in the ledger -> the reversing row's line
+	inFile := make(map[string]int, len(rows)) // entry ID -> its row's line
 	for _, r := range rows {
 		e, bad := r.Entry, func(field, format string, a ...any) error { return rowErr(label, r.Line, field, format, a...) }
 		if first, ok := inFile[e.ID]; ok {
@@ -157,14 +221,11 @@ func (n *Node) checkImport(ctx context.Context, sp Space, rows []ImportRow, labe
 			case reversed[e.Reverses]:
 				return bad("reverses", "entry %s is already reversed", e.Reverses)
 			}
-			if _, ok := inFile[e.Reverses]; !ok {
-				outside[e.Reverses] = r.Line
-			}
 			reversed[e.Reverses] = true
 		}
 		reverses[e.ID], inFile[e.ID] = e.Reverses, r.Line
 	}
-	return n.mayReverseAll(ctx, sp, outside, label)
+	return nil
 }
 
 // rowErr refuses a row: an *ImportError for a file's line, else an error
