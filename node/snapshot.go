@@ -186,7 +186,7 @@ func (n *Node) snapshotsDue(ctx context.Context, docs map[string]bool) ([]string
 	return due, err
 }
 
-// snapshotDue reports whether doc has at least snapshotEvery stored
+// snapshotDue reports whether doc has at least snapshotGap stored
 // changes its newest snapshot does not cover. A newest snapshot that
 // cannot be read covers nothing.
 func snapshotDue(tx *store.Tx, doc string, snaps *snapshots) (bool, error) {
@@ -202,7 +202,7 @@ func snapshotDue(tx *store.Tx, doc string, snaps *snapshots) (bool, error) {
 		}
 		snaps.setCovered(doc, covered)
 	}
-	return count-covered >= snapshotEvery, nil
+	return count-covered >= snapshotGap(covered), nil
 }
 
 // writeSnapshot asks the engine for doc's checked saved form and stores it,

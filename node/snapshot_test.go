@@ -82,7 +82,7 @@ func clientEntries(t testing.TB, ctx context.Context, n *node.Node, space, doc s
 }
 
 // checkSnapshot fails unless doc's newest snapshot covers only stored
-// changes and leaves fewer than SnapshotEvery uncovered.
+// changes and leaves fewer than SnapshotGap uncovered.
 func checkSnapshot(t *testing.T, n *node.Node, doc string) {
 	t.Helper()
 	covers, _, ok, err := node.NewestSnapshot(t.Context(), n, doc)
@@ -95,7 +95,7 @@ func checkSnapshot(t *testing.T, n *node.Node, doc string) {
 			t.Fatalf("snapshot covers %x, which is not stored", h)
 		}
 	}
-	if len(stored)-len(covers) >= node.SnapshotEvery {
+	if len(stored)-len(covers) >= node.SnapshotGap(len(covers)) {
 		t.Fatalf("snapshot covers %d of %d stored changes", len(covers), len(stored))
 	}
 }
