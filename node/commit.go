@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -161,46 +160,6 @@ func (n *Node) loadDoc(ctx context.Context, tx *store.Tx, doc string, actor []by
 	}
 	_, err = n.eng.Load(ctx, doc, rawChanges(changes), actor)
 	return engineErr(err)
-}
-
-// storeLocal parses, checks, attests and stores the changes the engine
-// made for a local edit, with an outbox row for each.
-func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [][]byte) error {
-	if n.failAfterEngine != nil {
-		if err := n.failAfterEngine(doc); err != nil {
-			return err
-		}
-	}
-	for _, chunk := range chunks {
-		c, err := wire.ParseChange(chunk)
-		if err != nil {
-			return fmt.Errorf("node: engine made a change that fails the checks: %w", err)
-		}
-		if !bytes.Equal(c.Actor, actor) {
-			return fmt.Errorf("node: engine committed under another actor")
-		}
-		res, err := tx.AddChange(storeChange(doc, c))
-		if err != nil {
-			return err
-		}
-		if res.Outcome != store.Stored {
-			return fmt.Errorf("node: local change was %s, not stored", res.Outcome)
-		}
-		if err := n.attest(tx.Tx, space, doc, c); err != nil {
-			return err
-		}
-		if err := tx.AddOutbox(doc, c.Hash); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (n *Node) attest(tx *store.Tx, space, doc string, c *wire.Change) error {
-	a := seal.Attest(n.id, space, doc, c.Actor, c.Seq, c.Hash)
-	_, err := tx.AddAttestation(store.AttestationRow{Doc: doc, Space: space, Actor: c.Actor, Seq: c.Seq,
-		Hash: c.Hash, Signer: a.Signer, Blob: a.Marshal()})
-	return err
 }
 
 // storeChange is the store's record of a parsed change.

@@ -1,0 +1,127 @@
+package node
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/weftsync/weft/node/seal"
+	"github.com/weftsync/weft/node/wire"
+	"github.com/weftsync/weft/store"
+)
+
+// maxAttestWorkers bounds the goroutines that parse and attest one batch
+// of local changes.
+const maxAttestWorkers = 4
+
+// localChange is one change the engine made for a local edit, made ready
+// to store: parsed, checked, and its attestation signed.
+type localChange struct {
+	c   *wire.Change
+	att store.AttestationRow
+	err error
+}
+
+// attestPipe parses and attests a batch of local changes on the other
+// cores while the transaction's goroutine stores them in order: signing
+// (an Ed25519 signature per change) and parsing overlap the SQLite writes
+// instead of adding to them. Its owner calls next for each change in turn
+// and close once done, which stops and waits for the workers.
+type attestPipe struct {
+	out   []localChange
+	ready []chan struct{}
+	taken atomic.Int64 // the next index a worker takes
+	stop  atomic.Bool
+	wg    sync.WaitGroup
+}
+
+// startAttest starts the workers for chunks, made by the engine under
+// actor in doc of space.
+func (n *Node) startAttest(space, doc string, actor []byte, chunks [][]byte) *attestPipe {
+	p := &attestPipe{out: make([]localChange, len(chunks)), ready: make([]chan struct{}, len(chunks))}
+	for i := range p.ready {
+		p.ready[i] = make(chan struct{})
+	}
+	workers := min(max(1, runtime.GOMAXPROCS(0)-1), maxAttestWorkers, len(chunks))
+	p.wg.Add(workers)
+	for range workers {
+		go func() { // ends when every chunk is taken or close stops it
+			defer p.wg.Done()
+			for !p.stop.Load() {
+				i := int(p.taken.Add(1) - 1)
+				if i >= len(chunks) {
+					return
+				}
+				p.out[i] = n.prepareLocal(space, doc, actor, chunks[i])
+				close(p.ready[i])
+			}
+		}()
+	}
+	return p
+}
+
+// next waits for change i, which the caller takes in order.
+func (p *attestPipe) next(i int) localChange {
+	<-p.ready[i]
+	return p.out[i]
+}
+
+// close stops the workers and waits for them.
+func (p *attestPipe) close() {
+	p.stop.Store(true)
+	p.wg.Wait()
+}
+
+// prepareLocal parses chunk, checks that the engine made it under actor,
+// and signs its attestation.
+func (n *Node) prepareLocal(space, doc string, actor []byte, chunk []byte) localChange {
+	c, err := wire.ParseChange(chunk)
+	if err != nil {
+		return localChange{err: fmt.Errorf("node: engine made a change that fails the checks: %w", err)}
+	}
+	if !bytes.Equal(c.Actor, actor) {
+		return localChange{err: fmt.Errorf("node: engine committed under another actor")}
+	}
+	a := seal.Attest(n.id, space, doc, c.Actor, c.Seq, c.Hash)
+	return localChange{c: c, att: store.AttestationRow{Doc: doc, Space: space, Actor: c.Actor, Seq: c.Seq,
+		Hash: c.Hash, Signer: a.Signer, Blob: a.Marshal()}}
+}
+
+// storeLocal parses, checks, attests and stores the changes the engine
+// made for a local edit, with an outbox row for each. Parsing and signing
+// run on the other cores (attestPipe) while the changes are stored in
+// order.
+func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [][]byte) error {
+	if n.failAfterEngine != nil {
+		if err := n.failAfterEngine(doc); err != nil {
+			return err
+		}
+	}
+	if len(chunks) == 0 {
+		return nil
+	}
+	p := n.startAttest(space, doc, actor, chunks)
+	defer p.close()
+	for i := range chunks {
+		lc := p.next(i)
+		if lc.err != nil {
+			return lc.err
+		}
+		res, err := tx.AddChange(storeChange(doc, lc.c))
+		if err != nil {
+			return err
+		}
+		if res.Outcome != store.Stored {
+			return fmt.Errorf("node: local change was %s, not stored", res.Outcome)
+		}
+		if _, err := tx.AddAttestation(lc.att); err != nil {
+			return err
+		}
+		if err := tx.AddOutbox(doc, lc.c.Hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
