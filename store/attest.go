@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 )
 
@@ -42,10 +41,12 @@ func (tx *Tx) AddAttestation(a AttestationRow) (bool, error) {
 		return false, &RefusedError{Reason: ReasonEmptyIdentity}
 	}
 	k := tx.attKeyOf(a)
-	old, err := tx.attestation(k)
+	added, err := tx.insertAttestation(k, a)
+	if err != nil || added {
+		return added, err
+	}
+	old, err := tx.attestation(k) // the row the insert found in its place
 	switch {
-	case errors.Is(err, ErrNotFound):
-		return true, tx.insertAttestation(k, a)
 	case err != nil:
 		return false, err
 	case old.Hash == a.Hash:
@@ -54,18 +55,25 @@ func (tx *Tx) AddAttestation(a AttestationRow) (bool, error) {
 	return false, tx.equivocation(k, old, a)
 }
 
-// insertAttestation writes a new attestation row.
-func (tx *Tx) insertAttestation(k attKey, a AttestationRow) error {
+// insertAttestation writes a new attestation row, reporting false (and
+// writing nothing) when one with the same key is stored: a new one, the
+// common case, costs one statement rather than a read and a write.
+func (tx *Tx) insertAttestation(k attKey, a AttestationRow) (bool, error) {
 	sealed, err := tx.seal("attestations", a, k.doc, k.actor, k.seq, k.signer)
 	if err != nil {
-		return fmt.Errorf("store: seal attestation: %w", err)
+		return false, fmt.Errorf("store: seal attestation: %w", err)
 	}
-	_, err = tx.exec(`INSERT INTO attestations (doc, actor, seq, signer, hash, blob) VALUES (?, ?, ?, ?, ?, ?)`,
+	r, err := tx.exec(`INSERT INTO attestations (doc, actor, seq, signer, hash, blob) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (doc, actor, seq, signer) DO NOTHING`,
 		k.doc, k.actor, a.Seq, k.signer, tx.hashIndex(a.Hash), sealed)
 	if err != nil {
-		return fmt.Errorf("store: add attestation: %w", err)
+		return false, fmt.Errorf("store: add attestation: %w", err)
 	}
-	return nil
+	n, err := r.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: add attestation: %w", err)
+	}
+	return n == 1, nil
 }
 
 // attestation reads the row with key k.
