@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/ledger"
 	"github.com/weftsync/weft/crdt/model"
 )
 
@@ -24,12 +26,43 @@ func (d *Doc) EditMany(edits []model.Edit, at time.Time) ([][]byte, error) {
 		return nil, d.poison
 	}
 	old := d.am.Heads()
+	var ix *ledger.Index // the ledger's index while only entries were added
 	for i, e := range edits {
-		if err := d.commitEdit(e, at); err != nil {
+		var err error
+		if e.AddEntry != nil && d.typ == model.Ledger && countSet(e) == 1 {
+			err = d.commitEntry(*e.AddEntry, at, &ix)
+		} else {
+			ix = nil
+			err = d.commitEdit(e, at)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("edit %d of %d: %w", i+1, len(edits), err)
 		}
 	}
+	if ix != nil {
+		d.ixHeads = d.Heads() // the entries added updated the index themselves
+	}
 	return d.newChunks("edit", old)
+}
+
+// commitEntry is commitEdit of an AddEntry in a run of them: *ix is the
+// ledger's index, checked against the document's heads (ledgerIndex) for
+// the first entry of the run and kept up to date by each, so that the
+// entries after the first read neither the heads nor the document's root
+// (the index holds the entries list). The caller records the heads the
+// index matches once the run ends.
+func (d *Doc) commitEntry(e model.Entry, at time.Time, ix **ledger.Index) error {
+	if *ix == nil {
+		cur, err := d.ledgerIndex()
+		if err != nil {
+			return err
+		}
+		*ix = cur
+	}
+	_, err := d.commitWrite("edit", at, func(w *amdoc.Writer) (string, error) {
+		return ledger.AddEntry(w, e, *ix)
+	})
+	return err
 }
 
 // commitEdit is Edit without reading the changes it made.

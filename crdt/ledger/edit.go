@@ -26,7 +26,10 @@ func Init(w *amdoc.Writer, currency string) error {
 // AddEntry validates e, on its own and against the stored entries (ix, or
 // read afresh when ix is nil), then appends it to the entries list and adds
 // it to ix. It returns the commit message. An error matching crdt's
-// ErrInvalid means nothing was written.
+// ErrInvalid means nothing was written. With an ix that ReadIndex read
+// from w's document, it appends to the entries list ix was read from,
+// without reading the document's root again: the caller keeps ix only
+// while nothing but AddEntry changed the document.
 func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 	if err := amdoc.Check(); err != nil {
 		return "", err
@@ -34,15 +37,21 @@ func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 	if err := ValidateEntry(e); err != nil {
 		return "", err
 	}
-	root, err := amdoc.Root(w.Doc())
-	if err != nil {
-		return "", err
+	var entries *am.List
+	if ix != nil {
+		entries = ix.entries
 	}
-	entries := root.List("entries")
 	if entries == nil {
-		return "", amdoc.Invalid(schema, "entries", "this document has no entries list")
+		root, err := amdoc.Root(w.Doc())
+		if err != nil {
+			return "", err
+		}
+		if entries = root.List("entries"); entries == nil {
+			return "", amdoc.Invalid(schema, "entries", "this document has no entries list")
+		}
 	}
 	if ix == nil {
+		var err error
 		if ix, err = readIndex(entries); err != nil {
 			return "", err
 		}

@@ -14,6 +14,7 @@ import (
 type Index struct {
 	reverses map[string]string // entry ID -> the ID it reverses, or ""
 	reversed map[string]bool   // entry IDs some entry reverses
+	entries  *am.List          // the entries list it was read from (nil when there is none)
 }
 
 // ReadIndex reads the Index of a ledger document.
@@ -28,6 +29,9 @@ func ReadIndex(doc *am.Doc) (*Index, error) {
 	return readIndex(root.List("entries"))
 }
 
+// Len returns how many entries the index holds.
+func (ix *Index) Len() int { return len(ix.reverses) }
+
 // add records a new entry.
 func (ix *Index) add(e model.Entry) {
 	ix.reverses[e.ID] = e.Reverses
@@ -38,7 +42,7 @@ func (ix *Index) add(e model.Entry) {
 
 // readIndex reads every entry's id and reverses fields.
 func readIndex(l *am.List) (*Index, error) {
-	ix := &Index{reverses: map[string]string{}, reversed: map[string]bool{}}
+	ix := &Index{reverses: map[string]string{}, reversed: map[string]bool{}, entries: l}
 	if l == nil {
 		return ix, nil
 	}
