@@ -22,58 +22,61 @@ func (d *Doc) write(op string, at time.Time, fn writeFunc) ([][]byte, error) {
 	if d.poison != nil {
 		return nil, d.poison
 	}
-	old := d.am.Heads()
-	wrote, err := d.commitWrite(op, at, fn)
-	if err != nil || !wrote {
+	made, err := d.commitWrite(op, at, fn, nil)
+	if err != nil || len(made) == 0 {
 		return nil, err
 	}
-	return d.newChunks(op, old)
+	return d.chunksOf(op, made)
 }
 
 // commitWrite runs fn and commits what it wrote, without reading the
-// changes made; wrote is false when fn wrote nothing (no commit).
-func (d *Doc) commitWrite(op string, at time.Time, fn writeFunc) (wrote bool, err error) {
+// changes made: it appends the hash of each commit it made to made and
+// returns it (nothing appended when fn wrote nothing: no commit).
+func (d *Doc) commitWrite(op string, at time.Time, fn writeFunc, made []am.ChangeHash) ([]am.ChangeHash, error) {
 	part := 0
 	w := amdoc.NewWriter(d.am, d.piece, func() error {
 		part++
-		return d.commit(fmt.Sprintf("large edit, part %d", part), at)
+		h, err := d.commit(fmt.Sprintf("large edit, part %d", part), at)
+		if err == nil {
+			made = append(made, h)
+		}
+		return err
 	})
 	msg, err := fn(w)
 	switch {
 	case err != nil && errors.Is(err, ErrInvalid) && !w.Wrote():
-		return false, fmt.Errorf("crdt: %s: %w", op, err)
+		return made, fmt.Errorf("crdt: %s: %w", op, err)
 	case err != nil:
-		return false, d.poisoned(op, err)
+		return made, d.poisoned(op, err)
 	case !w.Wrote():
-		return false, nil
+		return made, nil
 	}
-	if err := d.commit(msg, at); err != nil {
-		return false, d.poisoned(op, err)
+	h, err := d.commit(msg, at)
+	if err != nil {
+		return made, d.poisoned(op, err)
 	}
-	return true, nil
+	return append(made, h), nil
 }
 
 // commit commits the pending ops with an explicit time (a zero at writes no
-// timestamp; automerge's default would be the wall clock).
-func (d *Doc) commit(msg string, at time.Time) error {
-	_, err := d.am.Commit(msg, am.CommitOptions{Time: &at})
-	return err
+// timestamp; automerge's default would be the wall clock) and returns the
+// hash of the change made.
+func (d *Doc) commit(msg string, at time.Time) (am.ChangeHash, error) {
+	return d.am.Commit(msg, am.CommitOptions{Time: &at})
 }
 
-// newChunks returns the raw chunks of the changes made since old, refusing
-// (and poisoning the Doc) if one is over MaxChangeBytes.
-func (d *Doc) newChunks(op string, old []am.ChangeHash) ([][]byte, error) {
-	for _, h := range old { // Changes(since) returns everything for an unknown hash
-		if _, err := d.am.Change(h); err != nil {
+// chunksOf returns the raw chunks of the changes made locally with hashes
+// made, in order, refusing (and poisoning the Doc) if one is over
+// MaxChangeBytes. Each is looked up by its hash: Automerge finds the
+// changes since given heads by walking the whole history, a cost per
+// edit that grew with the document.
+func (d *Doc) chunksOf(op string, made []am.ChangeHash) ([][]byte, error) {
+	out := make([][]byte, len(made))
+	for i, h := range made {
+		c, err := d.am.Change(h)
+		if err != nil {
 			return nil, d.poisoned(op, err)
 		}
-	}
-	chs, err := d.am.Changes(old...)
-	if err != nil {
-		return nil, d.poisoned(op, err)
-	}
-	out := make([][]byte, len(chs))
-	for i, c := range chs {
 		if out[i] = c.Save(); len(out[i]) > MaxChangeBytes {
 			return nil, d.poisoned(op, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(out[i])))
 		}
