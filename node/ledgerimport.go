@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/store"
 )
 
@@ -261,41 +262,84 @@ func (n *Node) mayReverseAll(ctx context.Context, sp Space, targets map[string]i
 
 // editDocMany applies edits to doc in order, one change each, and stores
 // the changes, as editDoc does for one edit. The edits go to the engine in
-// as few calls as its frame allows (one, for any import of fewer than
-// about a hundred thousand small entries).
+// groups of at most pipeEdits (and importGroupBytes), pipelined: while the
+// node parses, attests and stores one group's changes, the engine makes
+// the next group's, so that the two processes work at once rather than in
+// turn.
 func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, edits []model.Edit) error {
 	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
 		return err
 	}
-	for len(edits) > 0 {
-		group := edits[:editGroup(edits)]
-		edits = edits[len(group):]
-		chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
-			return n.eng.EditMany(ctx, doc, group, n.now())
-		})
+	groups := editGroups(edits)
+	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
+		return n.eng.EditMany(ctx, doc, groups[0], n.now())
+	})
+	for k := range groups {
+		if err == nil && len(chunks) != len(groups[k]) {
+			err = fmt.Errorf("node: the engine made %d change(s) for %d edit(s)", len(chunks), len(groups[k]))
+		}
 		if err != nil {
 			return err
 		}
-		if len(chunks) != len(group) {
-			return fmt.Errorf("node: the engine made %d change(s) for %d edit(s)", len(chunks), len(group))
+		if k+1 == len(groups) {
+			return n.storeLocal(tx, space, doc, actor, chunks)
 		}
-		if err := n.storeLocal(tx, space, doc, actor, chunks); err != nil {
+		next := make(chan editResult, 1)
+		go func(g []model.Edit, at time.Time) { // owned here: waited for below, whatever happens
+			c, err := n.eng.EditMany(ctx, doc, g, at)
+			next <- editResult{c, err}
+		}(groups[k+1], n.now())
+		err = n.storeLocal(tx, space, doc, actor, chunks)
+		r := <-next
+		if err != nil {
 			return err
+		}
+		chunks, err = r.chunks, r.err
+		if errors.Is(err, engine.ErrNotLoaded) { // lost between calls: load what this transaction stored
+			chunks, err = n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
+				return n.eng.EditMany(ctx, doc, groups[k+1], n.now())
+			})
+		} else if err != nil {
+			err = engineErr(err)
 		}
 	}
 	return nil
 }
 
-// editGroup returns how many of edits the next engine call takes: as many
-// as fit importGroupBytes by a generous estimate, at least one.
+// editResult is the answer to one engine EditMany call.
+type editResult struct {
+	chunks [][]byte
+	err    error
+}
+
+// pipeEdits is how many edits of an import go to the engine in one call:
+// small enough that the engine's work on one group overlaps the node's on
+// the group before for most of an import, large enough that the cost of
+// a call stays small beside that of its edits.
+const pipeEdits = 250
+
+// editGroups splits edits (at least one) into the groups editDocMany sends
+// to the engine, in order.
+func editGroups(edits []model.Edit) [][]model.Edit {
+	var groups [][]model.Edit
+	for len(edits) > 0 {
+		g := edits[:editGroup(edits)]
+		groups, edits = append(groups, g), edits[len(g):]
+	}
+	return groups
+}
+
+// editGroup returns how many of edits the next engine call takes: at most
+// pipeEdits, and as many as fit importGroupBytes by a generous estimate,
+// at least one.
 func editGroup(edits []model.Edit) int {
 	size := 0
 	for i, e := range edits {
 		if a := e.AddEntry; a != nil {
 			size += 256 + len(a.Category) + len(a.Memo) + len(a.From) + len(a.To)
 		}
-		if size > importGroupBytes && i > 0 {
+		if i == pipeEdits || size > importGroupBytes && i > 0 {
 			return i
 		}
 	}
