@@ -3,3 +3,6 @@ package node
 // SnapshotGap is how many uncovered changes make the node write a
 // snapshot after one that covers covered changes.
 func SnapshotGap(covered int) int { return snapshotGap(covered) }
+
+// PipeEdits is how many edits of an import go to the engine in one call.
+const PipeEdits = pipeEdits

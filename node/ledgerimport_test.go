@@ -176,8 +176,9 @@ func TestLedgerImportBadLineRefusesAll(t *testing.T) {
 }
 
 // TestLedgerImportOneTransaction: 1,000 entries are 1,000 changes, made by
-// one engine call and stored by one transaction: a failure after the
-// engine made the last of them stores none.
+// the engine in groups of PipeEdits (the node storing one group while the
+// engine makes the next) and stored by one transaction: a failure after
+// the engine made the last of them stores none.
 func TestLedgerImportOneTransaction(t *testing.T) {
 	const entries = 1000
 	ctx := t.Context()
@@ -190,24 +191,27 @@ func TestLedgerImportOneTransaction(t *testing.T) {
 	}
 	before := spaceChanges(t, a, sp)
 
+	groups := (entries + node.PipeEdits - 1) / node.PipeEdits
 	calls := 0
 	node.SetFailAfterEngine(a, func(string) error {
-		calls++
+		if calls++; calls < groups {
+			return nil
+		}
 		return errors.New("the disk is full")
 	})
 	if _, err := a.ImportEntries(ctx, sp, strings.NewReader(file.String())); err == nil || !strings.Contains(err.Error(), "the disk is full") {
 		t.Fatalf("import with a failing store: %v", err)
 	}
-	if n := spaceChanges(t, a, sp); n != before || len(plainEntries(t, a, sp)) != 0 || calls != 1 {
-		t.Fatalf("after a failed import: %d new change(s), %d entries, %d store call(s); want none, none, 1",
-			n-before, len(plainEntries(t, a, sp)), calls)
+	if n := spaceChanges(t, a, sp); n != before || len(plainEntries(t, a, sp)) != 0 || calls != groups {
+		t.Fatalf("after a failed import: %d new change(s), %d entries, %d store call(s); want none, none, %d",
+			n-before, len(plainEntries(t, a, sp)), calls, groups)
 	}
 
 	calls = 0
 	node.SetFailAfterEngine(a, func(string) error { calls++; return nil })
 	rep := must[node.LedgerImport](t)(a.ImportEntries(ctx, sp, strings.NewReader(file.String())))
-	if rep.Imported != entries || calls != 1 {
-		t.Fatalf("import report %+v after %d engine call(s) stored; want %d entries, 1 call", rep, calls, entries)
+	if rep.Imported != entries || calls != groups {
+		t.Fatalf("import report %+v after %d engine call(s) stored; want %d entries, %d calls", rep, calls, entries, groups)
 	}
 	if n := spaceChanges(t, a, sp); n != before+entries {
 		t.Fatalf("%d new change(s) for %d entries: want one each", n-before, entries)
@@ -242,5 +246,46 @@ func TestLedgerImportPendingRefused(t *testing.T) {
 		if p.Queued != 0 {
 			t.Fatalf("the refused import queued %d edit(s)", p.Queued)
 		}
+	}
+}
+
+// TestAddEntriesRefusedLate: an entry whose ID the ledger already holds,
+// in a later engine call of a pipelined import, refuses the whole import,
+// named by its position, and stores nothing; the ledger stays usable, and
+// a reversal of an entry outside the list still obeys Reverse's rule.
+func TestAddEntriesRefusedLate(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
+	old := must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-01", Direction: "in", AmountMinor: 5, Currency: "EUR"}))
+	before := spaceChanges(t, a, sp)
+
+	list := make([]model.Entry, 2*node.PipeEdits+10)
+	for i := range list {
+		list[i] = model.Entry{Date: "2026-11-02", Direction: "in", AmountMinor: int64(i + 1), Currency: "EUR"}
+	}
+	late := 2*node.PipeEdits + 5 // in the third engine call
+	list[late-1].ID = old
+	_, err := a.AddEntries(ctx, sp, list)
+	if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), fmt.Sprintf("entry %d, id", late)) ||
+		!strings.Contains(err.Error(), "already in this ledger") {
+		t.Fatalf("an ID the ledger holds, at entry %d: %v; want ErrInvalid naming entry %d, id, already in this ledger", late, err, late)
+	}
+	if n := spaceChanges(t, a, sp); n != before {
+		t.Fatalf("a refused import stored %d change(s)", n-before)
+	}
+
+	list[late-1].ID = ""
+	list[len(list)-1] = model.Entry{Date: "2026-11-03", Direction: "out", AmountMinor: 5, Currency: "EUR", Reverses: old}
+	rep := must[node.LedgerImport](t)(a.AddEntries(ctx, sp, list))
+	if rep.Imported != len(list) || spaceChanges(t, a, sp) != before+len(list) {
+		t.Fatalf("import after the refusal: %+v, %d new change(s); want %d", rep, spaceChanges(t, a, sp)-before, len(list))
+	}
+	ents := must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))
+	if len(ents) != 1+len(list) || !ents[0].Reversed || ents[len(ents)-1].Reverses != old {
+		t.Fatalf("%d entries, first reversed %v; want %d, the first reversed by the last", len(ents), ents[0].Reversed, 1+len(list))
+	}
+	if f := must[[]node.Finding](t)(a.Audit(ctx, sp)); len(f) != 0 {
+		t.Fatalf("audit: %d finding(s), first %+v", len(f), f[0])
 	}
 }
