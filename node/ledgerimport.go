@@ -113,7 +113,7 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 		// The engine refused an entry the ledger-free check let through
 		// (an ID the ledger already holds): name its row as checkImport
 		// does. Nothing was recorded.
-		if cerr := n.checkImport(ctx, sp, rows, label); cerr != nil {
+		if cerr := n.checkImport(ctx, sp, rows, label); errors.Is(cerr, ErrInvalid) {
 			return LedgerImport{}, cerr
 		}
 	}
