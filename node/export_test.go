@@ -4,12 +4,19 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/replicate"
 )
 
 // SetFailAfterEngine makes every local edit of n fail after the engine has
 // committed and before the store transaction commits, while fail returns
 // an error. For tests of that window only.
 func SetFailAfterEngine(n *Node, fail func(doc string) error) { n.failAfterEngine = fail }
+
+// SetSyncOptions makes n's network, when it starts, adjust its sync
+// protocol's options with f (a fixed frame budget, a cut after some
+// frames). For tests only.
+func SetSyncOptions(n *Node, f func(*replicate.Options)) { n.syncOptions = f }
 
 // SetPartition makes the connection gater of n's running network refuse
 // every peer for which cut returns true, both ways, and closes n's

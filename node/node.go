@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/store"
 )
@@ -77,12 +78,15 @@ type Node struct {
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error
-	snaps           snapshots      // snapshot work left for after a transaction
-	tips            tipCache       // change hashes by (doc, actor, seq), for sync tags (syncforks.go)
-	watchers        watchers       // subscribers to document changes (notify.go)
-	rosters         rosterCache    // verified membership logs and rosters (rostercache.go)
-	deferred        deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
-	close           sync.Once
+	// syncOptions, set only by tests, adjusts the sync protocol's options
+	// when the network starts (a frame budget, a cut after some frames).
+	syncOptions func(*replicate.Options)
+	snaps       snapshots      // snapshot work left for after a transaction
+	tips        tipCache       // change hashes by (doc, actor, seq), for sync tags (syncforks.go)
+	watchers    watchers       // subscribers to document changes (notify.go)
+	rosters     rosterCache    // verified membership logs and rosters (rostercache.go)
+	deferred    deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
+	close       sync.Once
 }
 
 // storeFile is the store's file name inside the home folder.

@@ -158,8 +158,11 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 		return nil, fmt.Errorf("node: start network: %w", err)
 	}
 	s.h = h
-	s.sync = replicate.New(h, n.SyncLocal(), replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota,
-		OnServed: s.served})
+	ro := replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota, OnServed: s.served}
+	if n.syncOptions != nil {
+		n.syncOptions(&ro)
+	}
+	s.sync = replicate.New(h, n.SyncLocal(), ro)
 	if err := s.startGossip(); err != nil {
 		s.cancel()
 		return nil, errors.Join(fmt.Errorf("node: start gossip: %w", err), s.sync.Close(), h.Close())

@@ -7,21 +7,25 @@ import (
 	"time"
 
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
 )
 
 // TestServeCatchUpAfterRestart is issue 3's catch-up as a user meets it,
 // at the issue's size, over the real network (weft serve's path: dial,
 // pull on connecting, frames committed as they arrive). b, a member, is
 // stopped (its node closed) while a records 10,000 ledger entries. b is
-// opened again from its home and started with a as its peer; twice, in
-// the middle of the transfer, it is stopped again and restarted (a laptop
-// closed mid-sync). Each restart keeps what was committed and resumes from
-// there, and b converges on a's change sets, every entry readable and
-// nothing quarantined.
+// opened again from its home and started with a as its peer; twice, the
+// transfer is cut in the middle (a serves frames of 8 KiB and b's pull
+// stops after cutFrames of them, as a dropped link would stop it) and b is
+// stopped and restarted (a laptop closed mid-sync). Each restart keeps
+// what was committed and resumes from there, and b converges on a's
+// change sets, every entry readable and nothing quarantined.
 func TestServeCatchUpAfterRestart(t *testing.T) {
 	const entries = 10000 // about two minutes under -race on a loaded 2-core machine
+	const cutFrames = 30  // at most about 2,400 changes with 8 KiB frames
 	ctx := t.Context()
 	a, _ := serveNode(t, "Amina")
+	node.SetSyncOptions(a, func(o *replicate.Options) { o.FrameBudget = 8 << 10 })
 	b, bOpts := serveNode(t, "Bo")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Coalition Fund"))
 	joinSpace(t, a, b, sp)
@@ -38,6 +42,9 @@ func TestServeCatchUpAfterRestart(t *testing.T) {
 	for cut := range 3 {
 		b = must[*node.Node](t)(node.Open(ctx, bOpts))
 		t.Cleanup(func() { b.Close() })
+		if cut < 2 {
+			node.SetSyncOptions(b, func(o *replicate.Options) { o.MaxFrames = cutFrames })
+		}
 		got := changeCount(t, b, sp)
 		switch {
 		case got < held:
@@ -52,13 +59,16 @@ func TestServeCatchUpAfterRestart(t *testing.T) {
 		if cut == 2 {
 			break
 		}
-		// Stop b as soon as this transfer has committed something.
+		// Stop b once this transfer has committed something and stopped
+		// (its pull ends after cutFrames frames, short of the end).
 		deadline := time.Now().Add(5 * time.Minute)
-		for got = changeCount(t, b, sp); got == held; got = changeCount(t, b, sp) {
+		for last, since := held, time.Now(); got == held || time.Since(since) < time.Second; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("cut %d: b holds %d changes after 5 minutes", cut+1, got)
 			}
-			time.Sleep(2 * time.Millisecond)
+			if got = changeCount(t, b, sp); got != last {
+				last, since = got, time.Now()
+			}
 		}
 		if err := b.Close(); err != nil {
 			t.Fatalf("cut %d: stop b: %v", cut+1, err)
