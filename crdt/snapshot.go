@@ -140,8 +140,10 @@ func (d *Doc) CheckReload(release func()) error {
 
 // reload saves the document, lets go of the live copy, calls release,
 // loads the saved form back under the same actor and, when it has the
-// same heads, makes it the Doc's copy. The ledger index stays valid: it
-// is tied to the heads, which are the same.
+// same heads, makes it the Doc's copy. The ledger index is let go with
+// the live copy: it holds the entries list of the copy it was read from
+// (ledger.AddEntry appends to it), so it is read again from the loaded
+// one even though the heads are the same.
 func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
 	if d.poison != nil {
 		return nil, nil, d.poison
@@ -149,7 +151,7 @@ func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
 	want := d.Heads()
 	actor := d.am.ActorID()
 	data := d.am.Save()
-	d.am = nil
+	d.am, d.ix, d.ixHeads = nil, nil, nil
 	if release != nil {
 		release()
 	}
