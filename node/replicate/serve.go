@@ -220,14 +220,20 @@ func (r *responder) ops(ctx context.Context, want *SpaceState) error {
 	return nil
 }
 
+// leaveUnsent counts and logs n changes that no frame can carry: no
+// prefix of them ends at attested changes within the limits.
+func (r *responder) leaveUnsent(n int) {
+	r.sum.Skipped += uint64(n)
+	r.s.log.Warn("changes with no attested cut point left unsent", "changes", n)
+}
+
 // doc sends cs, the changes of doc the opener lacks.
 func (r *responder) doc(space, doc, typ string, cs []Change) error {
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
 	for len(cs) > 0 {
 		b, n, err := p.next(cs)
 		if errors.Is(err, errNoCut) {
-			r.sum.Skipped += uint64(len(cs))
-			r.s.log.Warn("changes with no attested cut point left unsent", "changes", len(cs))
+			r.leaveUnsent(len(cs))
 			return nil
 		}
 		if err != nil {

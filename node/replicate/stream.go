@@ -93,8 +93,7 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 			continue
 		}
 		if errors.Is(err, errNoCut) {
-			r.sum.Skipped += uint64(len(cs))
-			r.s.log.Warn("changes with no attested cut point left unsent", "changes", len(cs))
+			r.leaveUnsent(len(cs))
 			return nil
 		}
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -58,31 +57,13 @@ func serveCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// serveMemoryLimit is the soft limit on the Go memory of a weft serve
-// process (debug.SetMemoryLimit) unless GOMEMLIMIT sets another: the Go
-// heap of a node holding a catch-up of 10,000 changes grows to twice its
-// live size under the default GOGC, and the limit makes the collector
-// work harder instead once the heap nears it (decision 0030). It is not
-// a hard limit: a heap that needs more gets it.
-const serveMemoryLimit = 40 << 20
-
-// setMemoryLimit applies serveMemoryLimit unless the environment sets a
-// limit of its own, and returns the limit in force.
-func setMemoryLimit() int64 {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return debug.SetMemoryLimit(-1)
-	}
-	debug.SetMemoryLimit(serveMemoryLimit)
-	return serveMemoryLimit
-}
-
 // serve opens (or sets up) the node, starts its network and runs until ctx
 // ends, then closes the node.
 func (e *env) serve(ctx context.Context, f serveFlags) error {
 	if len(f.relayAllow) > 0 && !f.relay {
 		return usagef("--relay-allow needs --relay")
 	}
-	setMemoryLimit()
+	node.SetMemoryLimit() // decision 0030
 	hl, err := e.listenHTTP(f.http) // first, so that a taken port fails before anything starts
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -77,7 +76,7 @@ type peer struct {
 // child of this same binary: the caller's main must call
 // server.Dispatch first.
 func RunPeer(ctx context.Context, in io.Reader, out io.Writer) error {
-	SetMemoryLimit()
+	node.SetMemoryLimit() // as weft serve does (decision 0030)
 	p := &peer{}
 	p.cond = sync.NewCond(&p.mu)
 	defer func() {
@@ -101,20 +100,6 @@ func RunPeer(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 	}
 	return sc.Err()
-}
-
-// MemoryLimit is the soft limit on a peer's Go memory, the one weft serve
-// sets (decision 0030), unless GOMEMLIMIT sets another.
-const MemoryLimit = 40 << 20
-
-// SetMemoryLimit applies MemoryLimit as weft serve does, unless the
-// environment sets a limit of its own, and returns the limit in force.
-func SetMemoryLimit() int64 {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return debug.SetMemoryLimit(-1)
-	}
-	debug.SetMemoryLimit(MemoryLimit)
-	return MemoryLimit
 }
 
 func (p *peer) options() node.Options {

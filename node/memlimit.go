@@ -1,0 +1,25 @@
+package node
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// MemoryLimit is the soft limit on the Go memory of a process that runs a
+// node (weft serve, weftbench's peers) unless GOMEMLIMIT sets another: the
+// Go heap of a node holding a catch-up of 10,000 changes grows to twice
+// its live size under the default GOGC, and the limit makes the collector
+// work harder instead once the heap nears it (decision 0030). It is not a
+// hard limit: a heap that needs more gets it.
+const MemoryLimit = 40 << 20
+
+// SetMemoryLimit applies MemoryLimit to this process unless the
+// environment sets a limit of its own (GOMEMLIMIT, which the runtime
+// applied at start), and returns the limit in force.
+func SetMemoryLimit() int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1)
+	}
+	debug.SetMemoryLimit(MemoryLimit)
+	return MemoryLimit
+}
