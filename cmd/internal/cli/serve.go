@@ -63,7 +63,7 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 	if len(f.relayAllow) > 0 && !f.relay {
 		return usagef("--relay-allow needs --relay")
 	}
-	node.SetMemoryLimit() // decision 0030
+	node.SetMemoryLimit()           // decision 0030
 	hl, err := e.listenHTTP(f.http) // first, so that a taken port fails before anything starts
 	if err != nil {
 		return err
