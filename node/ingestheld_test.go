@@ -25,13 +25,7 @@ func TestHeldFeedBlamesCulprit(t *testing.T) {
 	for _, loaded := range []bool{false, true} {
 		t.Run(fmt.Sprintf("loaded=%v", loaded), func(t *testing.T) {
 			ctx := t.Context()
-			a, aOpts := initNode(t, "Amina")
-			b, _ := initNode(t, "Bo")
-			sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
-			joinSpace(t, a, b, sp)
-			must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
-			exchange(t, a, b, sp)
-			ledger := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+			a, aOpts, b, sp, ledger := sharedLedger(t)
 			entries := make([]model.Entry, 20)
 			for i := range entries {
 				entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
@@ -91,13 +85,7 @@ func TestHeldFeedBlamesCulprit(t *testing.T) {
 func TestHeldFeedStoresLargeBatch(t *testing.T) {
 	node.SetHeldFeed(t, 4, 8)
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
-	joinSpace(t, a, b, sp)
-	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
-	exchange(t, a, b, sp)
-	ledger := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	a, _, b, sp, ledger := sharedLedger(t)
 	before := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp)))
 	entries := make([]model.Entry, 30)
 	for i := range entries {
@@ -117,4 +105,19 @@ func TestHeldFeedStoresLargeBatch(t *testing.T) {
 		t.Fatalf("a shows %d entries, want %d", n, before+len(entries))
 	}
 	storedLoadsBack(t, a, ledger)
+}
+
+// sharedLedger makes two members, a and b, of one space whose ledger holds
+// one entry of a's, which b has too, and returns them, a's options and the
+// ledger's ID.
+func sharedLedger(t *testing.T) (a *node.Node, aOpts node.Options, b *node.Node, sp node.Space, ledger string) {
+	t.Helper()
+	ctx := t.Context()
+	a, aOpts = initNode(t, "Amina")
+	b, _ = initNode(t, "Bo")
+	sp = must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
+	joinSpace(t, a, b, sp)
+	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
+	exchange(t, a, b, sp)
+	return a, aOpts, b, sp, must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
 }

@@ -40,13 +40,7 @@ func ledgerFrames(t *testing.T, a, b *node.Node, sp node.Space, ledger string, p
 // check off.
 func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
-	joinSpace(t, a, b, sp)
-	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
-	exchange(t, a, b, sp)
-	ledger := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	a, _, b, sp, ledger := sharedLedger(t)
 	bl := a.SyncLocal().(replicate.Settler)
 	roundTrips := func() int { return must[int](t)(node.EngineRoundTrips(a)) }
 	ingest := func(f replicate.FrameIn) {
