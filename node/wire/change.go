@@ -56,3 +56,29 @@ func parseChange(b []byte, keep bool) (*Change, []Op, error) {
 func (c *Change) actors() [][]byte {
 	return append([][]byte{c.Actor}, c.OtherActors...)
 }
+
+// CountOps returns a change chunk's op count N as ParseChange finds it
+// (from the action column), reading only the envelope, the header and the
+// column layout: it neither copies the chunk nor walks the op columns.
+// Use it where only the size of a chunk that ParseChange checked before
+// matters (an estimate of the memory it costs); it is not a check.
+func CountOps(b []byte) (uint64, error) {
+	_, body, err := openChange(b)
+	if err != nil {
+		return 0, err
+	}
+	var c Change
+	r := reader{b: b, off: body}
+	if err := c.readHeader(&r); err != nil {
+		return 0, err
+	}
+	cols, err := readColumns(&r)
+	if err != nil {
+		return 0, err
+	}
+	action, ok := cols[colAction]
+	if !ok {
+		return 0, nil
+	}
+	return countOps(action)
+}

@@ -71,9 +71,9 @@ func (c *cache) size(id string) int64 {
 // estimate guesses the engine memory that loading chunks costs.
 func estimate(chunks [][]byte) int64 {
 	var ops int64
-	for _, raw := range chunks {
-		if c, err := wire.ParseChange(raw); err == nil {
-			ops += int64(c.Ops)
+	for _, raw := range chunks { // checked by the node before they came here
+		if n, err := wire.CountOps(raw); err == nil {
+			ops += int64(n)
 		}
 	}
 	return max(int64(len(chunks))*bytesPerChange, ops*bytesPerOp)
