@@ -20,16 +20,20 @@ func framesOf(t *testing.T, from *node.Node, sp node.Space, docs ...string) []re
 	var out []replicate.FrameIn
 	for _, doc := range docs {
 		cs := must[[]replicate.Change](t)(from.SyncLocal().Missing(t.Context(), sp.ID, doc, nil))
-		f := replicate.FrameIn{Space: sp.ID, Doc: doc}
-		for _, c := range cs {
-			f.Chunks = append(f.Chunks, c.Raw)
-			if c.Attestation != nil {
-				f.Atts = append(f.Atts, c.Attestation)
-			}
-		}
-		out = append(out, f)
+		out = append(out, frameIn(replicate.FrameIn{Space: sp.ID, Doc: doc}, cs))
 	}
 	return out
+}
+
+// frameIn is f carrying cs: their chunks and the attestations they hold.
+func frameIn(f replicate.FrameIn, cs []replicate.Change) replicate.FrameIn {
+	for _, c := range cs {
+		f.Chunks = append(f.Chunks, c.Raw)
+		if c.Attestation != nil {
+			f.Atts = append(f.Atts, c.Attestation)
+		}
+	}
+	return f
 }
 
 // TestIngestFramesBlamesOneDocument: frames of several documents ingested
@@ -38,12 +42,7 @@ func framesOf(t *testing.T, from *node.Node, sp node.Space, docs ...string) []re
 // and the other documents, another member's, are stored in the same call.
 func TestIngestFramesBlamesOneDocument(t *testing.T) {
 	ctx := t.Context()
-	a, aOpts := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	c, _ := initNode(t, "Chidi")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
-	joinSpace(t, a, b, sp)
-	joinSpace(t, a, c, sp)
+	a, aOpts, b, c, sp := threeInFund(t)
 	honest1 := must[string](t)(c.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "One"}}))
 	bad := must[string](t)(b.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Bad"}}))
 	honest2 := must[string](t)(c.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Two"}}))
@@ -115,4 +114,17 @@ func TestIngestFramesMergesOneDocument(t *testing.T) {
 	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 5 {
 		t.Fatalf("a has %d entries, want 5", n)
 	}
+}
+
+// threeInFund makes a space, "Fund", on a and admits b and c offline; it
+// returns the three members, a's options and the space.
+func threeInFund(t *testing.T) (a *node.Node, aOpts node.Options, b, c *node.Node, sp node.Space) {
+	t.Helper()
+	a, aOpts = initNode(t, "Amina")
+	b, _ = initNode(t, "Bo")
+	c, _ = initNode(t, "Chidi")
+	sp = must[node.Space](t)(a.CreateSpace(t.Context(), "Fund"))
+	joinSpace(t, a, b, sp)
+	joinSpace(t, a, c, sp)
+	return a, aOpts, b, c, sp
 }

@@ -130,12 +130,7 @@ func TestForgedAttestationInPipelinedBatchRefused(t *testing.T) {
 func TestIngestFramesBlamesOneDocumentInLaterGroup(t *testing.T) {
 	ctx := t.Context()
 	node.SetPipeGroup(t, 2)
-	a, aOpts := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	c, _ := initNode(t, "Chidi")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
-	joinSpace(t, a, b, sp)
-	joinSpace(t, a, c, sp)
+	a, aOpts, b, c, sp := threeInFund(t)
 	var docs []string
 	for i, title := range []string{"One", "Two", "Bad", "Four", "Five"} {
 		from := c

@@ -19,14 +19,7 @@ func ledgerFrames(t *testing.T, a, b *node.Node, sp node.Space, ledger string, p
 	for len(cs) > 0 {
 		part := cs[:min(per, len(cs))]
 		cs = cs[len(part):]
-		f := replicate.FrameIn{Space: sp.ID, Doc: ledger, Type: string(model.Ledger)}
-		for _, c := range part {
-			f.Chunks = append(f.Chunks, c.Raw)
-			if c.Attestation != nil {
-				f.Atts = append(f.Atts, c.Attestation)
-			}
-		}
-		out = append(out, f)
+		out = append(out, frameIn(replicate.FrameIn{Space: sp.ID, Doc: ledger, Type: string(model.Ledger)}, part))
 	}
 	return out
 }

@@ -210,14 +210,7 @@ func TestChangesReadBack(t *testing.T) {
 		ch("d", "a2", "A", 2, 4, 1, "a1", "b1"),
 		ch("other", "x1", "A", 1, 1, 1),
 	}
-	update(t, db, func(tx *Tx) error {
-		for _, c := range in {
-			if _, err := tx.AddChange(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	addChanges(t, db, in...)
 	view(t, db, func(tx *Tx) error {
 		got, err := tx.Changes("d")
 		if err != nil {

@@ -16,14 +16,7 @@ func TestEachChange(t *testing.T) {
 		ch("d", "b1", "B", 1, 3, 1, "a1"),
 		ch("d", "a2", "A", 2, 4, 1, "a1", "b1"),
 	}
-	update(t, db, func(tx *Tx) error {
-		for _, c := range in {
-			if _, err := tx.AddChange(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	addChanges(t, db, in...)
 	view(t, db, func(tx *Tx) error {
 		want, err := tx.Changes("d")
 		if err != nil {
@@ -46,6 +39,19 @@ func TestEachChange(t *testing.T) {
 		err = tx.EachChange("d", func(Change) error { n++; return stop })
 		if !errors.Is(err, stop) || n != 1 {
 			t.Fatalf("stopped read = %v after %d changes, want fn's error after 1", err, n)
+		}
+		return nil
+	})
+}
+
+// addChanges stores cs in one transaction, failing the test on any error.
+func addChanges(t *testing.T, db *DB, cs ...Change) {
+	t.Helper()
+	update(t, db, func(tx *Tx) error {
+		for _, c := range cs {
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
