@@ -18,7 +18,7 @@ import (
 // chunk is a change chunk that automerge then holds, and when the root does
 // not name a known document type: garbage never loads as an empty document.
 func Load(changes [][]byte, actor []byte) (*Doc, error) {
-	d, _, err := load(changes, actor)
+	d, _, _, err := load(changes, actor, false)
 	return d, err
 }
 
@@ -27,47 +27,91 @@ func Load(changes [][]byte, actor []byte) (*Doc, error) {
 // Load makes for the type: for a document new to a node, which records
 // only that, it saves reading and encoding a whole View.
 func LoadRoot(changes [][]byte, actor []byte) (*Doc, model.Root, error) {
-	d, root, err := load(changes, actor, "schema")
+	d, fields, _, err := load(changes, actor, false, "schema")
 	if err != nil {
 		return nil, model.Root{}, err
 	}
-	r := model.Root{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
-	if d.typ == model.Calendar {
-		name, err := amdoc.ReadKeys(d.am.RootMap(), "name")
-		if err != nil {
-			return nil, model.Root{}, fmt.Errorf("crdt: load: %w", err)
-		}
-		r.Name = name.Str("name")
+	r, err := d.root(fields)
+	if err != nil {
+		return nil, model.Root{}, err
 	}
 	return d, r, nil
 }
 
-// load is Load, also returning the root's fields it read: type, space and
-// more.
-func load(changes [][]byte, actor []byte, more ...string) (*Doc, amdoc.Fields, error) {
+// LoadNew is LoadRoot followed by CheckRoundTrip, for a document new to a
+// node, and also returns the document's heads: the engine's whole work on
+// a new document received (decision 0034). A document that loads but
+// fails the check is refused with an error that matches ErrRoundTrip.
+// It checks what the two check, and leaves out only the calls to the core
+// whose answer is known already: the heads of the empty document before
+// the load (none), the first SaveIncremental after the load (the check's
+// Save marks everything loaded as saved, as that call would), and the
+// heads asked again by the check and by the caller (the load's, read
+// once). The check itself is CheckRoundTrip's: the saved form is loaded
+// by automerge and must give the same heads.
+func LoadNew(changes [][]byte, actor []byte) (*Doc, model.Root, [][32]byte, error) {
+	d, fields, hs, err := load(changes, actor, true, "schema")
+	if err != nil {
+		return nil, model.Root{}, nil, err
+	}
+	r, err := d.root(fields)
+	if err != nil {
+		return nil, model.Root{}, nil, err
+	}
+	if err := d.checkRoundTrip(hs); err != nil {
+		return nil, model.Root{}, nil, err
+	}
+	return d, r, hs, nil
+}
+
+// root is what the root of a document just loaded says of it, from the
+// fields its load read (schema among them).
+func (d *Doc) root(fields amdoc.Fields) (model.Root, error) {
+	r := model.Root{Type: d.typ, Space: d.space, Schema: fields.Int("schema")}
+	if d.typ == model.Calendar {
+		name, err := amdoc.ReadKeys(d.am.RootMap(), "name")
+		if err != nil {
+			return model.Root{}, fmt.Errorf("crdt: load: %w", err)
+		}
+		r.Name = name.Str("name")
+	}
+	return r, nil
+}
+
+// load is Load, also returning the root's fields it read (type, space and
+// more) and the document's heads. With checked (LoadNew), a round-trip
+// check follows at once, whose Save stands for the first SaveIncremental.
+func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, amdoc.Fields, [][32]byte, error) {
 	if err := amdoc.Check(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(changes) == 0 {
-		return nil, nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
+		return nil, nil, nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
 	}
 	hashes, err := chunkHashes(changes)
 	if err != nil {
-		return nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
 	d := &Doc{am: am.New(), piece: amdoc.PieceBytes}
 	if err := d.setActor(actor); err != nil {
-		return nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
-	if err := d.loadChunks(changes, hashes); err != nil {
-		return nil, nil, fmt.Errorf("crdt: load: %w", err)
-	}
-	d.am.SaveIncremental() // the first one after a load returns everything: drop it
-	root, err := d.rootFields(more...)
+	after, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads
 	if err != nil {
-		return nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
-	return d, root, nil
+	if !checked {
+		d.am.SaveIncremental() // the first one after a load returns everything: drop it
+	}
+	fields, err := d.rootFields(more...)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
+	}
+	hs := make([][32]byte, len(after))
+	for i, h := range after {
+		hs[i] = h
+	}
+	return d, fields, hs, nil
 }
 
 // Apply adds received raw change chunks to the document and returns its new
@@ -96,19 +140,26 @@ func (d *Doc) Apply(chunks [][]byte) ([][32]byte, error) {
 // heads are those that applying all of them gives (allApplied), one by one
 // otherwise.
 func (d *Doc) loadChunks(chunks [][]byte, hashes []am.ChangeHash) error {
-	before := d.am.Heads()
+	_, err := d.loadChunksAfter(d.am.Heads(), chunks, hashes)
+	return err
+}
+
+// loadChunksAfter is loadChunks on a document whose heads are before, and
+// returns its heads after the load.
+func (d *Doc) loadChunksAfter(before []am.ChangeHash, chunks [][]byte, hashes []am.ChangeHash) ([]am.ChangeHash, error) {
 	if err := d.am.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
-		return fmt.Errorf("%w: %w", ErrRejected, err)
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	if allApplied(before, d.am.Heads(), chunks, hashes) {
-		return nil
+	after := d.am.Heads()
+	if allApplied(before, after, chunks, hashes) {
+		return after, nil
 	}
 	for i, h := range hashes {
 		if _, err := d.am.Change(h); err != nil {
-			return fmt.Errorf("%w: change %d (%s) was not applied", ErrRejected, i, h)
+			return nil, fmt.Errorf("%w: change %d (%s) was not applied", ErrRejected, i, h)
 		}
 	}
-	return nil
+	return after, nil
 }
 
 // allApplied reports whether after, the heads of a document whose heads
@@ -192,13 +243,23 @@ func (d *Doc) CheckRoundTrip() error {
 	if d.poison != nil {
 		return d.poison
 	}
+	return d.checkRoundTrip(d.Heads())
+}
+
+// ErrRoundTrip is wrapped by the errors of CheckRoundTrip and LoadNew
+// when the document loaded but its saved form did not load back with the
+// same heads: the changes are to be refused and their author blamed.
+var ErrRoundTrip = errors.New("saved form does not load back")
+
+// checkRoundTrip is CheckRoundTrip on a document whose heads are want.
+func (d *Doc) checkRoundTrip(want [][32]byte) error {
 	saved := d.am.Save()
 	back, err := am.Load(saved)
 	if err != nil {
-		return fmt.Errorf("crdt: round trip: %w", err)
+		return fmt.Errorf("crdt: round trip: %w: %w", ErrRoundTrip, err)
 	}
-	if !sameHeads(heads(back), d.Heads()) {
-		return errors.New("crdt: round trip: heads differ after load")
+	if !sameHeads(heads(back), want) {
+		return fmt.Errorf("crdt: round trip: %w: heads differ after load", ErrRoundTrip)
 	}
 	return nil
 }

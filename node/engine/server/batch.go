@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+
 	"github.com/weftsync/weft/crdt"
 	"github.com/weftsync/weft/node/engine"
 )
@@ -58,17 +60,17 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 // loadNew serves a document new to the node (Load, Check and Root): it
 // loads it from its changes, reading its root once for both the load and
 // the answer, checks the round trip as OpApply's Check does (the document
-// is held only when it passes), and answers with its heads and root.
+// is held only when it passes), and answers with its heads and root, all
+// in crdt.LoadNew (decision 0034).
 func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 	s.docs.drop(d.Doc)
-	doc, root, err := crdt.LoadRoot(d.Changes, d.Actor)
+	doc, root, heads, err := crdt.LoadNew(d.Changes, d.Actor)
+	if err == nil || errors.Is(err, crdt.ErrRoundTrip) {
+		s.roundTrips++ // loaded, then saved and loaded back
+	}
 	if err != nil {
 		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
 	}
-	s.roundTrips++
-	if err := doc.CheckRoundTrip(); err != nil {
-		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
-	}
 	s.docs.put(d.Doc, doc, d.Changes)
-	return engine.DocResult{Heads: doc.Heads(), Root: &root}
+	return engine.DocResult{Heads: heads, Root: &root}
 }

@@ -37,5 +37,10 @@ func Main() error {
 	if err := limitAddressSpace(marginFromEnv()); err != nil {
 		return fmt.Errorf("limit memory: %w", err)
 	}
+	stop, err := startProfile(os.Getenv(ProfileEnv))
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	defer stop()
 	return s.serve(os.Stdin, rpcOut)
 }
