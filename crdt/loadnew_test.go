@@ -141,3 +141,29 @@ func sameSet(a, b [][32]byte) bool {
 	}
 	return true
 }
+
+// BenchmarkLoadNew is BenchmarkNewSmallCase's root case (LoadRoot, then
+// CheckRoundTrip, then the heads the engine answers with) against LoadNew,
+// which does the same work in one call (decision 0034).
+func BenchmarkLoadNew(b *testing.B) {
+	_, history := newDoc(b, model.Create{Type: model.Case, Case: sampleCase()})
+	b.Run("root-check-heads", func(b *testing.B) {
+		for b.Loop() {
+			d, _, err := crdt.LoadRoot(history, actor(2))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.CheckRoundTrip(); err != nil {
+				b.Fatal(err)
+			}
+			_ = d.Heads()
+		}
+	})
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, _, err := crdt.LoadNew(history, actor(2)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

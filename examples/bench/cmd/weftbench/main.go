@@ -37,6 +37,7 @@ func main() {
 	skipE := flag.Bool("skip-e", false, "skip scenario e")
 	only := flag.String("only", "", "run only these scenarios, e.g. b or ac; p is paced latency, one change every 150 ms (default: all)")
 	prof := flag.String("profile", "", "folder for CPU profiles of the receivers (a.pprof, ...) and senders (a-sender.pprof, ...) of scenarios a, b, d, p and e")
+	engProf := flag.String("engine-profile", "", "folder for CPU profiles of every peer's engine (engine-PID.pprof; the receiver's engine of (a) is the one that loads new documents)")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short
@@ -65,7 +66,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "weftbench:", err)
 		os.Exit(1)
 	}
-	res, err := harness.Run(ctx, cfg, harness.Spawn{Path: exe, Args: []string{"peer"}}, home, os.Stderr)
+	spawn := harness.Spawn{Path: exe, Args: []string{"peer"}}
+	if *engProf != "" {
+		spawn.Env = []string{server.ProfileEnv + "=" + *engProf}
+	}
+	res, err := harness.Run(ctx, cfg, spawn, home, os.Stderr)
 	res.Print(os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "weftbench:", err)
