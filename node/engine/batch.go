@@ -56,12 +56,9 @@ func (r DocResult) Error() error {
 // ApplyMany runs one OpApplyMany call. The error is the call's (the engine
 // died, ran past its deadline, was closed): then no document's outcome is
 // known and every document the engine held is gone when it died. Each
-// document's own outcome is in its DocResult. Calls of ApplyMany made
-// while others are in flight are pipelined (decision 0034): written at
-// once, answered in the order they were made; when the engine dies, every
-// one in flight fails with ErrDied, whichever killed it.
+// document's own outcome is in its DocResult.
 func (e *Engine) ApplyMany(ctx context.Context, docs []DocApply) ([]DocResult, error) {
-	resp, err := e.call(ctx, Request{Op: OpApplyMany, Batch: docs}, true)
+	resp, err := e.Call(ctx, Request{Op: OpApplyMany, Batch: docs})
 	if err != nil {
 		return nil, err
 	}

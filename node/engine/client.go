@@ -97,25 +97,9 @@ func (e *Engine) Restarts() int {
 
 // Call sends one request and waits for its response, the deadline, or ctx.
 // A response carrying an error code is returned as the matching sentinel.
-// It runs alone: calls in flight are answered first, and no other call
-// starts before it returns.
 func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
-	return e.call(ctx, req, false)
-}
-
-// call is Call; pipelined, it is written behind the pipelined calls in
-// flight and waits for its answer without holding e.mu, so that the next
-// call is written while the engine works on this one (freshpipe.go). A
-// pipelined call in flight when the engine dies fails with ErrDied
-// whichever call killed it.
-func (e *Engine) call(ctx context.Context, req Request, pipelined bool) (Response, error) {
 	e.mu.Lock()
-	locked := true
-	defer func() {
-		if locked {
-			e.mu.Unlock()
-		}
-	}()
+	defer e.mu.Unlock()
 	if e.closed {
 		return Response{}, ErrClosed
 	}
@@ -127,77 +111,16 @@ func (e *Engine) call(ctx context.Context, req Request, pipelined bool) (Respons
 	if err != nil {
 		return Response{}, err
 	}
-	if !pipelined {
-		p.q.drain()
-	}
-	limit := e.deadline(len(frame))
-	start := time.Now()
-	w := p.q.send(frame)
-	if pipelined {
-		e.mu.Unlock()
-		locked = false
-	}
-	resp, err := e.await(ctx, p, w, req.Op, limit, start, &locked)
+	resp, err := e.roundTrip(ctx, p, req.Op, frame)
 	if err != nil {
 		return Response{}, err
 	}
+	if rss := p.residentBytes(); rss > e.cfg.MaxRSS {
+		// The answer stands; the bloated process does not.
+		p.kill()
+		_ = e.lost(p, <-p.exited(), fmt.Errorf("resident size %d bytes over %d", rss, e.cfg.MaxRSS), req.Op)
+	}
 	return resp, responseError(req.Op, resp)
-}
-
-// await waits for w's answer from p, the deadline, or ctx, and then does
-// what Call did after its round trip: a dead or late engine is killed and
-// let go (lost), a bloated one too once it has answered. It takes e.mu
-// when *locked is false (a pipelined call) and leaves it held.
-func (e *Engine) await(ctx context.Context, p *process, w *waiter, op string, limit time.Duration, start time.Time, locked *bool) (Response, error) {
-	timer := time.NewTimer(limit)
-	defer timer.Stop()
-	lock := func() {
-		if !*locked {
-			e.mu.Lock()
-			*locked = true
-		}
-	}
-	// gone lets p go after it was killed for why, reporting why to the
-	// first call that finds it gone; a later call in flight on it reports
-	// why with the op.
-	gone := func(why error) error {
-		if e.proc == p {
-			return e.lost(p, <-p.exited(), why, op)
-		}
-		if last := p.stderrTail(); last != "" {
-			return fmt.Errorf("engine: %s: %w (%s)", op, why, lastLine(last))
-		}
-		return fmt.Errorf("engine: %s: %w", op, why)
-	}
-	select {
-	case <-w.done:
-		lock()
-		if w.err != nil {
-			p.kill()
-			return Response{}, gone(ErrDied)
-		}
-		if e.slow > 0 && time.Since(start) < limit/2 {
-			e.slow--
-		}
-		if rss := p.residentBytes(); rss > e.cfg.MaxRSS && e.proc == p {
-			// The answer stands; the bloated process does not.
-			p.kill()
-			_ = e.lost(p, <-p.exited(), fmt.Errorf("resident size %d bytes over %d", rss, e.cfg.MaxRSS), op)
-		}
-		return w.resp, nil
-	case <-timer.C:
-		p.kill()
-		lock()
-		e.slow = min(e.slow+1, maxSlow)
-		return Response{}, gone(ErrDeadline)
-	case <-ctx.Done():
-		p.kill()
-		lock()
-		if e.proc == p {
-			_ = e.lost(p, <-p.exited(), ctx.Err(), op)
-		}
-		return Response{}, fmt.Errorf("engine: %s: %w", op, ctx.Err())
-	}
 }
 
 func (e *Engine) processLocked() (*process, error) {
@@ -213,10 +136,48 @@ func (e *Engine) processLocked() (*process, error) {
 	return p, nil
 }
 
+// roundTrip runs one encoded request on p, killing p on deadline or
+// cancellation.
+func (e *Engine) roundTrip(ctx context.Context, p *process, op string, frame []byte) (Response, error) {
+	result := make(chan error, 1)
+	var resp Response
+	go func() { // owned by this call: it ends when p's pipes close
+		if err := writeEncoded(p.stdin, frame); err != nil {
+			result <- err
+			return
+		}
+		result <- ReadFrame(p.stdout, &resp)
+	}()
+	limit := e.deadline(len(frame))
+	start := time.Now()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case err := <-result:
+		if err != nil {
+			p.kill() // a garbled frame from a live child: do not trust it again
+			return Response{}, e.lost(p, <-p.exited(), ErrDied, op)
+		}
+		if e.slow > 0 && time.Since(start) < limit/2 {
+			e.slow--
+		}
+		return resp, nil
+	case <-timer.C:
+		p.kill()
+		<-result
+		e.slow = min(e.slow+1, maxSlow)
+		return Response{}, e.lost(p, <-p.exited(), ErrDeadline, op)
+	case <-ctx.Done():
+		p.kill()
+		<-result
+		_ = e.lost(p, <-p.exited(), ctx.Err(), op)
+		return Response{}, fmt.Errorf("engine: %s: %w", op, ctx.Err())
+	}
+}
+
 // lost forgets a dead process and reports why it went.
 func (e *Engine) lost(p *process, exit error, why error, op string) error {
 	e.proc = nil
-	p.q.stop()
 	e.restarts++
 	last := p.stderrTail()
 	e.lastWords = last
@@ -252,8 +213,6 @@ func (e *Engine) Close() error {
 	}
 	p := e.proc
 	e.proc = nil
-	p.q.drain() // the calls in flight are answered first
-	p.q.stop()
 	_ = p.stdin.Close() // the server exits at EOF
 	select {
 	case <-p.exited():
@@ -322,7 +281,7 @@ func startProcess(cfg Config) (*process, error) {
 	cmd.Env = childEnv(cfg.Env)
 	// The engine must not outlive a node killed without a chance to close it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	p := &process{cmd: cmd, done: make(chan struct{}), q: newQueue()}
+	p := &process{cmd: cmd, done: make(chan struct{})}
 	cmd.Stderr = &p.stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -336,9 +295,7 @@ func startProcess(cfg Config) (*process, error) {
 		return nil, fmt.Errorf("engine: start %s: %w", path, err)
 	}
 	p.stdin, p.stdout = stdin, stdout
-	go p.wait()  // owned by the process: ends when it exits
-	go p.read()  // owned by the process: ends when its output does
-	go p.write() // owned by the process: ends at lost or Close, or when the reader stops
+	go p.wait() // owned by the process: ends when it exits
 	return p, nil
 }
 

@@ -15,7 +15,6 @@ type process struct {
 	stdin  io.WriteCloser
 	stdout io.ReadCloser
 	stderr tailBuffer
-	q      *queue // calls in flight and requests to write (freshpipe.go)
 
 	done    chan struct{}
 	waitErr error
