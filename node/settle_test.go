@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
@@ -34,6 +35,9 @@ func ledgerFrames(t *testing.T, a, b *node.Node, sp node.Space, ledger string, p
 func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	ctx := t.Context()
 	a, _, b, sp, ledger := sharedLedger(t)
+	// The hold's bound is what the last part tests; until then a slow
+	// machine (-race, a loaded CI runner) must not reach it between batches.
+	node.SetMaxHold(t, time.Minute)
 	bl := a.SyncLocal().(replicate.Settler)
 	roundTrips := func() int { return must[int](t)(node.EngineRoundTrips(a)) }
 	ingest := func(f replicate.FrameIn) {
