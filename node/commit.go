@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"github.com/weftsync/weft/node/latency"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/engine"
@@ -22,6 +23,7 @@ type writeTx struct {
 	stored   []storedNote        // changes received from outside and stored, for Options.OnStored
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
+	fresh    *freshNotes         // local changes to publish from memory after the commit (pacedpublish.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -30,11 +32,15 @@ type writeTx struct {
 func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	latency.Mark("update.locked")
 	wt := &writeTx{touched: map[string]bool{}}
 	err := n.db.Update(ctx, func(tx *store.Tx) error {
 		wt.Tx = tx
-		return fn(wt)
+		err := fn(wt)
+		latency.Mark("update.fn")
+		return err
 	})
+	latency.Mark("update.committed")
 	if err != nil && len(wt.touched) > 0 {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
@@ -42,10 +48,13 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.reloadCut(ctx, wt.cut)
 		// The publisher and the watchers first: snapshot upkeep reads the
 		// store and is not on the path of a change to its readers.
+		n.committedFresh(wt.fresh)
 		n.kickPublisher()
 		n.watchers.notify(wt.touched)
 		n.notifyStored(wt.stored)
+		latency.Mark("update.notified")
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
+		latency.Mark("update.upkeep")
 		n.readmitKeys(wt.admitted)
 	}
 	return storeErr(err)
@@ -95,12 +104,14 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 	if err != nil {
 		return err
 	}
+	latency.Mark("edit.leased")
 	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
 		return n.eng.Edit(ctx, doc, e, n.now())
 	})
 	if err != nil {
 		return err
 	}
+	latency.Mark("edit.engine")
 	return n.storeLocal(tx, space, doc, actor, chunks)
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/weftsync/weft/node/latency"
 
 	"github.com/libp2p/go-libp2p/core/host"
 
@@ -118,6 +119,7 @@ func (l gossipLocal) Has(ctx context.Context, doc string, hash [32]byte) (bool, 
 // metadata for a new document) and reports whether changes were held for
 // missing dependencies.
 func (l gossipLocal) Ingest(ctx context.Context, space string, b gossip.Batch) (bool, error) {
+	latency.Mark("ingest.start")
 	var res IngestResult
 	decoded := decodeAttestations(b.Atts, &res)
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
@@ -189,30 +191,49 @@ type outboxBatch struct {
 // keeps the rows of spaces g is not on (no current key yet). Published
 // means handed to pubsub: a member not reached gets the change by sync.
 func (n *Node) PublishOutbox(ctx context.Context, g *gossip.Gossip) error {
+	_, err := n.publishOutbox(ctx, g)
+	return ignoreKept(err)
+}
+
+// publishOutbox is PublishOutbox that returns the rows it published or
+// announced, and errKept when it kept some.
+func (n *Node) publishOutbox(ctx context.Context, g *gossip.Gossip) (map[store.OutboxRow]bool, error) {
+	published := map[store.OutboxRow]bool{}
 	for {
 		rows, batches, keys, err := n.outboxBatches(ctx)
 		if err != nil || len(rows) == 0 {
-			return err
+			return published, err
 		}
+		latency.Mark("pub.read")
 		if topicsStale(g, keys) {
 			// A commit changed a roster or a key since g last read them:
 			// never publish under an epoch the store has moved past.
 			if err := g.Refresh(ctx); err != nil {
-				return err
+				return published, err
 			}
 		}
 		var done []store.OutboxRow
 		for _, b := range batches {
 			ok, err := n.publishBatch(ctx, g, b)
 			if err != nil {
-				return errors.Join(err, n.deleteOutbox(ctx, done))
+				return published, errors.Join(err, n.deleteOutbox(ctx, done))
 			}
 			if ok {
 				done = append(done, b.rows...)
 			}
 		}
-		if err := n.deleteOutbox(ctx, done); err != nil || len(done) < len(rows) || len(rows) < outboxPage {
-			return err
+		latency.Mark("pub.sent")
+		for _, r := range done {
+			published[r] = true
+		}
+		if err := n.deleteOutbox(ctx, done); err != nil {
+			return published, err
+		}
+		if len(done) < len(rows) {
+			return published, errKept
+		}
+		if len(rows) < outboxPage {
+			return published, nil
 		}
 	}
 }

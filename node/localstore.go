@@ -122,6 +122,9 @@ func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [
 		if err := tx.AddOutbox(doc, lc.c.Hash); err != nil {
 			return err
 		}
+		if err := n.noteFresh(tx, space, doc, lc); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"github.com/weftsync/weft/node/latency"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -28,6 +29,7 @@ func (s *netState) startGossip() error {
 	}
 	s.gossip = g
 	s.kick = make(chan struct{}, 1)
+	s.fresh = &freshQueue{}
 	return nil
 }
 
@@ -42,25 +44,33 @@ func (s *netState) publish() {
 	t := time.NewTicker(publishEvery)
 	defer t.Stop()
 	for {
+		readAll := false
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-s.kick:
 		case <-t.C:
+			readAll = true // the backstop reads the outbox itself
 		}
-		s.publishOutbox()
+		latency.Mark("pub.wake")
+		s.publishFresh(readAll)
+		latency.Mark("pub.done")
 		before := s.gossip.Joined()
 		if err := s.gossip.Refresh(s.ctx); err != nil && s.ctx.Err() == nil {
 			s.n.log.Warn("refresh gossip topics", "err", err)
 		}
+		latency.Mark("pub.refreshed")
 		if s.gossip.Joined() != before {
-			s.publishOutbox() // rows kept for a topic we had not joined
+			s.publishFresh(true) // rows kept for a topic we had not joined
 		}
 	}
 }
 
-func (s *netState) publishOutbox() {
-	if err := s.n.PublishOutbox(s.ctx, s.gossip); err != nil && s.ctx.Err() == nil {
+// publishFresh publishes the local changes committed since the last
+// call: from memory when it holds all of the outbox, else (and with
+// readAll) by reading the outbox.
+func (s *netState) publishFresh(readAll bool) {
+	if err := s.n.publishFresh(s.ctx, s.gossip, s.fresh, readAll); err != nil && s.ctx.Err() == nil {
 		s.n.log.Warn("publish the outbox", "err", err)
 	}
 }

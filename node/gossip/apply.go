@@ -1,6 +1,7 @@
 package gossip
 
 import (
+	"github.com/weftsync/weft/node/latency"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ func (g *Gossip) read(j *joined) {
 		if err != nil {
 			return
 		}
+		latency.Mark("recv.next")
 		b, ok := msg.ValidatorData.(Batch)
 		if msg.ReceivedFrom == g.h.ID() || !ok {
 			continue
@@ -48,6 +50,7 @@ func (g *Gossip) work() {
 		case <-g.ctx.Done():
 			return
 		case d := <-g.apply:
+			latency.Mark("recv.work")
 			g.applyGroup(g.drain(d))
 		}
 	}

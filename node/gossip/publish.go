@@ -3,6 +3,7 @@ package gossip
 import (
 	"context"
 	"fmt"
+	"github.com/weftsync/weft/node/latency"
 )
 
 // Publish seals b for space's current epoch and publishes it. It returns
@@ -18,9 +19,11 @@ func (g *Gossip) Publish(ctx context.Context, space string, b Batch) error {
 	if err != nil {
 		return err
 	}
+	latency.Mark("pub.sealed")
 	if err := j.topic.Publish(ctx, env); err != nil {
 		return fmt.Errorf("gossip: publish to space %s: %w", space, err)
 	}
+	latency.Mark("pub.published")
 	if b.IsAnnouncement() {
 		g.stats.announced.Add(1)
 	} else {

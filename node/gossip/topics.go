@@ -83,6 +83,23 @@ func (g *Gossip) unchanged(keys []SpaceKey) bool {
 	return true
 }
 
+// UpToDate reports whether the last Refresh read space at roster version
+// roster (SpaceKey.Roster) and its topic is joined: then the joined topic
+// is of the epoch and key that version of the roster names.
+func (g *Gossip) UpToDate(space string, roster [32]byte) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.spaces[space]; !ok {
+		return false
+	}
+	for _, k := range g.last {
+		if k.ID == space {
+			return k.Roster == roster
+		}
+	}
+	return false
+}
+
 // Joined counts the topics joined since New: it changes when a Refresh
 // joined one (a new space, or a space's new epoch).
 func (g *Gossip) Joined() uint64 { return g.joins.Load() }

@@ -3,6 +3,7 @@ package gossip
 import (
 	"context"
 	"errors"
+	"github.com/weftsync/weft/node/latency"
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -34,6 +35,7 @@ func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 		if from == g.h.ID() {
 			return pubsub.ValidationAccept
 		}
+		latency.Mark("val.start")
 		now := time.Now()
 		g.stats.validated.Add(1)
 		if !g.quota.forwarder(string(from), len(msg.GetData()), now) {
@@ -46,6 +48,7 @@ func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 			g.stats.overQuota.Add(1)
 			v = verdict{result: pubsub.ValidationIgnore}
 		}
+		latency.Mark("val.done")
 		switch v.result {
 		case pubsub.ValidationAccept:
 			g.stats.accepted.Add(1)
@@ -72,20 +75,24 @@ func check(ctx context.Context, local Local, k SpaceKey, data []byte, own bool) 
 	if b.IsAnnouncement() {
 		return checkAnnouncement(ctx, local, b, own)
 	}
+	latency.Mark("val.opened")
 	changes, err := parseChanges(b.Chunks)
 	if err != nil {
 		return verdict{result: pubsub.ValidationReject}
 	}
+	latency.Mark("val.parsed")
 	if !own {
 		held, err := allHeld(ctx, local, b.Doc, changes)
 		if err != nil || held {
 			return verdict{result: pubsub.ValidationIgnore}
 		}
 	}
+	latency.Mark("val.held")
 	signers, err := checkAttestations(k.ID, b, changes)
 	if err != nil {
 		return verdict{result: pubsub.ValidationReject}
 	}
+	latency.Mark("val.attest")
 	for _, s := range signers {
 		ok, err := local.IsMember(ctx, k.ID, s)
 		if err != nil || !ok {

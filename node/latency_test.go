@@ -1,0 +1,174 @@
+package node_test
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/latency"
+)
+
+var (
+	pacedN     = flag.Int("paced.n", 5, "TestPacedLatency: changes made, one every -paced.every")
+	pacedEvery = flag.Duration("paced.every", 150*time.Millisecond, "TestPacedLatency: time between changes")
+	pacedTrace = flag.Bool("paced.trace", false, "TestPacedLatency: trace each change's steps and log where its time went (with -v)")
+)
+
+// storedTimes records when OnStored reported each change of a space.
+type storedTimes struct {
+	mu    sync.Mutex
+	times []time.Time
+	wake  chan struct{}
+}
+
+func (s *storedTimes) onStored(_, _ string, n int) {
+	now := time.Now()
+	s.mu.Lock()
+	for range n {
+		s.times = append(s.times, now)
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *storedTimes) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.times)
+}
+
+// TestPacedLatency is scenario p in one process: a makes ledger entries one
+// at a time, paced, and each must be durable on b by gossip within 2 s
+// (timed pulls are an hour apart). It logs the latency of each from the
+// start of a's AddEntry to b's commit, and with -paced.trace the mean time
+// of each step (node/latency): `go test -run TestPacedLatency -v ./node/
+// -args -paced.n 100 -paced.trace`.
+func TestPacedLatency(t *testing.T) {
+	ctx := t.Context()
+	a, _ := serveNode(t, "Amina")
+	var got storedTimes
+	got.wake = make(chan struct{}, 1)
+	opts := node.Options{Home: t.TempDir(), NoPassphrase: true, OnStored: got.onStored}
+	b, err := node.Init(ctx, opts, "Bo")
+	if err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, b, sp)
+	servePair(t, a, b)
+	// Warm up until gossip carries a change (the mesh forms first).
+	eventually(t, "a change of a reaches b by gossip", func() error { return gossiped(t, a, b, sp) })
+	if *pacedTrace {
+		latency.Enable()
+		defer latency.Disable()
+		latency.Take()
+	}
+	var lat []time.Duration
+	steps := make([][]time.Duration, len(pacedChain))
+	start := time.Now()
+	for i := range *pacedN {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
+		before := got.count()
+		sent := time.Now()
+		if _, err := a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: int64(i + 1),
+			Currency: "EUR", Memo: fmt.Sprintf("dues %d", i)}); err != nil {
+			t.Fatalf("add entry %d: %v", i, err)
+		}
+		deadline := time.After(2 * time.Second)
+		for got.count() == before {
+			select {
+			case <-got.wake:
+			case <-deadline:
+				t.Fatalf("change %d not stored on b within 2s", i)
+			}
+		}
+		got.mu.Lock()
+		lat = append(lat, got.times[before].Sub(sent))
+		got.mu.Unlock()
+		if *pacedTrace {
+			time.Sleep(*pacedEvery / 3) // the steps after b's commit
+			evs := latency.Take()
+			at := chainTimes(evs, sent)
+			for k := range pacedChain {
+				if at[k] >= 0 && (k == 0 || at[k-1] >= 0) {
+					d := at[k]
+					if k > 0 {
+						d -= at[k-1]
+					}
+					steps[k] = append(steps[k], d)
+				}
+			}
+			if i == 0 {
+				var sb strings.Builder
+				for _, e := range evs {
+					fmt.Fprintf(&sb, "\n  %8.3f ms %s", float64(e.At.Sub(sent).Microseconds())/1000, e.Step)
+				}
+				t.Logf("first change's steps:%s", sb.String())
+			}
+		}
+	}
+	sorted := slices.Clone(lat)
+	slices.Sort(sorted)
+	pct := func(p int) time.Duration { return sorted[min(len(sorted)-1, len(sorted)*p/100)] }
+	t.Logf("paced latency a to b, %d changes one every %v: p50 %v, p99 %v, max %v", len(lat), *pacedEvery, pct(50), pct(99), sorted[len(sorted)-1])
+	if *pacedTrace {
+		var sb strings.Builder
+		for k, name := range pacedChain {
+			ds := steps[k]
+			if len(ds) == 0 {
+				continue
+			}
+			var sum time.Duration
+			for _, d := range ds {
+				sum += d
+			}
+			slices.Sort(ds)
+			fmt.Fprintf(&sb, "\n  %-22s n %3d  mean %7.3f ms  p50 %7.3f ms", name, len(ds),
+				float64(sum.Microseconds())/1000/float64(len(ds)), float64(ds[len(ds)/2].Microseconds())/1000)
+		}
+		t.Logf("time to each step from the one before:%s", sb.String())
+	}
+}
+
+// pacedChain is the order of the steps one change takes from a's edit to
+// b's commit (node/latency marks); a name that recurs (the update's marks
+// on a, then on b) is matched after the step before it.
+var pacedChain = []string{"edit.start", "edit.resolved", "update.locked", "edit.leased", "engine.send.edit",
+	"engine.back.edit", "edit.engine", "update.fn", "update.committed", "pub.wake", "pub.read", "pub.sealed",
+	"pub.published", "val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
+	"recv.work", "ingest.start", "update.locked", "ingest.roster", "ingest.atts", "ingest.cover", "ingest.stored",
+	"engine.send.apply", "engine.back.apply", "update.fn", "update.committed", "update.notified"}
+
+// chainTimes finds pacedChain's steps in evs in order, each the first of
+// its name after the step before, and returns their times from sent (-1
+// for a step not found, and every step after it).
+func chainTimes(evs []latency.Event, sent time.Time) []time.Duration {
+	out := make([]time.Duration, len(pacedChain))
+	j := 0
+	for k, name := range pacedChain {
+		out[k] = -1
+		for ; j < len(evs); j++ {
+			if evs[j].Step == name {
+				out[k] = evs[j].At.Sub(sent)
+				break
+			}
+		}
+		if out[k] < 0 {
+			for k2 := k + 1; k2 < len(out); k2++ {
+				out[k2] = -1
+			}
+			return out
+		}
+	}
+	return out
+}
