@@ -31,10 +31,10 @@ type freshChange struct {
 	doc    store.DocRow
 	roster [32]byte // the version of the space's roster the transaction read
 	row    store.OutboxRow
-	raw   []byte
-	actor []byte
-	seq   uint64
-	att   []byte // its attestation (seal.Attestation.Marshal)
+	raw    []byte
+	actor  []byte
+	seq    uint64
+	att    []byte // its attestation (seal.Attestation.Marshal)
 }
 
 // freshNotes gathers one transaction's fresh changes, with what it read
