@@ -24,6 +24,7 @@ type writeTx struct {
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
 	fresh    *freshNotes         // local changes to publish from memory after the commit (pacedpublish.go)
+	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -50,9 +51,10 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		// store and is not on the path of a change to its readers.
 		n.committedFresh(wt.fresh)
 		n.kickPublisher()
-		n.watchers.notify(wt.touched)
-		n.notifyStored(wt.stored)
+		n.notifyStored(wt.stored) // durable
 		latency.Mark("update.notified")
+		n.applyCommitted(ctx, wt) // the engine after the commit, for what waited for it
+		n.watchers.notify(wt.touched)
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
 		latency.Mark("update.upkeep")
 		n.readmitKeys(wt.admitted)

@@ -91,6 +91,40 @@ func rosterVersion(v store.MemberOpsVersion) [32]byte {
 	return sha256.Sum256(binary.BigEndian.AppendUint64(v.Digest[:], uint64(v.Count)))
 }
 
+// Known answers, in one read transaction, whether every one of hashes of
+// doc is stored and which of signers are current members of space.
+func (l gossipLocal) Known(ctx context.Context, space, doc string, hashes [][32]byte, signers [][]byte) (bool, map[string]bool, error) {
+	held := true
+	members := make(map[string]bool, len(signers))
+	err := l.n.db.View(ctx, func(tx *store.Tx) error {
+		for _, h := range hashes {
+			ok, err := tx.HasChange(doc, h)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				held = false
+				break
+			}
+		}
+		if len(signers) == 0 {
+			return nil
+		}
+		r, err := l.n.spaceRoster(tx, space)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, s := range signers {
+			members[string(s)] = r.IsMember(s)
+		}
+		return nil
+	})
+	return held, members, storeErr(err)
+}
+
 // IsMember reports whether peer is a current member of space by our roster.
 func (l gossipLocal) IsMember(ctx context.Context, space string, peer ed25519.PublicKey) (bool, error) {
 	var ok bool
@@ -105,26 +139,18 @@ func (l gossipLocal) IsMember(ctx context.Context, space string, peer ed25519.Pu
 	return ok, storeErr(err)
 }
 
-// Has reports whether a change is stored.
-func (l gossipLocal) Has(ctx context.Context, doc string, hash [32]byte) (bool, error) {
-	var ok bool
-	err := l.n.db.View(ctx, func(tx *store.Tx) (err error) {
-		ok, err = tx.HasChange(doc, hash)
-		return err
-	})
-	return ok, storeErr(err)
-}
-
 // Ingest stores a delivered batch (Node.Ingest with the sender's type and
-// metadata for a new document) and reports whether changes were held for
+// metadata for a new document, the engine's part after the commit when it
+// can wait: ingestGossip) and reports whether changes were held for
 // missing dependencies.
-func (l gossipLocal) Ingest(ctx context.Context, space string, b gossip.Batch) (bool, error) {
+func (l gossipLocal) Ingest(ctx context.Context, d gossip.Delivered) (bool, error) {
 	latency.Mark("ingest.start")
+	space, b := d.Space, d.Batch
 	var res IngestResult
 	decoded := decodeAttestations(b.Atts, &res)
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
-		in := &incoming{space: space, doc: b.Doc, hint: model.DocType(b.Type), meta: b.Meta}
-		r, err := l.n.ingest(ctx, tx, in, b.Chunks, decoded)
+		in := &incoming{space: space, doc: b.Doc, hint: model.DocType(b.Type), meta: b.Meta, sigs: verifiedSigs(d.Verified)}
+		r, err := l.n.ingestGossip(ctx, tx, in, b.Chunks, decoded)
 		res.add(r)
 		return err
 	})
@@ -149,8 +175,9 @@ func (l gossipLocal) IngestAll(ctx context.Context, ds []gossip.Delivered) ([]bo
 	}
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
 		for i, d := range ds {
-			in := &incoming{space: d.Space, doc: d.Batch.Doc, hint: model.DocType(d.Batch.Type), meta: d.Batch.Meta}
-			r, err := l.n.ingest(ctx, tx, in, d.Batch.Chunks, decoded[i])
+			in := &incoming{space: d.Space, doc: d.Batch.Doc, hint: model.DocType(d.Batch.Type), meta: d.Batch.Meta,
+				sigs: verifiedSigs(d.Verified)}
+			r, err := l.n.ingestGossip(ctx, tx, in, d.Batch.Chunks, decoded[i])
 			res[i].add(r)
 			if err != nil {
 				return err
@@ -171,6 +198,19 @@ func (l gossipLocal) IngestAll(ctx context.Context, ds []gossip.Delivered) ([]bo
 		missing[i] = res[i].Held > 0
 	}
 	return missing, nil
+}
+
+// verifiedSigs is a sigCache of the attestations gossip's validator
+// verified (canonical encodings): their signatures are not verified again.
+func verifiedSigs(verified [][]byte) sigCache {
+	if len(verified) == 0 {
+		return nil
+	}
+	c := make(sigCache, len(verified))
+	for _, b := range verified {
+		c[string(b)] = nil
+	}
+	return c
 }
 
 // outboxPage is how many outbox rows PublishOutbox reads at once.

@@ -147,7 +147,7 @@ var pacedChain = []string{"edit.start", "edit.resolved", "update.locked", "edit.
 	"engine.back.edit", "edit.engine", "update.fn", "update.committed", "pub.wake", "pub.read", "pub.sealed",
 	"pub.published", "val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
 	"recv.work", "ingest.start", "update.locked", "ingest.roster", "ingest.atts", "ingest.cover", "ingest.stored",
-	"engine.send.apply", "engine.back.apply", "update.fn", "update.committed", "update.notified"}
+	"update.fn", "update.committed", "update.notified", "engine.send.apply", "engine.back.apply"}
 
 // chainTimes finds pacedChain's steps in evs in order, each the first of
 // its name after the step before, and returns their times from sent (-1

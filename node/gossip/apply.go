@@ -10,9 +10,10 @@ import (
 
 // delivery is one accepted envelope waiting to be applied.
 type delivery struct {
-	space string
-	from  peer.ID
-	batch Batch
+	space    string
+	from     peer.ID
+	batch    Batch
+	verified [][]byte // attestations the validator verified (Delivered.Verified)
 }
 
 // read hands j's delivered envelopes from peers to the apply workers.
@@ -24,12 +25,12 @@ func (g *Gossip) read(j *joined) {
 			return
 		}
 		latency.Mark("recv.next")
-		b, ok := msg.ValidatorData.(Batch)
+		a, ok := msg.ValidatorData.(accepted)
 		if msg.ReceivedFrom == g.h.ID() || !ok {
 			continue
 		}
 		select {
-		case g.apply <- delivery{space: j.ID, from: msg.ReceivedFrom, batch: b}:
+		case g.apply <- delivery{space: j.ID, from: msg.ReceivedFrom, batch: a.batch, verified: a.verified}:
 		case <-j.stop:
 			return
 		case <-g.ctx.Done():
@@ -90,7 +91,7 @@ func (g *Gossip) applyGroup(group []delivery) {
 	}
 	ds := make([]Delivered, len(changes))
 	for i, d := range changes {
-		ds[i] = Delivered{Space: d.space, Batch: d.batch}
+		ds[i] = Delivered{Space: d.space, Batch: d.batch, Verified: d.verified}
 	}
 	missing, err := g.local.IngestAll(g.ctx, ds)
 	if err != nil || len(missing) != len(changes) {
@@ -113,7 +114,7 @@ func (g *Gossip) applyOne(d delivery) {
 		g.reportMissing(d.space, d.from)
 		return
 	}
-	missing, err := g.local.Ingest(g.ctx, d.space, d.batch)
+	missing, err := g.local.Ingest(g.ctx, Delivered{Space: d.space, Batch: d.batch, Verified: d.verified})
 	if err != nil {
 		g.stats.applyFails.Add(1)
 		if g.ctx.Err() == nil {

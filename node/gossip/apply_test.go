@@ -19,10 +19,10 @@ type groupLocal struct {
 	singles []string   // docs of each Ingest call
 }
 
-func (l *groupLocal) Ingest(_ context.Context, _ string, b Batch) (bool, error) {
+func (l *groupLocal) Ingest(_ context.Context, d Delivered) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.singles = append(l.singles, b.Doc)
+	l.singles = append(l.singles, d.Batch.Doc)
 	return false, nil
 }
 

@@ -26,9 +26,19 @@ func (f *fakeLocal) IsMember(_ context.Context, space string, p ed25519.PublicKe
 	return f.members[space+string(p)], nil
 }
 
-func (f *fakeLocal) Has(_ context.Context, _ string, h [32]byte) (bool, error) { return f.held[h], nil }
+func (f *fakeLocal) Known(_ context.Context, space, _ string, hashes [][32]byte, signers [][]byte) (bool, map[string]bool, error) {
+	held := true
+	for _, h := range hashes {
+		held = held && f.held[h]
+	}
+	members := map[string]bool{}
+	for _, s := range signers {
+		members[string(s)] = f.members[space+string(s)]
+	}
+	return held, members, nil
+}
 
-func (f *fakeLocal) Ingest(context.Context, string, Batch) (bool, error) { return false, nil }
+func (f *fakeLocal) Ingest(context.Context, Delivered) (bool, error) { return false, nil }
 
 func (f *fakeLocal) IngestAll(_ context.Context, ds []Delivered) ([]bool, error) {
 	return make([]bool, len(ds)), nil

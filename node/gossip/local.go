@@ -29,13 +29,16 @@ type Local interface {
 	// IsMember reports whether peer (an Ed25519 key) is a current member of
 	// space by our roster; false, not an error, for an unknown space.
 	IsMember(ctx context.Context, space string, peer ed25519.PublicKey) (bool, error)
-	// Has reports whether the change hash of doc is stored (held changes,
-	// waiting for their dependencies, are not).
-	Has(ctx context.Context, doc string, hash [32]byte) (bool, error)
+	// Known answers, in one read of the store, whether every one of the
+	// change hashes of doc is stored (true for none; held changes,
+	// waiting for their dependencies, are not stored), and which of
+	// signers (Ed25519 keys) are current members of space by our roster
+	// (keyed by string(key); none for an unknown space).
+	Known(ctx context.Context, space, doc string, hashes [][32]byte, signers [][]byte) (allHeld bool, members map[string]bool, err error)
 	// Ingest checks and stores a delivered batch of changes of one
-	// document of space, with its attestations (node.Ingest), and reports
-	// whether some were held for dependencies it lacks.
-	Ingest(ctx context.Context, space string, b Batch) (missingDeps bool, err error)
+	// document (node.Ingest), and reports whether some were held for
+	// dependencies it lacks.
+	Ingest(ctx context.Context, d Delivered) (missingDeps bool, err error)
 	// IngestAll ingests several delivered batches, in order, in one
 	// transaction (one durable commit), and reports for each whether
 	// changes were held. An error means none was stored: the caller
@@ -43,8 +46,14 @@ type Local interface {
 	IngestAll(ctx context.Context, ds []Delivered) (missingDeps []bool, err error)
 }
 
-// Delivered is one accepted batch of space, for Local.IngestAll.
+// Delivered is one accepted batch of space, for Local.Ingest and
+// IngestAll.
 type Delivered struct {
 	Space string
 	Batch Batch
+	// Verified holds the canonical encoding (seal.Attestation.Marshal) of
+	// each of the batch's attestations whose signature the validator
+	// verified: ingest may take the signature as checked (never the
+	// membership, which it checks again in its transaction).
+	Verified [][]byte
 }

@@ -22,6 +22,16 @@ type verdict struct {
 	unknownSigner bool
 	// signers are the verified signers of the batch's attestations.
 	signers [][]byte
+	// verified holds the canonical encoding (seal.Attestation.Marshal) of
+	// each attestation whose signature verified: ingest need not verify
+	// them again.
+	verified [][]byte
+}
+
+// accepted is what the validator hands on with an accepted envelope.
+type accepted struct {
+	batch    Batch
+	verified [][]byte
 }
 
 // validator is the pipeline of DESIGN.md section 7 for j's topic: size and
@@ -52,7 +62,7 @@ func (g *Gossip) validator(j *joined) pubsub.ValidatorEx {
 		switch v.result {
 		case pubsub.ValidationAccept:
 			g.stats.accepted.Add(1)
-			msg.ValidatorData = v.batch
+			msg.ValidatorData = accepted{batch: v.batch, verified: v.verified}
 		case pubsub.ValidationReject:
 			g.stats.rejected.Add(1)
 		default:
@@ -81,25 +91,44 @@ func check(ctx context.Context, local Local, k SpaceKey, data []byte, own bool) 
 		return verdict{result: pubsub.ValidationReject}
 	}
 	latency.Mark("val.parsed")
-	if !own {
-		held, err := allHeld(ctx, local, b.Doc, changes)
-		if err != nil || held {
-			return verdict{result: pubsub.ValidationIgnore}
-		}
+	// One store read for both questions the store answers: is every
+	// change held, and are the signers the attestations name members. The
+	// signatures are verified after (only for what is not all held).
+	hashes := make([][32]byte, len(changes))
+	for i, c := range changes {
+		hashes[i] = c.Hash
+	}
+	if own {
+		hashes = nil // our own publish is not ignored for being held
+	}
+	held, members, err := local.Known(ctx, k.ID, b.Doc, hashes, claimedSigners(b.Atts))
+	if err != nil || held && !own {
+		return verdict{result: pubsub.ValidationIgnore}
 	}
 	latency.Mark("val.held")
-	signers, err := checkAttestations(k.ID, b, changes)
+	signers, verified, err := checkAttestations(k.ID, b, changes)
 	if err != nil {
 		return verdict{result: pubsub.ValidationReject}
 	}
 	latency.Mark("val.attest")
 	for _, s := range signers {
-		ok, err := local.IsMember(ctx, k.ID, s)
-		if err != nil || !ok {
-			return verdict{result: pubsub.ValidationIgnore, unknownSigner: err == nil}
+		if !members[string(s)] {
+			return verdict{result: pubsub.ValidationIgnore, unknownSigner: true}
 		}
 	}
-	return verdict{result: pubsub.ValidationAccept, batch: b, signers: signers}
+	return verdict{result: pubsub.ValidationAccept, batch: b, signers: signers, verified: verified}
+}
+
+// claimedSigners lists the signers the attestations name, before any is
+// verified (a malformed one is skipped: checkAttestations rejects it).
+func claimedSigners(atts [][]byte) [][]byte {
+	out := make([][]byte, 0, len(atts))
+	for _, blob := range atts {
+		if a, err := seal.UnmarshalAttestation(blob); err == nil {
+			out = append(out, a.Signer)
+		}
+	}
+	return out
 }
 
 // checkAnnouncement accepts an announcement of heads we lack.
@@ -107,16 +136,11 @@ func checkAnnouncement(ctx context.Context, local Local, b Batch, own bool) verd
 	if own {
 		return verdict{result: pubsub.ValidationAccept, batch: b}
 	}
-	for _, h := range b.Heads {
-		ok, err := local.Has(ctx, b.Doc, h)
-		if err != nil {
-			return verdict{result: pubsub.ValidationIgnore}
-		}
-		if !ok {
-			return verdict{result: pubsub.ValidationAccept, batch: b}
-		}
+	held, _, err := local.Known(ctx, "", b.Doc, b.Heads, nil)
+	if err != nil || held {
+		return verdict{result: pubsub.ValidationIgnore}
 	}
-	return verdict{result: pubsub.ValidationIgnore}
+	return verdict{result: pubsub.ValidationAccept, batch: b}
 }
 
 // parseChanges parses every chunk's header (and ops) in Go.
@@ -132,17 +156,6 @@ func parseChanges(chunks [][]byte) ([]*wire.Change, error) {
 	return out, nil
 }
 
-// allHeld reports whether every change is already stored.
-func allHeld(ctx context.Context, local Local, doc string, changes []*wire.Change) (bool, error) {
-	for _, c := range changes {
-		ok, err := local.Has(ctx, doc, c.Hash)
-		if err != nil || !ok {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
 // Errors of checkAttestations: each proves the batch bad by itself.
 var (
 	errAttestationScope = errors.New("gossip: attestation for another space or document")
@@ -152,8 +165,9 @@ var (
 // checkAttestations checks that each actor of the batch has exactly one
 // attestation, for its newest change in the batch, that binds this space
 // and document, verifies, and is signed by the actor's owner. It returns
-// the signers, whose membership is the roster's business.
-func checkAttestations(space string, b Batch, changes []*wire.Change) ([][]byte, error) {
+// the signers, whose membership is the roster's business, and the
+// canonical encoding of each attestation verified.
+func checkAttestations(space string, b Batch, changes []*wire.Change) ([][]byte, [][]byte, error) {
 	newest := map[string]*wire.Change{}
 	for _, c := range changes {
 		if n, ok := newest[string(c.Actor)]; !ok || c.Seq > n.Seq {
@@ -161,26 +175,28 @@ func checkAttestations(space string, b Batch, changes []*wire.Change) ([][]byte,
 		}
 	}
 	if len(b.Atts) != len(newest) {
-		return nil, errAttestationCover
+		return nil, nil, errAttestationCover
 	}
 	signers := make([][]byte, 0, len(b.Atts))
+	verified := make([][]byte, 0, len(b.Atts))
 	for _, blob := range b.Atts {
 		a, err := seal.UnmarshalAttestation(blob)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if a.Space != space || a.Doc != b.Doc {
-			return nil, errAttestationScope
+			return nil, nil, errAttestationScope
 		}
 		if err := a.Verify(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c, ok := newest[string(a.Actor)]
 		if !ok || c.Seq != a.Seq || c.Hash != a.Hash {
-			return nil, errAttestationCover
+			return nil, nil, errAttestationCover
 		}
 		delete(newest, string(a.Actor)) // a second attestation for one actor fails the lookup
 		signers = append(signers, a.Signer)
+		verified = append(verified, a.Marshal())
 	}
-	return signers, nil
+	return signers, verified, nil
 }
