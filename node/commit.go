@@ -5,10 +5,10 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"github.com/weftsync/weft/node/latency"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
@@ -56,7 +56,6 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.applyCommitted(ctx, wt) // the engine after the commit, for what waited for it
 		n.watchers.notify(wt.touched)
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
-		latency.Mark("update.upkeep")
 		n.readmitKeys(wt.admitted)
 	}
 	return storeErr(err)
@@ -106,14 +105,12 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 	if err != nil {
 		return err
 	}
-	latency.Mark("edit.leased")
 	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
 		return n.eng.Edit(ctx, doc, e, n.now())
 	})
 	if err != nil {
 		return err
 	}
-	latency.Mark("edit.engine")
 	return n.storeLocal(tx, space, doc, actor, chunks)
 }
 

@@ -8,12 +8,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/weftsync/weft/node/latency"
 
 	"github.com/libp2p/go-libp2p/core/host"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/member"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/store"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/weftsync/weft/node/latency"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -158,21 +157,17 @@ func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []se
 			return nil, err
 		}
 	}
-	latency.Mark("ingest.roster")
 	in.parse(chunks)
 	if err := in.takeAttestations(tx.Tx, atts); err != nil {
 		return nil, err
 	}
-	latency.Mark("ingest.atts")
 	if err := in.cover(tx.Tx); err != nil {
 		return nil, err
 	}
-	latency.Mark("ingest.cover")
 	if err := in.feed.start(tx, in, fresh); err != nil {
 		return nil, err
 	}
 	added, err := in.store(tx.Tx)
-	latency.Mark("ingest.stored")
 	if err == nil && in.res.Equivocations > 0 {
 		tx.cutDoc(in.doc)
 	}

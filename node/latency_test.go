@@ -141,13 +141,12 @@ func TestPacedLatency(t *testing.T) {
 }
 
 // pacedChain is the order of the steps one change takes from a's edit to
-// b's commit (node/latency marks); a name that recurs (the update's marks
-// on a, then on b) is matched after the step before it.
-var pacedChain = []string{"edit.start", "edit.resolved", "update.locked", "edit.leased", "engine.send.edit",
-	"engine.back.edit", "edit.engine", "update.fn", "update.committed", "pub.wake", "pub.read", "pub.sealed",
+// b's commit and b's engine (node/latency marks); a name that recurs (the
+// update's marks on a, then on b) is matched after the step before it.
+var pacedChain = []string{"update.locked", "update.fn", "update.committed", "pub.wake", "pub.read", "pub.sealed",
 	"pub.published", "val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
-	"recv.work", "ingest.start", "update.locked", "ingest.roster", "ingest.atts", "ingest.cover", "ingest.stored",
-	"update.fn", "update.committed", "update.notified", "engine.send.apply", "engine.back.apply"}
+	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
+	"engine.after", "engine.applied"}
 
 // chainTimes finds pacedChain's steps in evs in order, each the first of
 // its name after the step before, and returns their times from sent (-1

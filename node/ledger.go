@@ -3,7 +3,6 @@ package node
 import (
 	"context"
 	"fmt"
-	"github.com/weftsync/weft/node/latency"
 	"sort"
 
 	"github.com/weftsync/weft/crdt/model"
@@ -12,7 +11,6 @@ import (
 // AddEntry records a ledger entry in the space's ledger and returns its ID.
 // In a pending space it queues the edit (queue.go).
 func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, error) {
-	latency.Mark("edit.start")
 	e.ID = model.NewItemID()
 	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEntry, Entry: &e}); queued || err != nil {
 		return e.ID, err
@@ -21,7 +19,6 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 	if err != nil {
 		return "", err
 	}
-	latency.Mark("edit.resolved")
 	err = n.update(ctx, func(tx *writeTx) error {
 		return n.editDoc(ctx, tx, sp.ID, rec.Ledger, model.Edit{AddEntry: &e})
 	})

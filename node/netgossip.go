@@ -1,12 +1,12 @@
 package node
 
 import (
-	"github.com/weftsync/weft/node/latency"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/node/latency"
 )
 
 // publishEvery is how often the publisher looks at the outbox when no

@@ -84,6 +84,7 @@ func (n *Node) applyCommitted(ctx context.Context, tx *writeTx) {
 	for _, w := range tx.after {
 		latency.Mark("engine.after")
 		err := n.applyLazy(ctx, w.in.doc, w.added)
+		latency.Mark("engine.applied")
 		if err == nil {
 			continue
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/weftsync/weft/node/latency"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -112,12 +111,10 @@ func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	latency.Mark("engine.send." + req.Op)
 	resp, err := e.roundTrip(ctx, p, req.Op, frame)
 	if err != nil {
 		return Response{}, err
 	}
-	latency.Mark("engine.back." + req.Op)
 	if rss := p.residentBytes(); rss > e.cfg.MaxRSS {
 		// The answer stands; the bloated process does not.
 		p.kill()

@@ -1,11 +1,12 @@
 package gossip
 
 import (
-	"github.com/weftsync/weft/node/latency"
 	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // delivery is one accepted envelope waiting to be applied.

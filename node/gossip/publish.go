@@ -3,6 +3,7 @@ package gossip
 import (
 	"context"
 	"fmt"
+
 	"github.com/weftsync/weft/node/latency"
 )
 

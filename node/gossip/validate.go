@@ -3,12 +3,12 @@ package gossip
 import (
 	"context"
 	"errors"
-	"github.com/weftsync/weft/node/latency"
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/node/wire"
 )

@@ -35,8 +35,10 @@ func init() {
 	}
 }
 
-// Enable turns tracing on (for tests) and Disable off again.
-func Enable()  { on.Store(true) }
+// Enable turns tracing on (for tests).
+func Enable() { on.Store(true) }
+
+// Disable turns tracing off again.
 func Disable() { on.Store(false) }
 
 // On reports whether tracing is on.
