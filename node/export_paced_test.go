@@ -10,3 +10,7 @@ import (
 func GossipIngest(ctx context.Context, n *Node, d gossip.Delivered) (bool, error) {
 	return gossipLocal{n}.Ingest(ctx, d)
 }
+
+// SetPacedOff turns decision 0032's paths off (true) or on, to measure
+// them against the old ones.
+func SetPacedOff(off bool) { pacedOff.Store(off) }

@@ -15,9 +15,10 @@ import (
 )
 
 var (
-	pacedN     = flag.Int("paced.n", 5, "TestPacedLatency: changes made, one every -paced.every")
-	pacedEvery = flag.Duration("paced.every", 150*time.Millisecond, "TestPacedLatency: time between changes")
-	pacedTrace = flag.Bool("paced.trace", false, "TestPacedLatency: trace each change's steps and log where its time went (with -v)")
+	pacedN       = flag.Int("paced.n", 5, "TestPacedLatency: changes made, one every -paced.every")
+	pacedEvery   = flag.Duration("paced.every", 150*time.Millisecond, "TestPacedLatency: time between changes")
+	pacedTrace   = flag.Bool("paced.trace", false, "TestPacedLatency: trace each change's steps and log where its time went (with -v)")
+	pacedCompare = flag.Bool("paced.compare", false, "TestPacedLatency: every other change with decision 0032's paths off, and the latency of each half")
 )
 
 // storedTimes records when OnStored reported each change of a space.
@@ -73,11 +74,14 @@ func TestPacedLatency(t *testing.T) {
 		defer latency.Disable()
 		latency.Take()
 	}
-	var lat []time.Duration
+	var lat, latOn, latOff []time.Duration
+	defer node.SetPacedOff(false)
 	steps := make([][]time.Duration, len(pacedChain))
 	start := time.Now()
 	for i := range *pacedN {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
+		off := *pacedCompare && i%2 == 1
+		node.SetPacedOff(off)
 		before := got.count()
 		sent := time.Now()
 		if _, err := a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: int64(i + 1),
@@ -93,8 +97,14 @@ func TestPacedLatency(t *testing.T) {
 			}
 		}
 		got.mu.Lock()
-		lat = append(lat, got.times[before].Sub(sent))
+		d := got.times[before].Sub(sent)
 		got.mu.Unlock()
+		lat = append(lat, d)
+		if off {
+			latOff = append(latOff, d)
+		} else {
+			latOn = append(latOn, d)
+		}
 		if *pacedTrace {
 			time.Sleep(*pacedEvery / 3) // the steps after b's commit
 			evs := latency.Take()
@@ -117,10 +127,11 @@ func TestPacedLatency(t *testing.T) {
 			}
 		}
 	}
-	sorted := slices.Clone(lat)
-	slices.Sort(sorted)
-	pct := func(p int) time.Duration { return sorted[min(len(sorted)-1, len(sorted)*p/100)] }
-	t.Logf("paced latency a to b, %d changes one every %v: p50 %v, p99 %v, max %v", len(lat), *pacedEvery, pct(50), pct(99), sorted[len(sorted)-1])
+	logLatency(t, "paced latency a to b", lat)
+	if *pacedCompare {
+		logLatency(t, "with decision 0032 (even changes)", latOn)
+		logLatency(t, "without (odd changes)", latOff)
+	}
 	if *pacedTrace {
 		var sb strings.Builder
 		for k, name := range pacedChain {
@@ -138,6 +149,18 @@ func TestPacedLatency(t *testing.T) {
 		}
 		t.Logf("time to each step from the one before:%s", sb.String())
 	}
+}
+
+// logLatency logs the percentiles of lat.
+func logLatency(t *testing.T, what string, lat []time.Duration) {
+	t.Helper()
+	if len(lat) == 0 {
+		return
+	}
+	sorted := slices.Clone(lat)
+	slices.Sort(sorted)
+	pct := func(p int) time.Duration { return sorted[min(len(sorted)-1, len(sorted)*p/100)] }
+	t.Logf("%s, %d changes one every %v: p50 %v, p90 %v, p99 %v, max %v", what, len(lat), *pacedEvery, pct(50), pct(90), pct(99), sorted[len(sorted)-1])
 }
 
 // pacedChain is the order of the steps one change takes from a's edit to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/weftsync/weft/node/gossip"
 	"github.com/weftsync/weft/node/latency"
@@ -23,6 +24,12 @@ import (
 // The outbox stays the durable record: the publisher deletes the rows of
 // what it published, and reads the outbox itself whenever memory may not
 // hold all of it (at start, after a publish that kept rows, on its timer).
+
+// pacedOff, set by tests only (export_paced_test.go), turns this
+// decision's paths off (publishing from memory, gossip stored before the
+// engine, the validator's signatures reused) so that a test can measure
+// them against the old ones in one run.
+var pacedOff atomic.Bool
 
 // freshChange is one local change committed with its outbox row, as the
 // publisher needs it.
@@ -50,7 +57,7 @@ type freshNotes struct {
 // never changes once written) when the publisher has not kept it.
 func (n *Node) noteFresh(tx *writeTx, space, doc string, lc localChange) error {
 	s, err := n.running()
-	if err != nil || s.fresh == nil {
+	if err != nil || s.fresh == nil || pacedOff.Load() {
 		return nil // no publisher: the outbox keeps it for the next start
 	}
 	f := tx.fresh
@@ -167,7 +174,7 @@ func (q *freshQueue) drop(done map[store.OutboxRow]bool) {
 // all of the outbox, by reading the outbox otherwise (and with readAll).
 func (n *Node) publishFresh(ctx context.Context, g *gossip.Gossip, q *freshQueue, readAll bool) error {
 	cs, complete := q.take()
-	if !complete || readAll {
+	if !complete || readAll || pacedOff.Load() {
 		// What was taken is in the outbox, committed before the take.
 		q.setComplete(false)
 		done, err := n.publishOutbox(ctx, g)
