@@ -85,18 +85,40 @@ func (n *Node) applyBefore(ctx context.Context, tx *writeTx, doc string) error {
 // will not take is dropped from the store (dropCommitted).
 func (n *Node) applyCommitted(ctx context.Context, tx *writeTx) {
 	ctx = context.WithoutCancel(ctx) // committed: the engine must catch up
-	for _, w := range tx.after {
+	works := tx.after
+	tx.after = nil
+	for len(works) > 0 {
+		w := works[0]
+		works = works[1:]
 		latency.Mark("engine.after")
 		err := n.applyLazy(ctx, w.in.doc, w.added)
 		latency.Mark("engine.applied")
 		if err == nil {
 			continue
 		}
+		// The rest of this transaction's batches of the document go with
+		// this one: they may build on it, and the document's base is
+		// what was stored before them all.
+		w, works = withLater(w, works)
 		if err := n.applyCommittedAlone(ctx, w, err); err != nil {
 			n.log.Warn("gossip: apply changes stored before the engine", "doc", w.in.doc, "err", err)
 		}
 	}
-	tx.after = nil
+}
+
+// withLater is w with the changes of the batches of its document in rest
+// appended (in stored order), and rest without them.
+func withLater(w *docWork, rest []*docWork) (*docWork, []*docWork) {
+	merged := &docWork{in: w.in, added: w.added, isNew: w.isNew}
+	var others []*docWork
+	for _, o := range rest {
+		if o.in.doc == w.in.doc {
+			merged.added = append(merged.added[:len(merged.added):len(merged.added)], o.added...)
+			continue
+		}
+		others = append(others, o)
+	}
+	return merged, others
 }
 
 // applyCommittedAlone is the careful path of applyCommitted for one batch
@@ -114,7 +136,14 @@ func (n *Node) applyCommittedAlone(ctx context.Context, w *docWork, why error) e
 		if err := n.eng.Drop(ctx, doc); err != nil { // it may hold part of the batch
 			return err
 		}
-		err := n.applyIncoming(ctx, wt, w.in, w.added, false)
+		// An earlier batch of this transaction dropped may have taken
+		// some of this one with it (they depended on it).
+		still, err := stillStored(tx, doc, w.added)
+		if err != nil || len(still) == 0 {
+			return err
+		}
+		w.added = still
+		err = n.applyIncoming(ctx, wt, w.in, w.added, false)
 		if err == nil {
 			return nil
 		}
@@ -131,6 +160,21 @@ func (n *Node) applyCommittedAlone(ctx context.Context, w *docWork, why error) e
 	}
 	n.watchers.notify(wt.touched)
 	return nil
+}
+
+// stillStored is added without the changes no longer stored.
+func stillStored(tx *store.Tx, doc string, added []store.Change) ([]store.Change, error) {
+	out := make([]store.Change, 0, len(added))
+	for _, c := range added {
+		ok, err := tx.HasChange(doc, c.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // dropCommitted drops from the store, in tx, the batch w the engine would
