@@ -33,13 +33,15 @@ func (s *netState) startGossip() error {
 	return nil
 }
 
-// publish sends what the outbox holds each time a commit wakes it (or at
-// the latest every publishEvery), until the network stops. It publishes
-// first and refreshes the gossip topics after (a commit may have changed a
-// roster or a key), then publishes again if the refresh joined a topic:
-// the refresh is off the path of a change to its first receiver.
-// PublishOutbox itself refreshes first when the store's epoch or key of a
-// space it publishes differs from the joined topic's.
+// publish sends the local changes committed since it last ran each time a
+// commit wakes it, from memory when it can (pacedpublish.go), and what the
+// outbox holds at the latest every publishEvery, until the network stops.
+// It publishes first and refreshes the gossip topics after (a commit may
+// have changed a roster or a key), then publishes again if the refresh
+// joined a topic: the refresh is off the path of a change to its first
+// receiver. Publishing itself refreshes first when the roster (from
+// memory) or the store's epoch or key (from the outbox) of a space it
+// publishes differs from what the joined topic was refreshed at.
 func (s *netState) publish() {
 	t := time.NewTicker(publishEvery)
 	defer t.Stop()
