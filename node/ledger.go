@@ -12,12 +12,17 @@ import (
 // In a pending space it queues the edit (queue.go).
 func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, error) {
 	e.ID = model.NewItemID()
-	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEntry, Entry: &e}); queued || err != nil {
-		return e.ID, err
-	}
-	rec, err := n.resolveSpace(ctx, sp.ID)
+	rec, ready, err := n.readyRecord(ctx, sp.ID) // one read where the two below read twice (decision 0032)
 	if err != nil {
 		return "", err
+	}
+	if !ready {
+		if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEntry, Entry: &e}); queued || err != nil {
+			return e.ID, err
+		}
+		if rec, err = n.resolveSpace(ctx, sp.ID); err != nil {
+			return "", err
+		}
 	}
 	err = n.update(ctx, func(tx *writeTx) error {
 		return n.editDoc(ctx, tx, sp.ID, rec.Ledger, model.Edit{AddEntry: &e})
