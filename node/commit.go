@@ -47,13 +47,16 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	}
 	if err == nil {
 		n.reloadCut(ctx, wt.cut)
-		// The publisher and the watchers first: snapshot upkeep reads the
-		// store and is not on the path of a change to its readers.
+		// The publisher first, then OnStored (what was received is
+		// durable), the engine's applies that waited for the commit
+		// (pacedapply.go), then the watchers (the views show it now):
+		// snapshot upkeep reads the store and is not on the path of a
+		// change to its readers.
 		n.committedFresh(wt.fresh)
 		n.kickPublisher()
-		n.notifyStored(wt.stored) // durable
+		n.notifyStored(wt.stored)
 		latency.Mark("update.notified")
-		n.applyCommitted(ctx, wt) // the engine after the commit, for what waited for it
+		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
 		n.readmitKeys(wt.admitted)
