@@ -47,12 +47,13 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	}
 	if err == nil {
 		n.reloadCut(ctx, wt.cut)
-		// The publisher first, then OnStored (what was received is
-		// durable), the engine's applies that waited for the commit
-		// (pacedapply.go), then the watchers (the views show it now):
-		// snapshot upkeep reads the store and is not on the path of a
-		// change to its readers.
+		// Publishing first (pacedpublish.go), then OnStored (what was
+		// received is durable), the engine's applies that waited for the
+		// commit (pacedapply.go), then the watchers (the views show it
+		// now): snapshot upkeep reads the store and is not on the path of
+		// a change to its readers.
 		n.committedFresh(wt.fresh)
+		n.publishCommitted(wt.fresh)
 		n.kickPublisher()
 		n.notifyStored(wt.stored)
 		latency.Mark("update.notified")

@@ -166,7 +166,7 @@ func logLatency(t *testing.T, what string, lat []time.Duration) {
 // pacedChain is the order of the steps one change takes from a's edit to
 // b's commit and b's engine (node/latency marks); a name that recurs (the
 // update's marks on a, then on b) is matched after the step before it.
-var pacedChain = []string{"update.locked", "update.fn", "update.committed", "pub.wake", "pub.read", "pub.sealed",
+var pacedChain = []string{"update.locked", "update.fn", "update.committed", "pub.read", "pub.sealed",
 	"pub.published", "val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
 	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
 	"engine.after", "engine.applied"}

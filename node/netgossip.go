@@ -72,7 +72,9 @@ func (s *netState) publish() {
 // call: from memory when it holds all of the outbox, else (and with
 // readAll) by reading the outbox.
 func (s *netState) publishFresh(readAll bool) {
-	if err := s.n.publishFresh(s.ctx, s.gossip, s.fresh, readAll); err != nil && s.ctx.Err() == nil {
+	s.fresh.pub.Lock()
+	defer s.fresh.pub.Unlock()
+	if err := s.n.publishFresh(s.ctx, s.gossip, s.fresh, readAll, false); err != nil && s.ctx.Err() == nil {
 		s.n.log.Warn("publish the outbox", "err", err)
 	}
 }

@@ -49,6 +49,7 @@ type freshChange struct {
 type freshNotes struct {
 	changes []freshChange
 	rosters map[string][32]byte
+	handed  bool // committed and handed to the publisher
 }
 
 // noteFresh keeps lc, a local change stored with its outbox row in tx, for
@@ -98,15 +99,22 @@ func (n *Node) committedFresh(f *freshNotes) {
 		return
 	}
 	s.fresh.add(f.changes)
+	f.handed = true
 }
 
 // freshQueue is what the publisher has in memory of the outbox. complete
 // says that the outbox holds nothing that is not in changes (or being
 // published); until then the publisher reads the outbox.
 type freshQueue struct {
+	// pub is held while publishing: by the publisher, or by the goroutine
+	// that committed, right after its commit (publishCommitted), so that
+	// changes go out in commit order.
+	pub sync.Mutex
+
 	mu       sync.Mutex
 	changes  []freshChange
 	complete bool
+	sent     []store.OutboxRow       // published right after their commit, for the publisher to delete
 	docs     map[string]store.DocRow // records of documents published, kept (at most maxFreshDocs)
 }
 
@@ -138,12 +146,34 @@ func (q *freshQueue) add(cs []freshChange) {
 }
 
 // take empties the queue, reporting whether it held all of the outbox.
-func (q *freshQueue) take() ([]freshChange, bool) {
+// With onlyComplete, it takes nothing unless it did.
+func (q *freshQueue) take(onlyComplete bool) ([]freshChange, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	cs, ok := q.changes, q.complete
+	if onlyComplete && !ok {
+		return nil, false
+	}
 	q.changes = nil
 	return cs, ok
+}
+
+// markSent records rows published right after their commit, for the
+// publisher to delete from the outbox.
+func (q *freshQueue) markSent(rows []store.OutboxRow) {
+	q.mu.Lock()
+	q.sent = append(q.sent, rows...)
+	q.mu.Unlock()
+}
+
+// takeSent returns the rows published right after their commit and
+// forgets them.
+func (q *freshQueue) takeSent() []store.OutboxRow {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	rows := q.sent
+	q.sent = nil
+	return rows
 }
 
 // setComplete records whether the queue holds all of the outbox.
@@ -170,10 +200,43 @@ func (q *freshQueue) drop(done map[store.OutboxRow]bool) {
 	q.changes = kept
 }
 
+// publishCommitted publishes, on the goroutine that committed, right
+// after its commit and in commit order (n.mu held), the local changes the
+// queue holds, when it holds all of the outbox and no one else is
+// publishing; the publisher, woken by the same commit, deletes their
+// outbox rows (a write transaction, off this path) and does anything
+// else. Nothing pubsub calls back takes n.mu.
+func (n *Node) publishCommitted(f *freshNotes) {
+	if f == nil || !f.handed {
+		return
+	}
+	s, err := n.running()
+	if err != nil || s.fresh == nil || pacedOff.Load() || !s.fresh.pub.TryLock() {
+		return // the publisher, woken, publishes them
+	}
+	defer s.fresh.pub.Unlock()
+	if err := n.publishFresh(s.ctx, s.gossip, s.fresh, false, true); err != nil && s.ctx.Err() == nil {
+		n.log.Warn("publish local changes", "err", err)
+	}
+}
+
 // publishFresh publishes what the queue holds, from memory when it holds
 // all of the outbox, by reading the outbox otherwise (and with readAll).
-func (n *Node) publishFresh(ctx context.Context, g *gossip.Gossip, q *freshQueue, readAll bool) error {
-	cs, complete := q.take()
+// The caller holds q.pub. inline is publishCommitted's call: it publishes
+// only from memory and leaves the rows to delete to the publisher.
+func (n *Node) publishFresh(ctx context.Context, g *gossip.Gossip, q *freshQueue, readAll, inline bool) error {
+	if !inline {
+		// Rows published right after their commit: gone from the outbox
+		// before it is read, so that they are not sent twice.
+		if err := n.deleteOutbox(ctx, q.takeSent()); err != nil {
+			q.setComplete(false)
+			return err
+		}
+	}
+	cs, complete := q.take(inline)
+	if inline && !complete {
+		return nil
+	}
 	if !complete || readAll || pacedOff.Load() {
 		// What was taken is in the outbox, committed before the take.
 		q.setComplete(false)
@@ -204,6 +267,10 @@ func (n *Node) publishFresh(ctx context.Context, g *gossip.Gossip, q *freshQueue
 		ok, err := n.publishBatch(ctx, g, b)
 		if err != nil {
 			q.setComplete(false)
+			if inline {
+				q.markSent(done)
+				return err
+			}
 			return errors.Join(err, n.deleteOutbox(ctx, done))
 		}
 		if ok {
@@ -215,6 +282,10 @@ func (n *Node) publishFresh(ctx context.Context, g *gossip.Gossip, q *freshQueue
 	latency.Mark("pub.sent")
 	if kept {
 		q.setComplete(false) // rows kept for a topic not joined: read them next time
+	}
+	if inline {
+		q.markSent(done)
+		return nil
 	}
 	if err := n.deleteOutbox(ctx, done); err != nil {
 		q.setComplete(false) // published but still in the outbox: sent again at worst

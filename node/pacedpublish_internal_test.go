@@ -56,24 +56,34 @@ func TestPackFresh(t *testing.T) {
 	}
 }
 
-// TestFreshQueue: the queue holds all of the outbox only once marked so;
-// take empties it; drop removes what the outbox pass published.
+// TestFreshQueue: the queue holds all of the outbox only once marked so
+// (and an inline publisher takes nothing until then); take empties it;
+// drop removes what the outbox pass published; rows sent inline are kept
+// for the publisher to delete, once.
 func TestFreshQueue(t *testing.T) {
 	var q freshQueue
 	a := freshChange{row: store.OutboxRow{Doc: "d", Hash: [32]byte{1}}}
 	b := freshChange{row: store.OutboxRow{Doc: "d", Hash: [32]byte{2}}}
 	q.add([]freshChange{a})
-	if cs, complete := q.take(); len(cs) != 1 || complete {
+	if cs, complete := q.take(true); len(cs) != 0 || complete {
+		t.Fatalf("take(onlyComplete) = %d changes, complete %v; want none taken", len(cs), complete)
+	}
+	if cs, complete := q.take(false); len(cs) != 1 || complete {
 		t.Fatalf("take = %d changes, complete %v; want 1, false", len(cs), complete)
 	}
 	q.setComplete(true)
 	q.add([]freshChange{a, b})
 	q.drop(map[store.OutboxRow]bool{a.row: true})
-	cs, complete := q.take()
+	cs, complete := q.take(true)
 	if len(cs) != 1 || cs[0].row != b.row || !complete {
 		t.Fatalf("take = %+v, complete %v; want b alone, complete", cs, complete)
 	}
-	if cs, _ := q.take(); len(cs) != 0 {
+	if cs, _ := q.take(false); len(cs) != 0 {
 		t.Fatalf("second take = %d changes", len(cs))
+	}
+	q.markSent([]store.OutboxRow{a.row})
+	q.markSent([]store.OutboxRow{b.row})
+	if rows := q.takeSent(); len(rows) != 2 || rows[0] != a.row || rows[1] != b.row || len(q.takeSent()) != 0 {
+		t.Fatalf("sent rows %v, want a then b, once", rows)
 	}
 }
