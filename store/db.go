@@ -51,6 +51,7 @@ type DB struct {
 	rstmts    stmtCache     // the reader pool's
 	cuts      cutState      // whether any cut is stored (live.go)
 	writeTurn chan struct{} // holds a token while a write transaction runs
+	ckpt      *checkpointer // checkpoints the WAL beside the writer (checkpoint.go)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	dsn := uriPath(path) + "?" + dsnParams
-	wdb, err := sql.Open("sqlite3", dsn+writerParams)
+	wdb, err := sql.Open(writerDriver, dsn+writerParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -88,6 +89,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		wdb.Close()
 		return nil, err
 	}
+	db.ckpt = startCheckpointer(rdb)
 	return db, nil
 }
 
@@ -170,6 +172,9 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.sealer.Store(nil)
+		if db.ckpt != nil {
+			db.ckpt.stop()
+		}
 		db.stmts.close()
 		db.rstmts.close()
 		db.closeErr = errors.Join(db.rsql.Close(), db.sql.Close())

@@ -22,6 +22,7 @@ type Tx struct {
 	misses   []string             // queries prepared on this transaction's connection
 	bound    map[string]*sql.Stmt // statements bound to this transaction, by query
 	memo     map[string][]byte    // sealer indexes computed in this transaction, by ID (indexOf)
+	wrote    int64                // bytes of the values exec bound: about what the WAL grows by (checkpoint.go)
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
@@ -77,6 +78,9 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", busy(err))
 	}
+	if write && db.ckpt != nil {
+		db.ckpt.wrote(tx.wrote)
+	}
 	return nil
 }
 
@@ -111,6 +115,7 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	tx.wrote += argBytes(args)
 	r, err := s.ExecContext(context.WithoutCancel(tx.ctx), args...)
 	return r, busy(err)
 }
@@ -152,4 +157,19 @@ func (tx *Tx) writer() error {
 		return err
 	}
 	return tx.unlocked()
+}
+
+// argBytes estimates the bytes a statement's values take: its blobs and
+// strings, and a few bytes for each other value.
+func argBytes(args []any) int64 {
+	n := int64(len(args)) * 8
+	for _, a := range args {
+		switch v := a.(type) {
+		case []byte:
+			n += int64(len(v))
+		case string:
+			n += int64(len(v))
+		}
+	}
+	return n
 }
