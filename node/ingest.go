@@ -68,11 +68,14 @@ func (r *IngestResult) add(o IngestResult) {
 // incoming is one document's batch of changes from outside, as ingest
 // works through it.
 type incoming struct {
-	space, doc  string
-	hint        model.DocType // the type the sender says the document has, or ""
-	meta        []byte        // the sender's document metadata, for a new document
-	roster      *member.Roster
-	changes     []*wire.Change
+	space, doc string
+	hint       model.DocType // the type the sender says the document has, or ""
+	meta       []byte        // the sender's document metadata, for a new document
+	roster     *member.Roster
+	changes    []*wire.Change
+	// parsed is what was parsed ahead of the batch's chunks
+	// (catchupparse.go), or nil.
+	parsed      parsedFrame
 	attested    map[[32]byte][]byte         // change hash -> the member who attested it
 	covered     map[[32]byte][]byte         // change hash -> the member whose attestation covers it
 	quarantined map[string]bool             // author -> quarantined, read once per batch
@@ -217,10 +220,25 @@ func docIsNewRow(row store.DocRow, err error, space, doc string) (bool, error) {
 	return false, nil
 }
 
-// parse parses every chunk, refusing what fails the checks.
+// parse parses every chunk, refusing what fails the checks; what was
+// parsed ahead (in.parsed) is taken as it is.
 func (in *incoming) parse(chunks [][]byte) {
-	for _, raw := range chunks {
-		c, err := wire.ParseChange(raw)
+	ahead := in.parsed
+	if len(ahead) != len(chunks) {
+		ahead = nil
+	}
+	in.parsed = nil
+	if ahead == nil {
+		parsedAtIngest.Add(int64(len(chunks)))
+	}
+	for i, raw := range chunks {
+		var c *wire.Change
+		var err error
+		if ahead != nil {
+			c, err = ahead[i].c, ahead[i].err
+		} else {
+			c, err = wire.ParseChange(raw)
+		}
 		if err != nil {
 			in.res.refuse(nil, err.Error())
 			continue

@@ -46,7 +46,7 @@ func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn)
 		l.n.log.Info("a batch of sync frames failed; ingesting them one by one", "frames", len(frames), "err", err)
 	}
 	for i, f := range frames {
-		r, err := l.ingestFrame(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts, sigs)
+		r, err := l.ingestFrame(ctx, f.Space, f.Doc, f.Type, f.Chunks, f.Atts, sigs, f.Parsed)
 		if err != nil {
 			return out[:i], err
 		}
@@ -73,6 +73,7 @@ func mergeFrames(frames []replicate.FrameIn) (docs []replicate.FrameIn, first []
 		if d.Space != f.Space || d.Type != f.Type {
 			return nil, nil, false
 		}
+		d.Parsed = mergeParsed(d.Parsed, len(d.Chunks), f.Parsed, len(f.Chunks))
 		d.Chunks = append(d.Chunks[:len(d.Chunks):len(d.Chunks)], f.Chunks...)
 		d.Atts = append(d.Atts[:len(d.Atts):len(d.Atts)], f.Atts...)
 	}
@@ -112,7 +113,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 				}
 			}
 			in := &incoming{space: f.Space, doc: f.Doc, hint: model.DocType(f.Type), roster: rosters[f.Space], sigs: sigs, rowRead: true,
-				feed: n.heldFeed(ctx)}
+				feed: n.heldFeed(ctx), parsed: parsedOf(f.Parsed, len(f.Chunks))}
 			if row, ok := rows[f.Doc]; ok {
 				in.row = &row
 			}

@@ -199,17 +199,18 @@ func firstAttestations(rows []store.AttestationRow) map[[32]byte][]byte {
 // path as a bundle's (Ingest's checks; a document new to this node is
 // recorded with the type its first change gives, which must be typ).
 func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, atts [][]byte) (replicate.Ingested, error) {
-	return l.ingestFrame(ctx, space, doc, typ, chunks, atts, nil)
+	return l.ingestFrame(ctx, space, doc, typ, chunks, atts, nil, nil)
 }
 
-// ingestFrame is Ingest with the signatures verified ahead in sigs.
-func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache) (replicate.Ingested, error) {
+// ingestFrame is Ingest with the signatures verified ahead in sigs and
+// the chunks parsed ahead in parsed (FrameIn.Parsed, or nil).
+func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache, parsed any) (replicate.Ingested, error) {
 	var res IngestResult
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}
-		in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs}
+		in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs, parsed: parsedOf(parsed, len(chunks))}
 		decoded := decodeAttestations(atts, &in.res)
 		r, err := l.n.ingest(ctx, tx, in, chunks, decoded)
 		res = r

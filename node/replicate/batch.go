@@ -13,6 +13,9 @@ type FrameIn struct {
 	// Prepared is what FramePreparer.PrepareFrame returned for the frame
 	// (nil without one).
 	Prepared any
+	// Parsed is what FrameParser.ParseFrame returned for the frame (nil
+	// without one).
+	Parsed any
 	// Open is set, for a Settler, on the last frame of a batch when more
 	// frames of its document may follow: the opener calls Settle for the
 	// document once they stop (settle.go).
@@ -34,6 +37,20 @@ type FramePreparer interface {
 	// must be bounded by the frame's own size, and safe for concurrent
 	// use.
 	PrepareFrame(f FrameIn) any
+}
+
+// FrameParser is a BatchLocal that can parse a frame's changes ahead of
+// its ingest, as FramePreparer verifies signatures: on the reader's
+// preparer goroutine while earlier frames are ingested (decision 0033),
+// and handed back in FrameIn.Parsed. Parsing checks nothing that depends
+// on the store; IngestFrames makes every other check when it takes the
+// frame.
+type FrameParser interface {
+	BatchLocal
+	// ParseFrame may be called before the frame's quota is counted: it
+	// must be bounded by the frame's own size, and safe for concurrent
+	// use.
+	ParseFrame(f FrameIn) any
 }
 
 // BatchLocal is a Local that can also ingest several frames at once. The
@@ -71,18 +88,34 @@ type received struct {
 // takes the frame (so the opener never waits for frames queued behind
 // others, and no frame is prepared twice).
 type prepJob struct {
-	p     FramePreparer
-	in    FrameIn
-	claim atomic.Bool
-	done  chan struct{}
-	out   any
+	w      frameWork
+	in     FrameIn
+	claim  atomic.Bool
+	done   chan struct{}
+	out    any // PrepareFrame's
+	parsed any // ParseFrame's
 }
+
+// frameWork is what Local does to a frame ahead of its ingest: either
+// may be nil.
+type frameWork struct {
+	prep  FramePreparer
+	parse FrameParser
+}
+
+// any reports whether there is work to do ahead.
+func (w frameWork) any() bool { return w.prep != nil || w.parse != nil }
 
 // run makes the call unless it was claimed already.
 func (j *prepJob) run() {
 	if j.claim.CompareAndSwap(false, true) {
 		defer close(j.done)
-		j.out = j.p.PrepareFrame(j.in)
+		if j.w.prep != nil {
+			j.out = j.w.prep.PrepareFrame(j.in)
+		}
+		if j.w.parse != nil {
+			j.parsed = j.w.parse.ParseFrame(j.in)
+		}
 	}
 }
 
@@ -93,15 +126,15 @@ func (j *prepJob) drop() {
 	}
 }
 
-// result makes the call, or waits for the one under way, and returns
-// what it returned (nil for no job).
-func (j *prepJob) result() any {
+// result makes the calls, or waits for the ones under way, and returns
+// what they returned (nil for no job).
+func (j *prepJob) result() (prepared, parsed any) {
 	if j == nil {
-		return nil
+		return nil, nil
 	}
 	j.run()
 	<-j.done
-	return j.out
+	return j.out, j.parsed
 }
 
 // reader reads and decodes the answer's frames on its own goroutine while
@@ -116,7 +149,7 @@ type reader struct {
 	done    chan struct{}
 	ended   bool // the opener took the end frame or an error: the reader returned
 	limit   int
-	prep    FramePreparer // nil: frames are not prepared
+	prep    frameWork     // none: frames are not prepared
 	jobs    chan *prepJob // to the preparer goroutine; closed when run returns
 	prepped chan struct{} // closed when the preparer goroutine returned
 }
@@ -124,10 +157,10 @@ type reader struct {
 // startReader starts reading c; with limit > 0 it reads no more than
 // limit frames (Options.MaxFrames: the opener cuts the transfer there).
 // With prep, each frame of changes is prepared as it is read.
-func startReader(c *conn, limit int, prep FramePreparer) *reader {
+func startReader(c *conn, limit int, prep frameWork) *reader {
 	r := &reader{c: c, limit: limit, prep: prep, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1),
 		done: make(chan struct{}), jobs: make(chan *prepJob, maxBatchFrames), prepped: make(chan struct{})}
-	if prep != nil {
+	if prep.any() {
 		go r.prepare() // owned by the opener: run closes jobs, stop waits for it
 	} else {
 		close(r.prepped)
@@ -167,9 +200,9 @@ func (r *reader) run() {
 		} else {
 			got.size = int64(lengthSize + len(body))
 			got.f, got.err = DecodeFrame(body)
-			if got.err == nil && r.prep != nil && got.f.Kind == KindChanges {
+			if got.err == nil && r.prep.any() && got.f.Kind == KindChanges {
 				f := got.f
-				got.job = &prepJob{p: r.prep, in: FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts}, done: make(chan struct{})}
+				got.job = &prepJob{w: r.prep, in: FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts}, done: make(chan struct{})}
 				select {
 				case r.jobs <- got.job:
 				default: // the preparer is a full queue behind: the opener makes the call
@@ -240,10 +273,12 @@ func (r *reader) stop() {
 	}
 }
 
-// preparer returns Local as a FramePreparer, or nil.
-func (o *opener) preparer() FramePreparer {
-	p, _ := o.s.local.(FramePreparer)
-	return p
+// preparer returns what Local does to frames ahead of their ingest.
+func (o *opener) preparer() frameWork {
+	var w frameWork
+	w.prep, _ = o.s.local.(FramePreparer)
+	w.parse, _ = o.s.local.(FrameParser)
+	return w
 }
 
 // batchable reports whether f may be ingested with the frames received
@@ -299,7 +334,8 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		d.Received += len(f.Chunks)
 		d.Bytes += size
 		o.got.Changes += uint64(len(f.Chunks))
-		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: got.job.result()})
+		prepared, parsed := got.job.result()
+		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: prepared, Parsed: parsed})
 		docs = append(docs, d)
 	}
 	if len(in) > 0 {

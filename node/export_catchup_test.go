@@ -1,0 +1,5 @@
+package node
+
+// ParsedAtIngest counts the chunks ingest parsed itself (not ahead) since
+// the process began.
+func ParsedAtIngest() int64 { return parsedAtIngest.Load() }
