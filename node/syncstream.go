@@ -9,6 +9,23 @@ import (
 	"github.com/weftsync/weft/store"
 )
 
+// attestationAt returns a function that reads the attestation of the
+// change hash that ref names (store.AttestationRefs), in a read
+// transaction of its own: the responder calls it for the few changes its
+// frames carry attestations of, after the read that found them may have
+// ended.
+func (l syncLocal) attestationAt(ctx context.Context, doc string, ref int64, hash [32]byte) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		var blob []byte
+		err := l.view(ctx, func(tx *store.Tx) error {
+			a, err := tx.AttestationAt(doc, ref, hash)
+			blob = a.Blob
+			return err
+		})
+		return blob, err
+	}
+}
+
 // streamPage is how many missing changes MissingStream hands on at once.
 const streamPage = 256
 
@@ -18,22 +35,37 @@ var _ replicate.StreamLocal = syncLocal{}
 // at a time as the store reads them, so that the responder's first frame
 // leaves before the whole document is read (decision 0028). The pages
 // come from one read transaction, in stored (causal) order.
+// The changes' attestations are not read with them: each attested change
+// carries a function that reads its attestation (replicate.Change.Attest),
+// which the responder calls for the few its frames carry (decision 0033).
 func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[string]uint64, emit func([]replicate.Change) error) error {
 	return l.view(ctx, func(tx *store.Tx) error {
 		if row, err := tx.Doc(doc); err != nil || row.Space != space {
 			return fmt.Errorf("%w: document %s of space %s: %v", ErrNotFound, doc, space, err)
 		}
-		rows, err := tx.Attestations(doc)
+		refs, err := tx.AttestationRefs(doc)
 		if err != nil {
 			return err
 		}
-		atts := firstAttestations(rows)
+		size := 0 // an attestation's size, from the first one read
 		var page []replicate.Change
 		err = tx.EachChange(doc, func(c store.Change) error {
 			if c.Seq <= vv[hex.EncodeToString(c.Actor)] {
 				return nil
 			}
-			page = append(page, replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq, Attestation: atts[c.Hash]})
+			sc := replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq}
+			if ref, ok := tx.AttestationRef(refs, c.Hash); ok {
+				if size == 0 { // read the first one now: its size stands for the others'
+					a, err := tx.AttestationAt(doc, ref, c.Hash)
+					if err != nil {
+						return err
+					}
+					sc.Attestation, size = a.Blob, len(a.Blob)
+				} else {
+					sc.Attest, sc.AttestSize = l.attestationAt(ctx, doc, ref, c.Hash), size
+				}
+			}
+			page = append(page, sc)
 			if len(page) < streamPage {
 				return nil
 			}

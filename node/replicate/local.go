@@ -52,8 +52,34 @@ type Change struct {
 	Actor []byte
 	Seq   uint64
 	// Attestation is the attestation of exactly this change, nil when
-	// none is held.
+	// none is held or when Attest gives it.
 	Attestation []byte
+	// Attest, when set (and Attestation nil), reads the attestation of
+	// exactly this change on demand: a StreamLocal marks the attested
+	// changes without reading every attestation, and the responder reads
+	// only those its frames carry (decision 0033). AttestSize is about
+	// the size of what it returns, for the frames' budgets.
+	Attest     func() ([]byte, error)
+	AttestSize int
+}
+
+// attested reports whether c has an attestation, read or not.
+func (c *Change) attested() bool { return c.Attestation != nil || c.Attest != nil }
+
+// attestSize is the size of c's attestation, or about it when not read.
+func (c *Change) attestSize() int {
+	if c.Attestation == nil && c.Attest != nil {
+		return c.AttestSize
+	}
+	return len(c.Attestation)
+}
+
+// attestation returns c's attestation, reading it when it was not.
+func (c *Change) attestation() ([]byte, error) {
+	if c.Attestation == nil && c.Attest != nil {
+		return c.Attest()
+	}
+	return c.Attestation, nil
 }
 
 // Ingested counts what ingesting one frame did.

@@ -1,6 +1,10 @@
 package replicate
 
-import "errors"
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+)
 
 // maxContent bounds the chunk and attestation bytes of one frame, so its
 // encoding stays under MaxDecompressed.
@@ -43,7 +47,10 @@ func (p *packer) next(cs []Change) ([]byte, int, error) {
 		if n == 0 {
 			return nil, 0, errNoCut
 		}
-		f := p.frame(cs[:n])
+		f, err := p.frame(cs[:n])
+		if err != nil {
+			return nil, 0, err
+		}
 		b, err := EncodeFrame(f)
 		if errors.Is(err, ErrTooLarge) {
 			size := contentSize(cs[:n])
@@ -81,12 +88,13 @@ func (p *packer) adapt(raw, compressed int) {
 func cut(cs []Change, budget int) int {
 	open := map[string]bool{} // actors whose newest change so far is unattested
 	size, best := 0, 0
-	for i, c := range cs {
-		size += len(c.Raw) + len(c.Attestation)
+	for i := range cs {
+		c := &cs[i]
+		size += len(c.Raw) + c.attestSize()
 		if (size > budget && best > 0) || size > maxContent || i >= MaxItems {
 			return best
 		}
-		if c.Attestation != nil {
+		if c.attested() {
 			delete(open, string(c.Actor))
 		} else {
 			open[string(c.Actor)] = true
@@ -104,25 +112,31 @@ func cut(cs []Change, budget int) int {
 // contentSize is the raw bytes of cs.
 func contentSize(cs []Change) int {
 	n := 0
-	for _, c := range cs {
-		n += len(c.Raw) + len(c.Attestation)
+	for i := range cs {
+		n += len(cs[i].Raw) + cs[i].attestSize()
 	}
 	return n
 }
 
 // frame builds the frame of cs: its chunks and, per actor, the
-// attestation of its newest change.
-func (p *packer) frame(cs []Change) *Frame {
+// attestation of its newest change (read now when it was not).
+func (p *packer) frame(cs []Change) (*Frame, error) {
 	f := &Frame{Version: Version, Kind: KindChanges, Space: p.space, Doc: p.doc, Type: p.typ}
 	newest := map[string]int{}
 	for i, c := range cs {
 		f.Chunks = append(f.Chunks, c.Raw)
 		newest[string(c.Actor)] = i
 	}
-	for i, c := range cs {
-		if newest[string(c.Actor)] == i && c.Attestation != nil {
-			f.Atts = append(f.Atts, c.Attestation)
+	for i := range cs {
+		c := &cs[i]
+		if newest[string(c.Actor)] != i || !c.attested() {
+			continue
 		}
+		a, err := c.attestation()
+		if err != nil {
+			return nil, fmt.Errorf("replicate: read the attestation of %s's change %d: %w", hex.EncodeToString(c.Actor), c.Seq, err)
+		}
+		f.Atts = append(f.Atts, a)
 	}
-	return f
+	return f, nil
 }
