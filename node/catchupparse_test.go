@@ -64,3 +64,34 @@ func TestParseAheadTakenAtIngest(t *testing.T) {
 		t.Fatalf("ingested again %+v; want %d duplicates, 1 refused", got, len(frame.Chunks))
 	}
 }
+
+// TestStorePreparedAhead: a batch large enough has its changes' indexes
+// and sealed rows made ahead on another goroutine (decision 0033), and is
+// stored as before: the new changes stored, the held one a duplicate, the
+// ledger readable, and the same after a reopen.
+func TestStorePreparedAhead(t *testing.T) {
+	ctx := t.Context()
+	a, aOpts, b, sp, ledger := sharedLedger(t)
+	entries := make([]model.Entry, 80)
+	for i := range entries {
+		entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
+	}
+	must[node.LedgerImport](t)(b.AddEntries(ctx, sp, entries))
+	frame := framesOf(t, b, sp, ledger)[0]
+	before := node.PreparedAhead()
+	res := must[node.IngestResult](t)(a.Ingest(ctx, sp.ID, ledger, frame.Chunks, frame.Atts))
+	if res.Stored != len(entries) || res.Duplicate != len(frame.Chunks)-len(entries) || res.Refused != 0 {
+		t.Fatalf("ingested %+v; want %d stored, %d duplicates", res, len(entries), len(frame.Chunks)-len(entries))
+	}
+	if got := node.PreparedAhead() - before; got != int64(len(frame.Chunks)) {
+		t.Fatalf("%d changes prepared ahead, want %d", got, len(frame.Chunks))
+	}
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+len(entries) {
+		t.Fatalf("%d entries after ingest, want %d", n, 1+len(entries))
+	}
+	a = reopen(t, a, aOpts)
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+len(entries) {
+		t.Fatalf("%d entries after a reopen, want %d", n, 1+len(entries))
+	}
+	storedLoadsBack(t, a, ledger)
+}

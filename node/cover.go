@@ -127,8 +127,14 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 		return nil, err
 	}
 	in.quarantinedChanges = q
+	ahead := in.prepareAhead(tx) // indexes and sealed rows made ahead (catchupstore.go)
+	defer ahead.stop()
 	var added []store.Change
 	for _, c := range in.changes {
+		p, err := ahead.get()
+		if err != nil {
+			return nil, err
+		}
 		ok, err := in.admissible(tx, c)
 		if err != nil {
 			return nil, err
@@ -136,7 +142,7 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 		if !ok {
 			continue
 		}
-		more, err := in.addChange(tx, c)
+		more, err := in.addChange(tx, c, p)
 		if err != nil {
 			return nil, err
 		}
@@ -185,9 +191,16 @@ func (in *incoming) authorQuarantined(tx *store.Tx, author []byte) (bool, error)
 	return q, nil
 }
 
-// addChange stores one change and reports what the store did with it.
-func (in *incoming) addChange(tx *store.Tx, c *wire.Change) ([]store.Change, error) {
-	r, err := tx.AddChange(storeChange(in.doc, c))
+// addChange stores one change (as prepared ahead in p, when not nil) and
+// reports what the store did with it.
+func (in *incoming) addChange(tx *store.Tx, c *wire.Change, p *store.PreparedChange) ([]store.Change, error) {
+	var r store.Result
+	var err error
+	if p != nil {
+		r, err = tx.AddPrepared(p)
+	} else {
+		r, err = tx.AddChange(storeChange(in.doc, c))
+	}
 	var refused *store.RefusedError
 	if errors.As(err, &refused) {
 		in.res.refuse(&c.Hash, string(refused.Reason))

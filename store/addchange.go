@@ -59,7 +59,14 @@ func (tx *Tx) AddChange(c Change) (Result, error) {
 	if err := tx.writer(); err != nil {
 		return Result{}, err
 	}
-	e := tx.newEntry(c)
+	return tx.addEntry(tx.newEntry(c))
+}
+
+// addEntry is AddChange of an indexed change.
+func (tx *Tx) addEntry(e *entry) (Result, error) {
+	if err := tx.writer(); err != nil {
+		return Result{}, err
+	}
 	if err := tx.lookSeq(e); err != nil {
 		return Result{}, wrapAdd(err)
 	}
@@ -73,7 +80,7 @@ func (tx *Tx) AddChange(c Change) (Result, error) {
 	if err != nil || held {
 		return Result{Outcome: Held}, wrapAdd(err)
 	}
-	res := Result{Outcome: Stored, Stored: [][32]byte{c.Hash}}
+	res := Result{Outcome: Stored, Stored: [][32]byte{e.Hash}}
 	return res, wrapAdd(tx.release(e, &res))
 }
 

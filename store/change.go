@@ -29,7 +29,8 @@ type entry struct {
 	deps             [][]byte
 	seqHolder        []byte // the hash stored at (actor, seq), once looked up
 	seqLooked        bool
-	prevIsDep        bool // the actor's seq - 1 is a direct dependency
+	prevIsDep        bool   // the actor's seq - 1 is a direct dependency
+	sealed           []byte // the row for table changes, sealed ahead (ChangePreparer), or nil
 }
 
 // newEntry indexes c's IDs.

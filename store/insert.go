@@ -5,11 +5,14 @@ import "fmt"
 // insert writes a checked change, its dependency rows, its actor and the
 // document's new manifest.
 func (tx *Tx) insert(e *entry, reachable uint64) error {
-	sealed, err := tx.seal("changes", e.Change, e.doc, e.hash)
-	if err != nil {
-		return fmt.Errorf("store: seal change: %w", err)
+	sealed := e.sealed
+	if sealed == nil {
+		var err error
+		if sealed, err = tx.seal("changes", e.Change, e.doc, e.hash); err != nil {
+			return fmt.Errorf("store: seal change: %w", err)
+		}
 	}
-	_, err = tx.exec(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob)
+	_, err := tx.exec(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.doc, e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, reachable, sealed)
 	if err != nil {
 		return err

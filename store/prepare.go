@@ -1,0 +1,74 @@
+package store
+
+import "fmt"
+
+// Storing a change has two parts: what the store's state decides (its
+// checks, the rows it writes) and what it does not (the keyed indexes of
+// its IDs, and its row sealed). A ChangePreparer makes the second part
+// ahead, on a goroutine of the caller's, while the transaction stores
+// earlier changes (decision 0033): for a catch-up of thousands of changes
+// it takes about a quarter of the store's CPU off the goroutine that
+// writes. AddPrepared makes every check AddChange makes.
+
+// PreparedChange is a change with its indexes and its sealed row made
+// ahead (ChangePreparer.Prepare), for AddPrepared.
+type PreparedChange struct {
+	e *entry
+}
+
+// ChangePreparer prepares changes for one transaction. It uses nothing of
+// the transaction but its sealer, so one goroutine may use it while
+// another runs the transaction; it is not safe for concurrent use itself.
+type ChangePreparer struct {
+	sealer Sealer
+	memo   map[string][]byte
+}
+
+// Preparer returns a ChangePreparer for changes this transaction will
+// store.
+func (tx *Tx) Preparer() (*ChangePreparer, error) {
+	if err := tx.writer(); err != nil {
+		return nil, err
+	}
+	return &ChangePreparer{sealer: tx.sealer, memo: map[string][]byte{}}, nil
+}
+
+// indexOf is the sealer's Index of id, remembered (as Tx.indexOf).
+func (p *ChangePreparer) indexOf(id []byte) []byte {
+	if x, ok := p.memo[string(id)]; ok {
+		return x
+	}
+	x := p.sealer.Index(id)
+	if len(p.memo) >= maxMemo {
+		clear(p.memo)
+	}
+	p.memo[string(id)] = x
+	return x
+}
+
+// Prepare indexes c's IDs and seals its row.
+func (p *ChangePreparer) Prepare(c Change) (*PreparedChange, error) {
+	e := &entry{Change: c, doc: p.indexOf([]byte(c.Doc)), hash: p.indexOf(c.Hash[:]), actor: p.indexOf(c.Actor)}
+	for _, d := range c.Deps {
+		e.deps = append(e.deps, p.indexOf(d[:]))
+	}
+	plain, err := encMode.Marshal(e.Change)
+	if err != nil {
+		return nil, fmt.Errorf("store: seal change: %w", err)
+	}
+	if e.sealed, err = p.sealer.Seal(ad("changes", "blob", e.doc, e.hash), plain); err != nil {
+		return nil, fmt.Errorf("store: seal change: %w", err)
+	}
+	return &PreparedChange{e: e}, nil
+}
+
+// AddPrepared is AddChange of a change prepared for this transaction.
+// A PreparedChange is used once.
+func (tx *Tx) AddPrepared(p *PreparedChange) (Result, error) {
+	if p == nil || p.e == nil {
+		return Result{}, fmt.Errorf("store: add change: nothing prepared")
+	}
+	e := p.e
+	p.e = nil
+	return tx.addEntry(e)
+}
