@@ -1,6 +1,10 @@
 package store
 
 import (
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
 	"fmt"
 	"syscall"
 	"testing"
@@ -256,5 +260,125 @@ func BenchmarkManyDocs(b *testing.B) {
 			}
 			return nil
 		})
+	})
+}
+
+// BenchmarkCatchUp10kThread is BenchmarkCatchUp10k measuring the CPU of
+// the goroutine that runs the transaction alone (its OS thread, locked),
+// which the load of other processes does not inflate: with -prepared,
+// each change's indexes and sealed row are made on another goroutine
+// (ChangePreparer, decision 0033), as ingest makes them for a large batch.
+func BenchmarkCatchUp10kThread(b *testing.B) {
+	for _, prepared := range []bool{false, true} {
+		b.Run(fmt.Sprintf("prepared=%v", prepared), func(b *testing.B) {
+			const n = 10000
+			changes := make([]Change, n)
+			for i := range changes {
+				changes[i] = chain("d", i)
+			}
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var thread time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				db, _ := testDB(b)
+				b.StartTimer()
+				t0 := threadTime()
+				err := db.Update(b.Context(), func(tx *Tx) error {
+					if !prepared {
+						for _, c := range changes {
+							if _, err := tx.AddChange(c); err != nil {
+								return err
+							}
+						}
+						return nil
+					}
+					pr, err := tx.Preparer()
+					if err != nil {
+						return err
+					}
+					ps := make(chan *PreparedChange, n)
+					go func() {
+						for _, c := range changes {
+							p, err := pr.Prepare(c)
+							if err != nil {
+								panic(err)
+							}
+							ps <- p
+						}
+					}()
+					for range changes {
+						if _, err := tx.AddPrepared(<-ps); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				thread += threadTime() - t0
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(thread.Nanoseconds())/float64(b.N*n), "thread-cpu-ns/change")
+		})
+	}
+}
+
+// threadTime is the CPU time the calling OS thread has used.
+func threadTime() time.Duration {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}
+
+// BenchmarkVersionVectors10k reads the version vectors of a space whose
+// ledger holds 10,000 changes of one actor, as a sync responder's digest
+// does before it answers (and VersionVector for the one document).
+func BenchmarkVersionVectors10k(b *testing.B) {
+	db, _ := testDB(b)
+	err := db.Update(b.Context(), func(tx *Tx) error {
+		if err := tx.PutDoc(DocRow{ID: "d", Space: "s", Type: model.Ledger}); err != nil {
+			return err
+		}
+		for i := range 10000 {
+			if _, err := tx.AddChange(chain("d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("space", func(b *testing.B) {
+		for b.Loop() {
+			if err := db.View(b.Context(), func(tx *Tx) error {
+				_, vvs, err := tx.SpaceVersionVectors("s")
+				if err == nil && vvs["d"][fmt.Sprintf("%x", "actor-0123456789")] != 10000 {
+					err = fmt.Errorf("version vectors %v", vvs)
+				}
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("doc", func(b *testing.B) {
+		for b.Loop() {
+			if err := db.View(b.Context(), func(tx *Tx) error {
+				vv, err := tx.VersionVector("d")
+				if err == nil && vv[fmt.Sprintf("%x", "actor-0123456789")] != 10000 {
+					err = fmt.Errorf("version vector %v", vv)
+				}
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

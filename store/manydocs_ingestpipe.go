@@ -34,10 +34,12 @@ func (tx *Tx) SpaceVersionVectors(space string) (map[string]DocRow, map[string]m
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: space version vectors: %w", err)
 	}
-	err = tx.each(`SELECT a.doc, a.actor, a.blob, max(c.seq) FROM docs d
-		JOIN doc_actors a ON a.doc = d.doc
-		JOIN changes c ON c.doc = a.doc AND c.actor = a.actor
-		WHERE d.space = ? GROUP BY a.doc, a.actor`,
+	// Each actor's highest seq by a subquery of its own, which reads one
+	// entry of the (doc, actor, seq) index, rather than by grouping every
+	// change of the space (decision 0033).
+	err = tx.each(`SELECT doc, actor, blob, seq FROM (SELECT a.doc AS doc, a.actor AS actor, a.blob AS blob,
+		(SELECT max(c.seq) FROM changes c WHERE c.doc = a.doc AND c.actor = a.actor) AS seq
+		FROM docs d JOIN doc_actors a ON a.doc = d.doc WHERE d.space = ?) WHERE seq IS NOT NULL`,
 		[]any{tx.index(space)}, func(scan func(...any) error) error {
 			var doc, key, sealed []byte
 			var seq uint64
