@@ -316,6 +316,15 @@ func (o *opener) gather(r *reader, first received) (batch []received, next *rece
 // and changes apply to each. A frame refused by those checks ends the
 // batch: the frames before it are ingested, then its error returned.
 func (o *opener) changesBatch(ctx context.Context, frames []received) error {
+	// The preparer goroutine takes the frames in order; meanwhile the
+	// opener prepares those it has not reached, from the last back, so
+	// that the batch waits for half of them rather than all (decision
+	// 0033). A job is run once, by whichever claims it.
+	for i := len(frames) - 1; i > 0; i-- {
+		if j := frames[i].job; j != nil {
+			j.run()
+		}
+	}
 	var in []FrameIn
 	var docs []*DocReport
 	var stop error

@@ -3,7 +3,11 @@ package replicate
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // parseLocal is a prepLocal that also parses frames ahead, recording how
@@ -68,3 +72,70 @@ func TestPullParsesAhead(t *testing.T) {
 		}
 	}
 }
+
+// slowPrepLocal is a prepLocal whose preparation is slow and whose first
+// ingest waits, so that the answer's other frames arrive together; it
+// counts the preparations made on the opener's own goroutine (its stack
+// passes through changesBatch) rather than the preparer's.
+type slowPrepLocal struct {
+	*prepLocal
+	byOpener int
+	first    sync.Once
+}
+
+func (l *slowPrepLocal) PrepareFrame(f FrameIn) any {
+	time.Sleep(2 * time.Millisecond)
+	if strings.Contains(string(debugStack()), "changesBatch") {
+		l.mu.Lock()
+		l.byOpener++
+		l.mu.Unlock()
+	}
+	return l.prepLocal.PrepareFrame(f)
+}
+
+func (l *slowPrepLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]Ingested, error) {
+	l.first.Do(func() { time.Sleep(100 * time.Millisecond) })
+	return l.prepLocal.IngestFrames(ctx, frames)
+}
+
+// TestBatchPreparedFromBothEnds: while the preparer goroutine works
+// through a batch's frames from the first, the opener prepares the others
+// from the last back (decision 0033); every frame is still prepared once
+// and handed with its own preparation.
+func TestBatchPreparedFromBothEnds(t *testing.T) {
+	const docs = 100
+	a, b := pair(t)
+	server := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
+	for i := range docs {
+		doc := fmt.Sprintf("doc%03d", i)
+		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
+		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
+	}
+	sb := New(b, server, Options{})
+	defer sb.Close()
+	client := &slowPrepLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}}
+	sa := New(a, client, Options{})
+	defer sa.Close()
+
+	rep, err := sa.Pull(t.Context(), b.ID())
+	if err != nil || !rep.Complete || rep.Received() != docs {
+		t.Fatalf("pull: %v, %+v", err, rep)
+	}
+	if len(client.wrong) > 0 {
+		t.Fatalf("frames handed with another preparation: %v", client.wrong)
+	}
+	for doc, n := range client.prepared {
+		if n != 1 {
+			t.Fatalf("%s prepared %d times, want once", doc, n)
+		}
+	}
+	if len(client.prepared) != docs {
+		t.Fatalf("%d frames prepared, want %d", len(client.prepared), docs)
+	}
+	t.Logf("the opener prepared %d of %d frames", client.byOpener, docs)
+	if client.byOpener < docs/6 { // about 30 here; 5 or so when it waits for the preparer instead
+		t.Fatalf("the opener prepared %d of %d frames itself; want it to take the batch's last ones while the preparer takes the first", client.byOpener, docs)
+	}
+}
+
+func debugStack() []byte { return debug.Stack() }
