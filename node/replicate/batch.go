@@ -92,8 +92,9 @@ type prepJob struct {
 	in     FrameIn
 	claim  atomic.Bool
 	done   chan struct{}
-	out    any // PrepareFrame's
-	parsed any // ParseFrame's
+	out    any   // PrepareFrame's
+	parsed any   // ParseFrame's
+	held   int64 // chunk bytes of the parse, counted in w.parsed until taken
 }
 
 // frameWork is what Local does to a frame ahead of its ingest: either
@@ -101,6 +102,24 @@ type prepJob struct {
 type frameWork struct {
 	prep  FramePreparer
 	parse FrameParser
+	// parsed counts the chunk bytes parsed ahead and not yet taken by the
+	// opener (one counter per reader).
+	parsed *atomic.Int64
+}
+
+// maxParsedAhead bounds the chunk bytes of the frames parsed ahead and
+// not yet taken: a parsed change holds a copy of its chunk and more, and
+// a peer may send frames faster than they are ingested. A frame beyond it
+// is parsed by ingest, as without a FrameParser (a variable for tests).
+var maxParsedAhead int64 = 32 << 20
+
+// chunkBytes is the bytes of chunks.
+func chunkBytes(chunks [][]byte) int64 {
+	n := int64(0)
+	for _, c := range chunks {
+		n += int64(len(c))
+	}
+	return n
 }
 
 // any reports whether there is work to do ahead.
@@ -114,8 +133,22 @@ func (j *prepJob) run() {
 			j.out = j.w.prep.PrepareFrame(j.in)
 		}
 		if j.w.parse != nil {
-			j.parsed = j.w.parse.ParseFrame(j.in)
+			size := chunkBytes(j.in.Chunks)
+			if j.w.parsed.Add(size) <= maxParsedAhead {
+				j.parsed, j.held = j.w.parse.ParseFrame(j.in), size
+			} else {
+				j.w.parsed.Add(-size) // over the bound: ingest parses it
+			}
 		}
+	}
+}
+
+// taken releases what the frame's parse holds of the bound on parsing
+// ahead: the opener has taken the frame.
+func (j *prepJob) taken() {
+	if j != nil && j.held > 0 {
+		j.w.parsed.Add(-j.held)
+		j.held = 0
 	}
 }
 
@@ -275,7 +308,7 @@ func (r *reader) stop() {
 
 // preparer returns what Local does to frames ahead of their ingest.
 func (o *opener) preparer() frameWork {
-	var w frameWork
+	w := frameWork{parsed: new(atomic.Int64)}
 	w.prep, _ = o.s.local.(FramePreparer)
 	w.parse, _ = o.s.local.(FrameParser)
 	return w
@@ -344,6 +377,7 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		d.Bytes += size
 		o.got.Changes += uint64(len(f.Chunks))
 		prepared, parsed := got.job.result()
+		got.job.taken()
 		in = append(in, FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts, Prepared: prepared, Parsed: parsed})
 		docs = append(docs, d)
 	}

@@ -139,3 +139,65 @@ func TestBatchPreparedFromBothEnds(t *testing.T) {
 }
 
 func debugStack() []byte { return debug.Stack() }
+
+// slowParseLocal is a parseLocal whose first ingest waits, so that the
+// answer's other frames arrive while it does, and which accepts frames
+// that come without a parse.
+type slowParseLocal struct {
+	*parseLocal
+	first    sync.Once
+	unparsed int
+}
+
+func (l *slowParseLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]Ingested, error) {
+	l.first.Do(func() { time.Sleep(100 * time.Millisecond) })
+	var parsed []FrameIn
+	for _, f := range frames {
+		if f.Parsed == nil {
+			l.mu.Lock()
+			l.unparsed++
+			l.mu.Unlock()
+			f.Parsed = fmt.Sprintf("parsed %s/%d", f.Doc, len(f.Chunks)) // as ingest would parse it
+		}
+		parsed = append(parsed, f)
+	}
+	return l.parseLocal.IngestFrames(ctx, parsed)
+}
+
+// TestParseAheadBounded: frames parsed ahead and not yet taken hold at
+// most maxParsedAhead chunk bytes; the frames beyond come without a parse
+// (ingest parses them) and are ingested all the same.
+func TestParseAheadBounded(t *testing.T) {
+	defer func(v int64) { maxParsedAhead = v }(maxParsedAhead)
+	maxParsedAhead = 100 // about six of these frames' chunks
+	const docs = 100
+	a, b := pair(t)
+	server := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
+	for i := range docs {
+		doc := fmt.Sprintf("doc%03d", i)
+		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
+		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
+	}
+	sb := New(b, server, Options{})
+	defer sb.Close()
+	client := &slowParseLocal{parseLocal: &parseLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}},
+		parsed: map[string]int{}}}
+	sa := New(a, client, Options{})
+	defer sa.Close()
+
+	rep, err := sa.Pull(t.Context(), b.ID())
+	if err != nil || !rep.Complete || rep.Received() != docs {
+		t.Fatalf("pull: %v, %+v", err, rep)
+	}
+	if len(client.wrong) > 0 || len(client.prepLocal.wrong) > 0 {
+		t.Fatalf("frames handed with another parse or preparation: %v %v", client.wrong, client.prepLocal.wrong)
+	}
+	if client.unparsed == 0 || len(client.parsed)+client.unparsed != docs {
+		t.Fatalf("%d frames parsed ahead, %d not; want some not, %d in all", len(client.parsed), client.unparsed, docs)
+	}
+	for doc, n := range client.parsed {
+		if n != 1 {
+			t.Fatalf("%s parsed %d times, want once", doc, n)
+		}
+	}
+}
