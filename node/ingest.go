@@ -68,14 +68,12 @@ func (r *IngestResult) add(o IngestResult) {
 // incoming is one document's batch of changes from outside, as ingest
 // works through it.
 type incoming struct {
-	space, doc string
-	hint       model.DocType // the type the sender says the document has, or ""
-	meta       []byte        // the sender's document metadata, for a new document
-	roster     *member.Roster
-	changes    []*wire.Change
-	// parsed is what was parsed ahead of the batch's chunks
-	// (catchupparse.go), or nil.
-	parsed      parsedFrame
+	space, doc  string
+	hint        model.DocType // the type the sender says the document has, or ""
+	meta        []byte        // the sender's document metadata, for a new document
+	roster      *member.Roster
+	changes     []*wire.Change
+	parsed      parsedFrame                 // the chunks as parsed ahead (catchupparse.go), or nil
 	attested    map[[32]byte][]byte         // change hash -> the member who attested it
 	covered     map[[32]byte][]byte         // change hash -> the member whose attestation covers it
 	quarantined map[string]bool             // author -> quarantined, read once per batch
