@@ -4,6 +4,7 @@ import (
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/internal/amraw"
 	"github.com/weftsync/weft/crdt/model"
 )
 
@@ -34,14 +35,14 @@ func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 	if err := amdoc.Check(); err != nil {
 		return "", err
 	}
-	if err := ValidateEntry(e); err != nil {
-		return "", err
-	}
 	var entries *am.List
 	if ix != nil {
 		entries = ix.entries
 	}
 	if entries == nil {
+		if err := ValidateEntry(e); err != nil {
+			return "", err
+		}
 		root, err := amdoc.Root(w.Doc())
 		if err != nil {
 			return "", err
@@ -56,10 +57,30 @@ func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 			return "", err
 		}
 	}
-	if err := validateAgainst(e, ix); err != nil {
+	msg, err := Admit(e, ix)
+	if err != nil {
 		return "", err
 	}
 	if err := writeEntry(w, entries, e); err != nil {
+		return "", err
+	}
+	return msg, nil
+}
+
+// Admit is AddEntry without the write, for a caller that writes the entry
+// itself (crdt's EditMany, through amraw, decision 0035): it validates e on
+// its own and against ix, records it in ix and returns the commit message.
+// The caller must then append Fields(e) as a new map to the entries list
+// ix was read from, committed alone with that message, or drop the
+// document.
+func Admit(e model.Entry, ix *Index) (string, error) {
+	if err := amdoc.Check(); err != nil {
+		return "", err
+	}
+	if err := ValidateEntry(e); err != nil {
+		return "", err
+	}
+	if err := validateAgainst(e, ix); err != nil {
 		return "", err
 	}
 	ix.add(e)
@@ -69,25 +90,34 @@ func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 	return "add entry", nil
 }
 
+// EntriesKey is the root key of the entries list.
+const EntriesKey = "entries"
+
+// Fields returns e's fields in the order AddEntry writes them: the order
+// is part of the change's bytes, so every writer of entries uses it.
+func Fields(e model.Entry) []amraw.Field {
+	f := make([]amraw.Field, 0, 10)
+	f = append(f, amraw.Field{Key: "id", Str: e.ID}, amraw.Field{Key: "date", Str: e.Date},
+		amraw.Field{Key: "direction", Str: e.Direction}, amraw.Field{Key: "amount_minor", Int: e.AmountMinor, IsInt: true},
+		amraw.Field{Key: "currency", Str: e.Currency}, amraw.Field{Key: "category", Str: e.Category},
+		amraw.Field{Key: "memo", Str: e.Memo}, amraw.Field{Key: "from", Str: e.From}, amraw.Field{Key: "to", Str: e.To})
+	if e.Reverses != "" {
+		f = append(f, amraw.Field{Key: "reverses", Str: e.Reverses})
+	}
+	return f
+}
+
 func writeEntry(w *amdoc.Writer, entries *am.List, e model.Entry) error {
 	m, err := w.AppendMap(entries)
 	if err != nil {
 		return err
 	}
-	for _, kv := range [][2]string{{"id", e.ID}, {"date", e.Date}, {"direction", e.Direction}} {
-		if err := w.Set(m, kv[0], kv[1]); err != nil {
-			return err
+	for _, f := range Fields(e) {
+		var v any = f.Str
+		if f.IsInt {
+			v = f.Int
 		}
-	}
-	if err := w.Set(m, "amount_minor", e.AmountMinor); err != nil {
-		return err
-	}
-	fields := [][2]string{{"currency", e.Currency}, {"category", e.Category}, {"memo", e.Memo}, {"from", e.From}, {"to", e.To}}
-	if e.Reverses != "" {
-		fields = append(fields, [2]string{"reverses", e.Reverses})
-	}
-	for _, kv := range fields {
-		if err := w.Set(m, kv[0], kv[1]); err != nil {
+		if err := w.Set(m, f.Key, v); err != nil {
 			return err
 		}
 	}

@@ -67,3 +67,7 @@ func readIndex(l *am.List) (*Index, error) {
 	}
 	return ix, nil
 }
+
+// HasList reports whether ix was read from an entries list, which AddEntry
+// then appends to.
+func (ix *Index) HasList() bool { return ix.entries != nil }
