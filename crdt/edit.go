@@ -24,6 +24,17 @@ func (d *Doc) Edit(e model.Edit, at time.Time) ([][]byte, error) {
 	if d.poison != nil {
 		return nil, d.poison
 	}
+	if entryRun(d, []model.Edit{e}) == 1 && rawEntries() {
+		// One entry: written in one call into automerge's C API, as
+		// EditMany writes a run of them (appendEntries, decision 0035).
+		var ix *ledger.Index
+		chunks, _, err := d.appendEntries([]model.Edit{e}, at, &ix, nil)
+		if err != nil {
+			return nil, err
+		}
+		d.ixHeads = d.Heads() // the entry added updated the index itself
+		return chunks, nil
+	}
 	fn, err := d.dispatch(e)
 	if err != nil {
 		return nil, err

@@ -12,14 +12,16 @@ import (
 )
 
 // TestEditManyEntriesSameChanges: EditMany writes a run of entries in one
-// call into automerge's C API (decision 0035); its changes must be, byte
-// for byte, the ones Edit makes through automerge-go for the same entries
+// call into automerge's C API, and Edit one entry (decision 0035); their
+// changes must be, byte for byte, the ones automerge-go's wrapper made for
+// the same entries
 // (same ops in the same order, same message and time), reversals and
 // entries with empty fields included, and a refused entry in the run
 // leaves the entries before it committed and nothing of it.
 func TestEditManyEntriesSameChanges(t *testing.T) {
 	at := time.Unix(1e9, 0)
 	fast, _ := newLedger(t)
+	one, _ := newLedger(t) // Edit, entry by entry, through amraw too
 	slow, _ := newLedger(t)
 	var edits []model.Edit
 	for i := range 30 {
@@ -39,6 +41,13 @@ func TestEditManyEntriesSameChanges(t *testing.T) {
 		t.Fatalf("EditMany: %d chunk(s), %v", len(got), err)
 	}
 	for i, e := range edits {
+		c, err := one.Edit(e, at)
+		if err != nil || len(c) != 1 || !bytes.Equal(c[0], got[i]) {
+			t.Fatalf("Edit %d through amraw: %d chunk(s), %v, or a change unlike EditMany's", i, len(c), err)
+		}
+	}
+	crdt.WithoutRaw(t) // from here on, the wrapper's path
+	for i, e := range edits {
 		want, err := slow.Edit(e, at)
 		if err != nil || len(want) != 1 {
 			t.Fatalf("Edit %d: %d chunk(s), %v", i, len(want), err)
@@ -52,6 +61,7 @@ func TestEditManyEntriesSameChanges(t *testing.T) {
 	}
 
 	// A refused entry in the middle of a run: the ones before it stay.
+	crdt.WithRaw()
 	heads := len(view(t, fast).Ledger.Entries)
 	bad := []model.Edit{{AddEntry: ptr(sampleEntry(100))}, {AddEntry: ptr(sampleEntry(101))}, {AddEntry: ptr(sampleEntry(12))}, {AddEntry: ptr(sampleEntry(102))}}
 	chunks, err := fast.EditMany(bad, at)
