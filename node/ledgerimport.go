@@ -319,27 +319,35 @@ type editResult struct {
 // a call stays small beside that of its edits.
 const pipeEdits = 250
 
+// firstEdits is the size of an import's first group: nothing overlaps the
+// engine's work on it, so it is small, and the groups after it double up
+// to pipeEdits, each made by the engine while the node stores the one
+// before (decision 0035).
+const firstEdits = 32
+
 // editGroups splits edits (at least one) into the groups editDocMany sends
 // to the engine, in order.
 func editGroups(edits []model.Edit) [][]model.Edit {
 	var groups [][]model.Edit
+	size := firstEdits
 	for len(edits) > 0 {
-		g := edits[:editGroup(edits)]
+		g := edits[:editGroup(edits, size)]
 		groups, edits = append(groups, g), edits[len(g):]
+		size = min(2*size, pipeEdits)
 	}
 	return groups
 }
 
 // editGroup returns how many of edits the next engine call takes: at most
-// pipeEdits, and as many as fit importGroupBytes by a generous estimate,
-// at least one.
-func editGroup(edits []model.Edit) int {
+// limit, and as many as fit importGroupBytes by a generous estimate, at
+// least one.
+func editGroup(edits []model.Edit, limit int) int {
 	size := 0
 	for i, e := range edits {
 		if a := e.AddEntry; a != nil {
 			size += 256 + len(a.Category) + len(a.Memo) + len(a.From) + len(a.To)
 		}
-		if i == pipeEdits || size > importGroupBytes && i > 0 {
+		if i == limit || size > importGroupBytes && i > 0 {
 			return i
 		}
 	}

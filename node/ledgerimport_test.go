@@ -176,8 +176,8 @@ func TestLedgerImportBadLineRefusesAll(t *testing.T) {
 }
 
 // TestLedgerImportOneTransaction: 1,000 entries are 1,000 changes, made by
-// the engine in groups of PipeEdits (the node storing one group while the
-// engine makes the next) and stored by one transaction: a failure after
+// the engine in groups (ImportGroups of them: the node storing one group
+// while the engine makes the next) and stored by one transaction: a failure after
 // the engine made the last of them stores none.
 func TestLedgerImportOneTransaction(t *testing.T) {
 	const entries = 1000
@@ -191,7 +191,7 @@ func TestLedgerImportOneTransaction(t *testing.T) {
 	}
 	before := spaceChanges(t, a, sp)
 
-	groups := (entries + node.PipeEdits - 1) / node.PipeEdits
+	groups := node.ImportGroups(entries)
 	calls := 0
 	node.SetFailAfterEngine(a, func(string) error {
 		if calls++; calls < groups {
@@ -264,7 +264,7 @@ func TestAddEntriesRefusedLate(t *testing.T) {
 	for i := range list {
 		list[i] = model.Entry{Date: "2026-11-02", Direction: "in", AmountMinor: int64(i + 1), Currency: "EUR"}
 	}
-	late := 2*node.PipeEdits + 5 // in the third engine call
+	late := 2*node.PipeEdits + 5 // in a later engine call than the first
 	list[late-1].ID = old
 	_, err := a.AddEntries(ctx, sp, list)
 	if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), fmt.Sprintf("entry %d, id", late)) ||

@@ -92,7 +92,8 @@ func (n *Node) prepareLocal(space, doc string, actor []byte, chunk []byte) local
 // storeLocal parses, checks, attests and stores the changes the engine
 // made for a local edit, with an outbox row for each. Parsing and signing
 // run on the other cores (attestPipe) while the changes are stored in
-// order.
+// order; their attestations and outbox rows follow, several rows a
+// statement.
 func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [][]byte) error {
 	if n.failAfterEngine != nil {
 		if err := n.failAfterEngine(doc); err != nil {
@@ -104,6 +105,8 @@ func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [
 	}
 	p := n.startAttest(space, doc, actor, chunks)
 	defer p.close()
+	atts := make([]store.AttestationRow, len(chunks))
+	hashes := make([][32]byte, len(chunks))
 	for i := range chunks {
 		lc := p.next(i)
 		if lc.err != nil {
@@ -116,15 +119,15 @@ func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [
 		if res.Outcome != store.Stored {
 			return fmt.Errorf("node: local change was %s, not stored", res.Outcome)
 		}
-		if _, err := tx.AddAttestation(lc.att); err != nil {
-			return err
-		}
-		if err := tx.AddOutbox(doc, lc.c.Hash); err != nil {
-			return err
-		}
+		atts[i], hashes[i] = lc.att, lc.c.Hash
 		if err := n.noteFresh(tx, space, doc, lc); err != nil {
 			return err
 		}
 	}
-	return nil
+	// The attestations and outbox rows go in with a statement per group
+	// of rows, not per change (decision 0035), in the same transaction.
+	if err := tx.AddAttestations(atts); err != nil {
+		return err
+	}
+	return tx.AddOutboxMany(doc, hashes)
 }

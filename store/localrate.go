@@ -1,0 +1,141 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// rowGroups are the sizes of the multi-row statements AddAttestations and
+// AddOutboxMany write with, largest first: a batch is written as groups
+// of these sizes, so a few statement texts serve every batch (the
+// transaction caches each prepared one). 64 rows of six values stay far
+// under SQLite's limit on bound values.
+var rowGroups = []int{64, 16, 4, 1}
+
+// AddAttestations stores attestations as AddAttestation stores each, in
+// order, with one statement per group of rows instead of one per row
+// (decision 0035: a batch of local changes attests every one). A row whose
+// key is already stored is not written; if one of them attests another
+// hash than the stored row, that proves equivocation as AddAttestation
+// says, and the *EquivocationError of the first such row is returned
+// (unlike AddAttestation called row by row, rows after it in its group may
+// be stored too: a caller that keeps the transaction after that error must
+// not count on them being absent).
+func (tx *Tx) AddAttestations(rows []AttestationRow) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	for _, a := range rows {
+		if a.Doc == "" || len(a.Actor) == 0 || len(a.Signer) == 0 || a.Seq == 0 {
+			return &RefusedError{Reason: ReasonEmptyIdentity}
+		}
+	}
+	for len(rows) > 0 {
+		n := groupSize(len(rows))
+		if err := tx.insertAttestations(rows[:n]); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// insertAttestations writes one group of attestation rows in one
+// statement; when fewer rows went in than were given, it finds the ones
+// whose key was taken and handles each as AddAttestation does.
+func (tx *Tx) insertAttestations(rows []AttestationRow) error {
+	keys := make([]attKey, len(rows))
+	args := make([]any, 0, 6*len(rows))
+	for i, a := range rows {
+		k := tx.attKeyOf(a)
+		sealed, err := tx.seal("attestations", a, k.doc, k.actor, k.seq, k.signer)
+		if err != nil {
+			return fmt.Errorf("store: seal attestation: %w", err)
+		}
+		keys[i] = k
+		args = append(args, k.doc, k.actor, a.Seq, k.signer, tx.hashIndex(a.Hash), sealed)
+	}
+	r, err := tx.exec(multiRow(`INSERT INTO attestations (doc, actor, seq, signer, hash, blob) VALUES `, "(?, ?, ?, ?, ?, ?)", len(rows))+
+		` ON CONFLICT (doc, actor, seq, signer) DO NOTHING`, args...)
+	if err != nil {
+		return fmt.Errorf("store: add attestations: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: add attestations: %w", err)
+	}
+	if int(n) == len(rows) {
+		return nil
+	}
+	// Some keys were taken. Each row now stored under a key holds the
+	// hash given (written now, or a duplicate) unless it is another's.
+	for i, a := range rows {
+		old, err := tx.attestation(keys[i])
+		if err != nil {
+			return err
+		}
+		if old.Hash != a.Hash {
+			return tx.equivocation(keys[i], old, a)
+		}
+	}
+	return nil
+}
+
+// AddOutboxMany queues stored changes of doc for publishing, in order, as
+// AddOutbox queues each, with one statement per group of rows.
+func (tx *Tx) AddOutboxMany(doc string, hashes [][32]byte) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	d := tx.index(doc)
+	for len(hashes) > 0 {
+		n := groupSize(len(hashes))
+		args := make([]any, 0, 3*n)
+		for _, hash := range hashes[:n] {
+			h := tx.hashIndex(hash)
+			sealed, err := tx.seal("outbox", OutboxRow{Doc: doc, Hash: hash}, d, h)
+			if err != nil {
+				return fmt.Errorf("store: seal outbox: %w", err)
+			}
+			args = append(args, d, h, sealed)
+		}
+		if _, err := tx.exec(multiRow("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES ", "(?, ?, ?)", n), args...); err != nil {
+			return fmt.Errorf("store: add outbox: %w", err)
+		}
+		hashes = hashes[n:]
+	}
+	return nil
+}
+
+// groupSize is the largest of rowGroups that n rows fill.
+func groupSize(n int) int {
+	for _, g := range rowGroups {
+		if n >= g {
+			return g
+		}
+	}
+	return n
+}
+
+// multiRows remembers the statement texts multiRow built.
+var multiRows sync.Map // string -> string
+
+// multiRow returns head followed by n copies of row, comma-separated.
+func multiRow(head, row string, n int) string {
+	key := fmt.Sprintf("%s|%s|%d", head, row, n)
+	if q, ok := multiRows.Load(key); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	q := b.String()
+	multiRows.Store(key, q)
+	return q
+}
