@@ -262,10 +262,10 @@ func (n *Node) mayReverseAll(ctx context.Context, sp Space, targets map[string]i
 
 // editDocMany applies edits to doc in order, one change each, and stores
 // the changes, as editDoc does for one edit. The edits go to the engine in
-// groups of at most pipeEdits (and importGroupBytes), pipelined: while the
-// node parses, attests and stores one group's changes, the engine makes
-// the next group's, so that the two processes work at once rather than in
-// turn.
+// groups (editGroups), pipelined: while the node stores one group's
+// changes, the engine makes the next group's, and as soon as it has, the
+// next group's parsing and signing start (attestPipe), so that the engine,
+// the signatures and the store work at once rather than in turn.
 func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, edits []model.Edit) error {
 	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
@@ -275,6 +275,12 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
 		return n.eng.EditMany(ctx, doc, groups[0], n.now())
 	})
+	var pipe *attestPipe // the current group's, when started ahead
+	defer func() {
+		if pipe != nil {
+			pipe.close()
+		}
+	}()
 	for k := range groups {
 		if err == nil && len(chunks) != len(groups[k]) {
 			err = fmt.Errorf("node: the engine made %d change(s) for %d edit(s)", len(chunks), len(groups[k]))
@@ -283,15 +289,23 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 			return err
 		}
 		if k+1 == len(groups) {
-			return n.storeLocal(tx, space, doc, actor, chunks)
+			return n.storeLocalPiped(tx, space, doc, actor, chunks, pipe)
 		}
 		next := make(chan editResult, 1)
 		go func(g []model.Edit, at time.Time) { // owned here: waited for below, whatever happens
 			c, err := n.eng.EditMany(ctx, doc, g, at)
-			next <- editResult{c, err}
+			var p *attestPipe
+			if err == nil && len(c) == len(g) {
+				p = n.startAttest(space, doc, actor, c) // closed by editDocMany
+			}
+			next <- editResult{c, p, err}
 		}(groups[k+1], n.now())
-		err = n.storeLocal(tx, space, doc, actor, chunks)
+		err = n.storeLocalPiped(tx, space, doc, actor, chunks, pipe)
 		r := <-next
+		if pipe != nil {
+			pipe.close()
+		}
+		pipe = r.pipe
 		if err != nil {
 			return err
 		}
@@ -307,9 +321,11 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 	return nil
 }
 
-// editResult is the answer to one engine EditMany call.
+// editResult is the answer to one engine EditMany call, and the attestPipe
+// started on its changes (nil when the call failed).
 type editResult struct {
 	chunks [][]byte
+	pipe   *attestPipe
 	err    error
 }
 

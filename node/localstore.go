@@ -95,6 +95,12 @@ func (n *Node) prepareLocal(space, doc string, actor []byte, chunk []byte) local
 // order; their attestations and outbox rows follow, several rows a
 // statement.
 func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [][]byte) error {
+	return n.storeLocalPiped(tx, space, doc, actor, chunks, nil)
+}
+
+// storeLocalPiped is storeLocal with the chunks' attestPipe started ahead
+// by the caller, who closes it (decision 0035); nil starts one here.
+func (n *Node) storeLocalPiped(tx *writeTx, space, doc string, actor []byte, chunks [][]byte, p *attestPipe) error {
 	if n.failAfterEngine != nil {
 		if err := n.failAfterEngine(doc); err != nil {
 			return err
@@ -103,8 +109,10 @@ func (n *Node) storeLocal(tx *writeTx, space, doc string, actor []byte, chunks [
 	if len(chunks) == 0 {
 		return nil
 	}
-	p := n.startAttest(space, doc, actor, chunks)
-	defer p.close()
+	if p == nil {
+		p = n.startAttest(space, doc, actor, chunks)
+		defer p.close()
+	}
 	atts := make([]store.AttestationRow, len(chunks))
 	hashes := make([][32]byte, len(chunks))
 	for i := range chunks {
