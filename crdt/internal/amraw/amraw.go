@@ -224,6 +224,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"sync"
 	"time"
 	"unsafe"
@@ -279,8 +280,8 @@ func Available() bool {
 //
 // On an error the maps before the failing one stay committed, and the
 // failing one may be partly written and not committed: the caller must
-// treat the document as unusable. The chunks of the committed ones are
-// returned with the error.
+// treat the document as unusable. The chunks returned with an error may
+// be fewer than the changes committed.
 func AppendMaps(doc *am.Doc, list string, maps []Map, at time.Time) ([][]byte, error) {
 	offs, ok := layout()
 	if !ok {
@@ -312,6 +313,7 @@ func AppendMaps(doc *am.Doc, list string, maps []Map, at time.Time) ([][]byte, e
 	done := C.weft_append_maps(cDoc, C.AMbyteSpan{src: (*C.uint8_t)(key), count: C.size_t(len(list))},
 		(*C.uint8_t)(cin), C.size_t(len(in)), ts, &out, &outLen, &cerr)
 	mu.Unlock()
+	runtime.KeepAlive(doc)
 	var raw []byte
 	if out != nil {
 		raw = C.GoBytes(unsafe.Pointer(out), C.int(outLen))
