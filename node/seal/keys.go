@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -36,6 +38,7 @@ type Keys struct {
 	keyID    uint32
 	aead     cipher.AEAD
 	indexKey []byte
+	macs     sync.Pool // of hmac.New(sha256.New, indexKey), for Index
 }
 
 // NewDataKey returns a new random data key of DataKeySize bytes.
@@ -113,9 +116,18 @@ func SealedKeyID(sealed []byte) uint32 {
 // Index returns HMAC-SHA256(index key, id): the 32-byte value stored in
 // indexed columns in place of an ID.
 func (k *Keys) Index(id []byte) []byte {
-	m := hmac.New(sha256.New, k.indexKey)
+	// A keyed HMAC is reused (Reset restores its keyed state): hmac.New
+	// cost about six times the hash of a 32-byte id here (decision 0035).
+	m, _ := k.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, k.indexKey)
+	} else {
+		m.Reset()
+	}
 	m.Write(id)
-	return m.Sum(nil)
+	out := m.Sum(nil)
+	k.macs.Put(m)
+	return out
 }
 
 // boundAD is the associated data given to the AEAD: the header, then the

@@ -3,7 +3,9 @@ package seal
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"testing"
 )
@@ -85,4 +87,46 @@ func BenchmarkSignBatch(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(msgs))/1e3, "µs/sig")
 	})
+}
+
+// TestIndexReused: Index with its keyed HMACs reused gives HMAC-SHA256 of
+// the index key, the same for the same id from many goroutines at once,
+// and different ids different values.
+func TestIndexReused(t *testing.T) {
+	k, err := NewKeys(NewDataKey(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{}
+	for i := range 50 {
+		id := fmt.Sprint("id ", i)
+		want[id] = k.Index([]byte(id))
+		m := hmac.New(sha256.New, k.indexKey)
+		m.Write([]byte(id))
+		if !bytes.Equal(want[id], m.Sum(nil)) {
+			t.Fatalf("Index(%q) is not HMAC-SHA256 of the index key", id)
+		}
+	}
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for range 20 {
+				for id, w := range want {
+					if got := k.Index([]byte(id)); !bytes.Equal(got, w) {
+						done <- fmt.Errorf("Index(%q) changed", id)
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bytes.Equal(want["id 1"], want["id 2"]) {
+		t.Fatal("two ids, one index")
+	}
 }
