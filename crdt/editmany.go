@@ -105,7 +105,7 @@ func (d *Doc) appendEntries(edits []model.Edit, at time.Time, ix **ledger.Index,
 	if *ix == nil {
 		cur, err := d.ledgerIndex()
 		if err != nil {
-			return out, 0, d.poisoned("edit", err)
+			return out, 0, err // as commitEntry: a read, nothing written
 		}
 		*ix = cur
 	}
