@@ -273,6 +273,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 		return err
 	}
 	groups := editGroups(edits)
+	pr := n.localPreparer(tx) // forked by each group's workers
 	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
 		return n.eng.EditMany(ctx, doc, groups[0], n.now())
 	})
@@ -297,7 +298,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 			c, err := n.eng.EditMany(ctx, doc, g, at)
 			var p *attestPipe
 			if err == nil && len(c) == len(g) {
-				p = n.startAttest(space, doc, actor, c) // closed by editDocMany
+				p = n.startAttest(pr, space, doc, actor, c) // closed by editDocMany
 			}
 			next <- editResult{c, p, err}
 		}(groups[k+1], n.now())

@@ -31,9 +31,38 @@ func (tx *Tx) AddAttestations(rows []AttestationRow) error {
 			return &RefusedError{Reason: ReasonEmptyIdentity}
 		}
 	}
+	prep := make([]*PreparedAttestation, len(rows))
+	for i, a := range rows {
+		k := tx.attKeyOf(a)
+		sealed, err := tx.seal("attestations", a, k.doc, k.actor, k.seq, k.signer)
+		if err != nil {
+			return fmt.Errorf("store: seal attestation: %w", err)
+		}
+		prep[i] = &PreparedAttestation{row: a, key: k, hash: tx.hashIndex(a.Hash), sealed: sealed}
+	}
+	return tx.insertAttestations(prep)
+}
+
+// AddPreparedAttestations is AddAttestations of rows prepared for this
+// transaction (ChangePreparer.PrepareAttestation, decision 0036): the
+// same statements, and a taken key handled the same way.
+func (tx *Tx) AddPreparedAttestations(rows []*PreparedAttestation) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	for _, a := range rows {
+		if a == nil {
+			return fmt.Errorf("store: add attestations: nothing prepared")
+		}
+	}
+	return tx.insertAttestations(rows)
+}
+
+// insertAttestations writes rows with one statement per group.
+func (tx *Tx) insertAttestations(rows []*PreparedAttestation) error {
 	for len(rows) > 0 {
 		n := groupSize(len(rows))
-		if err := tx.insertAttestations(rows[:n]); err != nil {
+		if err := tx.insertAttestationGroup(rows[:n]); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -41,20 +70,13 @@ func (tx *Tx) AddAttestations(rows []AttestationRow) error {
 	return nil
 }
 
-// insertAttestations writes one group of attestation rows in one
+// insertAttestationGroup writes one group of attestation rows in one
 // statement; when fewer rows went in than were given, it finds the ones
 // whose key was taken and handles each as AddAttestation does.
-func (tx *Tx) insertAttestations(rows []AttestationRow) error {
-	keys := make([]attKey, len(rows))
+func (tx *Tx) insertAttestationGroup(rows []*PreparedAttestation) error {
 	args := make([]any, 0, 6*len(rows))
-	for i, a := range rows {
-		k := tx.attKeyOf(a)
-		sealed, err := tx.seal("attestations", a, k.doc, k.actor, k.seq, k.signer)
-		if err != nil {
-			return fmt.Errorf("store: seal attestation: %w", err)
-		}
-		keys[i] = k
-		args = append(args, k.doc, k.actor, a.Seq, k.signer, tx.hashIndex(a.Hash), sealed)
+	for _, a := range rows {
+		args = append(args, a.key.doc, a.key.actor, a.row.Seq, a.key.signer, a.hash, a.sealed)
 	}
 	r, err := tx.exec(multiRow(`INSERT INTO attestations (doc, actor, seq, signer, hash, blob) VALUES `, "(?, ?, ?, ?, ?, ?)", len(rows))+
 		` ON CONFLICT (doc, actor, seq, signer) DO NOTHING`, args...)
@@ -70,13 +92,13 @@ func (tx *Tx) insertAttestations(rows []AttestationRow) error {
 	}
 	// Some keys were taken. Each row now stored under a key holds the
 	// hash given (written now, or a duplicate) unless it is another's.
-	for i, a := range rows {
-		old, err := tx.attestation(keys[i])
+	for _, a := range rows {
+		old, err := tx.attestation(a.key)
 		if err != nil {
 			return err
 		}
-		if old.Hash != a.Hash {
-			return tx.equivocation(keys[i], old, a)
+		if old.Hash != a.row.Hash {
+			return tx.equivocation(a.key, old, a.row)
 		}
 	}
 	return nil
@@ -89,21 +111,44 @@ func (tx *Tx) AddOutboxMany(doc string, hashes [][32]byte) error {
 		return err
 	}
 	d := tx.index(doc)
-	for len(hashes) > 0 {
-		n := groupSize(len(hashes))
+	rows := make([]*PreparedOutbox, len(hashes))
+	for i, hash := range hashes {
+		h := tx.hashIndex(hash)
+		sealed, err := tx.seal("outbox", OutboxRow{Doc: doc, Hash: hash}, d, h)
+		if err != nil {
+			return fmt.Errorf("store: seal outbox: %w", err)
+		}
+		rows[i] = &PreparedOutbox{doc: d, hash: h, sealed: sealed}
+	}
+	return tx.insertOutbox(rows)
+}
+
+// AddPreparedOutbox is AddOutboxMany of rows prepared for this
+// transaction (ChangePreparer.PrepareOutbox, decision 0036).
+func (tx *Tx) AddPreparedOutbox(rows []*PreparedOutbox) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	for _, o := range rows {
+		if o == nil {
+			return fmt.Errorf("store: add outbox: nothing prepared")
+		}
+	}
+	return tx.insertOutbox(rows)
+}
+
+// insertOutbox writes outbox rows with one statement per group.
+func (tx *Tx) insertOutbox(rows []*PreparedOutbox) error {
+	for len(rows) > 0 {
+		n := groupSize(len(rows))
 		args := make([]any, 0, 3*n)
-		for _, hash := range hashes[:n] {
-			h := tx.hashIndex(hash)
-			sealed, err := tx.seal("outbox", OutboxRow{Doc: doc, Hash: hash}, d, h)
-			if err != nil {
-				return fmt.Errorf("store: seal outbox: %w", err)
-			}
-			args = append(args, d, h, sealed)
+		for _, o := range rows[:n] {
+			args = append(args, o.doc, o.hash, o.sealed)
 		}
 		if _, err := tx.exec(multiRow("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES ", "(?, ?, ?)", n), args...); err != nil {
 			return fmt.Errorf("store: add outbox: %w", err)
 		}
-		hashes = hashes[n:]
+		rows = rows[n:]
 	}
 	return nil
 }

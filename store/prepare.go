@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // Storing a change has two parts: what the store's state decides (its
 // checks, the rows it writes) and what it does not (the keyed indexes of
@@ -71,4 +74,62 @@ func (tx *Tx) AddPrepared(p *PreparedChange) (Result, error) {
 	e := p.e
 	p.e = nil
 	return tx.addEntry(e)
+}
+
+// Fork returns a ChangePreparer with the same sealer and a memory of its
+// own, for another goroutine: a ChangePreparer is not safe for concurrent
+// use, but its forks may each run on a goroutine (decision 0036: each
+// worker that signs a batch of local changes prepares their rows too).
+func (p *ChangePreparer) Fork() *ChangePreparer {
+	return &ChangePreparer{sealer: p.sealer, memo: map[string][]byte{}}
+}
+
+// PreparedAttestation is an attestation row with its key's indexes, its
+// hash's index and its sealed blob made ahead (PrepareAttestation), for
+// AddPreparedAttestations.
+type PreparedAttestation struct {
+	row    AttestationRow
+	key    attKey
+	hash   []byte
+	sealed []byte
+}
+
+// PrepareAttestation indexes a's key and hash and seals its row, as
+// AddAttestations does at insert. It refuses a row without an identity,
+// as AddAttestations does.
+func (p *ChangePreparer) PrepareAttestation(a AttestationRow) (*PreparedAttestation, error) {
+	if a.Doc == "" || len(a.Actor) == 0 || len(a.Signer) == 0 || a.Seq == 0 {
+		return nil, &RefusedError{Reason: ReasonEmptyIdentity}
+	}
+	k := attKey{p.indexOf([]byte(a.Doc)), p.sealer.Index(a.Actor), binary.BigEndian.AppendUint64(nil, a.Seq), p.sealer.Index(a.Signer)}
+	plain, err := encMode.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("store: seal attestation: %w", err)
+	}
+	sealed, err := p.sealer.Seal(ad("attestations", "blob", k.doc, k.actor, k.seq, k.signer), plain)
+	if err != nil {
+		return nil, fmt.Errorf("store: seal attestation: %w", err)
+	}
+	return &PreparedAttestation{row: a, key: k, hash: p.indexOf(a.Hash[:]), sealed: sealed}, nil
+}
+
+// PreparedOutbox is an outbox row with its indexes and sealed blob made
+// ahead (PrepareOutbox), for AddPreparedOutbox.
+type PreparedOutbox struct {
+	doc, hash, sealed []byte
+}
+
+// PrepareOutbox indexes and seals the outbox row of a stored change of
+// doc, as AddOutboxMany does at insert.
+func (p *ChangePreparer) PrepareOutbox(doc string, hash [32]byte) (*PreparedOutbox, error) {
+	d, h := p.indexOf([]byte(doc)), p.indexOf(hash[:])
+	plain, err := encMode.Marshal(OutboxRow{Doc: doc, Hash: hash})
+	if err != nil {
+		return nil, fmt.Errorf("store: seal outbox: %w", err)
+	}
+	sealed, err := p.sealer.Seal(ad("outbox", "blob", d, h), plain)
+	if err != nil {
+		return nil, fmt.Errorf("store: seal outbox: %w", err)
+	}
+	return &PreparedOutbox{doc: d, hash: h, sealed: sealed}, nil
 }
