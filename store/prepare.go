@@ -101,7 +101,7 @@ func (p *ChangePreparer) PrepareAttestation(a AttestationRow) (*PreparedAttestat
 	if a.Doc == "" || len(a.Actor) == 0 || len(a.Signer) == 0 || a.Seq == 0 {
 		return nil, &RefusedError{Reason: ReasonEmptyIdentity}
 	}
-	k := attKey{p.indexOf([]byte(a.Doc)), p.sealer.Index(a.Actor), binary.BigEndian.AppendUint64(nil, a.Seq), p.sealer.Index(a.Signer)}
+	k := attKey{p.indexOf([]byte(a.Doc)), p.indexOf(a.Actor), binary.BigEndian.AppendUint64(nil, a.Seq), p.indexOf(a.Signer)}
 	plain, err := encMode.Marshal(a)
 	if err != nil {
 		return nil, fmt.Errorf("store: seal attestation: %w", err)
