@@ -43,12 +43,7 @@ func (l *parseLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]Inge
 func TestPullParsesAhead(t *testing.T) {
 	const docs = 200
 	a, b := pair(t)
-	server := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
-	for i := range docs {
-		doc := fmt.Sprintf("doc%03d", i)
-		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
-		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
-	}
+	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
 	client := &parseLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}},
@@ -105,12 +100,7 @@ func (l *slowPrepLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]I
 func TestBatchPreparedFromBothEnds(t *testing.T) {
 	const docs = 100
 	a, b := pair(t)
-	server := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
-	for i := range docs {
-		doc := fmt.Sprintf("doc%03d", i)
-		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
-		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
-	}
+	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
 	client := &slowPrepLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}}
@@ -172,12 +162,7 @@ func TestParseAheadBounded(t *testing.T) {
 	maxParsedAhead = 100 // about six of these frames' chunks
 	const docs = 100
 	a, b := pair(t)
-	server := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
-	for i := range docs {
-		doc := fmt.Sprintf("doc%03d", i)
-		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
-		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
-	}
+	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
 	client := &slowParseLocal{parseLocal: &parseLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}},

@@ -86,12 +86,7 @@ func (l *prepLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]Inges
 func TestPullPreparesAndPrefetches(t *testing.T) {
 	const docs = 300
 	a, b := pair(t)
-	server := &manyLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}}
-	for i := range docs {
-		doc := fmt.Sprintf("doc%03d", i)
-		server.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
-		server.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
-	}
+	server := &manyLocal{memLocal: casesLocal(docs)}
 	sb := New(b, server, Options{})
 	defer sb.Close()
 	client := &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}
@@ -134,4 +129,16 @@ func groupSizes(gs [][]string) []int {
 		out = append(out, len(g))
 	}
 	return out
+}
+
+// casesLocal is an open memLocal holding docs case documents (doc000,
+// doc001, ...) of one attested change each.
+func casesLocal(docs int) *memLocal {
+	l := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
+	for i := range docs {
+		doc := fmt.Sprintf("doc%03d", i)
+		l.digest[doc] = DocDigest{Type: "case", VV: map[string]uint64{"01": 1}}
+		l.changes[doc] = []Change{{Raw: []byte("change of " + doc), Actor: []byte{1}, Seq: 1, Attestation: []byte{1}}}
+	}
+	return l
 }
