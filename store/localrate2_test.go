@@ -76,15 +76,7 @@ func TestAddPreparedRows(t *testing.T) {
 				t.Fatalf("attestation %d: seq %d blob %q; want seq %d blob %q", i, a.Seq, a.Blob, rows[i].Seq, rows[i].Blob)
 			}
 		}
-		out, err := tx.Outbox(1000)
-		if err != nil || len(out) != len(hashes) {
-			t.Fatalf("%d outbox rows, %v; want %d", len(out), err, len(hashes))
-		}
-		for i, r := range out {
-			if r.Doc != "d" || r.Hash != hashes[i] {
-				t.Fatalf("outbox row %d: %s %x, want d %x", i, r.Doc, r.Hash[:4], hashes[i][:4])
-			}
-		}
+		outboxIs(t, tx, "d", hashes)
 		return nil
 	})
 

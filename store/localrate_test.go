@@ -59,15 +59,22 @@ func TestAddOutboxMany(t *testing.T) {
 	update(t, db, func(tx *Tx) error { return tx.AddOutboxMany("d", hashes) })
 	update(t, db, func(tx *Tx) error { return tx.AddOutboxMany("d", hashes[10:30]) })
 	view(t, db, func(tx *Tx) error {
-		got, err := tx.Outbox(1000)
-		if err != nil || len(got) != len(hashes) {
-			t.Fatalf("%d outbox rows, %v; want %d", len(got), err, len(hashes))
-		}
-		for i, r := range got {
-			if r.Doc != "d" || r.Hash != hashes[i] {
-				t.Fatalf("outbox row %d: %s %x, want d %x", i, r.Doc, r.Hash[:4], hashes[i][:4])
-			}
-		}
+		outboxIs(t, tx, "d", hashes)
 		return nil
 	})
+}
+
+// outboxIs fails t unless the outbox holds exactly hashes of doc, in
+// order.
+func outboxIs(t *testing.T, tx *Tx, doc string, hashes [][32]byte) {
+	t.Helper()
+	got, err := tx.Outbox(1000)
+	if err != nil || len(got) != len(hashes) {
+		t.Fatalf("%d outbox rows, %v; want %d", len(got), err, len(hashes))
+	}
+	for i, r := range got {
+		if r.Doc != doc || r.Hash != hashes[i] {
+			t.Fatalf("outbox row %d: %s %x, want %s %x", i, r.Doc, r.Hash[:4], doc, hashes[i][:4])
+		}
+	}
 }
