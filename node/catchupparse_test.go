@@ -3,7 +3,6 @@ package node_test
 import (
 	"testing"
 
-	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/replicate"
 )
@@ -16,12 +15,8 @@ import (
 func TestParseAheadTakenAtIngest(t *testing.T) {
 	ctx := t.Context()
 	a, _, b, sp, ledger := sharedLedger(t)
-	entries := make([]model.Entry, 6)
-	for i := range entries {
-		entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
-	}
-	must[node.LedgerImport](t)(b.AddEntries(ctx, sp, entries))
-	frame := framesOf(t, b, sp, ledger)[0]
+	const entries = 6
+	frame := entriesFrame(t, b, sp, ledger, entries)
 	half := len(frame.Chunks) / 2
 	f1 := replicate.FrameIn{Space: sp.ID, Doc: ledger, Chunks: frame.Chunks[:half]}
 	f2 := replicate.FrameIn{Space: sp.ID, Doc: ledger, Chunks: append(frame.Chunks[half:len(frame.Chunks):len(frame.Chunks)], []byte("not a change")),
@@ -47,11 +42,11 @@ func TestParseAheadTakenAtIngest(t *testing.T) {
 	if parsedHere != 0 {
 		t.Fatalf("ingest parsed %d chunks itself, though all were parsed ahead", parsedHere)
 	}
-	if got.Stored != len(entries) || got.Duplicate != len(frame.Chunks)-len(entries) || got.Refused != 1 {
-		t.Fatalf("ingested %+v; want %d stored, %d duplicates, 1 refused", got, len(entries), len(frame.Chunks)-len(entries))
+	if got.Stored != entries || got.Duplicate != len(frame.Chunks)-entries || got.Refused != 1 {
+		t.Fatalf("ingested %+v; want %d stored, %d duplicates, 1 refused", got, entries, len(frame.Chunks)-entries)
 	}
-	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+len(entries) {
-		t.Fatalf("%d entries after ingest, want %d", n, 1+len(entries))
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+entries {
+		t.Fatalf("%d entries after ingest, want %d", n, 1+entries)
 	}
 
 	// The same frames again, not parsed ahead: ingest parses every chunk,
@@ -72,26 +67,22 @@ func TestParseAheadTakenAtIngest(t *testing.T) {
 func TestStorePreparedAhead(t *testing.T) {
 	ctx := t.Context()
 	a, aOpts, b, sp, ledger := sharedLedger(t)
-	entries := make([]model.Entry, 80)
-	for i := range entries {
-		entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
-	}
-	must[node.LedgerImport](t)(b.AddEntries(ctx, sp, entries))
-	frame := framesOf(t, b, sp, ledger)[0]
+	const entries = 80
+	frame := entriesFrame(t, b, sp, ledger, entries)
 	before := node.PreparedAhead()
 	res := must[node.IngestResult](t)(a.Ingest(ctx, sp.ID, ledger, frame.Chunks, frame.Atts))
-	if res.Stored != len(entries) || res.Duplicate != len(frame.Chunks)-len(entries) || res.Refused != 0 {
-		t.Fatalf("ingested %+v; want %d stored, %d duplicates", res, len(entries), len(frame.Chunks)-len(entries))
+	if res.Stored != entries || res.Duplicate != len(frame.Chunks)-entries || res.Refused != 0 {
+		t.Fatalf("ingested %+v; want %d stored, %d duplicates", res, entries, len(frame.Chunks)-entries)
 	}
 	if got := node.PreparedAhead() - before; got != int64(len(frame.Chunks)) {
 		t.Fatalf("%d changes prepared ahead, want %d", got, len(frame.Chunks))
 	}
-	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+len(entries) {
-		t.Fatalf("%d entries after ingest, want %d", n, 1+len(entries))
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+entries {
+		t.Fatalf("%d entries after ingest, want %d", n, 1+entries)
 	}
 	a = reopen(t, a, aOpts)
-	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+len(entries) {
-		t.Fatalf("%d entries after a reopen, want %d", n, 1+len(entries))
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != 1+entries {
+		t.Fatalf("%d entries after a reopen, want %d", n, 1+entries)
 	}
 	storedLoadsBack(t, a, ledger)
 }

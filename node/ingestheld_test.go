@@ -9,6 +9,7 @@ import (
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
 )
@@ -26,12 +27,8 @@ func TestHeldFeedBlamesCulprit(t *testing.T) {
 		t.Run(fmt.Sprintf("loaded=%v", loaded), func(t *testing.T) {
 			ctx := t.Context()
 			a, aOpts, b, sp, ledger := sharedLedger(t)
-			entries := make([]model.Entry, 20)
-			for i := range entries {
-				entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
-			}
-			must[node.LedgerImport](t)(b.AddEntries(ctx, sp, entries))
-			frame := framesOf(t, b, sp, ledger)[0]
+			const entries = 20
+			frame := entriesFrame(t, b, sp, ledger, entries)
 			var fresh [][]byte // b's new changes, in order
 			have := map[[32]byte]bool{}
 			for _, h := range must[[][32]byte](t)(node.StoredHashes(ctx, a, ledger)) {
@@ -42,8 +39,8 @@ func TestHeldFeedBlamesCulprit(t *testing.T) {
 					fresh = append(fresh, raw)
 				}
 			}
-			if len(fresh) != len(entries) {
-				t.Fatalf("%d new changes, want %d", len(fresh), len(entries))
+			if len(fresh) != entries {
+				t.Fatalf("%d new changes, want %d", len(fresh), entries)
 			}
 			target := hashHex(t, fresh[13]) // in the fourth part
 			aOpts.Engine = engine.Config{Env: append(os.Environ(), faultKillEnv+"="+target)}
@@ -87,22 +84,18 @@ func TestHeldFeedStoresLargeBatch(t *testing.T) {
 	ctx := t.Context()
 	a, _, b, sp, ledger := sharedLedger(t)
 	before := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp)))
-	entries := make([]model.Entry, 30)
-	for i := range entries {
-		entries[i] = model.Entry{Date: "2026-11-26", Direction: "out", AmountMinor: int64(10 + i), Currency: "EUR"}
-	}
-	must[node.LedgerImport](t)(b.AddEntries(ctx, sp, entries))
-	frame := framesOf(t, b, sp, ledger)[0]
+	const entries = 30
+	frame := entriesFrame(t, b, sp, ledger, entries)
 	feeds := node.HeldFeedsStarted()
 	res, err := a.Ingest(ctx, sp.ID, ledger, frame.Chunks, frame.Atts)
-	if err != nil || res.Stored != len(entries) {
-		t.Fatalf("ingest = %+v, %v; want %d stored", res, err, len(entries))
+	if err != nil || res.Stored != entries {
+		t.Fatalf("ingest = %+v, %v; want %d stored", res, err, entries)
 	}
 	if node.HeldFeedsStarted() == feeds {
 		t.Fatal("the batch was not fed to the engine while it was stored")
 	}
-	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != before+len(entries) {
-		t.Fatalf("a shows %d entries, want %d", n, before+len(entries))
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != before+entries {
+		t.Fatalf("a shows %d entries, want %d", n, before+entries)
 	}
 	storedLoadsBack(t, a, ledger)
 }
@@ -120,4 +113,12 @@ func sharedLedger(t *testing.T) (a *node.Node, aOpts node.Options, b *node.Node,
 	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
 	exchange(t, a, b, sp)
 	return a, aOpts, b, sp, must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+}
+
+// entriesFrame makes n new ledger entries on b (addEntries) and returns
+// b's ledger changes as one sync frame (framesOf).
+func entriesFrame(t *testing.T, b *node.Node, sp node.Space, ledger string, n int) replicate.FrameIn {
+	t.Helper()
+	addEntries(t, b, sp, n)
+	return framesOf(t, b, sp, ledger)[0]
 }
