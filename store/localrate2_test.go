@@ -67,15 +67,7 @@ func TestAddPreparedRows(t *testing.T) {
 		})
 	}
 	view(t, db, func(tx *Tx) error {
-		got, err := tx.Attestations("d")
-		if err != nil || len(got) != len(rows) {
-			t.Fatalf("%d attestations, %v; want %d", len(got), err, len(rows))
-		}
-		for i, a := range got {
-			if a.Seq != rows[i].Seq || a.Hash != rows[i].Hash || string(a.Blob) != string(rows[i].Blob) {
-				t.Fatalf("attestation %d: seq %d blob %q; want seq %d blob %q", i, a.Seq, a.Blob, rows[i].Seq, rows[i].Blob)
-			}
-		}
+		attestationsAre(t, tx, "d", rows)
 		outboxIs(t, tx, "d", hashes)
 		return nil
 	})

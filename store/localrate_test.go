@@ -19,15 +19,7 @@ func TestAddAttestationsMany(t *testing.T) {
 	update(t, db, func(tx *Tx) error { return tx.AddAttestations(rows) })
 	update(t, db, func(tx *Tx) error { return tx.AddAttestations(rows[40:90]) })
 	view(t, db, func(tx *Tx) error {
-		got, err := tx.Attestations("d")
-		if err != nil || len(got) != len(rows) {
-			t.Fatalf("%d attestations, %v; want %d", len(got), err, len(rows))
-		}
-		for i, a := range got {
-			if a.Seq != rows[i].Seq || a.Hash != rows[i].Hash || string(a.Blob) != string(rows[i].Blob) {
-				t.Fatalf("attestation %d: seq %d blob %q; want seq %d blob %q", i, a.Seq, a.Blob, rows[i].Seq, rows[i].Blob)
-			}
-		}
+		attestationsAre(t, tx, "d", rows)
 		return nil
 	})
 
@@ -75,6 +67,21 @@ func outboxIs(t *testing.T, tx *Tx, doc string, hashes [][32]byte) {
 	for i, r := range got {
 		if r.Doc != doc || r.Hash != hashes[i] {
 			t.Fatalf("outbox row %d: %s %x, want %s %x", i, r.Doc, r.Hash[:4], doc, hashes[i][:4])
+		}
+	}
+}
+
+// attestationsAre fails t unless doc's stored attestations are exactly
+// rows (seq, hash and blob), in order.
+func attestationsAre(t *testing.T, tx *Tx, doc string, rows []AttestationRow) {
+	t.Helper()
+	got, err := tx.Attestations(doc)
+	if err != nil || len(got) != len(rows) {
+		t.Fatalf("%d attestations, %v; want %d", len(got), err, len(rows))
+	}
+	for i, a := range got {
+		if a.Seq != rows[i].Seq || a.Hash != rows[i].Hash || string(a.Blob) != string(rows[i].Blob) {
+			t.Fatalf("attestation %d: seq %d blob %q; want seq %d blob %q", i, a.Seq, a.Blob, rows[i].Seq, rows[i].Blob)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func TestPullParsesAhead(t *testing.T) {
 	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
-	client := &parseLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}},
+	client := &parseLocal{prepLocal: emptyPrepLocal(),
 		parsed: map[string]int{}}
 	sa := New(a, client, Options{})
 	defer sa.Close()
@@ -103,7 +103,7 @@ func TestBatchPreparedFromBothEnds(t *testing.T) {
 	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
-	client := &slowPrepLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}}
+	client := &slowPrepLocal{prepLocal: emptyPrepLocal()}
 	sa := New(a, client, Options{})
 	defer sa.Close()
 
@@ -165,7 +165,7 @@ func TestParseAheadBounded(t *testing.T) {
 	server := casesLocal(docs)
 	sb := New(b, server, Options{})
 	defer sb.Close()
-	client := &slowParseLocal{parseLocal: &parseLocal{prepLocal: &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}},
+	client := &slowParseLocal{parseLocal: &parseLocal{prepLocal: emptyPrepLocal(),
 		parsed: map[string]int{}}}
 	sa := New(a, client, Options{})
 	defer sa.Close()
@@ -185,4 +185,10 @@ func TestParseAheadBounded(t *testing.T) {
 			t.Fatalf("%s parsed %d times, want once", doc, n)
 		}
 	}
+}
+
+// emptyPrepLocal is a prepLocal over an open, empty memLocal: an opener
+// that holds nothing yet.
+func emptyPrepLocal() *prepLocal {
+	return &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}
 }

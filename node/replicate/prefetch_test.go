@@ -89,7 +89,7 @@ func TestPullPreparesAndPrefetches(t *testing.T) {
 	server := &manyLocal{memLocal: casesLocal(docs)}
 	sb := New(b, server, Options{})
 	defer sb.Close()
-	client := &prepLocal{memLocal: &memLocal{open: true, digest: map[string]DocDigest{}}, prepared: map[string]int{}}
+	client := emptyPrepLocal()
 	sa := New(a, client, Options{})
 	defer sa.Close()
 
