@@ -290,7 +290,12 @@ func AppendMaps(doc *am.Doc, list string, maps []Map, at time.Time) ([][]byte, e
 	if len(maps) == 0 {
 		return nil, nil
 	}
-	in := encode(maps)
+	return appendEncoded(doc, offs, list, encode(maps), len(maps), at)
+}
+
+// appendEncoded runs weft_append_maps on a request already encoded (in),
+// which should make want changes. Tests hand it malformed requests.
+func appendEncoded(doc *am.Doc, offs [2]uintptr, list string, in []byte, want int, at time.Time) ([][]byte, error) {
 	base := unsafe.Pointer(doc)
 	cDoc := *(**C.struct_AMdoc)(unsafe.Add(base, offs[0]))
 	mu := (*sync.Mutex)(unsafe.Add(base, offs[1]))
@@ -332,8 +337,8 @@ func AppendMaps(doc *am.Doc, list string, maps []Map, at time.Time) ([][]byte, e
 	if err == nil && perr != nil {
 		err = perr
 	}
-	if err == nil && len(chunks) != len(maps) {
-		err = fmt.Errorf("amraw: %d changes made for %d maps", len(chunks), len(maps))
+	if err == nil && len(chunks) != want {
+		err = fmt.Errorf("amraw: %d changes made for %d maps", len(chunks), want)
 	}
 	return chunks, err
 }
