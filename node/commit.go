@@ -138,7 +138,7 @@ func (n *Node) startEdit(ctx context.Context, tx *writeTx, doc string) ([]byte, 
 func (n *Node) engineEdit(ctx context.Context, tx *writeTx, doc string, actor []byte, edit func() ([][]byte, error)) ([][]byte, error) {
 	chunks, err := edit()
 	if errors.Is(err, engine.ErrNotLoaded) {
-		if err = n.loadDoc(ctx, tx.Tx, doc, actor); err == nil {
+		if err = n.loadRepaired(ctx, tx, doc, actor); err == nil {
 			chunks, err = edit()
 		}
 	}
@@ -172,8 +172,10 @@ func (n *Node) loadDoc(ctx context.Context, tx *store.Tx, doc string, actor []by
 	if n.loadSnapshot(ctx, tx, doc, changes, actor) {
 		return nil
 	}
-	_, err = n.eng.Load(ctx, doc, rawChanges(changes), actor)
-	return engineErr(err)
+	if _, err = n.eng.Load(ctx, doc, rawChanges(changes), actor); err != nil {
+		return engineErr(&loadError{err})
+	}
+	return nil
 }
 
 // storeChange is the store's record of a parsed change.

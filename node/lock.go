@@ -49,3 +49,44 @@ func (l *homeLock) release() {
 		l.f = nil
 	}
 }
+
+// What the lock file holds: a process has the home open, or the last one
+// closed it cleanly.
+const (
+	lockOpen   = "open\n"
+	lockClosed = "closed\n"
+)
+
+// markOpen records in the lock file that this process has the home open,
+// durably, and reports whether the last process that opened it did not
+// close it (a crash, a kill, a power cut).
+func (l *homeLock) markOpen() (unclean bool, err error) {
+	buf := make([]byte, 16)
+	n, _ := l.f.ReadAt(buf, 0)
+	unclean = string(buf[:n]) == lockOpen
+	if err := l.rewrite(lockOpen); err != nil {
+		return unclean, err
+	}
+	if err := l.f.Sync(); err != nil {
+		return unclean, fmt.Errorf("node: sync lock file: %w", err)
+	}
+	return unclean, nil
+}
+
+// markClosed records in the lock file that the home was closed cleanly.
+func (l *homeLock) markClosed() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	return l.rewrite(lockClosed)
+}
+
+func (l *homeLock) rewrite(s string) error {
+	if err := l.f.Truncate(0); err != nil {
+		return fmt.Errorf("node: write lock file: %w", err)
+	}
+	if _, err := l.f.WriteAt([]byte(s), 0); err != nil {
+		return fmt.Errorf("node: write lock file: %w", err)
+	}
+	return nil
+}

@@ -86,7 +86,10 @@ type Node struct {
 	watchers    watchers       // subscribers to document changes (notify.go)
 	rosters     rosterCache    // verified membership logs and rosters (rostercache.go)
 	deferred    deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
-	close       sync.Once
+	// unclean is set while the last process to open the home did not
+	// close it and the check after it (crashcheck.go) has not passed.
+	unclean bool
+	close   sync.Once
 }
 
 // storeFile is the store's file name inside the home folder.
@@ -111,6 +114,11 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		n.Close()
 		return nil, fmt.Errorf("node: open %s: %w", opts.Home, storeErr(err))
 	}
+	if n.unclean {
+		if err := n.checkAfterCrash(ctx); err != nil {
+			n.log.Warn("check after an unclean shutdown; it runs again at the next open", "err", err)
+		}
+	}
 	return n, nil
 }
 
@@ -120,12 +128,20 @@ func openLocked(ctx context.Context, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	unclean, err := lock.markOpen()
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
 	db, err := store.Open(ctx, filepath.Join(opts.Home, storeFile))
 	if err != nil {
+		if !unclean {
+			_ = lock.markClosed()
+		}
 		lock.release()
 		return nil, fmt.Errorf("node: open store: %w", storeErr(err))
 	}
-	return &Node{opts: opts, lock: lock, db: db, log: opts.Logger, eng: engine.New(opts.Engine)}, nil
+	return &Node{opts: opts, lock: lock, db: db, log: opts.Logger, eng: engine.New(opts.Engine), unclean: unclean}, nil
 }
 
 // Verify checks the store as a whole: every manifest matches its change
@@ -155,7 +171,11 @@ func (n *Node) Close() error {
 		if cerr := n.checkUnchecked(context.Background(), 0); cerr != nil {
 			n.log.Warn("deferred round-trip check at close", "err", cerr)
 		}
-		err = errors.Join(err, n.eng.Close(), n.db.Close())
+		dbErr := n.db.Close()
+		err = errors.Join(err, n.eng.Close(), dbErr)
+		if dbErr == nil && !n.unclean { // crashcheck.go
+			err = errors.Join(err, n.lock.markClosed())
+		}
 		n.lock.release()
 	})
 	return err

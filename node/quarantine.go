@@ -103,11 +103,7 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 		if err := n.eng.Drop(ctx, doc); err != nil {
 			return err
 		}
-		exclude := make(map[[32]byte]bool, len(added))
-		for _, c := range added {
-			exclude[c.Hash] = true
-		}
-		dropped, err := n.checkDoc(ctx, tx, doc, exclude)
+		dropped, err := n.checkDoc(ctx, tx, doc, hashSet(added))
 		if err != nil {
 			return err
 		}
@@ -132,9 +128,35 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 		return err
 	}
 	if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
-		return &baseError{err}
+		// The stored document does not open without added: repair it
+		// (repair.go), then apply what is left of added to what is left.
+		if !storedBroken(ctx, &loadError{err}) {
+			return &baseError{err}
+		}
+		dropped, rerr := n.repairStored(ctx, tx, doc, hashSet(added), err)
+		if rerr != nil {
+			return &baseError{errors.Join(err, rerr)}
+		}
+		if added = unlessDropped(added, dropped); len(added) == 0 {
+			return nil
+		}
+		if base, err = baseChanges(tx.Tx, doc, added); err != nil {
+			return err
+		}
+		if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
+			return &baseError{err}
+		}
 	}
 	return n.applyLazy(ctx, doc, added)
+}
+
+// hashSet is the set of the hashes of added.
+func hashSet(added []store.Change) map[[32]byte]bool {
+	out := make(map[[32]byte]bool, len(added))
+	for _, c := range added {
+		out[c.Hash] = true
+	}
+	return out
 }
 
 // unlessDropped is added without the changes in dropped (which depended

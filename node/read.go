@@ -19,7 +19,7 @@ func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
 	if !errors.Is(err, engine.ErrNotLoaded) {
 		return v, err
 	}
-	err = n.db.View(ctx, func(tx *store.Tx) error {
+	load := func(tx *store.Tx) error {
 		actor, ok, err := tx.Lease(doc)
 		if err != nil {
 			return err
@@ -28,7 +28,15 @@ func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
 			actor = seal.NewActor(n.id.Public)
 		}
 		return n.loadDoc(ctx, tx, doc, actor)
-	})
+	}
+	err = n.db.View(ctx, load)
+	if storedBroken(ctx, err) { // repair.go
+		if rerr := n.repairCommitted(ctx, doc, err); rerr != nil {
+			err = errors.Join(err, rerr)
+		} else {
+			err = n.db.View(ctx, load)
+		}
+	}
 	if err != nil {
 		return model.View{}, storeErr(err)
 	}

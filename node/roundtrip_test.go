@@ -28,7 +28,61 @@ import (
 // loads in a fresh engine, and the change is refused when it comes again.
 func TestRoundTripDeferredFindsCulprit(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
+	d := deferredMutant(t)
+	a, b, m, sp, cal, pc, poison, att := d.a, d.b, d.m, d.sp, d.cal, d.pc, d.poison, d.att
+	event := d.event
+	event(b, "Concert")
+	exchange(t, b, a, sp)
+	honest := node.DocChanges(b, cal)
+
+	event(a, "Meeting") // checks the unchecked changes first
+	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
+	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
+		t.Fatalf("quarantined = %+v, want the mutant (%s) by %s", q, wire.HashHex(pc.Hash), m.PeerID())
+	}
+	if holds(a, cal, pc.Hash) {
+		t.Fatal("the mutant is still stored after the check")
+	}
+	for _, raw := range honest {
+		c, err := wire.ParseChange(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !holds(a, cal, c.Hash) {
+			t.Fatalf("honest change %s was dropped", wire.HashHex(c.Hash))
+		}
+	}
+	if n := len(must[[]node.CalendarEvent](t)(a.Events(ctx, sp, ""))); n != 20+2+1 {
+		t.Fatalf("a shows %d events, want 23 (its own 21, Bo's 2)", n)
+	}
+	storedLoadsBack(t, a, cal)
+	res, err := a.Ingest(ctx, sp.ID, cal, [][]byte{poison}, [][]byte{att.Marshal()})
+	if err != nil || res.Stored != 0 || res.Refused != 1 {
+		t.Fatalf("the mutant again = %+v, %v; want it refused", res, err)
+	}
+}
+
+// mutantSetup is a member's node (a) holding, stored but not yet
+// round-trip checked, a mutant of Mallory's (m) real edit to a calendar
+// large enough that its check is deferred: a change that passes every
+// check but leaves the document's saved form unloadable.
+type mutantSetup struct {
+	a, b, m *node.Node
+	aOpts   node.Options
+	sp      node.Space
+	cal     string
+	pc      *wire.Change
+	poison  []byte
+	att     seal.Attestation
+	ids     []string
+	event   func(n *node.Node, title string) string
+}
+
+// deferredMutant sets up a mutantSetup.
+func deferredMutant(t *testing.T) mutantSetup {
+	t.Helper()
+	ctx := t.Context()
+	a, aOpts := initNode(t, "Amina")
 	b, _ := initNode(t, "Bo")
 	m, _ := initNode(t, "Mallory")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
@@ -69,35 +123,7 @@ func TestRoundTripDeferredFindsCulprit(t *testing.T) {
 	if !holds(a, cal, pc.Hash) {
 		t.Fatal("the mutant is not stored before the check")
 	}
-	event(b, "Concert")
-	exchange(t, b, a, sp)
-	honest := node.DocChanges(b, cal)
-
-	event(a, "Meeting") // checks the unchecked changes first
-	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
-	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
-		t.Fatalf("quarantined = %+v, want the mutant (%s) by %s", q, wire.HashHex(pc.Hash), m.PeerID())
-	}
-	if holds(a, cal, pc.Hash) {
-		t.Fatal("the mutant is still stored after the check")
-	}
-	for _, raw := range honest {
-		c, err := wire.ParseChange(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !holds(a, cal, c.Hash) {
-			t.Fatalf("honest change %s was dropped", wire.HashHex(c.Hash))
-		}
-	}
-	if n := len(must[[]node.CalendarEvent](t)(a.Events(ctx, sp, ""))); n != 20+2+1 {
-		t.Fatalf("a shows %d events, want 23 (its own 21, Bo's 2)", n)
-	}
-	storedLoadsBack(t, a, cal)
-	res, err = a.Ingest(ctx, sp.ID, cal, [][]byte{poison}, [][]byte{att.Marshal()})
-	if err != nil || res.Stored != 0 || res.Refused != 1 {
-		t.Fatalf("the mutant again = %+v, %v; want it refused", res, err)
-	}
+	return mutantSetup{a: a, b: b, m: m, aOpts: aOpts, sp: sp, cal: cal, pc: pc, poison: poison, att: att, ids: ids, event: event}
 }
 
 // holds reports whether n stores the change hash of doc.

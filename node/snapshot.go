@@ -213,6 +213,11 @@ func (n *Node) writeSnapshot(ctx context.Context, doc string) error {
 	if errors.Is(err, engine.ErrNotLoaded) {
 		return nil
 	}
+	if storedBroken(ctx, &loadError{err}) {
+		// A checked document that no longer saves and loads: a change
+		// stored unchecked before a crash (repair.go).
+		return errors.Join(err, n.repairCommitted(ctx, doc, err))
+	}
 	if err != nil {
 		return err
 	}
