@@ -117,6 +117,51 @@ func (l syncLocal) Digest(ctx context.Context, space string) (map[string]replica
 	return out, err
 }
 
+var _ replicate.TipsDigest = syncLocal{}
+
+// DigestTips is Digest and, per document, our change's hash at each clock
+// of its vector (what Tips answers for those clocks), in one read
+// transaction: the tips of the documents without a cut with one query for
+// the space (store.SpaceTips), the others' through hashAt as Tips reads
+// them (decision 0040).
+func (l syncLocal) DigestTips(ctx context.Context, space string) (map[string]replicate.DocDigest, map[string]map[string][32]byte, error) {
+	var out map[string]replicate.DocDigest
+	var hashes map[string]map[string][32]byte
+	err := l.view(ctx, func(tx *store.Tx) error {
+		docs, vvs, err := tx.SpaceVersionVectors(space)
+		if err != nil {
+			return err
+		}
+		tips, err := tx.SpaceTips(space)
+		if err != nil {
+			return err
+		}
+		out = make(map[string]replicate.DocDigest, len(docs))
+		hashes = make(map[string]map[string][32]byte, len(docs))
+		for id, d := range docs {
+			vv := vvs[id]
+			out[id] = replicate.DocDigest{Type: string(d.Type), VV: vv}
+			hs := make(map[string][32]byte, len(vv))
+			for a, seq := range vv {
+				if t, ok := tips[id][a]; ok && t.Seq == seq {
+					hs[a] = t.Hash
+					continue
+				}
+				h, ok, err := l.hashAt(tx, id, a, seq) // a document with a cut
+				if err != nil {
+					return err
+				}
+				if ok {
+					hs[a] = h
+				}
+			}
+			hashes[id] = hs
+		}
+		return nil
+	})
+	return out, hashes, err
+}
+
 var _ replicate.ManyLocal = syncLocal{}
 
 // MissingMany is Missing for many documents of a space, in one read

@@ -2,7 +2,6 @@ package replicate
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -96,23 +95,7 @@ func (s *Syncer) addTags(ctx context.Context, st *SpaceState) error {
 	if err != nil {
 		return err
 	}
-	st.Nonce = make([]byte, NonceSize)
-	rand.Read(st.Nonce)
-	i := 0
-	for _, d := range st.Docs {
-		for _, c := range d.VV {
-			var t byte
-			if h, ok := fs.Hashes[d.Doc][hex.EncodeToString(c.Actor)]; ok {
-				t = tag(st.Nonce, h)
-			}
-			if i%2 == 0 {
-				st.Tags = append(st.Tags, t<<4)
-			} else {
-				st.Tags[i/2] |= t
-			}
-			i++
-		}
-	}
+	setTags(st, fs.Hashes) // freshcpu_tags.go
 	return nil
 }
 

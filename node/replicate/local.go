@@ -96,3 +96,15 @@ func (i *Ingested) add(o Ingested) {
 	i.Held += o.Held
 	i.Refused += o.Refused
 }
+
+// TipsDigest is implemented by a Local that reads a space's digest and the
+// hashes its fork tags are made of together, cheaper than Digest and then
+// Forks.Tips over every clock (decision 0040). The opener uses it to build
+// its request; a Local that implements it implements Forks too.
+type TipsDigest interface {
+	// DigestTips returns Digest's answer and, per document and hex actor
+	// of its vector, the hash of our change at that seq: exactly what
+	// Forks.Tips returns in ForkState.Hashes when asked for every clock
+	// of the digest.
+	DigestTips(ctx context.Context, space string) (map[string]DocDigest, map[string]map[string][32]byte, error)
+}

@@ -53,11 +53,8 @@ func (s *Syncer) PullProving(ctx context.Context, p peer.ID, spaces []string) (r
 		if !s.proved.due(p, sp, time.Now()) {
 			continue
 		}
-		st, err := s.spaceState(ctx, sp)
+		st, err := s.taggedState(ctx, sp)
 		if err != nil {
-			return rep, err
-		}
-		if err := s.addTags(ctx, &st); err != nil {
 			return rep, err
 		}
 		ops, err := s.local.OpsSince(ctx, sp, nil)
@@ -236,11 +233,8 @@ func (s *Syncer) request(ctx context.Context, peerKey ed25519.PublicKey) (*Reque
 	req := &Request{Version: Version}
 	docs := 0
 	for _, sp := range spaces[:min(len(spaces), MaxSpaces)] {
-		st, err := s.spaceState(ctx, sp)
+		st, err := s.taggedState(ctx, sp)
 		if err != nil {
-			return nil, err
-		}
-		if err := s.addTags(ctx, &st); err != nil {
 			return nil, err
 		}
 		if docs += len(st.Docs); docs > MaxDocs {
@@ -276,14 +270,22 @@ func (s *Syncer) spaceState(ctx context.Context, space string) (SpaceState, erro
 	if err != nil {
 		return st, err
 	}
+	st.Docs, err = docStates(digest)
+	return st, err
+}
+
+// docStates is a digest as a request carries it: documents in ID order,
+// each vector as clocks.
+func docStates(digest map[string]DocDigest) ([]DocState, error) {
+	var out []DocState
 	for _, doc := range sortedKeys(digest) {
 		vv, err := clocks(digest[doc].VV)
 		if err != nil {
-			return st, fmt.Errorf("replicate: digest of %s: %w", doc, err)
+			return nil, fmt.Errorf("replicate: digest of %s: %w", doc, err)
 		}
-		st.Docs = append(st.Docs, DocState{Doc: doc, Type: digest[doc].Type, VV: vv})
+		out = append(out, DocState{Doc: doc, Type: digest[doc].Type, VV: vv})
 	}
-	return st, nil
+	return out, nil
 }
 
 // clocks turns a version vector into clocks ascending by actor, at most
