@@ -121,18 +121,14 @@ var _ replicate.TipsDigest = syncLocal{}
 
 // DigestTips is Digest and, per document, our change's hash at each clock
 // of its vector (what Tips answers for those clocks), in one read
-// transaction: the tips of the documents without a cut with one query for
-// the space (store.SpaceTips), the others' through hashAt as Tips reads
-// them (decision 0040).
+// transaction: the vectors and the tips of the documents without a cut
+// from one query for the space (store.SpaceDigestTips), the others' tips
+// through hashAt as Tips reads them (decision 0040).
 func (l syncLocal) DigestTips(ctx context.Context, space string) (map[string]replicate.DocDigest, map[string]map[string][32]byte, error) {
 	var out map[string]replicate.DocDigest
 	var hashes map[string]map[string][32]byte
 	err := l.view(ctx, func(tx *store.Tx) error {
-		docs, vvs, err := tx.SpaceVersionVectors(space)
-		if err != nil {
-			return err
-		}
-		tips, err := tx.SpaceTips(space)
+		docs, vvs, tips, err := tx.SpaceDigestTips(space)
 		if err != nil {
 			return err
 		}

@@ -11,21 +11,32 @@ type Tip struct {
 	Hash [32]byte
 }
 
-// SpaceTips returns, for every document of space that has no cut, each
-// actor's newest change (keyed by document ID, then lowercase hex actor),
-// with one query for the whole space: the hashes a sync request's fork tags
-// are made of (decision 0040), which HashAt reads one query per clock. A
-// document with a cut is absent: which of its changes count is the cut's
-// business, and HashAt answers it.
-func (tx *Tx) SpaceTips(space string) (map[string]map[string]Tip, error) {
-	if err := tx.unlocked(); err != nil {
-		return nil, err
+// SpaceDigestTips returns what SpaceVersionVectors returns (every document
+// of space, its record and its version vector) and, for every document
+// that has no cut, each actor's newest change, keyed by document ID and
+// lowercase hex actor: the hashes a sync request's fork tags are made of
+// (decision 0040), which HashAt reads one query per clock. One query for
+// the space reads each actor's newest change; its seq is the vector's. A
+// document with a cut has its vector from VersionVector and no tips:
+// which of its changes count is the cut's business, and HashAt answers it.
+func (tx *Tx) SpaceDigestTips(space string) (map[string]DocRow, map[string]map[string]uint64, map[string]map[string]Tip, error) {
+	docs, err := tx.Docs(space)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows := make(map[string]DocRow, len(docs))
+	vvs := make(map[string]map[string]uint64, len(docs))
+	tips := make(map[string]map[string]Tip, len(docs))
+	ids := make(map[string]string, len(docs)) // doc index -> ID
+	for _, d := range docs {
+		rows[d.ID] = d
+		vvs[d.ID] = map[string]uint64{}
+		ids[string(tx.index(d.ID))] = d.ID
 	}
 	cut, err := tx.docsWithCuts(space)
 	if err != nil {
-		return nil, fmt.Errorf("store: space tips: %w", err)
+		return nil, nil, nil, fmt.Errorf("store: space digest: %w", err)
 	}
-	out := map[string]map[string]Tip{}
 	// Each actor's newest change by a subquery on the (doc, actor, seq)
 	// index, as SpaceVersionVectors reads its seq.
 	err = tx.each(`SELECT c.doc, c.hash, c.blob FROM docs d JOIN doc_actors a ON a.doc = d.doc
@@ -36,21 +47,31 @@ func (tx *Tx) SpaceTips(space string) (map[string]map[string]Tip, error) {
 			if err := scan(&doc, &hash, &sealed); err != nil {
 				return err
 			}
-			if cut[string(doc)] {
-				return nil
+			id, ok := ids[string(doc)]
+			if !ok || cut[string(doc)] {
+				return nil // added since Docs read (not in this snapshot), or read below
 			}
 			c, err := tx.openChange("changes", doc, hash, sealed)
 			if err != nil {
 				return err
 			}
-			if out[c.Doc] == nil {
-				out[c.Doc] = map[string]Tip{}
+			a := hex.EncodeToString(c.Actor)
+			vvs[id][a] = c.Seq
+			if tips[id] == nil {
+				tips[id] = map[string]Tip{}
 			}
-			out[c.Doc][hex.EncodeToString(c.Actor)] = Tip{Seq: c.Seq, Hash: c.Hash}
+			tips[id][a] = Tip{Seq: c.Seq, Hash: c.Hash}
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("store: space tips: %w", err)
+		return nil, nil, nil, fmt.Errorf("store: space digest: %w", err)
 	}
-	return out, nil
+	for key := range cut {
+		if id, ok := ids[key]; ok {
+			if vvs[id], err = tx.VersionVector(id); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	return rows, vvs, tips, nil
 }

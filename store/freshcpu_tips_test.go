@@ -2,23 +2,28 @@ package store
 
 import (
 	"encoding/hex"
+	"reflect"
 	"testing"
 )
 
-// TestSpaceTipsAgreeWithHashAt: for every document of the space without a
-// cut, SpaceTips gives each actor of its vector at the vector's seq with
-// the hash HashAt reads there; the cut document and the other space's are
-// absent, and a document without changes has no tips.
-func TestSpaceTipsAgreeWithHashAt(t *testing.T) {
+// TestSpaceDigestTipsAgree: SpaceDigestTips returns SpaceVersionVectors'
+// records and vectors, and for every document of the space without a cut
+// each actor of its vector at the vector's seq with the hash HashAt reads
+// there; the cut document and the other space's have no tips, nor has a
+// document without changes.
+func TestSpaceDigestTipsAgree(t *testing.T) {
 	db := manyDocsFixture(t)
 	view(t, db, func(tx *Tx) error {
-		tips, err := tx.SpaceTips("S")
+		rows, vvs, tips, err := tx.SpaceDigestTips("S")
 		if err != nil {
 			return err
 		}
-		_, vvs, err := tx.SpaceVersionVectors("S")
+		wantRows, wantVVs, err := tx.SpaceVersionVectors("S")
 		if err != nil {
 			return err
+		}
+		if !reflect.DeepEqual(rows, wantRows) || !reflect.DeepEqual(vvs, wantVVs) {
+			t.Fatalf("records %v, vectors %v; SpaceVersionVectors %v, %v", rows, vvs, wantRows, wantVVs)
 		}
 		if len(tips) != 1 || len(tips["d1"]) != 2 {
 			t.Fatalf("tips %v: want d1 alone (d2 has a cut, d3 no changes, x is of T), with 2 actors", tips)
