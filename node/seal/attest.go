@@ -68,8 +68,17 @@ func (a Attestation) fields() [][]byte {
 }
 
 // Marshal encodes a in deterministic CBOR: equal attestations encode to
-// equal bytes.
+// equal bytes. The encoding is written directly (freshcpu_attest.go),
+// the bytes encMode makes of attestWire.
 func (a Attestation) Marshal() []byte {
+	if b, ok := a.appendWire(make([]byte, 0, a.wireSize())); ok {
+		return b
+	}
+	return a.marshalWire()
+}
+
+// marshalWire is Marshal through encMode, for what appendWire leaves to it.
+func (a Attestation) marshalWire() []byte {
 	w := attestWire{Version: attestVersion, Space: a.Space, Doc: a.Doc, Actor: a.Actor,
 		Seq: a.Seq, Hash: a.Hash[:], Signer: a.Signer, Sig: a.Sig}
 	b, err := encMode.Marshal(w)
