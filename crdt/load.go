@@ -96,7 +96,7 @@ func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, a
 	if err := d.setActor(actor); err != nil {
 		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
-	after, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads
+	after, _, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
 	}
@@ -120,19 +120,8 @@ func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, a
 // apply (bad content, or dependencies missing) poisons the Doc (ErrPoisoned
 // and ErrRejected): the caller reloads it from its store without the batch.
 func (d *Doc) Apply(chunks [][]byte) ([][32]byte, error) {
-	if d.poison != nil {
-		return nil, d.poison
-	}
-	hashes, err := chunkHashes(chunks)
-	if err != nil {
-		return nil, fmt.Errorf("crdt: apply: %w", err)
-	}
-	if len(chunks) > 0 {
-		if err := d.loadChunks(chunks, hashes); err != nil {
-			return nil, d.poisoned("apply", err)
-		}
-	}
-	return d.Heads(), nil
+	heads, _, err := d.ApplyCounted(chunks)
+	return heads, err
 }
 
 // loadChunks applies chunks with LoadIncremental, then checks that every
@@ -140,26 +129,27 @@ func (d *Doc) Apply(chunks [][]byte) ([][32]byte, error) {
 // heads are those that applying all of them gives (allApplied), one by one
 // otherwise.
 func (d *Doc) loadChunks(chunks [][]byte, hashes []am.ChangeHash) error {
-	_, err := d.loadChunksAfter(d.am.Heads(), chunks, hashes)
+	_, _, err := d.loadChunksAfter(d.am.Heads(), chunks, hashes)
 	return err
 }
 
 // loadChunksAfter is loadChunks on a document whose heads are before, and
-// returns its heads after the load.
-func (d *Doc) loadChunksAfter(before []am.ChangeHash, chunks [][]byte, hashes []am.ChangeHash) ([]am.ChangeHash, error) {
-	if err := d.am.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+// returns its heads after the load and the number of operations the load
+// added (-1 when not known: see loadIncremental).
+func (d *Doc) loadChunksAfter(before []am.ChangeHash, chunks [][]byte, hashes []am.ChangeHash) ([]am.ChangeHash, int64, error) {
+	ops, after, err := d.loadIncremental(bytes.Join(chunks, nil))
+	if err != nil {
+		return nil, -1, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	after := d.am.Heads()
 	if allApplied(before, after, chunks, hashes) {
-		return after, nil
+		return after, ops, nil
 	}
 	for i, h := range hashes {
 		if _, err := d.am.Change(h); err != nil {
-			return nil, fmt.Errorf("%w: change %d (%s) was not applied", ErrRejected, i, h)
+			return nil, -1, fmt.Errorf("%w: change %d (%s) was not applied", ErrRejected, i, h)
 		}
 	}
-	return after, nil
+	return after, ops, nil
 }
 
 // allApplied reports whether after, the heads of a document whose heads

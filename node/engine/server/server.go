@@ -224,12 +224,12 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 	if !ok {
 		return engine.Response{}, errNotLoaded
 	}
-	heads, err := d.Apply(req.Changes)
+	heads, ops, err := d.ApplyCounted(req.Changes)
 	if err != nil {
 		s.docs.drop(req.Doc) // the core has no rollback: reload from the store
 		return engine.Response{}, err
 	}
-	s.docs.grow(req.Doc, req.Changes)
+	s.docs.growCounted(req.Doc, req.Changes, ops) // engineapply.go
 	if !req.Check {
 		return engine.Response{Heads: heads}, nil
 	}
