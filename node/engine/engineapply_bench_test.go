@@ -41,7 +41,7 @@ func BenchmarkCatchUpEngine(b *testing.B) {
 	if err := e.Drop(ctx, "src"); err != nil {
 		b.Fatal(err)
 	}
-	for _, part := range []int{256} {
+	for _, part := range []int{64, 256, 1024} {
 		b.Run("part="+strconv.Itoa(part), func(b *testing.B) {
 			pid := e.PID()
 			cpu := engineCPU(b, pid)
