@@ -29,8 +29,9 @@ type entry struct {
 	deps             [][]byte
 	seqHolder        []byte // the hash stored at (actor, seq), once looked up
 	seqLooked        bool
-	prevIsDep        bool   // the actor's seq - 1 is a direct dependency
-	sealed           []byte // the row for table changes, sealed ahead (ChangePreparer), or nil
+	prevIsDep        bool      // the actor's seq - 1 is a direct dependency
+	sealed           []byte    // the row for table changes, sealed ahead (ChangePreparer), or nil
+	digest           *[32]byte // its row digest with max_op_reachable = MaxOp, made ahead, or nil
 }
 
 // newEntry indexes c's IDs.

@@ -2,8 +2,9 @@ package store
 
 import "fmt"
 
-// insert writes a checked change, its dependency rows, its actor and the
-// document's new manifest.
+// insert queues a checked change's row and dependency rows (written a
+// group at a time, storerows.go), records its actor, and folds it into
+// the document's new manifest.
 func (tx *Tx) insert(e *entry, reachable uint64) error {
 	sealed := e.sealed
 	if sealed == nil {
@@ -12,22 +13,24 @@ func (tx *Tx) insert(e *entry, reachable uint64) error {
 			return fmt.Errorf("store: seal change: %w", err)
 		}
 	}
-	_, err := tx.exec(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.doc, e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, reachable, sealed)
-	if err != nil {
+	if err := tx.queueRow(e, reachable, sealed); err != nil {
 		return err
 	}
 	tx.inserted(e, reachable)
-	for _, d := range e.deps {
-		if _, err := tx.exec("INSERT INTO change_deps (doc, hash, dep) VALUES (?, ?, ?)", e.doc, e.hash, d); err != nil {
-			return err
-		}
-	}
 	if err := tx.addActor(e.doc, e.actor, e.Actor); err != nil {
 		return err
 	}
-	row := rowDigest(e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, reachable, e.deps)
-	return tx.bumpManifest(e.doc, row)
+	return tx.bumpManifest(e.doc, e.rowDigest(reachable))
+}
+
+// rowDigest is e's row digest (manifest.go) once stored with reachable:
+// made ahead when e was prepared (reachable is always MaxOp for a change
+// that passed checkContext: see Prepare), else made here.
+func (e *entry) rowDigest(reachable uint64) [32]byte {
+	if e.digest != nil && reachable == e.MaxOp {
+		return *e.digest
+	}
+	return rowDigest(e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, reachable, e.deps)
 }
 
 // addActor records that actor wrote in doc, sealed, once.

@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // manifest is a document's sealed summary of its change rows: how many, and
@@ -22,19 +22,24 @@ type manifest struct {
 // authenticates itself), with its dependency rows: a row or a dependency
 // deleted, added or altered changes the manifest.
 func rowDigest(hash, actor []byte, seq, startOp, maxOp, reachable uint64, deps [][]byte) [32]byte {
-	sorted := append([][]byte(nil), deps...)
-	sort.Slice(sorted, func(i, j int) bool { return bytes.Compare(sorted[i], sorted[j]) < 0 })
-	h := sha256.New()
-	var b []byte
-	for _, f := range append([][]byte{hash, actor}, sorted...) {
+	sorted := deps
+	if len(deps) > 1 {
+		sorted = slices.Clone(deps)
+		slices.SortFunc(sorted, bytes.Compare)
+	}
+	var buf [256]byte // one allocation fewer for most rows; longer ones grow
+	b := binary.AppendUvarint(buf[:0], uint64(len(hash)))
+	b = append(b, hash...)
+	b = binary.AppendUvarint(b, uint64(len(actor)))
+	b = append(b, actor...)
+	for _, f := range sorted {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}
-	for _, n := range []uint64{seq, startOp, maxOp, reachable, uint64(len(deps))} {
+	for _, n := range [...]uint64{seq, startOp, maxOp, reachable, uint64(len(deps))} {
 		b = binary.AppendUvarint(b, n)
 	}
-	h.Write(b)
-	return [32]byte(h.Sum(nil))
+	return sha256.Sum256(b)
 }
 
 // loadManifest reads doc's manifest, as this transaction left it; a

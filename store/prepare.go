@@ -62,6 +62,13 @@ func (p *ChangePreparer) Prepare(c Change) (*PreparedChange, error) {
 	if e.sealed, err = p.sealer.Seal(ad("changes", "blob", e.doc, e.hash), plain); err != nil {
 		return nil, fmt.Errorf("store: seal change: %w", err)
 	}
+	// The manifest's digest of the row, ahead too (decision 0038): its one
+	// column the store's state decides, max_op_reachable, is MaxOp for
+	// every change stored, since checkContext requires StartOp = 1 + the
+	// deps' highest reachable op and checkStatic MaxOp >= StartOp - 1.
+	// insert uses it only when the reachable it computed is MaxOp.
+	d := rowDigest(e.hash, e.actor, c.Seq, c.StartOp, c.MaxOp, c.MaxOp, e.deps)
+	e.digest = &d
 	return &PreparedChange{e: e}, nil
 }
 

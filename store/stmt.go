@@ -65,13 +65,24 @@ func (c *stmtCache) close() {
 	c.stmts = nil
 }
 
-// stmt binds the prepared statement for query to the transaction: the
+// stmt writes the transaction's queued change rows (storerows.go), so
+// that the statement sees them, then binds the prepared statement for
+// query to the transaction (prepared). After a queued row failed to
+// write, it returns that failure: the transaction is failed.
+func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+	if err := tx.writeQueued(); err != nil {
+		return nil, err
+	}
+	return tx.prepared(query)
+}
+
+// prepared binds the prepared statement for query to the transaction: the
 // cached one, or one prepared on the transaction's own connection.
 // Either is kept for the rest of the transaction: a transaction that
 // stores thousands of changes (a sync frame) binds or prepares each query
 // once, not once per change. database/sql closes them with the
 // transaction.
-func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
 	if s, ok := tx.bound[query]; ok {
 		return s, nil
 	}

@@ -130,8 +130,10 @@ func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	return r, busy(err)
 }
 
-// row runs a one-row query in the transaction.
+// row runs a one-row query in the transaction, after writing the queued
+// change rows (a failure to write them fails the transaction's commit).
 func (tx *Tx) row(query string, args ...any) *sql.Row {
+	_ = tx.writeQueued() // sticky: Tx.flush returns it before the commit
 	return tx.tx.QueryRowContext(tx.ctx, query, args...)
 }
 

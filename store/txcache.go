@@ -16,6 +16,9 @@ type txCache struct {
 	// causally ordered batch costs no lookup per change.
 	seqs map[string]*actorSeqs
 	rows map[string]insertedRow
+	// queue: the change rows and dependency rows inserted and not yet
+	// written (storerows.go).
+	queue queuedRows
 }
 
 // actorSeqs is what a transaction knows of one actor's changes in one
@@ -69,11 +72,14 @@ func (tx *Tx) mayHold(doc []byte) (bool, error) {
 	return h, err
 }
 
-// flush writes the manifests the transaction changed; run calls it before
-// committing.
+// flush writes the queued change rows and the manifests the transaction
+// changed; run calls it before committing.
 func (tx *Tx) flush() error {
 	if tx.txc == nil {
 		return nil
+	}
+	if err := tx.writeQueued(); err != nil {
+		return err
 	}
 	for doc, m := range tx.txc.manifests {
 		if err := tx.writeManifest([]byte(doc), m); err != nil {
