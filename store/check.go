@@ -134,7 +134,9 @@ func (tx *Tx) checkContext(e *entry, depMax uint64) error {
 // isAncestor walks back from deps looking for target, in one recursive
 // query. A change whose max_op_reachable is below target's max_op cannot
 // have target among its ancestors (nor be it), so the walk skips it: it
-// covers roughly the changes made since target.
+// covers roughly the changes made since target. A change's dependencies
+// are its change_deps rows, or, when prev_dep is set (migration 0005),
+// its actor's change at seq - 1.
 func (tx *Tx) isAncestor(doc []byte, deps [][]byte, target []byte, targetMax uint64) (bool, error) {
 	if len(deps) == 0 {
 		return false, nil
@@ -142,13 +144,16 @@ func (tx *Tx) isAncestor(doc []byte, deps [][]byte, target []byte, targetMax uin
 	seeds := strings.Repeat("(?),", len(deps))
 	query := `WITH RECURSIVE anc(h) AS (VALUES ` + seeds[:len(seeds)-1] + `
 		UNION SELECT d.dep FROM anc CROSS JOIN change_deps d ON d.doc = ? AND d.hash = anc.h
-		CROSS JOIN changes c ON c.doc = d.doc AND c.hash = d.dep WHERE c.max_op_reachable >= ?)
+		CROSS JOIN changes c ON c.doc = d.doc AND c.hash = d.dep WHERE c.max_op_reachable >= ?
+		UNION SELECT p.hash FROM anc CROSS JOIN changes s ON s.doc = ? AND s.hash = anc.h
+		CROSS JOIN changes p ON p.doc = s.doc AND p.actor = s.actor AND p.seq = s.seq - 1
+		WHERE s.prev_dep = 1 AND p.max_op_reachable >= ?)
 		SELECT 1 FROM anc WHERE h = ? LIMIT 1`
-	args := make([]any, 0, len(deps)+3)
+	args := make([]any, 0, len(deps)+5)
 	for _, d := range deps {
 		args = append(args, d)
 	}
-	ok, err := tx.exists(query, append(args, doc, targetMax, target)...)
+	ok, err := tx.exists(query, append(args, doc, targetMax, doc, targetMax, target)...)
 	if err != nil {
 		return false, fmt.Errorf("store: ancestors: %w", err)
 	}

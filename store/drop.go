@@ -53,7 +53,7 @@ func (tx *Tx) DropChanges(doc string, hashes [][32]byte) ([][32]byte, error) {
 // every stored change a B-tree insert for this rare path).
 func (tx *Tx) childrenOf(doc []byte) (map[string][][]byte, error) {
 	out := map[string][][]byte{}
-	err := tx.each("SELECT hash, dep FROM change_deps WHERE doc = ?", []any{doc},
+	err := tx.each(depRowsOf, []any{doc, doc},
 		func(scan func(...any) error) error {
 			var h, dep []byte
 			err := scan(&h, &dep)
@@ -68,8 +68,9 @@ func (tx *Tx) childrenOf(doc []byte) (map[string][][]byte, error) {
 func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, bool, error) {
 	var actor, sealed []byte
 	var seq, startOp, maxOp, reachable uint64
-	err := tx.one(`SELECT actor, seq, start_op, max_op, max_op_reachable, blob FROM changes WHERE doc = ? AND hash = ?`,
-		[]any{doc, hash}, &actor, &seq, &startOp, &maxOp, &reachable, &sealed)
+	var prevDep bool
+	err := tx.one(`SELECT actor, seq, start_op, max_op, max_op_reachable, prev_dep, blob FROM changes WHERE doc = ? AND hash = ?`,
+		[]any{doc, hash}, &actor, &seq, &startOp, &maxOp, &reachable, &prevDep, &sealed)
 	if errors.Is(err, ErrNotFound) {
 		return [32]byte{}, false, nil
 	}
@@ -89,6 +90,12 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, bool, error) {
 	})
 	if err != nil {
 		return [32]byte{}, false, err
+	}
+	if prevDep { // its one dependency, implicit (migration 0005): read from the change itself, the row before may be gone
+		if len(c.Deps) != 1 || len(deps) != 0 {
+			return [32]byte{}, false, corrupt("changes", hash, errors.New("an implicit dependency that is not the change's one dependency"))
+		}
+		deps = [][]byte{tx.hashIndex(c.Deps[0])}
 	}
 	if _, err := tx.exec("DELETE FROM change_deps WHERE doc = ? AND hash = ?", doc, hash); err != nil {
 		return [32]byte{}, false, err

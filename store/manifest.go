@@ -161,10 +161,18 @@ func (tx *Tx) computeManifest(doc []byte) (manifest, error) {
 	return m, err
 }
 
+// depRowsOf selects (hash, dep) of every dependency of a document's
+// changes (the document's index twice): its change_deps rows, and the
+// implicit dependency of each change with prev_dep set (migration 0005),
+// its actor's change at seq - 1, when that is stored.
+const depRowsOf = `SELECT hash, dep FROM change_deps WHERE doc = ?
+	UNION ALL SELECT s.hash, p.hash FROM changes s CROSS JOIN changes p
+	ON p.doc = s.doc AND p.actor = s.actor AND p.seq = s.seq - 1 WHERE s.doc = ? AND s.prev_dep = 1`
+
 // depRows maps each change of doc to its dependency indexes.
 func (tx *Tx) depRows(doc []byte) (map[string][][]byte, error) {
 	out := map[string][][]byte{}
-	err := tx.each("SELECT hash, dep FROM change_deps WHERE doc = ?", []any{doc},
+	err := tx.each(depRowsOf, []any{doc, doc},
 		func(scan func(...any) error) error {
 			var h, d []byte
 			err := scan(&h, &d)

@@ -31,6 +31,10 @@ func TestMigrateChangeDeps(t *testing.T) {
 		`CREATE TABLE old_deps (doc BLOB NOT NULL, hash BLOB NOT NULL, dep BLOB NOT NULL,
 			PRIMARY KEY (doc, hash, dep)) STRICT`,
 		"INSERT INTO old_deps SELECT doc, hash, dep FROM change_deps",
+		// Before migration 0005 every dependency had its row.
+		`INSERT INTO old_deps SELECT s.doc, s.hash, p.hash FROM changes s JOIN changes p
+			ON p.doc = s.doc AND p.actor = s.actor AND p.seq = s.seq - 1 WHERE s.prev_dep = 1`,
+		"ALTER TABLE changes DROP COLUMN prev_dep",
 		"DROP TABLE change_deps",
 		"ALTER TABLE old_deps RENAME TO change_deps",
 		"CREATE INDEX change_deps_dep ON change_deps (doc, dep)",

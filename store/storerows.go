@@ -44,6 +44,14 @@ type queuedChange struct {
 	e         *entry
 	reachable uint64
 	sealed    []byte
+	prevDep   bool // its one dependency is its actor's previous change: no change_deps row (migration 0005)
+}
+
+// prevOnly reports whether e's one dependency is its actor's previous
+// change (depsReachable found it so): that dependency is kept implicit,
+// prev_dep = 1 and no change_deps row (decision 0038).
+func prevOnly(e *entry) bool {
+	return len(e.deps) == 1 && e.prevIsDep
 }
 
 // InsertError is a change whose rows SQLite refused when the transaction
@@ -70,7 +78,7 @@ func (tx *Tx) queueRow(e *entry, reachable uint64, sealed []byte) error {
 	if q.err != nil {
 		return q.err
 	}
-	q.changes = append(q.changes, queuedChange{e: e, reachable: reachable, sealed: sealed})
+	q.changes = append(q.changes, queuedChange{e: e, reachable: reachable, sealed: sealed, prevDep: prevOnly(e)})
 	if len(q.changes) >= maxQueuedRows {
 		return tx.writeQueued()
 	}
@@ -105,20 +113,29 @@ func (tx *Tx) writeQueued() error {
 func (tx *Tx) writeChangeRows(rows []queuedChange) error {
 	for len(rows) > 0 {
 		n := groupSize(len(rows))
-		args := make([]any, 0, 8*n)
+		args := make([]any, 0, 9*n)
 		for _, r := range rows[:n] {
-			e := r.e
-			args = append(args, e.doc, e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, r.reachable, r.sealed)
+			args = r.appendArgs(args)
 		}
 		if err := tx.execQueued(changeRowsQuery(n), args); err != nil {
 			return tx.nameFailed(rows[:n], err, func(r queuedChange) error {
-				e := r.e
-				return tx.execQueued(changeRowsQuery(1), []any{e.doc, e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, r.reachable, r.sealed})
+				return tx.execQueued(changeRowsQuery(1), r.appendArgs(nil))
 			})
 		}
 		rows = rows[n:]
 	}
 	return nil
+}
+
+// appendArgs appends the values of r's change row, in changeRowsQuery's
+// order.
+func (r queuedChange) appendArgs(args []any) []any {
+	e := r.e
+	prev := 0
+	if r.prevDep {
+		prev = 1
+	}
+	return append(args, e.doc, e.hash, e.actor, e.Seq, e.StartOp, e.MaxOp, r.reachable, prev, r.sealed)
 }
 
 // writeDepRows writes the dependency rows of rows into change_deps, a
@@ -130,6 +147,9 @@ func (tx *Tx) writeDepRows(rows []queuedChange) error {
 	}
 	var deps []dep
 	for i, r := range rows {
+		if r.prevDep {
+			continue // implicit: the actor's change at seq - 1
+		}
 		for _, d := range r.e.deps {
 			deps = append(deps, dep{i, d})
 		}
@@ -196,8 +216,8 @@ func (tx *Tx) execQueued(query string, args []any) error {
 
 // changeRowsQuery is the statement that writes n change rows.
 func changeRowsQuery(n int) string {
-	return multiRow(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob) VALUES `,
-		"(?, ?, ?, ?, ?, ?, ?, ?)", n)
+	return multiRow(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, prev_dep, blob) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?)", n)
 }
 
 // depRowsQuery is the statement that writes n dependency rows.

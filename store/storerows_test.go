@@ -14,43 +14,80 @@ import (
 	"testing"
 )
 
-// TestQueuedRowsSeenByEveryStatement: change rows queued to be written a
-// group at a time (decision 0038) are seen by every statement the
-// transaction runs after their AddChange, whether a group was full or
-// not, and are all there once it commits.
+// wideChain returns change i of a history of doc whose changes keep
+// their dependency rows: change 0 is actor B's, and each after it actor
+// A's next, depending on A's change before (from change 2 on) and on B's
+// (chain's changes, whose one dependency is their actor's previous
+// change, keep it implicit: migration 0005).
+func wideChain(doc string, i int) Change {
+	if i == 0 {
+		return Change{Doc: doc, Hash: h(doc + "/b"), Actor: []byte("actor-b"), Seq: 1, StartOp: 1, MaxOp: 1, Raw: make([]byte, 100)}
+	}
+	c := Change{Doc: doc, Hash: h(fmt.Sprintf("%s/a%d", doc, i)), Actor: []byte("actor-a"), Seq: uint64(i),
+		StartOp: uint64(2 + 3*(i-1)), MaxOp: uint64(4 + 3*(i-1)), Deps: [][32]byte{h(doc + "/b")}, Raw: make([]byte, 100)}
+	if i > 1 {
+		c.Deps = append(c.Deps, h(fmt.Sprintf("%s/a%d", doc, i-1)))
+	}
+	return c
+}
+
+// TestQueuedRowsSeenByEveryStatement: change rows and dependency rows
+// queued to be written a group at a time (decision 0038) are seen by
+// every statement the transaction runs after their AddChange, whether a
+// group was full or not, and are all there once it commits.
 func TestQueuedRowsSeenByEveryStatement(t *testing.T) {
 	db, _ := testDB(t)
 	for _, n := range []int{1, 3, maxQueuedRows, maxQueuedRows + 6} {
-		doc := fmt.Sprintf("d%d", n)
-		update(t, db, func(tx *Tx) error {
-			for i := range n {
-				if _, err := tx.AddChange(chain(doc, i)); err != nil {
+		for _, wide := range []bool{false, true} {
+			doc, gen := fmt.Sprintf("d%d", n), chain
+			if wide {
+				doc, gen = fmt.Sprintf("w%d", n), wideChain
+			}
+			deps, explicit := 0, 0 // every dependency, and those with a row of their own
+			update(t, db, func(tx *Tx) error {
+				for i := range n {
+					c := gen(doc, i)
+					if _, err := tx.AddChange(c); err != nil {
+						return err
+					}
+					deps += len(c.Deps)
+					if wide {
+						explicit += len(c.Deps)
+					}
+				}
+				var rows, depRows int
+				if err := tx.one("SELECT count(*) FROM changes WHERE doc = ?", []any{tx.index(doc)}, &rows); err != nil {
 					return err
 				}
-			}
-			var rows, deps int
-			if err := tx.one("SELECT count(*) FROM changes WHERE doc = ?", []any{tx.index(doc)}, &rows); err != nil {
+				if err := tx.one("SELECT count(*) FROM change_deps WHERE doc = ?", []any{tx.index(doc)}, &depRows); err != nil {
+					return err
+				}
+				if rows != n || depRows != explicit {
+					return fmt.Errorf("%d changes added: the transaction reads %d change rows and %d dependency rows, want %d",
+						n, rows, depRows, explicit)
+				}
+				all, err := tx.depRows(tx.index(doc))
+				got := 0
+				for _, d := range all {
+					got += len(d)
+				}
+				if err != nil || got != deps {
+					return fmt.Errorf("%d dependencies read, %d added (%v)", got, deps, err)
+				}
+				last := gen(doc, n-1).Hash
+				if ok, err := tx.HasChange(doc, last); err != nil || !ok {
+					return fmt.Errorf("the last change added is not seen (%v, %v)", ok, err)
+				}
+				return tx.verifyManifest(tx.index(doc))
+			})
+			view(t, db, func(tx *Tx) error {
+				got, err := tx.Changes(doc)
+				if err == nil && len(got) != n {
+					err = fmt.Errorf("%d changes committed, %d read back", n, len(got))
+				}
 				return err
-			}
-			if err := tx.one("SELECT count(*) FROM change_deps WHERE doc = ?", []any{tx.index(doc)}, &deps); err != nil {
-				return err
-			}
-			if rows != n || deps != n-1 {
-				return fmt.Errorf("%d changes added: the transaction reads %d change rows and %d dependency rows", n, rows, deps)
-			}
-			last := chain(doc, n-1).Hash
-			if ok, err := tx.HasChange(doc, last); err != nil || !ok {
-				return fmt.Errorf("the last change added is not seen (%v, %v)", ok, err)
-			}
-			return tx.verifyManifest(tx.index(doc))
-		})
-		view(t, db, func(tx *Tx) error {
-			got, err := tx.Changes(doc)
-			if err == nil && len(got) != n {
-				err = fmt.Errorf("%d changes committed, %d read back", n, len(got))
-			}
-			return err
-		})
+			})
+		}
 	}
 	if err := db.VerifyAll(t.Context()); err != nil {
 		t.Fatal(err)
@@ -70,8 +107,12 @@ func TestInsertErrorNamesChange(t *testing.T) {
 				db, _ := testDB(t)
 				const n = 100
 				doc := "d"
+				gen := chain
+				if table == "change_deps" {
+					gen = wideChain // a chain's dependencies have no rows
+				}
 				var idx []byte
-				view(t, db, func(tx *Tx) error { idx = tx.hashIndex(chain(doc, bad).Hash); return nil })
+				view(t, db, func(tx *Tx) error { idx = tx.hashIndex(gen(doc, bad).Hash); return nil })
 				_, err := db.sql.ExecContext(t.Context(), fmt.Sprintf(`CREATE TRIGGER refuse_one BEFORE INSERT ON %s
 					WHEN NEW.hash = x'%x' BEGIN SELECT RAISE(ABORT, 'this row is refused by the test'); END`, table, idx))
 				if err != nil {
@@ -80,9 +121,9 @@ func TestInsertErrorNamesChange(t *testing.T) {
 				var failedAt = -1
 				err = db.Update(t.Context(), func(tx *Tx) error {
 					for i := range n {
-						if _, err := tx.AddChange(chain(doc, i)); err != nil {
+						if _, err := tx.AddChange(gen(doc, i)); err != nil {
 							failedAt = i
-							_, rerr := tx.HasChange(doc, chain(doc, 0).Hash)
+							_, rerr := tx.HasChange(doc, gen(doc, 0).Hash)
 							var first, again *InsertError
 							if !errors.As(err, &first) || !errors.As(rerr, &again) || first != again {
 								t.Errorf("a read after the failed write (%v) gave %v, not the failure", err, rerr)
@@ -96,7 +137,7 @@ func TestInsertErrorNamesChange(t *testing.T) {
 				if !errors.As(err, &ie) {
 					t.Fatalf("Update gave %v, not an *InsertError", err)
 				}
-				if want := chain(doc, bad).Hash; ie.Hash != want || !strings.Contains(err.Error(), hex.EncodeToString(want[:])) {
+				if want := gen(doc, bad).Hash; ie.Hash != want || !strings.Contains(err.Error(), hex.EncodeToString(want[:])) {
 					t.Fatalf("the error names %x, not the refused change %x: %v", ie.Hash, want, err)
 				}
 				if !strings.Contains(err.Error(), "refused by the test") {
@@ -153,5 +194,115 @@ func TestRowDigestUnchanged(t *testing.T) {
 		if got, want := rowDigest(hash, actor, s, st, m, r, deps), v1(hash, actor, s, st, m, r, deps); got != want {
 			t.Fatalf("case %d: %x, before %x", i, got, want)
 		}
+	}
+}
+
+// TestImplicitPrevDep: a change whose one dependency is its actor's
+// previous change stores no dependency row (prev_dep, migration 0005),
+// and every reader of dependencies still finds it: the sequence check's
+// walk through ancestors, DropChanges' search for descendants, the
+// manifest, and VerifyAll, which finds the implicit dependency altered or
+// gone.
+func TestImplicitPrevDep(t *testing.T) {
+	const d = "doc"
+	const n = 20
+	// A1; B1..Bn, B1 on A1, each after on the one before (implicit); A2 on
+	// Bn, whose ancestors reach A1 only through the implicit edges; M on
+	// A2 and Bn (two rows).
+	hist := []Change{ch(d, "a1", "A", 1, 1, 1)}
+	for i := 1; i <= n; i++ {
+		dep := fmt.Sprint("b", i-1)
+		if i == 1 {
+			dep = "a1"
+		}
+		hist = append(hist, ch(d, fmt.Sprint("b", i), "B", uint64(i), uint64(i+1), 1, dep))
+	}
+	bn := fmt.Sprint("b", n)
+	hist = append(hist, ch(d, "a2", "A", 2, n+2, 1, bn), ch(d, "m", "C", 1, n+3, 1, "a2", bn))
+	build := func(t *testing.T) (*DB, Sealer) {
+		db, s := testDB(t)
+		update(t, db, func(tx *Tx) error {
+			for _, c := range hist {
+				if r, err := tx.AddChange(c); err != nil || r.Outcome != Stored {
+					return fmt.Errorf("%s: %v %v", c.Message, r.Outcome, err)
+				}
+			}
+			return nil
+		})
+		return db, s
+	}
+	db, _ := build(t)
+	var rows, implicit int
+	if err := db.sql.QueryRow("SELECT count(*) FROM change_deps").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.sql.QueryRow("SELECT count(*) FROM changes WHERE prev_dep = 1").Scan(&implicit); err != nil {
+		t.Fatal(err)
+	}
+	// Rows: B1 on A1 (another actor), A2 on Bn, M's two. Implicit: B2..Bn.
+	if rows != 4 || implicit != n-1 {
+		t.Fatalf("%d dependency rows and %d implicit dependencies, want 4 and %d", rows, implicit, n-1)
+	}
+	if err := db.VerifyAll(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// Storing A2 above walked from Bn back to A1 through B's implicit
+	// dependencies only. Two more walks: A3's previous change among its
+	// ancestors, and C2's not (B1's ancestors are A1 only).
+	err := db.Update(t.Context(), func(tx *Tx) error {
+		_, err := tx.AddChange(ch(d, "a3", "A", 3, n+4, 1, "b1", "m"))
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a change whose ancestors reach its previous one through implicit dependencies: %v", err)
+	}
+	err = db.Update(t.Context(), func(tx *Tx) error {
+		_, err := tx.AddChange(ch(d, "c2", "C", 2, 3, 1, "b1"))
+		return err
+	})
+	var refused *RefusedError
+	if !errors.As(err, &refused) || refused.Reason != ReasonSeqGap {
+		t.Fatalf("C2 whose ancestors miss C1: %v, want a seq gap", err)
+	}
+	var dropped [][32]byte
+	update(t, db, func(tx *Tx) (err error) {
+		dropped, err = tx.DropChanges(d, [][32]byte{h(fmt.Sprint("b", n-2))})
+		return err
+	})
+	want := map[[32]byte]bool{h(fmt.Sprint("b", n-2)): true, h(fmt.Sprint("b", n-1)): true, h(bn): true, h("a2"): true, h("m"): true, h("a3"): true}
+	if len(dropped) != len(want) {
+		t.Fatalf("dropped %d changes, want %d", len(dropped), len(want))
+	}
+	for _, x := range dropped {
+		if !want[x] {
+			t.Fatalf("dropped %x, not a descendant", x)
+		}
+	}
+	if err := db.VerifyAll(t.Context()); err != nil {
+		t.Fatalf("after the drop: %v", err)
+	}
+	db.Close()
+
+	for _, c := range []struct{ name, sql string }{
+		{"implicit dependency cleared", "UPDATE changes SET prev_dep = 0 WHERE prev_dep = 1 AND seq = 5"},
+		{"implicit dependency set", "UPDATE changes SET prev_dep = 1 WHERE seq = 1 AND prev_dep = 0 AND n = 2"},
+		{"the previous change deleted", "DELETE FROM changes WHERE n = 4"},
+		{"seq of an implicit dependency altered", "UPDATE changes SET seq = 99 WHERE n = 4"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, s := build(t)
+			path := db.Path()
+			db.Close()
+			rawSQL(t, path, c.sql)
+			db2, err := Open(t.Context(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db2.Close()
+			db2.Unlock(s)
+			if err := db2.VerifyAll(t.Context()); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("VerifyAll: %v, want ErrCorrupt", err)
+			}
+		})
 	}
 }

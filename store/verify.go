@@ -54,12 +54,17 @@ func (tx *Tx) allManifests() (map[string]manifest, error) {
 // dependency rows and compares it with want, which it empties.
 func (tx *Tx) scanManifests(want map[string]manifest) error {
 	var cur docScan
-	err := tx.each(`SELECT c.doc, c.hash, c.actor, c.seq, c.start_op, c.max_op, c.max_op_reachable, d.dep
+	// A change's dependencies are its change_deps rows and, with prev_dep
+	// set (migration 0005), its actor's change at seq - 1, which must be
+	// stored.
+	err := tx.each(`SELECT c.doc, c.hash, c.actor, c.seq, c.start_op, c.max_op, c.max_op_reachable, d.dep, c.prev_dep, p.hash
 		FROM changes c LEFT JOIN change_deps d ON d.doc = c.doc AND d.hash = c.hash
+		LEFT JOIN changes p ON c.prev_dep = 1 AND p.doc = c.doc AND p.actor = c.actor AND p.seq = c.seq - 1
 		ORDER BY c.doc, c.hash, d.dep`, nil, func(scan func(...any) error) error {
 		var r changeRow
-		var dep []byte
-		if err := scan(&r.doc, &r.hash, &r.actor, &r.seq, &r.start, &r.maxOp, &r.reach, &dep); err != nil {
+		var dep, prev []byte
+		var prevDep bool
+		if err := scan(&r.doc, &r.hash, &r.actor, &r.seq, &r.start, &r.maxOp, &r.reach, &dep, &prevDep, &prev); err != nil {
 			return err
 		}
 		if string(r.doc) == string(cur.doc) && string(r.hash) == string(cur.hash) {
@@ -69,9 +74,15 @@ func (tx *Tx) scanManifests(want map[string]manifest) error {
 		if err := cur.flush(want); err != nil {
 			return err
 		}
+		if prevDep && prev == nil {
+			return corrupt("changes", r.hash, errors.New("the implicit dependency of a change is not stored"))
+		}
 		cur.changeRow = r
 		if dep != nil {
 			cur.deps = [][]byte{dep}
+		}
+		if prev != nil {
+			cur.deps = append(cur.deps, prev)
 		}
 		return nil
 	})
