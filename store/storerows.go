@@ -26,6 +26,14 @@ import (
 // again a row at a time, to name the change whose row failed (an
 // *InsertError), and the transaction is failed from then on: every later
 // statement and the commit return that error, so nothing of it commits.
+//
+// A change whose one dependency is its own actor's previous change (seq -
+// 1), as every change of a single writer's history is, writes no
+// dependency row: its row says prev_dep = 1, and the readers of
+// dependencies (the ancestry walk, DropChanges, the manifest, VerifyAll,
+// cuts) find the dependency through the unique (doc, actor, seq) index
+// (migration 0005). The row's digest in the manifest is the same as with
+// the dependency row.
 
 // maxQueuedRows is how many change rows the queue holds before it is
 // written: the largest of rowGroups, so that a long batch is written in

@@ -73,7 +73,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		return err
 	}
 	if err = tx.flush(); err != nil {
-		return fmt.Errorf("store: write manifests: %w", err)
+		return fmt.Errorf("store: write queued rows and manifests: %w", err)
 	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", busy(err))
