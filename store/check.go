@@ -135,21 +135,23 @@ func (tx *Tx) checkContext(e *entry, depMax uint64) error {
 // query. A change whose max_op_reachable is below target's max_op cannot
 // have target among its ancestors (nor be it), so the walk skips it: it
 // covers roughly the changes made since target. A change's dependencies
-// are its change_deps rows, or, when prev_dep is set (migration 0005),
-// its actor's change at seq - 1.
+// are its change_deps rows or, when prev_dep is set (migration 0005), its
+// actor's change at seq - 1; the walk carries each change's actor, seq and
+// prev_dep, so that an implicit dependency costs one index lookup.
 func (tx *Tx) isAncestor(doc []byte, deps [][]byte, target []byte, targetMax uint64) (bool, error) {
 	if len(deps) == 0 {
 		return false, nil
 	}
-	seeds := strings.Repeat("(?),", len(deps))
-	query := `WITH RECURSIVE anc(h) AS (VALUES ` + seeds[:len(seeds)-1] + `
-		UNION SELECT d.dep FROM anc CROSS JOIN change_deps d ON d.doc = ? AND d.hash = anc.h
+	seeds := strings.Repeat("?,", len(deps))
+	query := `WITH RECURSIVE anc(h, actor, seq, pd) AS (
+		SELECT hash, actor, seq, prev_dep FROM changes WHERE doc = ? AND hash IN (` + seeds[:len(seeds)-1] + `)
+		UNION SELECT c.hash, c.actor, c.seq, c.prev_dep FROM anc CROSS JOIN change_deps d ON anc.pd = 0 AND d.doc = ? AND d.hash = anc.h
 		CROSS JOIN changes c ON c.doc = d.doc AND c.hash = d.dep WHERE c.max_op_reachable >= ?
-		UNION SELECT p.hash FROM anc CROSS JOIN changes s ON s.doc = ? AND s.hash = anc.h
-		CROSS JOIN changes p ON p.doc = s.doc AND p.actor = s.actor AND p.seq = s.seq - 1
-		WHERE s.prev_dep = 1 AND p.max_op_reachable >= ?)
+		UNION SELECT p.hash, p.actor, p.seq, p.prev_dep FROM anc CROSS JOIN changes p
+		ON anc.pd = 1 AND p.doc = ? AND p.actor = anc.actor AND p.seq = anc.seq - 1 WHERE p.max_op_reachable >= ?)
 		SELECT 1 FROM anc WHERE h = ? LIMIT 1`
-	args := make([]any, 0, len(deps)+5)
+	args := make([]any, 0, len(deps)+6)
+	args = append(args, doc)
 	for _, d := range deps {
 		args = append(args, d)
 	}
