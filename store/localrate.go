@@ -164,11 +164,18 @@ func groupSize(n int) int {
 }
 
 // multiRows remembers the statement texts multiRow built.
-var multiRows sync.Map // string -> string
+var multiRows sync.Map // multiRowKey -> string
+
+// multiRowKey names a text multiRow built (without formatting one per
+// statement, decision 0038).
+type multiRowKey struct {
+	head, row string
+	n         int
+}
 
 // multiRow returns head followed by n copies of row, comma-separated.
 func multiRow(head, row string, n int) string {
-	key := fmt.Sprintf("%s|%s|%d", head, row, n)
+	key := multiRowKey{head, row, n}
 	if q, ok := multiRows.Load(key); ok {
 		return q.(string)
 	}
