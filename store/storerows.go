@@ -17,7 +17,7 @@ import (
 //     Tx.row write the queue first), so that every statement sees the
 //     rows exactly as if each had been written when its change was
 //     checked: a read of changes or change_deps, a delete, the manifests'
-//     writes, the commit;
+//     writes;
 //   - before the commit (Tx.flush).
 //
 // Every check a change passes is made when it is added, against the
@@ -198,7 +198,11 @@ func (tx *Tx) writeDepRows(rows []queuedChange) error {
 // the whole statement, so it writes the group's rows again one by one
 // (one) and returns an *InsertError naming the first change whose row
 // fails, or, should every row go in alone, one naming the group's first.
+// A cancelled transaction's error is returned as it is.
 func (tx *Tx) nameFailed(group []queuedChange, err error, one func(queuedChange) error) error {
+	if tx.ctx.Err() != nil { // the transaction was cancelled: no row is at fault
+		return fmt.Errorf("store: write change rows: %w", err)
+	}
 	for _, r := range group {
 		if rerr := one(r); rerr != nil {
 			return &InsertError{Hash: r.e.Hash, Err: rerr}

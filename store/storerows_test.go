@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -305,4 +306,32 @@ func TestImplicitPrevDep(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestQueuedRowsCancelled: a transaction cancelled with rows queued fails
+// with the cancellation, which names no change, and commits nothing.
+func TestQueuedRowsCancelled(t *testing.T) {
+	db, _ := testDB(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	err := db.Update(ctx, func(tx *Tx) error {
+		for i := range 3 {
+			if _, err := tx.AddChange(chain("d", i)); err != nil {
+				return err
+			}
+		}
+		cancel()
+		_, err := tx.HasChange("d", chain("d", 0).Hash)
+		return err
+	})
+	var ie *InsertError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &ie) {
+		t.Fatalf("cancelled with rows queued: %v", err)
+	}
+	view(t, db, func(tx *Tx) error {
+		if c, err := tx.ChangeCount("d"); err != nil || c != 0 {
+			return fmt.Errorf("%d changes stored after the cancelled transaction (%v)", c, err)
+		}
+		return nil
+	})
 }
