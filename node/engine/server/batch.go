@@ -72,5 +72,6 @@ func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
 	}
 	s.docs.put(d.Doc, doc, d.Changes)
+	s.docs.vet(d.Doc, true) // LoadNew checked the round trip (decision 0041)
 	return engine.DocResult{Heads: heads, Root: &root}
 }

@@ -12,51 +12,123 @@ import (
 // cache keeps open documents within a memory budget, evicting the least
 // recently used. Sizes are estimates from change counts: the core's C heap
 // is invisible to Go.
+//
+// Small documents idle for a while are parked before anything is evicted
+// (decision 0041): the cache keeps their saved form (a few hundred bytes
+// for a case study, whose loaded form holds about 20 KiB of C heap) and
+// loads it again at their next use. Only documents whose content passed a
+// round trip (vetted) are parked, so a saved form that would not load is
+// never the only copy the engine has; one that fails to load anyway is
+// dropped, and the node reloads it from its store as after an eviction.
+// Large documents are never parked: loading a 10,000-entry ledger from
+// its saved form takes as long as from its changes (about 0.8 s).
 type cache struct {
-	budget int64
-	used   int64
-	order  *list.List // front = most recently used; values are *entry
-	byID   map[string]*list.Element
+	budget   int64         // estimated size of live documents plus parked bytes
+	hot      int64         // estimated size of small live documents before idle ones are parked
+	parkMax  int64         // the largest estimated size parked
+	parkIdle time.Duration // how long a document stays unused before it may be parked
+	now      func() time.Time
+
+	used      int64      // live estimates plus parked bytes
+	smallLive int64      // estimates of live documents of parkMax or less
+	order     *list.List // front = most recently used; values are *entry
+	byID      map[string]*list.Element
 
 	evictions int // documents evicted, for tests
+	parks     int // documents parked, for tests and Stats
+	unparks   int // parked documents loaded again
 }
 
 type entry struct {
-	id   string
-	doc  *crdt.Doc
-	size int64
+	id     string
+	doc    *crdt.Doc // nil while parked
+	parked bool
+	size   int64     // estimated size once loaded
+	vetted bool      // its content passed a round trip: it may be parked
+	used   time.Time // last use
+
+	// A parked document: what crdt.Unpark needs.
+	saved, actor []byte
+	heads        [][32]byte
 }
 
 func newCache(budget int64) *cache {
-	return &cache{budget: budget, order: list.New(), byID: map[string]*list.Element{}}
+	return &cache{budget: budget, hot: hotFromEnv(), parkMax: parkMax, parkIdle: parkIdle, now: time.Now,
+		order: list.New(), byID: map[string]*list.Element{}}
 }
 
 func (c *cache) len() int { return len(c.byID) }
 
+// get returns an open document, loading it again when it was parked; a
+// parked document that does not load back is dropped (not open).
 func (c *cache) get(id string) (*crdt.Doc, bool) {
 	el, ok := c.byID[id]
 	if !ok {
 		return nil, false
 	}
+	e := el.Value.(*entry)
+	if e.parked {
+		d, err := crdt.Unpark(e.saved, e.actor, e.heads)
+		if err != nil {
+			c.drop(id)
+			return nil, false
+		}
+		c.account(e, -1)
+		e.doc, e.parked, e.saved, e.actor, e.heads = d, false, nil, nil, nil
+		c.account(e, 1)
+		c.unparks++
+	}
+	e.used = c.now()
 	c.order.MoveToFront(el)
-	return el.Value.(*entry).doc, true
+	c.settle()
+	return e.doc, true
 }
 
+// put holds d under id, not vetted (see vet).
 func (c *cache) put(id string, d *crdt.Doc, chunks [][]byte) {
 	c.drop(id)
-	e := &entry{id: id, doc: d, size: estimate(chunks)}
+	e := &entry{id: id, doc: d, size: estimate(chunks), used: c.now()}
 	c.byID[id] = c.order.PushFront(e)
-	c.used += e.size
-	c.evict()
+	c.account(e, 1)
+	c.settle()
+}
+
+// vet records whether the content of an open document passed a round
+// trip (or was made here): only such a document is parked.
+func (c *cache) vet(id string, ok bool) {
+	if el, found := c.byID[id]; found {
+		el.Value.(*entry).vetted = ok
+	}
 }
 
 // grow accounts for changes added to an open document.
 func (c *cache) grow(id string, chunks [][]byte) {
+	if _, ok := c.byID[id]; ok {
+		c.growBy(id, estimate(chunks))
+	}
+}
+
+// growBy adds n to the estimated size of an open document, then parks
+// and evicts as the budgets ask.
+func (c *cache) growBy(id string, n int64) {
 	if el, ok := c.byID[id]; ok {
-		n := estimate(chunks)
-		el.Value.(*entry).size += n
-		c.used += n
-		c.evict()
+		e := el.Value.(*entry)
+		c.account(e, -1)
+		e.size += n
+		c.account(e, 1)
+		c.settle()
+	}
+}
+
+// account adds (sign 1) or removes (sign -1) what e costs to the totals.
+func (c *cache) account(e *entry, sign int64) {
+	if e.parked {
+		c.used += sign * int64(len(e.saved))
+		return
+	}
+	c.used += sign * e.size
+	if e.size <= c.parkMax {
+		c.smallLive += sign * e.size
 	}
 }
 
@@ -84,18 +156,57 @@ func (c *cache) drop(id string) {
 	if !ok {
 		return
 	}
-	c.used -= el.Value.(*entry).size
+	c.account(el.Value.(*entry), -1)
 	c.order.Remove(el)
 	delete(c.byID, id)
 }
 
+// settle parks, then evicts, as the budgets ask, and returns the memory
+// let go of to the system (one reclaim for the round).
+func (c *cache) settle() {
+	parked := c.park()
+	if c.evict() || parked {
+		reclaim()
+	}
+}
+
+// park saves and lets go of small vetted documents unused for parkIdle,
+// least recently used first, once the small live documents are estimated
+// over the hot budget, down to three quarters of it. It reports whether
+// it parked any.
+func (c *cache) park() bool {
+	if c.smallLive <= c.hot {
+		return false
+	}
+	idle := c.now().Add(-c.parkIdle)
+	parked := false
+	for el := c.order.Back(); el != nil && c.smallLive > c.hot-c.hot/4; {
+		e := el.Value.(*entry)
+		prev := el.Prev()
+		if !e.used.After(idle) && !e.parked && e.doc != nil && e.vetted && e.size <= c.parkMax {
+			saved, actor, heads, err := e.doc.Park()
+			if err != nil {
+				c.drop(e.id) // poisoned: reload from the store
+			} else {
+				c.account(e, -1)
+				e.doc, e.parked, e.saved, e.actor, e.heads = nil, true, saved, actor, heads
+				c.account(e, 1)
+				c.parks++
+			}
+			parked = true
+		}
+		el = prev
+	}
+	return parked
+}
+
 // evict closes least recently used documents (never the newest) once
-// the estimate is over the budget, down to three quarters of it, then
-// returns their memory to the system (reclaim): the slack spares a
-// growing document, or a stream of new ones, a reclaim per call.
-func (c *cache) evict() {
+// the estimate is over the budget, down to three quarters of it, and
+// reports whether it closed any: the slack spares a growing document,
+// or a stream of new ones, a reclaim per call.
+func (c *cache) evict() bool {
 	if c.used <= c.budget {
-		return
+		return false
 	}
 	evicted := false
 	for c.used > c.budget-c.budget/4 && c.order.Len() > 1 {
@@ -103,9 +214,7 @@ func (c *cache) evict() {
 		evicted = true
 		c.evictions++
 	}
-	if evicted {
-		reclaim()
-	}
+	return evicted
 }
 
 // reclaim frees the core's memory of the documents and results let go
@@ -128,6 +237,11 @@ func reclaim() {
 		}
 	}
 	trimMalloc()
+	// The binary's read-only pages come back from the page cache where
+	// they are used again; dropping them here keeps those only a large
+	// document's next load or eviction round needs (decision 0041). Best
+	// effort, as at warm-up.
+	_, _ = dropBinaryPages()
 }
 
 // sentinel is an object for awaitFinalizers: large enough not to share

@@ -3,6 +3,7 @@ package server
 import (
 	"os"
 	"strconv"
+	"time"
 )
 
 // Environment variables that tune the engine; the defaults suit a node.
@@ -13,11 +14,19 @@ const (
 	// BudgetEnv is the estimated size, in MiB, of the documents the engine
 	// keeps open before it evicts the least recently used.
 	BudgetEnv = "WEFT_ENGINE_BUDGET_MB"
+	// HotEnv is the estimated size, in MiB, of the small documents the
+	// engine keeps loaded before it parks those left idle (decision 0041).
+	HotEnv = "WEFT_ENGINE_HOT_MB"
 )
 
 const (
 	defaultMarginMB = 768
 	defaultBudgetMB = 192
+	defaultHotMB    = 8
+	// parkMax is the largest estimated size of a document parked when
+	// idle, and parkIdle how long it must have been idle (decision 0041).
+	parkMax  = 1 << 20
+	parkIdle = time.Second
 	// bytesPerChange and bytesPerOp estimate the C heap a document costs
 	// once loaded: about 2.4 KiB per small change (notes/automerge-go.md
 	// section 6) and about 600 bytes per character of text, which a change
@@ -28,6 +37,7 @@ const (
 
 func marginFromEnv() uint64 { return uint64(envMB(MarginEnv, defaultMarginMB)) << 20 }
 func budgetFromEnv() int64  { return int64(envMB(BudgetEnv, defaultBudgetMB)) << 20 }
+func hotFromEnv() int64     { return int64(envMB(HotEnv, defaultHotMB)) << 20 }
 
 func envMB(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {

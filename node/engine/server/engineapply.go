@@ -10,10 +10,5 @@ func (c *cache) growCounted(id string, chunks [][]byte, ops int64) {
 		c.grow(id, chunks)
 		return
 	}
-	if el, ok := c.byID[id]; ok {
-		n := max(int64(len(chunks))*bytesPerChange, ops*bytesPerOp)
-		el.Value.(*entry).size += n
-		c.used += n
-		c.evict()
-	}
+	c.growBy(id, max(int64(len(chunks))*bytesPerChange, ops*bytesPerOp)) // cache.go (decision 0041)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/weftsync/weft/crdt"
@@ -21,11 +22,12 @@ type server struct {
 	reloads       int // round trips that freed the live copy before loading it back
 
 	afterRelease func() // for tests: called once a round trip freed the live copy
+	trace        *memTrace
 }
 
 func newServer(budget int64) *server {
 	crdt.Enable()
-	return &server{docs: newCache(budget)}
+	return &server{docs: newCache(budget), trace: openTrace(os.Getenv(TraceEnv))}
 }
 
 // warmUp exercises the paths a session uses, so that the address space
@@ -81,10 +83,12 @@ var reclaimAbove int64 = 8 << 20 // a variable for tests
 
 func (s *server) handle(req engine.Request) engine.Response {
 	size := s.docs.size(req.Doc)
+	began := time.Now()
 	resp, err := s.dispatch(req)
 	if leavesCopies(req) && max(size, s.docs.size(req.Doc)) >= reclaimAbove {
 		reclaim()
 	}
+	s.trace.record(s, req, time.Since(began))
 	if err != nil {
 		return engine.Response{Code: errorCode(err), Err: err.Error()}
 	}
@@ -144,6 +148,7 @@ func (s *server) create(req engine.Request) (engine.Response, error) {
 		return engine.Response{}, err
 	}
 	s.docs.put(req.Doc, d, chunks)
+	s.docs.vet(req.Doc, true) // made here
 	return engine.Response{Changes: chunks}, nil
 }
 
@@ -170,6 +175,7 @@ func (s *server) loadSnapshot(req engine.Request) (engine.Response, error) {
 	}
 	s.snapshotLoads++
 	s.docs.put(req.Doc, d, append(make([][]byte, len(req.Covers)), req.Changes...))
+	s.docs.vet(req.Doc, len(req.Changes) == 0) // a snapshot passed a round trip when it was made
 	return engine.Response{Heads: d.Heads()}, nil
 }
 
@@ -185,6 +191,7 @@ func (s *server) save(req engine.Request) (engine.Response, error) {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
+	s.docs.vet(req.Doc, true)
 	return engine.Response{Snapshot: data, Covers: covers}, nil
 }
 
@@ -230,6 +237,7 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 		return engine.Response{}, err
 	}
 	s.docs.growCounted(req.Doc, req.Changes, ops) // engineapply.go
+	s.docs.vet(req.Doc, false)
 	if !req.Check {
 		return engine.Response{Heads: heads}, nil
 	}
@@ -241,6 +249,7 @@ func (s *server) apply(req engine.Request) (engine.Response, error) {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
+	s.docs.vet(req.Doc, true)
 	return engine.Response{Heads: heads}, nil
 }
 
@@ -259,12 +268,14 @@ func (s *server) check(req engine.Request) (engine.Response, error) {
 			s.docs.drop(req.Doc)
 			return engine.Response{}, err
 		}
+		s.docs.vet(req.Doc, true)
 		return engine.Response{Heads: d.Heads(), Snapshot: data, Covers: covers}, nil
 	}
 	if err := d.CheckReload(s.releaser(req.Doc)); err != nil {
 		s.docs.drop(req.Doc)
 		return engine.Response{}, err
 	}
+	s.docs.vet(req.Doc, true)
 	return engine.Response{Heads: d.Heads()}, nil
 }
 
