@@ -25,7 +25,7 @@ func parkServer(t *testing.T, hot int64) (*server, *time.Time) {
 func createCase(t *testing.T, s *server, id string, i int) {
 	t.Helper()
 	c := model.CaseStudy{ID: model.NewID(), Titles: map[string]string{"en": "Case " + strconv.Itoa(i)},
-		Bodies: map[string]string{"en": "What happened in case " + strconv.Itoa(i) + ", and what came of it."},
+		Bodies:  map[string]string{"en": "What happened in case " + strconv.Itoa(i) + ", and what came of it."},
 		Summary: "summary", Region: "region", Period: "2026", Tags: []string{"rent"}}
 	resp := s.handle(engine.Request{Op: engine.OpCreate, Doc: id, Actor: testActor, Time: 1,
 		Create: &model.Create{Type: model.Case, Space: testSpace, Case: &c}})
