@@ -77,6 +77,7 @@ type peer struct {
 // server.Dispatch first.
 func RunPeer(ctx context.Context, in io.Reader, out io.Writer) error {
 	node.SetMemoryLimit() // as weft serve does (decision 0030)
+	defer startMemTrace(os.Getenv(MemTraceEnv))()
 	p := &peer{}
 	p.cond = sync.NewCond(&p.mu)
 	defer func() {

@@ -28,6 +28,7 @@ type cache struct {
 	parkMax  int64         // the largest estimated size parked
 	parkIdle time.Duration // how long a document stays unused before it may be parked
 	now      func() time.Time
+	nextPark time.Time // no park round before then
 
 	used      int64      // live estimates plus parked bytes
 	smallLive int64      // estimates of live documents of parkMax or less
@@ -37,6 +38,7 @@ type cache struct {
 	evictions int // documents evicted, for tests
 	parks     int // documents parked, for tests and Stats
 	unparks   int // parked documents loaded again
+	rounds    int // park rounds
 }
 
 type entry struct {
@@ -161,26 +163,38 @@ func (c *cache) drop(id string) {
 	delete(c.byID, id)
 }
 
-// settle parks, then evicts, as the budgets ask, and returns the memory
-// let go of to the system (one reclaim for the round).
+// settle parks, then evicts, as the budgets ask. An eviction round ends
+// with a reclaim, which returns the memory to the system; a park round
+// with a Go collection only, which queues the finalizers that free the
+// parked documents' C heap: that memory is small pieces that the core
+// takes again for the documents in use, and a reclaim (three collections
+// and a trim) per round made a stream of rounds cost more than the saves.
 func (c *cache) settle() {
 	parked := c.park()
-	if c.evict() || parked {
+	if c.evict() {
 		reclaim()
+	} else if parked {
+		runtime.GC()
 	}
 }
 
 // park saves and lets go of small vetted documents unused for parkIdle,
 // least recently used first, once the small live documents are estimated
-// over the hot budget, down to three quarters of it. It reports whether
-// it parked any.
+// over the hot budget, down to half of it (a round costs a reclaim: the
+// slack spares a stream of new documents one per call). It reports
+// whether it parked any.
 func (c *cache) park() bool {
-	if c.smallLive <= c.hot {
+	now := c.now()
+	if c.smallLive <= c.hot || now.Before(c.nextPark) {
 		return false
 	}
-	idle := c.now().Add(-c.parkIdle)
+	// One round per tenth of parkIdle at most: while documents keep
+	// coming, those old enough to park are few at each call.
+	c.nextPark = now.Add(c.parkIdle / 10)
+	c.rounds++
+	idle := now.Add(-c.parkIdle)
 	parked := false
-	for el := c.order.Back(); el != nil && c.smallLive > c.hot-c.hot/4; {
+	for el := c.order.Back(); el != nil && c.smallLive > c.hot/2; {
 		e := el.Value.(*entry)
 		prev := el.Prev()
 		if !e.used.After(idle) && !e.parked && e.doc != nil && e.vetted && e.size <= c.parkMax {
@@ -224,6 +238,7 @@ func (c *cache) evict() bool {
 // have run, then trims the C heap. Without the wait the trim comes too
 // early and the pages freed after it stay resident.
 func reclaim() {
+	reclaims++
 	runtime.GC()
 	// The runtime's finalizer goroutine takes the whole queue at a time
 	// and runs a batch to its end before taking the next, newest first
@@ -237,12 +252,10 @@ func reclaim() {
 		}
 	}
 	trimMalloc()
-	// The binary's read-only pages come back from the page cache where
-	// they are used again; dropping them here keeps those only a large
-	// document's next load or eviction round needs (decision 0041). Best
-	// effort, as at warm-up.
-	_, _ = dropBinaryPages()
 }
+
+// reclaims counts reclaim's runs, for the memory trace.
+var reclaims int
 
 // sentinel is an object for awaitFinalizers: large enough not to share
 // the tiny allocator's blocks, whose finalizers may never run.

@@ -24,9 +24,11 @@ const (
 	defaultBudgetMB = 192
 	defaultHotMB    = 8
 	// parkMax is the largest estimated size of a document parked when
-	// idle, and parkIdle how long it must have been idle (decision 0041).
+	// idle, and parkIdle how long it must have been idle (decision 0041):
+	// long enough that a burst of new documents (a fresh member receiving
+	// a thousand) is not parked while it arrives.
 	parkMax  = 1 << 20
-	parkIdle = time.Second
+	parkIdle = 5 * time.Second
 	// bytesPerChange and bytesPerOp estimate the C heap a document costs
 	// once loaded: about 2.4 KiB per small change (notes/automerge-go.md
 	// section 6) and about 600 bytes per character of text, which a change

@@ -60,6 +60,7 @@ func TestParkIdleSmallDocuments(t *testing.T) {
 	if e := s.docs.byID["fresh"].Value.(*entry); e.parked {
 		t.Fatal("the document just made was parked")
 	}
+	reclaim() // a park round collects; the finalizers free the C heap after it
 	if after := cInUse(); after > before/2 {
 		t.Fatalf("C heap in use %d after parking, %d before: not freed", after, before)
 	}
@@ -157,5 +158,26 @@ func TestUnparkFailureDropsDocument(t *testing.T) {
 				t.Fatalf("a still held, or the cache counts %d bytes for b's %d", s.docs.used, s.docs.size("b"))
 			}
 		})
+	}
+}
+
+// TestParkRoundsAreFew: a stream of new documents, each making the small
+// documents held go over the hot budget once the first are idle, costs
+// one park round per tenth of parkIdle, not one per call, and the
+// documents still get parked.
+func TestParkRoundsAreFew(t *testing.T) {
+	s, now := parkServer(t, 1)
+	const n, every = 400, 25 * time.Millisecond // 10 s in all
+	for i := range n {
+		createCase(t, s, "c"+strconv.Itoa(i), i)
+		*now = now.Add(every)
+	}
+	span := time.Duration(n) * every
+	if most := int(span/(parkIdle/10)) + 1; s.docs.rounds > most {
+		t.Fatalf("%d park rounds over %v, want at most %d", s.docs.rounds, span, most)
+	}
+	// Those idle for parkIdle at the last round are parked.
+	if want := int((span - parkIdle - parkIdle/10) / every); s.docs.parks < want {
+		t.Fatalf("%d parked, want at least %d", s.docs.parks, want)
 	}
 }
