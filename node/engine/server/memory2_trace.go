@@ -39,16 +39,17 @@ func (t *memTrace) record(s *server, req engine.Request, took time.Duration) {
 	}
 	rss := residentBytes()
 	hwm, _ := statusBytes("VmHWM:")
+	file, _ := statusBytes("RssFile:")
 	inUse, free := mallocStats()
 	mark := ""
 	if int64(hwm) > t.hwm {
 		mark = " PEAK"
 		t.hwm = int64(hwm)
 	}
-	fmt.Fprintf(t.f, "%d %8.3f %-10s doc=%.8s in=%d batch=%d est=%.1f used=%.1f docs=%d took=%.1fms rss=%.1f hwm=%.1f c_inuse=%.1f c_free=%.1f parks=%d unparks=%d rounds=%d reclaims=%d%s\n",
+	fmt.Fprintf(t.f, "%d %8.3f %-10s doc=%.8s in=%d batch=%d est=%.1f used=%.1f docs=%d took=%.1fms rss=%.1f file=%.1f hwm=%.1f c_inuse=%.1f c_free=%.1f parks=%d unparks=%d rounds=%d reclaims=%d%s\n",
 		os.Getpid(), time.Since(t.start).Seconds(), req.Op, req.Doc, len(req.Changes), len(req.Batch),
 		mib(s.docs.size(req.Doc)), mib(s.docs.used), s.docs.len(), float64(took.Microseconds())/1000,
-		mib(rss), mib(int64(hwm)), mib(inUse), mib(free), s.docs.parks, s.docs.unparks, s.docs.rounds, reclaims, mark)
+		mib(rss), mib(int64(file)), mib(int64(hwm)), mib(inUse), mib(free), s.docs.parks, s.docs.unparks, s.docs.rounds, reclaims, mark)
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
