@@ -32,7 +32,11 @@ func TestReleaseDropsBinaryPages(t *testing.T) {
 	if resp := s.handle(engine.Request{Op: engine.OpCheck, Doc: "L"}); resp.Err != "" {
 		t.Fatal(resp.Err)
 	}
-	if during == 0 || during > before/2 {
+	// Reading the figure runs code of the binary again, which maps some
+	// pages back (2 MiB at a time where the kernel holds the binary in
+	// huge pages), and RssFile counts the C libraries too: a quarter
+	// fewer is far from what an undropped binary shows (no fewer).
+	if during == 0 || during > before*3/4 {
 		t.Fatalf("resident file pages %d before the check, %d when the saved form loads: not dropped", before, during)
 	}
 	if v := s.handle(engine.Request{Op: engine.OpView, Doc: "L"}); v.Err != "" || v.View == nil || v.View.Ledger == nil || len(v.View.Ledger.Entries) != 300 {
