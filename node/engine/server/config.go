@@ -29,10 +29,11 @@ const (
 	// a thousand) is not parked while it arrives.
 	parkMax  = 1 << 20
 	parkIdle = 5 * time.Second
-	// parkMost bounds a park round: a case study parks in about 0.1 ms
-	// (a save, and its share of the round's collection), so a call that
-	// runs a round answers at most about 6 ms later.
-	parkMost = 64
+	// parkMost bounds a park round: a case study parks in 0.1 to 0.17
+	// ms (a save, and its share of the round's collection; 64 took 6 to
+	// 11 ms in weftbench's A), so a call that runs a round answers about
+	// 3 to 5 ms later, at most twice a second while documents go idle.
+	parkMost = 32
 	// bytesPerChange and bytesPerOp estimate the C heap a document costs
 	// once loaded: about 2.4 KiB per small change (notes/automerge-go.md
 	// section 6) and about 600 bytes per character of text, which a change
