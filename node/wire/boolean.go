@@ -14,8 +14,8 @@ type boolCol struct {
 }
 
 // newBool returns a decoder for data (nil: absent) yielding at most limit rows.
-func newBool(data []byte, limit uint64) *boolCol {
-	return &boolCol{r: reader{b: data}, present: data != nil, limit: limit}
+func newBool(data []byte, limit uint64) boolCol {
+	return boolCol{r: reader{b: data}, present: data != nil, limit: limit}
 }
 
 // next returns the next row's value.

@@ -46,15 +46,10 @@ func parseChange(b []byte, keep bool) (*Change, []Op, error) {
 		return nil, nil, err
 	}
 	var ops []Op
-	if c.Ops, ops, err = checkOps(c, cols, keep); err != nil {
+	if c.Ops, ops, err = checkOps(c, &cols, keep); err != nil {
 		return nil, nil, err
 	}
 	return c, ops, nil
-}
-
-// actors returns every actor by index: the author, then the other actors.
-func (c *Change) actors() [][]byte {
-	return append([][]byte{c.Actor}, c.OtherActors...)
 }
 
 // CountOps returns a change chunk's op count N as ParseChange finds it
@@ -76,8 +71,8 @@ func CountOps(b []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	action, ok := cols[colAction]
-	if !ok {
+	action := cols.get(colAction)
+	if action == nil {
 		return 0, nil
 	}
 	return countOps(action)

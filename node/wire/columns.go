@@ -21,62 +21,113 @@ const (
 // deflateBit marks a compressed column, which a change chunk may not carry.
 const deflateBit = 0x08
 
-// knownColumn reports whether spec is one of the columns above.
-func knownColumn(spec uint64) bool {
+// colSlot is the position of each known column spec in columns, -1 for
+// any other spec.
+func colSlot(spec uint64) int {
 	switch spec {
-	case colObjActor, colObjCtr, colKeyActor, colKeyCtr, colKeyStr, colInsert,
-		colAction, colValueMeta, colValue, colPredCount, colPredActor, colPredCtr,
-		colExpand, colMarkName:
-		return true
+	case colObjActor:
+		return 0
+	case colObjCtr:
+		return 1
+	case colKeyActor:
+		return 2
+	case colKeyCtr:
+		return 3
+	case colKeyStr:
+		return 4
+	case colInsert:
+		return 5
+	case colAction:
+		return 6
+	case colValueMeta:
+		return 7
+	case colValue:
+		return 8
+	case colPredCount:
+		return 9
+	case colPredActor:
+		return 10
+	case colPredCtr:
+		return 11
+	case colExpand:
+		return 12
+	case colMarkName:
+		return 13
 	}
-	return false
+	return -1
 }
 
-// columns maps each present column spec to its data.
-type columns map[uint64][]byte
+// knownColumn reports whether spec is one of the columns above.
+func knownColumn(spec uint64) bool { return colSlot(spec) >= 0 }
+
+// columns holds each known column's data by its slot (colSlot), nil when
+// the column is absent: a present column is never empty (readColumnPair).
+// An array, not a map, so that parsing a change allocates nothing for it.
+type columns [MaxColumns][]byte
+
+// get returns the data of column spec, nil when absent.
+func (c *columns) get(spec uint64) []byte {
+	i := colSlot(spec)
+	if i < 0 {
+		return nil
+	}
+	return c[i]
+}
+
+// count is the number of columns present.
+func (c *columns) count() int {
+	n := 0
+	for _, d := range c {
+		if d != nil {
+			n++
+		}
+	}
+	return n
+}
 
 // readColumns reads the column metadata and slices out each column's data.
 // Nothing may follow the column data (notes §5).
 func readColumns(r *reader) (columns, error) {
-	specs, lens, err := readColumnMeta(r)
+	var cols columns
+	specs, lens, n, err := readColumnMeta(r)
 	if err != nil {
-		return nil, at("column metadata", err)
+		return cols, at("column metadata", err)
 	}
-	cols := make(columns, len(specs))
-	for i, spec := range specs {
-		cols[spec], _ = r.bytes(lens[i])
+	for i, spec := range specs[:n] {
+		cols[colSlot(spec)], _ = r.bytes(lens[i])
 	}
 	if r.left() != 0 {
-		return nil, errorf(ErrNotCanonical, "%d extra bytes after the columns", r.left())
+		return cols, errorf(ErrNotCanonical, "%d extra bytes after the columns", r.left())
 	}
 	return cols, nil
 }
 
 // readColumnMeta reads the column count and the (spec, length) pairs, and
-// checks the specs and that the data they describe is there.
-func readColumnMeta(r *reader) (specs, lens []uint64, err error) {
-	n, err := r.uleb()
+// checks the specs and that the data they describe is there. It returns
+// the pairs in specs[:n] and lens[:n].
+func readColumnMeta(r *reader) (specs, lens [MaxColumns]uint64, n int, err error) {
+	count, err := r.uleb()
 	if err != nil {
-		return nil, nil, err
+		return specs, lens, 0, err
 	}
-	if n > MaxColumns || n > uint64(r.left()/2) {
-		return nil, nil, errorf(ErrMalformed, "%d columns", n)
+	if count > MaxColumns || count > uint64(r.left()/2) {
+		return specs, lens, 0, errorf(ErrMalformed, "%d columns", count)
 	}
 	var total uint64
-	for i := uint64(0); i < n; i++ {
+	for ; n < int(count); n++ {
 		spec, l, err := readColumnPair(r)
 		if err != nil {
-			return nil, nil, err
+			return specs, lens, 0, err
 		}
-		if err := checkSpecOrder(specs, spec); err != nil {
-			return nil, nil, err
+		if err := checkSpecOrder(specs[:n], spec); err != nil {
+			return specs, lens, 0, err
 		}
 		if total += l; total > uint64(r.left()) {
-			return nil, nil, errorf(ErrTruncated, "column data of %d bytes, %d left", total, r.left())
+			return specs, lens, 0, errorf(ErrTruncated, "column data of %d bytes, %d left", total, r.left())
 		}
-		specs, lens = append(specs, spec), append(lens, l)
+		specs[n], lens[n] = spec, l
 	}
-	return specs, lens, nil
+	return specs, lens, n, nil
 }
 
 // readColumnPair reads one (spec, length) pair.

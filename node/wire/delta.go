@@ -3,13 +3,13 @@ package wire
 // deltaCol decodes a delta column of op counters: an RLE of sLEB deltas
 // whose running sum must stay within 0 and MaxOpCounter (notes §7.2).
 type deltaCol struct {
-	*rle
+	rle
 	acc int64
 }
 
 // newDelta returns a decoder for data (nil: absent) yielding at most limit rows.
-func newDelta(data []byte, limit uint64, limitErr error) *deltaCol {
-	return &deltaCol{rle: newRLE(data, slebValues, limit, limitErr)}
+func newDelta(data []byte, limit uint64, limitErr error) deltaCol {
+	return deltaCol{rle: newRLE(data, slebValues, limit, limitErr)}
 }
 
 // next returns the next row's counter; ok is false for a null.

@@ -100,15 +100,15 @@ func (w *walker) key() error {
 // opID checks an op ID's actor index and counter, records the actor as
 // referenced and, when the walker keeps ops, stores the ID in id.
 func (w *walker) opID(actor, ctr uint64, id *OpID) error {
-	if actor >= uint64(len(w.actors)) {
-		return errorf(ErrMalformed, "actor index %d of %d actors", actor, len(w.actors))
+	if actor >= w.actorCount() {
+		return errorf(ErrMalformed, "actor index %d of %d actors", actor, w.actorCount())
 	}
 	if ctr == 0 || ctr > MaxOpCounter {
 		return errorf(ErrMalformed, "op counter %d", ctr)
 	}
-	w.referenced[actor] = true
+	w.refer(actor)
 	if w.keep() {
-		*id = OpID{Counter: ctr, Actor: w.actors[actor]}
+		*id = OpID{Counter: ctr, Actor: w.actor(actor)}
 	}
 	return nil
 }
@@ -177,7 +177,7 @@ func (w *walker) onePred() (uint64, []byte, error) {
 	if w.keep() {
 		w.cur.Pred = append(w.cur.Pred, id)
 	}
-	return c, w.actors[a.u], nil
+	return c, w.actor(a.u), nil
 }
 
 // mark reads the expand flag and the mark name, which only a mark may carry,

@@ -3,10 +3,10 @@ package wire
 // checkOps counts the ops of c from its action column, checks the op
 // counters stay in range, and walks every column in lockstep (notes §8).
 // With keep it also returns the decoded ops.
-func checkOps(c *Change, cols columns, keep bool) (uint64, []Op, error) {
-	action, ok := cols[colAction]
-	if !ok {
-		if len(cols) != 0 || len(c.OtherActors) != 0 {
+func checkOps(c *Change, cols *columns, keep bool) (uint64, []Op, error) {
+	action := cols.get(colAction)
+	if action == nil {
+		if cols.count() != 0 || len(c.OtherActors) != 0 {
 			return 0, nil, errorf(ErrNotCanonical, "columns or other actors without ops")
 		}
 		return 0, nil, nil
@@ -18,8 +18,8 @@ func checkOps(c *Change, cols columns, keep bool) (uint64, []Op, error) {
 	if c.StartOp+n-1 > MaxOpCounter {
 		return 0, nil, errorf(ErrStartOp, "ops %d to %d pass %d", c.StartOp, c.StartOp+n-1, uint64(MaxOpCounter))
 	}
-	w, err := newWalker(c, cols, n)
-	if err != nil {
+	var w walker
+	if err := w.init(c, cols, n); err != nil {
 		return 0, nil, err
 	}
 	if keep {

@@ -49,8 +49,8 @@ type rle struct {
 }
 
 // newRLE returns a decoder for data (nil: absent) yielding at most limit rows.
-func newRLE(data []byte, kind valueKind, limit uint64, limitErr error) *rle {
-	return &rle{r: reader{b: data}, kind: kind, present: data != nil, limit: limit, limitErr: limitErr}
+func newRLE(data []byte, kind valueKind, limit uint64, limitErr error) rle {
+	return rle{r: reader{b: data}, kind: kind, present: data != nil, limit: limit, limitErr: limitErr}
 }
 
 // next returns the next row's value; ok is false for a null.

@@ -1,0 +1,59 @@
+package wire
+
+import (
+	"encoding/binary"
+	"os"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// ledgerChunks reads ../replicate/testdata/ledger-2000.zst: a ledger's
+// create and 2,000 entries, one change each, made by the real Automerge
+// core (the chunks a catch-up parses).
+func ledgerChunks(b testing.TB) [][]byte {
+	b.Helper()
+	z, err := os.ReadFile("../replicate/testdata/ledger-2000.zst")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := zstd.NewReader(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	raw, err := d.DecodeAll(z, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out [][]byte
+	for len(raw) > 0 {
+		n, k := binary.Uvarint(raw)
+		if k <= 0 || n > uint64(len(raw)-k) {
+			b.Fatal("ledger-2000.zst: bad length")
+		}
+		out = append(out, raw[k:k+int(n)])
+		raw = raw[k+int(n):]
+	}
+	return out
+}
+
+// BenchmarkParseLedger parses a real ledger's 2,001 changes, as a
+// catch-up's receiver does, and reports the time per change.
+func BenchmarkParseLedger(b *testing.B) {
+	cs := ledgerChunks(b)
+	size := 0
+	for _, c := range cs {
+		size += len(c)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, c := range cs {
+			if _, err := ParseChange(c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cs))/1e3, "µs/change")
+}
