@@ -64,7 +64,7 @@ func (tx *Tx) indexOf(id []byte) []byte {
 
 // seal encodes v in CBOR and seals it for column "blob" of the keyed row.
 func (tx *Tx) seal(table string, v any, keys ...[]byte) ([]byte, error) {
-	plain, err := encMode.Marshal(v)
+	plain, err := marshalRow(v) // encMode.Marshal; by hand for a Change (catchupnode_codec.go)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (tx *Tx) open(table string, sealed []byte, v any, keys ...[]byte) error {
 	if err != nil {
 		return corrupt(table, firstKey(keys), err)
 	}
-	if err := cbor.Unmarshal(plain, v); err != nil {
+	if err := unmarshalRow(plain, v); err != nil { // cbor.Unmarshal; by hand for a Change
 		return corrupt(table, firstKey(keys), err)
 	}
 	return nil
