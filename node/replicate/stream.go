@@ -27,6 +27,12 @@ const (
 	// first frame's, about 4,000 ledger entries): a frame leaves once
 	// its changes are read, and zstd still sees enough of them at once.
 	streamBudget = 2 * startBudget
+	// firstStreamBudget bounds the raw bytes of a streamed document's
+	// first frame (about 240 ledger entries, a page of the store's read):
+	// it leaves as soon as they are read, so that the opener starts
+	// storing while the responder reads the rest (decision 0039); the
+	// budget then adapts, up to streamBudget.
+	firstStreamBudget = startBudget / 8
 )
 
 // streamer returns Local as a StreamLocal, or nil.
@@ -63,6 +69,9 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 	}()
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
 	p.limit = streamBudget
+	if !p.fixed {
+		p.budget = firstStreamBudget
+	}
 	var cs []Change
 	size, open := 0, true  // raw bytes of cs; whether more may come
 	more := func() error { // waits for the next part, or the end of the read
