@@ -37,11 +37,13 @@ type parsedChunk struct {
 type parsedFrame []parsedChunk
 
 // ParseFrame parses a frame's chunks ahead of its ingest. It is bounded
-// by the frame's size (each chunk parsed once) and keeps nothing.
+// by the frame's size (each chunk parsed once). The chunks are the
+// frame's own, decoded for this node and never modified, so each change
+// keeps its chunk as it is instead of a copy (wire.ParseChangeOwned).
 func (syncLocal) ParseFrame(f replicate.FrameIn) any {
 	out := make(parsedFrame, len(f.Chunks))
 	for i, raw := range f.Chunks {
-		out[i].c, out[i].err = wire.ParseChange(raw)
+		out[i].c, out[i].err = wire.ParseChangeOwned(raw)
 	}
 	return out
 }

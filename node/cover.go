@@ -21,7 +21,7 @@ import (
 // the actor (checkAttestation, OwnsActor), so the order decides nothing
 // but the cost.
 func (in *incoming) cover(tx *store.Tx) error {
-	in.covered = map[[32]byte][]byte{}
+	in.covered = make(map[[32]byte][]byte, len(in.changes))
 	var open []*wire.Change
 	for _, c := range in.changes {
 		if s, ok := in.attested[c.Hash]; ok {
@@ -70,46 +70,58 @@ func (in *incoming) storedSigner(tx *store.Tx, c *wire.Change) ([]byte, error) {
 }
 
 // coverByDescent covers each open change reachable, within the batch, from
-// a covered change of tops of the same actor.
+// a covered change of tops of the same actor. The batch's changes are
+// found by their index (one map of the batch, built once), and each walk
+// marks what it has seen in a slice, not a map of hashes (decision 0039:
+// the maps cost 17 to 30 ms for a batch of 8,000).
 func (in *incoming) coverByDescent(open, tops []*wire.Change) {
-	byHash := make(map[[32]byte]*wire.Change, len(in.changes))
-	for _, c := range in.changes {
-		byHash[c.Hash] = c
+	byHash := make(map[[32]byte]int32, len(in.changes))
+	for i, c := range in.changes {
+		byHash[c.Hash] = int32(i)
 	}
 	actors := map[string]bool{}
 	for _, c := range open {
 		actors[string(c.Actor)] = true
 	}
+	seen := make([]bool, len(in.changes))
+	var stack []int32
 	for _, top := range tops {
 		signer, ok := in.covered[top.Hash]
 		if !ok || !actors[string(top.Actor)] {
 			continue
 		}
-		for h := range ancestorsIn(byHash, top) {
-			if c := byHash[h]; bytes.Equal(c.Actor, top.Actor) && c.Seq < top.Seq {
-				if _, done := in.covered[h]; !done {
-					in.covered[h] = signer
-				}
+		clear(seen)
+		stack = ancestorsIn(byHash, in.changes, top, seen, stack[:0])
+		for i, c := range in.changes {
+			if !seen[i] || c.Seq >= top.Seq || !bytes.Equal(c.Actor, top.Actor) {
+				continue
+			}
+			if _, done := in.covered[c.Hash]; !done {
+				in.covered[c.Hash] = signer
 			}
 		}
 	}
 }
 
-// ancestorsIn returns the hashes of top's ancestors among byHash.
-func ancestorsIn(byHash map[[32]byte]*wire.Change, top *wire.Change) map[[32]byte]bool {
-	seen := map[[32]byte]bool{}
-	stack := append([][32]byte(nil), top.Deps...)
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		c, ok := byHash[h]
-		if !ok || seen[h] {
-			continue
+// ancestorsIn marks in seen (by index into changes, which byHash indexes)
+// top's ancestors among changes. stack is room for the walk, returned
+// for the next.
+func ancestorsIn(byHash map[[32]byte]int32, changes []*wire.Change, top *wire.Change, seen []bool, stack []int32) []int32 {
+	push := func(deps [][32]byte) {
+		for _, d := range deps {
+			if i, ok := byHash[d]; ok && !seen[i] {
+				seen[i] = true
+				stack = append(stack, i)
+			}
 		}
-		seen[h] = true
-		stack = append(stack, c.Deps...)
 	}
-	return seen
+	push(top.Deps)
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		push(changes[i].Deps)
+	}
+	return stack
 }
 
 // store adds every covered change to the store, in the order given, and

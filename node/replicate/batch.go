@@ -9,7 +9,10 @@ import (
 // FrameIn is one received frame of changes, as BatchLocal takes it.
 type FrameIn struct {
 	Space, Doc, Type string
-	Chunks, Atts     [][]byte
+	// Chunks and Atts are the frame's own, decoded for it and shared with
+	// nothing that reuses or modifies them: a BatchLocal may keep them as
+	// they are (node's ParseFrame does, decision 0039).
+	Chunks, Atts [][]byte
 	// Prepared is what FramePreparer.PrepareFrame returned for the frame
 	// (nil without one).
 	Prepared any

@@ -26,17 +26,31 @@ func (c *Change) MaxOp() uint64 { return c.StartOp + c.Ops - 1 }
 // checksum, limits, the header fields, every op column, and the canonical
 // form of Automerge's writer. b is not retained.
 func ParseChange(b []byte) (*Change, error) {
-	c, _, err := parseChange(b, false)
+	c, _, err := parseChange(b, false, false)
 	return c, err
 }
 
-// parseChange is ParseChange; with keep it also returns the decoded ops.
-func parseChange(b []byte, keep bool) (*Change, []Op, error) {
+// ParseChangeOwned is ParseChange of a chunk the caller hands over: the
+// change's Raw is b itself, not a copy, so neither the caller nor anyone
+// else may modify b afterwards. A sync frame's chunks, rebuilt or decoded
+// for this parse alone, need no second copy (decision 0039).
+func ParseChangeOwned(b []byte) (*Change, error) {
+	c, _, err := parseChange(b, false, true)
+	return c, err
+}
+
+// parseChange is ParseChange; with keep it also returns the decoded ops,
+// and with own it keeps b as Raw instead of a copy.
+func parseChange(b []byte, keep, own bool) (*Change, []Op, error) {
 	hash, body, err := openChange(b)
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &Change{Hash: hash, Raw: bytes.Clone(b)}
+	raw := b[:len(b):len(b)]
+	if !own {
+		raw = bytes.Clone(b)
+	}
+	c := &Change{Hash: hash, Raw: raw}
 	r := reader{b: c.Raw, off: body}
 	if err := c.readHeader(&r); err != nil {
 		return nil, nil, err

@@ -98,14 +98,14 @@ type Op struct {
 // on bytes ParseChange would refuse. The ops' byte slices alias a fresh
 // copy of c.Raw. Safe for concurrent use.
 func (c *Change) DecodeOps() ([]Op, error) {
-	_, ops, err := parseChange(c.Raw, true)
+	_, ops, err := parseChange(c.Raw, true, false)
 	return ops, err
 }
 
 // ParseChangeOps is ParseChange followed by DecodeOps, in one pass over the
 // columns.
 func ParseChangeOps(b []byte) (*Change, []Op, error) {
-	return parseChange(b, true)
+	return parseChange(b, true, false)
 }
 
 // decodeValue decodes raw, which checkValue accepted as a value of type typ.

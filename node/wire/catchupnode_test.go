@@ -1,7 +1,10 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
+	"reflect"
 	"os"
 	"testing"
 
@@ -56,4 +59,31 @@ func BenchmarkParseLedger(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cs))/1e3, "µs/change")
+}
+
+// TestParseChangeOwned: ParseChangeOwned gives what ParseChange gives for
+// every change of a real ledger, keeping the chunk itself as Raw, and
+// refuses what ParseChange refuses.
+func TestParseChangeOwned(t *testing.T) {
+	for i, raw := range ledgerChunks(t) {
+		want, err := ParseChange(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseChangeOwned(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if &got.Raw[0] != &raw[0] || &want.Raw[0] == &raw[0] {
+			t.Fatalf("change %d: ParseChangeOwned copied the chunk, or ParseChange did not", i)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("change %d: %+v, want %+v", i, got, want)
+		}
+		bad := bytes.Clone(raw)
+		bad[len(bad)-1] ^= 1
+		if _, err := ParseChangeOwned(bad); !errors.Is(err, ErrChecksum) {
+			t.Fatalf("change %d with its last byte changed: %v, want ErrChecksum", i, err)
+		}
+	}
 }
