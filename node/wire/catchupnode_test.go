@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"reflect"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
