@@ -216,7 +216,34 @@ func (m *minimal) check(start int, enc []byte) {
 
 // rebuildBody returns the change body of h.
 func rebuildBody(h *changeHeader) []byte {
-	b := make([]byte, 0, 1+32*len(h.deps)+1+len(h.actor)+30+len(h.rest))
+	return appendBody(make([]byte, 0, bodySize(h)), h)
+}
+
+// bodySize is the length of h's change body.
+func bodySize(h *changeHeader) int {
+	var buf [binary.MaxVarintLen64 + 1]byte
+	n := len(binary.AppendUvarint(buf[:0], uint64(len(h.deps)))) + 32*len(h.deps)
+	n += len(binary.AppendUvarint(buf[:0], uint64(len(h.actor)))) + len(h.actor)
+	n += len(binary.AppendUvarint(buf[:0], h.seq)) + len(binary.AppendUvarint(buf[:0], h.startOp))
+	return n + len(appendSLEB(buf[:0], h.time)) + len(h.rest)
+}
+
+// buildChunk returns the chunk of h and its hash, built in one
+// allocation (decision 0039): rebuildChange without the body apart.
+func buildChunk(h *changeHeader) ([]byte, [32]byte) {
+	size := bodySize(h)
+	c := make([]byte, 0, 9+binary.MaxVarintLen64+size)
+	c = append(c, chunkMagic[:]...)
+	c = append(c, 0, 0, 0, 0, chunkTypeChange) // the checksum, below
+	c = binary.AppendUvarint(c, uint64(size))
+	c = appendBody(c, h)
+	hash := sha256.Sum256(c[8:])
+	copy(c[4:8], hash[:4])
+	return c, hash
+}
+
+// appendBody appends the change body of h to b.
+func appendBody(b []byte, h *changeHeader) []byte {
 	b = binary.AppendUvarint(b, uint64(len(h.deps)))
 	for _, d := range h.deps {
 		b = append(b, d[:]...)
@@ -269,7 +296,9 @@ func unpackChunks(p *packedChanges) ([][]byte, error) {
 		return nil, malformed("changes digest of %d bytes", len(p.Digest))
 	}
 	out := make([][]byte, 0, len(p.Bodies))
-	hashes := make([]*[32]byte, len(p.Bodies)) // nil for literal chunks
+	hashes := make([][32]byte, len(p.Bodies)) // of the change-form chunks
+	formed := make([]bool, len(p.Bodies))     // in change form
+	var h changeHeader                        // each record's, in turn
 	var table [][]byte
 	last := map[string]prev{}
 	digest := sha256.New()
@@ -285,18 +314,15 @@ func unpackChunks(p *packedChanges) ([][]byte, error) {
 		case formLiteral:
 			c = rest
 		case formChange:
-			h, err := readRecord(&r, i, rest, hashes, &table, last)
-			if err != nil {
+			if err := readRecord(&r, i, rest, hashes, formed, &table, last, &h); err != nil {
 				return nil, chunkErr(i, err)
 			}
-			body := rebuildBody(h)
-			if len(body) > MaxChunk-9-binary.MaxVarintLen64 {
+			if bodySize(&h) > MaxChunk-9-binary.MaxVarintLen64 {
 				return nil, fmt.Errorf("%w: chunk %d rebuilds to over %d bytes", ErrTooLarge, i, MaxChunk)
 			}
-			hash := changeHash(body)
-			hashes[i] = &hash
-			digest.Write(hash[:])
-			c = frameChange(body, hash)
+			c, hashes[i] = buildChunk(&h)
+			formed[i] = true
+			digest.Write(hashes[i][:])
 		default:
 			return nil, chunkErr(i, fmt.Errorf("form %d", form))
 		}
@@ -319,43 +345,44 @@ func chunkErr(i int, err error) error {
 	return malformed("changes: record of chunk %d: %v", i, err)
 }
 
-// readRecord reads chunk i's change-form record from r.
-func readRecord(r *strict, i int, rest []byte, hashes []*[32]byte, table *[][]byte, last map[string]prev) (*changeHeader, error) {
-	h := &changeHeader{rest: rest}
+// readRecord reads chunk i's change-form record from r into h, whose
+// deps' room it reuses. hashes and formed hold the hashes of the chunks
+// before i and whether each is in change form.
+func readRecord(r *strict, i int, rest []byte, hashes [][32]byte, formed []bool, table *[][]byte, last map[string]prev, h *changeHeader) error {
+	*h = changeHeader{rest: rest, deps: h.deps[:0]}
 	d, err := r.uleb()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if d > wire.MaxDeps {
-		return nil, fmt.Errorf("%d deps, over %d", d, wire.MaxDeps)
+		return fmt.Errorf("%d deps, over %d", d, wire.MaxDeps)
 	}
-	h.deps = make([][32]byte, d)
-	for k := range h.deps {
+	for k := range int(d) {
 		ref, err := r.uleb()
 		switch {
 		case err != nil:
-			return nil, err
+			return err
 		case ref == 0:
 			b, err := r.bytes(32)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			h.deps[k] = [32]byte(b)
+			h.deps = append(h.deps, [32]byte(b))
 		case ref > uint64(i):
-			return nil, fmt.Errorf("dependency %d refers %d chunks back, before the frame", k, ref)
-		case hashes[i-int(ref)] == nil:
-			return nil, fmt.Errorf("dependency %d refers to chunk %d, which is not in change form", k, i-int(ref))
+			return fmt.Errorf("dependency %d refers %d chunks back, before the frame", k, ref)
+		case !formed[i-int(ref)]:
+			return fmt.Errorf("dependency %d refers to chunk %d, which is not in change form", k, i-int(ref))
 		default:
-			h.deps[k] = *hashes[i-int(ref)]
+			h.deps = append(h.deps, hashes[i-int(ref)])
 		}
 	}
 	if h.actor, err = readActorRef(r, table); err != nil {
-		return nil, err
+		return err
 	}
 	var ds [3]uint64
 	for k := range ds {
 		if ds[k], err = r.uleb(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	pr := last[string(h.actor)]
@@ -363,7 +390,7 @@ func readRecord(r *strict, i int, rest []byte, hashes []*[32]byte, table *[][]by
 	h.startOp = pr.startOp + unzigzag(ds[1])
 	h.time = int64(pr.time + unzigzag(ds[2]))
 	last[string(h.actor)] = prev{h.seq, h.startOp, uint64(h.time)}
-	return h, nil
+	return nil
 }
 
 // readActorRef reads an actor reference, adding a new actor to table.

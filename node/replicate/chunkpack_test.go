@@ -108,7 +108,8 @@ func forms(t *testing.T, p *packedChanges) int {
 	r := strict{b: p.Heads}
 	n := 0
 	var table [][]byte
-	hashes := make([]*[32]byte, len(p.Bodies))
+	hashes := make([][32]byte, len(p.Bodies))
+	formed := make([]bool, len(p.Bodies))
 	for i := range p.Bodies {
 		form, err := r.byte()
 		if err != nil {
@@ -116,12 +117,11 @@ func forms(t *testing.T, p *packedChanges) int {
 		}
 		if form == formChange {
 			n++
-			h, err := readRecord(&r, i, p.Bodies[i], hashes, &table, map[string]prev{})
-			if err != nil {
+			var h changeHeader
+			if err := readRecord(&r, i, p.Bodies[i], hashes, formed, &table, map[string]prev{}, &h); err != nil {
 				t.Fatalf("chunk %d: %v", i, err)
 			}
-			hash := changeHash(rebuildBody(h))
-			hashes[i] = &hash
+			hashes[i], formed[i] = changeHash(rebuildBody(&h)), true
 		}
 	}
 	return n
@@ -225,16 +225,16 @@ func records(t *testing.T) (*packedChanges, []int) {
 	var starts []int
 	r := strict{b: p.Heads}
 	var table [][]byte
-	hashes := make([]*[32]byte, len(p.Bodies))
+	hashes := make([][32]byte, len(p.Bodies))
+	formed := make([]bool, len(p.Bodies))
 	for i := range p.Bodies {
 		starts = append(starts, r.off)
 		r.byte()
-		h, err := readRecord(&r, i, p.Bodies[i], hashes, &table, map[string]prev{})
-		if err != nil {
+		var h changeHeader
+		if err := readRecord(&r, i, p.Bodies[i], hashes, formed, &table, map[string]prev{}, &h); err != nil {
 			t.Fatal(err)
 		}
-		hash := changeHash(rebuildBody(h))
-		hashes[i] = &hash
+		hashes[i], formed[i] = changeHash(rebuildBody(&h)), true
 	}
 	return p, starts
 }
