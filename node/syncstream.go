@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -49,8 +50,13 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 		}
 		size := 0 // an attestation's size, from the first one read
 		var page []replicate.Change
+		var actor []byte // the last change's actor, and what vv holds of it
+		var have uint64
 		err = tx.EachChange(doc, func(c store.Change) error {
-			if c.Seq <= vv[hex.EncodeToString(c.Actor)] {
+			if !bytes.Equal(c.Actor, actor) { // a ledger's changes are one actor's, mostly
+				actor, have = c.Actor, vv[hex.EncodeToString(c.Actor)]
+			}
+			if c.Seq <= have {
 				return nil
 			}
 			sc := replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq}
