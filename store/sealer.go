@@ -25,7 +25,11 @@ const sealVersion = 1
 // ad builds the associated data of one sealed column: table, the row's
 // stable key columns, column name and format version, each length-prefixed.
 func ad(table, column string, keys ...[]byte) []byte {
-	b := binary.AppendUvarint(nil, uint64(len(table)))
+	size := len(table) + len(column) + 4*binary.MaxVarintLen16 // room enough: one allocation, not one per doubling
+	for _, k := range keys {
+		size += len(k) + binary.MaxVarintLen16
+	}
+	b := binary.AppendUvarint(make([]byte, 0, size), uint64(len(table)))
 	b = append(b, table...)
 	for _, k := range keys {
 		b = binary.AppendUvarint(b, uint64(len(k)))
