@@ -141,7 +141,9 @@ func (in *incoming) store(tx *store.Tx) ([]store.Change, error) {
 	in.quarantinedChanges = q
 	ahead := in.prepareAhead(tx) // indexes and sealed rows made ahead (catchupstore.go)
 	defer ahead.stop()
-	var added []store.Change
+	// Room for the batch: no copy as it grows. The parts handed to the
+	// engine meanwhile (offer) are capped slices of it, never written again.
+	added := make([]store.Change, 0, len(in.changes))
 	for _, c := range in.changes {
 		p, err := ahead.get()
 		if err != nil {
