@@ -26,14 +26,16 @@ func (tx *Tx) AttestationRefs(doc string) (AttestationRefs, error) {
 		return AttestationRefs{}, err
 	}
 	refs := AttestationRefs{first: map[string]int64{}}
-	err := tx.each("SELECT hash, n FROM attestations WHERE doc = ? ORDER BY n", []any{tx.index(doc)},
+	// The rows in any order, each hash keeping its lowest n: no sort of
+	// every row before the first (decision 0039).
+	err := tx.each("SELECT hash, n FROM attestations WHERE doc = ?", []any{tx.index(doc)},
 		func(scan func(...any) error) error {
 			var h []byte
 			var n int64
 			if err := scan(&h, &n); err != nil {
 				return err
 			}
-			if _, ok := refs.first[string(h)]; !ok {
+			if first, ok := refs.first[string(h)]; !ok || n < first {
 				refs.first[string(h)] = n
 			}
 			return nil
