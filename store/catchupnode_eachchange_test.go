@@ -111,3 +111,36 @@ func explain(t *testing.T, tx *Tx, query string, args []any) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// TestAttestationRefsFirstStored: the ref of a change attested twice
+// names the attestation stored first, though the rows come in the order
+// of the doc index (by signer), which puts the later one first.
+func TestAttestationRefsFirstStored(t *testing.T) {
+	db, _ := testDB(t)
+	update(t, db, func(tx *Tx) error {
+		if _, err := tx.AddChange(ch("d", "a1", "A", 1, 1, 1)); err != nil {
+			return err
+		}
+		for _, a := range []AttestationRow{att(1, "a1", "N", "first"), att(1, "a1", "M", "second")} {
+			if _, err := tx.AddAttestation(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(tx *Tx) error {
+		refs, err := tx.AttestationRefs("d")
+		if err != nil {
+			return err
+		}
+		r, ok := tx.AttestationRef(refs, h("a1"))
+		if !ok {
+			t.Fatal("no ref of an attested change")
+		}
+		a, err := tx.AttestationAt("d", r, h("a1"))
+		if err != nil || string(a.Blob) != "first" {
+			t.Fatalf("the ref names %q, %v; want the attestation stored first", a.Blob, err)
+		}
+		return nil
+	})
+}
