@@ -52,7 +52,7 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 		var page []replicate.Change
 		var actor []byte // the last change's actor, and what vv holds of it
 		var have uint64
-		err = tx.EachChange(doc, func(c store.Change) error {
+		err = tx.EachChangeIndexed(doc, func(c store.Change, hashIndex []byte) error {
 			if !bytes.Equal(c.Actor, actor) { // a ledger's changes are one actor's, mostly
 				actor, have = c.Actor, vv[hex.EncodeToString(c.Actor)]
 			}
@@ -60,7 +60,7 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 				return nil
 			}
 			sc := replicate.Change{Raw: c.Raw, Actor: c.Actor, Seq: c.Seq}
-			if ref, ok := tx.AttestationRef(refs, c.Hash); ok {
+			if ref, ok := refs.At(hashIndex); ok {
 				if size == 0 { // read the first one now: its size stands for the others'
 					a, err := tx.AttestationAt(doc, ref, c.Hash)
 					if err != nil {

@@ -53,6 +53,13 @@ func (tx *Tx) AttestationRef(refs AttestationRefs, hash [32]byte) (int64, bool) 
 	return n, ok
 }
 
+// At is AttestationRef of the change whose hash has the keyed index
+// hashIndex, as EachChangeIndexed hands it.
+func (r AttestationRefs) At(hashIndex []byte) (int64, bool) {
+	n, ok := r.first[string(hashIndex)]
+	return n, ok
+}
+
 // AttestationAt opens the attestation of doc that ref (from
 // AttestationRef) names and checks it attests the change hash: ErrNotFound
 // when no such row is stored, ErrCorrupt when the row is not what its

@@ -141,6 +141,22 @@ func TestAttestationRefsFirstStored(t *testing.T) {
 		if err != nil || string(a.Blob) != "first" {
 			t.Fatalf("the ref names %q, %v; want the attestation stored first", a.Blob, err)
 		}
+		// EachChangeIndexed hands each change's hash index, by which At
+		// finds the same ref.
+		n := 0
+		err = tx.EachChangeIndexed("d", func(c Change, idx []byte) error {
+			n++
+			if string(idx) != string(tx.hashIndex(c.Hash)) {
+				t.Fatalf("%x handed with index %x, want %x", c.Hash, idx, tx.hashIndex(c.Hash))
+			}
+			if got, ok := refs.At(idx); !ok || got != r {
+				t.Fatalf("At(index of a1) = %d, %v; want %d", got, ok, r)
+			}
+			return nil
+		})
+		if err != nil || n != 1 {
+			t.Fatalf("EachChangeIndexed handed %d changes, %v; want 1", n, err)
+		}
 		return nil
 	})
 }

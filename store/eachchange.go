@@ -8,6 +8,16 @@ import "fmt"
 // reads the rest (a sync responder streaming a large document, decision
 // 0028). An error from fn stops the read and is returned.
 func (tx *Tx) EachChange(doc string, fn func(Change) error) error {
+	return tx.EachChangeIndexed(doc, func(c Change, _ []byte) error { return fn(c) })
+}
+
+// EachChangeIndexed is EachChange, also handing fn the keyed index of
+// each change's hash as its row holds it (checked against the change),
+// for a lookup by index (AttestationRefs.At) that need not compute it
+// again. Each change's hash is indexed without being remembered for the
+// transaction: a read of thousands of changes, each hash met once, would
+// only fill and empty the transaction's memory of indexes (decision 0039).
+func (tx *Tx) EachChangeIndexed(doc string, fn func(c Change, hashIndex []byte) error) error {
 	if err := tx.unlocked(); err != nil {
 		return err
 	}
@@ -27,11 +37,11 @@ func (tx *Tx) EachChange(doc string, fn func(Change) error) error {
 			if err := scan(&h, &sealed); err != nil || ex[string(h)] {
 				return err
 			}
-			c, err := tx.openChange("changes", d, h, sealed)
+			c, err := tx.openStreamed(d, h, sealed)
 			if err != nil {
 				return err
 			}
-			stop = fn(c)
+			stop = fn(c, h)
 			return stop
 		})
 	if stop != nil {
@@ -41,6 +51,19 @@ func (tx *Tx) EachChange(doc string, fn func(Change) error) error {
 		return fmt.Errorf("store: changes: %w", err)
 	}
 	return nil
+}
+
+// openStreamed is openChange of a row of table changes, its hash indexed
+// afresh rather than through the transaction's memory.
+func (tx *Tx) openStreamed(doc, hash, sealed []byte) (Change, error) {
+	var c Change
+	if err := tx.open("changes", sealed, &c, doc, hash); err != nil {
+		return Change{}, err
+	}
+	if string(tx.sealer.Index(c.Hash[:])) != string(hash) || string(tx.index(c.Doc)) != string(doc) {
+		return Change{}, corrupt("changes", hash, nil)
+	}
+	return c, nil
 }
 
 // denseSpan is how many rows of the changes table, per change of the
