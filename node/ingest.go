@@ -229,6 +229,7 @@ func (in *incoming) parse(chunks [][]byte) {
 	if ahead == nil {
 		parsedAtIngest.Add(int64(len(chunks)))
 	}
+	in.changes = make([]*wire.Change, 0, len(chunks))
 	for i, raw := range chunks {
 		var c *wire.Change
 		var err error
