@@ -85,9 +85,7 @@ const denseSpan = 4
 // and the first row at once. A document spread thinly over the table
 // keeps the sort, which then costs less than reading every row between.
 func (tx *Tx) eachChangeQuery(d []byte) (string, []any, error) {
-	var count, lo, hi int64
-	err := tx.one("SELECT count(*), coalesce(min(n), 0), coalesce(max(n), 0) FROM changes WHERE doc = ?", []any{d},
-		&count, &lo, &hi)
+	count, lo, hi, err := tx.docSpan("changes", d)
 	switch {
 	case err != nil:
 		return "", nil, fmt.Errorf("store: changes: %w", err)
@@ -99,4 +97,13 @@ func (tx *Tx) eachChangeQuery(d []byte) (string, []any, error) {
 			[]any{lo, hi, d}, nil
 	}
 	return "SELECT hash, blob FROM changes WHERE doc = ? ORDER BY n", []any{d}, nil
+}
+
+// docSpan counts the rows of table (changes or attestations, whose doc
+// indexes hold the rowid n) of the document with index d, and finds their
+// lowest and highest n, from the doc index alone.
+func (tx *Tx) docSpan(table string, d []byte) (count, lo, hi int64, err error) {
+	err = tx.one("SELECT count(*), coalesce(min(n), 0), coalesce(max(n), 0) FROM "+table+" WHERE doc = ?", []any{d},
+		&count, &lo, &hi)
+	return count, lo, hi, err
 }
