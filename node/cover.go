@@ -84,16 +84,17 @@ func (in *incoming) coverByDescent(open, tops []*wire.Change) {
 		actors[string(c.Actor)] = true
 	}
 	seen := make([]bool, len(in.changes))
-	var stack []int32
+	var walked []int32
 	for _, top := range tops {
 		signer, ok := in.covered[top.Hash]
 		if !ok || !actors[string(top.Actor)] {
 			continue
 		}
-		clear(seen)
-		stack = ancestorsIn(byHash, in.changes, top, seen, stack[:0])
-		for i, c := range in.changes {
-			if !seen[i] || c.Seq >= top.Seq || !bytes.Equal(c.Actor, top.Actor) {
+		walked = ancestorsIn(byHash, in.changes, top, seen, walked[:0])
+		for _, i := range walked {
+			seen[i] = false // for the next walk
+			c := in.changes[i]
+			if c.Seq >= top.Seq || !bytes.Equal(c.Actor, top.Actor) {
 				continue
 			}
 			if _, done := in.covered[c.Hash]; !done {
@@ -103,25 +104,23 @@ func (in *incoming) coverByDescent(open, tops []*wire.Change) {
 	}
 }
 
-// ancestorsIn marks in seen (by index into changes, which byHash indexes)
-// top's ancestors among changes. stack is room for the walk, returned
-// for the next.
-func ancestorsIn(byHash map[[32]byte]int32, changes []*wire.Change, top *wire.Change, seen []bool, stack []int32) []int32 {
+// ancestorsIn appends to walked the indexes (into changes, which byHash
+// indexes) of top's ancestors among changes, each once, marking them in
+// seen, and returns it.
+func ancestorsIn(byHash map[[32]byte]int32, changes []*wire.Change, top *wire.Change, seen []bool, walked []int32) []int32 {
 	push := func(deps [][32]byte) {
 		for _, d := range deps {
 			if i, ok := byHash[d]; ok && !seen[i] {
 				seen[i] = true
-				stack = append(stack, i)
+				walked = append(walked, i)
 			}
 		}
 	}
 	push(top.Deps)
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		push(changes[i].Deps)
+	for next := 0; next < len(walked); next++ {
+		push(changes[walked[next]].Deps)
 	}
-	return stack
+	return walked
 }
 
 // store adds every covered change to the store, in the order given, and
