@@ -87,3 +87,24 @@ func TestParseChangeOwned(t *testing.T) {
 		}
 	}
 }
+
+// TestLEBOneByte: every one-byte LEB reads as its value, unsigned and
+// signed (bit 6 the sign), through the readers' one-byte path.
+func TestLEBOneByte(t *testing.T) {
+	for c := range 0x80 {
+		r := reader{b: []byte{byte(c)}}
+		u, err := r.uleb()
+		if err != nil || u != uint64(c) || r.left() != 0 {
+			t.Fatalf("uleb(%#x) = %d, %v, %d left", c, u, err, r.left())
+		}
+		want := int64(c)
+		if c >= 0x40 {
+			want -= 0x80
+		}
+		r = reader{b: []byte{byte(c)}}
+		s, err := r.sleb()
+		if err != nil || s != want || r.left() != 0 {
+			t.Fatalf("sleb(%#x) = %d, %v; want %d", c, s, err, want)
+		}
+	}
+}

@@ -34,6 +34,11 @@ func (r *reader) bytes(n uint64) ([]byte, error) {
 
 // uleb reads a strict unsigned LEB128 integer of at most 64 bits.
 func (r *reader) uleb() (uint64, error) {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 { // one byte, the most common: always minimal
+		c := r.b[r.off]
+		r.off++
+		return uint64(c), nil
+	}
 	var v uint64
 	for i := 0; i < 10; i++ {
 		c, err := r.byte()
@@ -67,6 +72,11 @@ func lastULEB(v uint64, c byte) (uint64, error) {
 
 // sleb reads a strict signed (two's complement) LEB128 integer.
 func (r *reader) sleb() (int64, error) {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 { // one byte, the most common: always minimal
+		c := r.b[r.off]
+		r.off++
+		return int64(int8(c<<1) >> 1), nil // bit 6 is the sign
+	}
 	var v uint64
 	var prev byte
 	for i := 0; i < 10; i++ {
