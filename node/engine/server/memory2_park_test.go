@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"strconv"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func createCase(t *testing.T, s *server, id string, i int) {
 	if resp.Err != "" {
 		t.Fatalf("create %s: %s", id, resp.Err)
 	}
+	s.docs.parkRound() // as serve does after an answer, with nothing waiting
 }
 
 // TestParkIdleSmallDocuments: once the small documents held are over the
@@ -188,5 +190,46 @@ func TestParkRoundsAreFew(t *testing.T) {
 	// Those idle for parkIdle at the last round are parked.
 	if want := int((span - parkIdle - parkIdle/10) / every); s.docs.parks < want {
 		t.Fatalf("%d parked, want at least %d", s.docs.parks, want)
+	}
+}
+
+// TestParkAfterTheAnswer: a call never runs a park round before its
+// answer; serve runs one once the answer is sent and nothing waits.
+func TestParkAfterTheAnswer(t *testing.T) {
+	s, now := parkServer(t, 1)
+	for i := range 20 {
+		createCase(t, s, "c"+strconv.Itoa(i), i) // nothing idle yet: nothing parked
+	}
+	if s.docs.parks != 0 {
+		t.Fatalf("%d parked before any was idle", s.docs.parks)
+	}
+	*now = now.Add(parkIdle)
+	if v := s.handle(engine.Request{Op: engine.OpView, Doc: "c19"}); v.Err != "" {
+		t.Fatal(v.Err)
+	}
+	if s.docs.parks != 0 {
+		t.Fatalf("a call parked %d documents before its answer", s.docs.parks)
+	}
+
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- s.serve(inR, outW) }()
+	go func() {
+		_ = engine.WriteFrame(inW, engine.Request{Op: engine.OpView, Doc: "c19"})
+	}()
+	var resp engine.Response
+	if err := engine.ReadFrame(outR, &resp); err != nil || resp.Err != "" {
+		t.Fatalf("view through serve: %v %q", err, resp.Err)
+	}
+	inW.Close() // serve parks, then reads EOF and returns
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if s.docs.parks == 0 {
+		t.Fatal("serve parked nothing after its answer, with 19 documents idle")
+	}
+	if e := s.docs.byID["c19"].Value.(*entry); e.parked {
+		t.Fatal("the document just used was parked")
 	}
 }

@@ -70,6 +70,9 @@ func (s *server) serve(in io.Reader, out io.Writer) error {
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		if r.Buffered() == 0 { // nothing waits: park idle documents now
+			s.docs.parkRound()
+		}
 	}
 }
 
