@@ -20,19 +20,11 @@ type Tip struct {
 // document with a cut has its vector from VersionVector and no tips:
 // which of its changes count is the cut's business, and HashAt answers it.
 func (tx *Tx) SpaceDigestTips(space string) (map[string]DocRow, map[string]map[string]uint64, map[string]map[string]Tip, error) {
-	docs, err := tx.Docs(space)
+	rows, vvs, ids, err := tx.spaceDocs(space)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rows := make(map[string]DocRow, len(docs))
-	vvs := make(map[string]map[string]uint64, len(docs))
-	tips := make(map[string]map[string]Tip, len(docs))
-	ids := make(map[string]string, len(docs)) // doc index -> ID
-	for _, d := range docs {
-		rows[d.ID] = d
-		vvs[d.ID] = map[string]uint64{}
-		ids[string(tx.index(d.ID))] = d.ID
-	}
+	tips := make(map[string]map[string]Tip, len(rows))
 	cut, err := tx.docsWithCuts(space)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("store: space digest: %w", err)

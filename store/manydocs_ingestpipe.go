@@ -15,20 +15,30 @@ import (
 // rows and leave out the same changes as VersionVector, Changes and
 // Attestations (a document with a cut goes through those).
 
-// SpaceVersionVectors returns, for every document of space, its record
-// and its version vector (VersionVector's), keyed by document ID.
-func (tx *Tx) SpaceVersionVectors(space string) (map[string]DocRow, map[string]map[string]uint64, error) {
+// spaceDocs reads a space's documents for a digest: their records by ID,
+// an empty version vector for each, and their IDs by index.
+func (tx *Tx) spaceDocs(space string) (rows map[string]DocRow, vvs map[string]map[string]uint64, ids map[string]string, err error) {
 	docs, err := tx.Docs(space)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	rows := make(map[string]DocRow, len(docs))
-	vvs := make(map[string]map[string]uint64, len(docs))
-	ids := make(map[string]string, len(docs)) // doc index -> ID
+	rows = make(map[string]DocRow, len(docs))
+	vvs = make(map[string]map[string]uint64, len(docs))
+	ids = make(map[string]string, len(docs)) // doc index -> ID
 	for _, d := range docs {
 		rows[d.ID] = d
 		vvs[d.ID] = map[string]uint64{}
 		ids[string(tx.index(d.ID))] = d.ID
+	}
+	return rows, vvs, ids, nil
+}
+
+// SpaceVersionVectors returns, for every document of space, its record
+// and its version vector (VersionVector's), keyed by document ID.
+func (tx *Tx) SpaceVersionVectors(space string) (map[string]DocRow, map[string]map[string]uint64, error) {
+	rows, vvs, ids, err := tx.spaceDocs(space)
+	if err != nil {
+		return nil, nil, err
 	}
 	cut, err := tx.docsWithCuts(space)
 	if err != nil {
