@@ -72,15 +72,7 @@ func storedChangeRepaired(t *testing.T, first string) {
 	case "edit":
 		want = append(want, entry(b, 1))
 	}
-	var got []string
-	for _, e := range must[[]node.LedgerEntry](t)(b.Entries(ctx, sp)) {
-		got = append(got, e.ID)
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Fatalf("b shows entries %v after the repair, want %v", got, want)
-	}
+	entriesAre(t, b, sp, want, "after the repair")
 	if node.EngineRestarts(b) < 2 {
 		t.Fatalf("engine restarts = %d: the change did not kill the engine twice", node.EngineRestarts(b))
 	}
@@ -100,17 +92,23 @@ func storedChangeRepaired(t *testing.T, first string) {
 	// (Chen's entry does not depend on what was dropped).
 	want = append(want, entry(b, 2), entry(c, 4))
 	exchange(t, c, b, sp)
-	got = got[:0]
-	for _, e := range must[[]node.LedgerEntry](t)(b.Entries(ctx, sp)) {
-		got = append(got, e.ID)
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Fatalf("b shows entries %v after two more edits, want %v", got, want)
-	}
+	entriesAre(t, b, sp, want, "after two more edits")
 	if err := b.Verify(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// entriesAre checks that n's ledger in sp shows exactly the entries want
+// (in any order).
+func entriesAre(t *testing.T, n *node.Node, sp node.Space, want []string, when string) {
+	t.Helper()
+	var got []string
+	for _, e := range must[[]node.LedgerEntry](t)(n.Entries(t.Context(), sp)) {
+		got = append(got, e.ID)
+	}
+	got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s shows entries %v %s, want %v", n.Name(), got, when, want)
 	}
 }
 

@@ -56,17 +56,7 @@ func TestEachChangeDenseAndSparse(t *testing.T) {
 			addChanges(t, db, ch("first", "f1", "C", 1, 1, 1)) // n does not start at 1
 			addChanges(t, db, interleaved("d", "o", 50, tc.between)...)
 			view(t, db, func(tx *Tx) error {
-				want, err := tx.Changes("d")
-				if err != nil {
-					return err
-				}
-				var got []Change
-				if err := tx.EachChange("d", func(c Change) error { got = append(got, c); return nil }); err != nil {
-					return err
-				}
-				if len(got) != 50 || len(want) != 50 {
-					t.Fatalf("%d changes handed, Changes has %d; want 50", len(got), len(want))
-				}
+				got, want := eachAndChanges(t, tx, "d", 50)
 				for i := range got {
 					if got[i].Hash != want[i].Hash || got[i].Doc != "d" || got[i].Seq != uint64(i+1) {
 						t.Fatalf("change %d: seq %d of %q, want seq %d of d, as Changes", i, got[i].Seq, got[i].Doc, i+1)

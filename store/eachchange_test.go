@@ -18,17 +18,7 @@ func TestEachChange(t *testing.T) {
 	}
 	addChanges(t, db, in...)
 	view(t, db, func(tx *Tx) error {
-		want, err := tx.Changes("d")
-		if err != nil {
-			return err
-		}
-		var got []Change
-		if err := tx.EachChange("d", func(c Change) error { got = append(got, c); return nil }); err != nil {
-			return err
-		}
-		if len(got) != 3 || len(want) != 3 {
-			t.Fatalf("%d changes handed, Changes has %d; want 3", len(got), len(want))
-		}
+		got, want := eachAndChanges(t, tx, "d", 3)
 		for i := range got {
 			if got[i].Hash != want[i].Hash || string(got[i].Raw) != string(want[i].Raw) || got[i].Seq != want[i].Seq {
 				t.Fatalf("change %d: %+v, want %+v", i, got[i], want[i])
@@ -36,7 +26,7 @@ func TestEachChange(t *testing.T) {
 		}
 		stop := errors.New("enough")
 		n := 0
-		err = tx.EachChange("d", func(Change) error { n++; return stop })
+		err := tx.EachChange("d", func(Change) error { n++; return stop })
 		if !errors.Is(err, stop) || n != 1 {
 			t.Fatalf("stopped read = %v after %d changes, want fn's error after 1", err, n)
 		}
@@ -55,4 +45,21 @@ func addChanges(t *testing.T, db *DB, cs ...Change) {
 		}
 		return nil
 	})
+}
+
+// eachAndChanges returns what EachChange hands for doc and what Changes
+// returns, after checking that both hold n changes.
+func eachAndChanges(t *testing.T, tx *Tx, doc string, n int) (got, want []Change) {
+	t.Helper()
+	want, err := tx.Changes(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.EachChange(doc, func(c Change) error { got = append(got, c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n || len(want) != n {
+		t.Fatalf("%d changes handed, Changes has %d; want %d", len(got), len(want), n)
+	}
+	return got, want
 }

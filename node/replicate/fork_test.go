@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // forkLocal is a memLocal that implements Forks over a table of hashes
@@ -78,27 +80,45 @@ func TestTagsFindAFork(t *testing.T) {
 	defer sb.Close()
 	sa := New(a, client, Options{})
 	defer sa.Close()
+	pullsInStep(t, sa, b.ID(), server)
+	server.hashes["d3 02 4"] = sha256.Sum256([]byte("the other half"))
+	pullUntilAsked(t, sa, b.ID(), server, func(rep Report) {
+		if rep.Frames != 1 || len(client.ingested) != 1 {
+			t.Fatalf("evidence sent in %d frames, %d chunks ingested", rep.Frames, len(client.ingested))
+		}
+	})
+	if !slices.Equal(server.asked, []string{"d3 02"}) {
+		t.Fatalf("evidence asked for %v, want d3 02", server.asked)
+	}
+}
+
+// pullsInStep pulls from p ten times and checks each pull found nothing
+// to send and asked server for no evidence.
+func pullsInStep(t *testing.T, sa *Syncer, p peer.ID, server *forkLocal) {
+	t.Helper()
 	for range 10 {
-		rep, err := sa.Pull(t.Context(), b.ID())
+		rep, err := sa.Pull(t.Context(), p)
 		if err != nil || rep.Frames != 0 || len(server.asked) != 0 {
 			t.Fatalf("in step: %v, %+v, evidence for %v", err, rep, server.asked)
 		}
 	}
-	server.hashes["d3 02 4"] = sha256.Sum256([]byte("the other half"))
+}
+
+// pullUntilAsked pulls from p until server is asked for evidence, 20
+// pulls at most, and hands the pull that asked to found.
+func pullUntilAsked(t *testing.T, sa *Syncer, p peer.ID, server *forkLocal, found func(Report)) {
+	t.Helper()
 	for i := 0; len(server.asked) == 0; i++ {
 		if i == 20 {
 			t.Fatal("20 pulls and the fork was never found")
 		}
-		rep, err := sa.Pull(t.Context(), b.ID())
+		rep, err := sa.Pull(t.Context(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(server.asked) > 0 && (rep.Frames != 1 || len(client.ingested) != 1) {
-			t.Fatalf("evidence sent in %d frames, %d chunks ingested", rep.Frames, len(client.ingested))
+		if len(server.asked) > 0 {
+			found(rep)
 		}
-	}
-	if !slices.Equal(server.asked, []string{"d3 02"}) {
-		t.Fatalf("evidence asked for %v, want d3 02", server.asked)
 	}
 }
 

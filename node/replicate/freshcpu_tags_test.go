@@ -51,21 +51,9 @@ func TestTagsFromDigestTips(t *testing.T) {
 	defer sb.Close()
 	sa := New(a, client, Options{})
 	defer sa.Close()
-	for range 10 {
-		rep, err := sa.Pull(t.Context(), b.ID())
-		if err != nil || rep.Frames != 0 || len(server.asked) != 0 {
-			t.Fatalf("in step: %v, %+v, evidence for %v", err, rep, server.asked)
-		}
-	}
+	pullsInStep(t, sa, b.ID(), server)
 	client.hashes["d2 02 4"] = sha256.Sum256([]byte("the other half"))
-	for i := 0; len(server.asked) == 0; i++ {
-		if i == 20 {
-			t.Fatal("20 pulls and the fork was never found")
-		}
-		if _, err := sa.Pull(t.Context(), b.ID()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pullUntilAsked(t, sa, b.ID(), server, func(Report) {})
 	if !slices.Equal(server.asked, []string{"d2 02"}) {
 		t.Fatalf("evidence asked for %v, want d2 02", server.asked)
 	}
