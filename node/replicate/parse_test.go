@@ -37,24 +37,30 @@ func (l *parseLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]Inge
 	return l.prepLocal.IngestFrames(ctx, frames)
 }
 
+// pullCases makes a responder of docs one-change case documents
+// (casesLocal) and an opener over client, pulls once and checks that
+// every document came.
+func pullCases(t *testing.T, docs int, client Local) {
+	t.Helper()
+	a, b := pair(t)
+	sb := New(b, casesLocal(docs), Options{})
+	defer sb.Close()
+	sa := New(a, client, Options{})
+	defer sa.Close()
+	rep, err := sa.Pull(t.Context(), b.ID())
+	if err != nil || !rep.Complete || rep.Received() != docs {
+		t.Fatalf("pull: %v, %+v", err, rep)
+	}
+}
+
 // TestPullParsesAhead: an opener whose Local is a FrameParser (decision
 // 0033) gets every frame parsed exactly once, and handed to IngestFrames
 // with that frame's own parse and its own preparation.
 func TestPullParsesAhead(t *testing.T) {
 	const docs = 200
-	a, b := pair(t)
-	server := casesLocal(docs)
-	sb := New(b, server, Options{})
-	defer sb.Close()
 	client := &parseLocal{prepLocal: emptyPrepLocal(),
 		parsed: map[string]int{}}
-	sa := New(a, client, Options{})
-	defer sa.Close()
-
-	rep, err := sa.Pull(t.Context(), b.ID())
-	if err != nil || !rep.Complete || rep.Received() != docs {
-		t.Fatalf("pull: %v, %+v", err, rep)
-	}
+	pullCases(t, docs, client)
 	if len(client.wrong) > 0 || len(client.prepLocal.wrong) > 0 {
 		t.Fatalf("frames handed with another parse or preparation: %v %v", client.wrong, client.prepLocal.wrong)
 	}
@@ -99,18 +105,8 @@ func (l *slowPrepLocal) IngestFrames(ctx context.Context, frames []FrameIn) ([]I
 // and handed with its own preparation.
 func TestBatchPreparedFromBothEnds(t *testing.T) {
 	const docs = 100
-	a, b := pair(t)
-	server := casesLocal(docs)
-	sb := New(b, server, Options{})
-	defer sb.Close()
 	client := &slowPrepLocal{prepLocal: emptyPrepLocal()}
-	sa := New(a, client, Options{})
-	defer sa.Close()
-
-	rep, err := sa.Pull(t.Context(), b.ID())
-	if err != nil || !rep.Complete || rep.Received() != docs {
-		t.Fatalf("pull: %v, %+v", err, rep)
-	}
+	pullCases(t, docs, client)
 	if len(client.wrong) > 0 {
 		t.Fatalf("frames handed with another preparation: %v", client.wrong)
 	}
@@ -161,19 +157,9 @@ func TestParseAheadBounded(t *testing.T) {
 	defer func(v int64) { maxParsedAhead = v }(maxParsedAhead)
 	maxParsedAhead = 100 // about six of these frames' chunks
 	const docs = 100
-	a, b := pair(t)
-	server := casesLocal(docs)
-	sb := New(b, server, Options{})
-	defer sb.Close()
 	client := &slowParseLocal{parseLocal: &parseLocal{prepLocal: emptyPrepLocal(),
 		parsed: map[string]int{}}}
-	sa := New(a, client, Options{})
-	defer sa.Close()
-
-	rep, err := sa.Pull(t.Context(), b.ID())
-	if err != nil || !rep.Complete || rep.Received() != docs {
-		t.Fatalf("pull: %v, %+v", err, rep)
-	}
+	pullCases(t, docs, client)
 	if len(client.wrong) > 0 || len(client.prepLocal.wrong) > 0 {
 		t.Fatalf("frames handed with another parse or preparation: %v %v", client.wrong, client.prepLocal.wrong)
 	}
