@@ -130,7 +130,7 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 	if _, err := n.eng.Load(ctx, doc, base, actor); err != nil {
 		// The stored document does not open without added: repair it
 		// (repair.go), then apply what is left of added to what is left.
-		if !storedBroken(ctx, &loadError{err}) {
+		if !engineBroken(ctx, err) {
 			return &baseError{err}
 		}
 		dropped, rerr := n.repairStored(ctx, tx, doc, hashSet(added), err)

@@ -42,12 +42,19 @@ func (e *loadError) Error() string { return e.err.Error() }
 func (e *loadError) Unwrap() error { return e.err }
 
 // storedBroken reports whether err, from loading a document's stored
-// history, may be the fault of a stored change: the engine died on it or
-// refused it, not a deadline, a cancellation, a closed engine, a frame
-// too large, or a store error.
+// history (a loadError; any other error is the store's), may be the fault
+// of a stored change (engineBroken).
 func storedBroken(ctx context.Context, err error) bool {
 	var le *loadError
-	return errors.As(err, &le) && le.err != nil && blameable(ctx, err) &&
+	return errors.As(err, &le) && engineBroken(ctx, le.err)
+}
+
+// engineBroken reports whether err, from the engine loading or saving a
+// document's stored history, may be the fault of a stored change: the
+// engine died on it or refused it, not a deadline, a cancellation, a
+// closed engine or a frame too large.
+func engineBroken(ctx context.Context, err error) bool {
+	return err != nil && blameable(ctx, err) &&
 		!errors.Is(err, engine.ErrTooLarge) && !errors.Is(err, engine.ErrNotLoaded)
 }
 

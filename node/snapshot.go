@@ -213,7 +213,7 @@ func (n *Node) writeSnapshot(ctx context.Context, doc string) error {
 	if errors.Is(err, engine.ErrNotLoaded) {
 		return nil
 	}
-	if storedBroken(ctx, &loadError{err}) {
+	if engineBroken(ctx, err) {
 		// A checked document that no longer saves and loads: a change
 		// stored unchecked before a crash (repair.go).
 		return errors.Join(err, n.repairCommitted(ctx, doc, err))
