@@ -125,7 +125,7 @@ func (n *Node) repairStored(ctx context.Context, tx *writeTx, doc string, exclud
 		n.log.Warn("change quarantined and dropped: the stored document did not open with it",
 			"doc", doc, "change", wire.HashHex(culprit.Hash), "author", authorName(author), "dropped", len(gone))
 	}
-	return dropped, fmt.Errorf("node: document %s still does not open after dropping %d changes; run `weft doctor` and report it", doc, len(dropped))
+	return dropped, fmt.Errorf("node: document %s still does not open after dropping %d changes; `weft quarantine list` shows what was dropped; report the document to the weft developers", doc, len(dropped))
 }
 
 // brokenChange replays doc's stored history (but exclude and dropped) in
