@@ -78,6 +78,10 @@ const (
 	maxAheadBytes  = 8 << 20
 )
 
+// batchLimit is the most frames one batch takes: maxBatchFrames, lowered
+// by tests that need a batch to end at a known frame whatever the timing.
+var batchLimit = maxBatchFrames
+
 // received is one frame the reader read, or why it stopped.
 type received struct {
 	f    *Frame
@@ -331,7 +335,7 @@ func (o *opener) batchable(f *Frame) bool {
 // to take after them.
 func (o *opener) gather(r *reader, first received) (batch []received, next *received) {
 	batch = []received{first}
-	limit := maxBatchFrames
+	limit := batchLimit
 	if m := o.s.opts.MaxFrames; m > 0 {
 		limit = min(limit, m-int(o.got.Frames))
 	}
