@@ -30,6 +30,9 @@ func Main() error {
 		return err
 	}
 	defer rpcOut.Close()
+	// Best effort, as the page drop at warm-up: an engine whose C heap
+	// keeps the dynamic threshold only costs memory.
+	_ = fixMmapThreshold()
 	s := newServer(budgetFromEnv())
 	if err := s.warmUp(); err != nil {
 		return fmt.Errorf("warm up: %w", err)
