@@ -22,7 +22,10 @@ const (
 const (
 	defaultMarginMB = 768
 	defaultBudgetMB = 192
-	defaultHotMB    = 8
+	// defaultHotMB was 8 until decision 0046: at 2, A's engine in
+	// weftbench holds about 6 MiB less of idle case studies, and a
+	// document used in the last parkIdle stays loaded whatever the budget.
+	defaultHotMB = 2
 	// parkMax is the largest estimated size of a document parked when
 	// idle, and parkIdle how long it must have been idle (decision 0041):
 	// long enough that a burst of new documents (a fresh member receiving
