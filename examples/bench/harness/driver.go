@@ -27,6 +27,8 @@ type proc struct {
 	port  int
 	addrs []string
 	id    string
+
+	joint *jointSampler // the node and its engine together (decision 0046)
 }
 
 // Spawn describes how to start a peer process: the binary, its arguments
@@ -54,7 +56,7 @@ func startProc(ctx context.Context, sp Spawn, name, home string) (*proc, error) 
 	}
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	return &proc{name: name, home: home, cmd: cmd, in: in, out: sc}, nil
+	return &proc{name: name, home: home, cmd: cmd, in: in, out: sc, joint: startJoint(cmd.Process.Pid)}, nil
 }
 
 // call sends req and waits for the answer.
@@ -84,6 +86,7 @@ func (p *proc) call(req Request) (Response, error) {
 // stop ends the process: closing stdin makes RunPeer return and the node
 // close.
 func (p *proc) stop() error {
+	defer p.joint.close()
 	p.in.Close()
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()

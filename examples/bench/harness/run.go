@@ -87,6 +87,9 @@ type Results struct {
 type Memory struct {
 	NodeKiB   int64 `json:"node_kib"`
 	EngineKiB int64 `json:"engine_kib"`
+	// Joint is the two processes' peak together, each page once, sampled
+	// by the driver (decision 0046); the headline stays the sum above.
+	Joint Joint `json:"joint"`
 }
 
 // MiB is node and engine together, in MiB: the sum of the two peaks, an
@@ -124,6 +127,7 @@ func settle(p *proc, quiet, limit time.Duration) error {
 
 // peak records the peak memory of p under role.
 func (r *Results) peak(p *proc, role string) error {
+	joint := p.joint.Peak() // before the peaks it must not exceed (their sum)
 	resp, err := p.call(Request{Op: "memory"})
 	if err != nil {
 		return err
@@ -134,8 +138,17 @@ func (r *Results) peak(p *proc, role string) error {
 	if r.Peak == nil {
 		r.Peak = map[string]Memory{}
 	}
-	if old, ok := r.Peak[role]; !ok || resp.Memory.MiB() > old.MiB() {
-		r.Peak[role] = *resp.Memory
+	m := *resp.Memory
+	m.Joint = joint
+	old, ok := r.Peak[role]
+	if ok && old.Joint.KiB() > m.Joint.KiB() {
+		m.Joint = old.Joint
+	}
+	if !ok || m.MiB() > old.MiB() {
+		r.Peak[role] = m
+	} else {
+		old.Joint = m.Joint
+		r.Peak[role] = old
 	}
 	return nil
 }
@@ -640,5 +653,9 @@ func (r *Results) Print(w io.Writer) {
 		m := r.Peak[role]
 		fmt.Fprintf(w, "peak resident memory, %s: node %.1f MiB + engine %.1f MiB = %.1f MiB\n",
 			role, float64(m.NodeKiB)/1024, float64(m.EngineKiB)/1024, m.MiB())
+		if j := m.Joint; j.KiB() > 0 {
+			fmt.Fprintf(w, "  together, each page once (sampled every %s): %.1f MiB = node anonymous %.1f + engine anonymous %.1f + file pages of either %.1f\n",
+				jointEvery, j.MiB(), float64(j.NodeAnonKiB)/1024, float64(j.EngineAnonKiB)/1024, float64(j.FileKiB)/1024)
+		}
 	}
 }
