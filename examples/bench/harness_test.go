@@ -58,11 +58,12 @@ func TestNetworkHarness(t *testing.T) {
 		if m, ok := res.Peak[role]; !ok || m.NodeKiB <= 0 || m.EngineKiB <= 0 {
 			t.Errorf("peak memory of %s: %+v (measured %v), want node and engine figures", role, m, ok)
 		}
-		// Read at one moment with shared pages once, the pair's joint
-		// peak is positive and never above the sum of the two peaks read
-		// after it (decision 0046).
-		if m := res.Peak[role]; m.Joint.NodeAnonKiB <= 0 || m.Joint.FileKiB <= 0 || m.Joint.KiB() > m.NodeKiB+m.EngineKiB {
-			t.Errorf("joint peak memory of %s: %+v, want positive and at most node %d + engine %d KiB", role, m.Joint, m.NodeKiB, m.EngineKiB)
+		// The pair read together at one moment (decision 0046): every
+		// part measured, and the node's anonymous part within the node's
+		// own peak read after it. (The engine's part may come from an
+		// engine since replaced, which the headline no longer counts.)
+		if m := res.Peak[role]; m.Joint.NodeAnonKiB <= 0 || m.Joint.EngineAnonKiB <= 0 || m.Joint.FileKiB <= 0 || m.Joint.NodeAnonKiB > m.NodeKiB {
+			t.Errorf("joint peak memory of %s: %+v, want every part positive and the node's at most its peak, %d KiB", role, m.Joint, m.NodeKiB)
 		}
 	}
 	if res.InStepStored != 0 {

@@ -19,9 +19,10 @@ const jointEvery = 20 * time.Millisecond
 
 // Joint is the peak resident memory of a peer's node and engine
 // together, each physical page counted once, in KiB: both processes'
-// anonymous pages plus the file pages either maps (the weft binary's
-// pages, which node and engine map from the same file, and the shared
-// libraries'), read at the same moment. The sum of the two VmHWM figures
+// anonymous pages (the engine's: every child of the peer, two for a
+// moment while an engine is replaced) plus the file pages either maps
+// (the weft binary's pages, which node and engine map from the same
+// file, and the shared libraries'), read at the same moment. The sum of the two VmHWM figures
 // counts the binary's pages twice and adds two peaks that may come at
 // different moments; this reading does neither. It is sampled every
 // jointEvery, so a peak shorter than that can be missed.
