@@ -8,6 +8,9 @@ import "testing"
 // freed they leave holes no trim returns): a 1 MiB block after a 4 MiB
 // one is still its own mapping.
 func TestMmapThresholdStaysFixed(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector replaces glibc's malloc; run without -race")
+	}
 	if !fixMmapThreshold() {
 		t.Fatal("glibc refused the mmap threshold")
 	}
