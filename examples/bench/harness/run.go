@@ -127,7 +127,7 @@ func settle(p *proc, quiet, limit time.Duration) error {
 
 // peak records the peak memory of p under role.
 func (r *Results) peak(p *proc, role string) error {
-	joint := p.joint.Peak() // before the peaks it must not exceed (their sum)
+	joint := p.joint.Peak() // before the node's own peak, which it must not exceed
 	resp, err := p.call(Request{Op: "memory"})
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ const gcPercent = 50
 // setGCPercent applies gcPercent unless GOGC is set, and returns the
 // percentage in force.
 func setGCPercent() int {
-	if v := os.Getenv("GOGC"); v != "" {
+	if os.Getenv("GOGC") != "" {
 		old := debug.SetGCPercent(100)
 		debug.SetGCPercent(old)
 		return old
