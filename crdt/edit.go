@@ -54,6 +54,7 @@ func (d *Doc) ledgerIndex() (*ledger.Index, error) {
 		if err != nil {
 			return nil, err
 		}
+		indexReads.Add(1)
 		d.ix, d.ixHeads = ix, hs
 	}
 	return d.ix, nil

@@ -140,10 +140,9 @@ func (d *Doc) CheckReload(release func()) error {
 
 // reload saves the document, lets go of the live copy, calls release,
 // loads the saved form back under the same actor and, when it has the
-// same heads, makes it the Doc's copy. The ledger index is let go with
-// the live copy: it holds the entries list of the copy it was read from
-// (ledger.AddEntry appends to it), so it is read again from the loaded
-// one even though the heads are the same.
+// same heads, makes it the Doc's copy. The ledger index is kept across
+// it (keptIndex, decision 0047): it lets go of the live copy's entries
+// list before release and takes the loaded copy's after the heads match.
 func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
 	if d.poison != nil {
 		return nil, nil, d.poison
@@ -151,6 +150,7 @@ func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
 	want := d.Heads()
 	actor := d.am.ActorID()
 	data := d.am.Save()
+	keep := d.detachIndex(want)
 	d.am, d.ix, d.ixHeads = nil, nil, nil
 	if release != nil {
 		release()
@@ -166,6 +166,7 @@ func (d *Doc) reload(op string, release func()) ([]byte, *am.Doc, error) {
 		return nil, nil, d.unusable(op, err)
 	}
 	d.am = back
+	d.keepIndex(keep)
 	return data, back, nil
 }
 

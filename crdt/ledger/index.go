@@ -71,3 +71,27 @@ func readIndex(l *am.List) (*Index, error) {
 // HasList reports whether ix was read from an entries list, which AddEntry
 // then appends to.
 func (ix *Index) HasList() bool { return ix.entries != nil }
+
+// Detach lets go of the entries list ix was read from, keeping the IDs
+// and reversals it holds: the copy of the document that list belongs to
+// is about to be freed (crdt's round trip reloads a document from its
+// saved form, decision 0047). Rebind gives it the reloaded copy's list;
+// until then HasList is false.
+func (ix *Index) Detach() { ix.entries = nil }
+
+// Rebind points ix at doc's entries list after Detach. doc must hold
+// exactly the entries ix was read from and kept up to date with (crdt
+// checks that the reloaded copy has the heads ix was valid for), so only
+// the list, not the entries, is read.
+func (ix *Index) Rebind(doc *am.Doc) error {
+	root, err := amdoc.Root(doc)
+	if err != nil {
+		return err
+	}
+	l := root.List(EntriesKey)
+	if l == nil {
+		return amdoc.Invalid(schema, EntriesKey, "the reloaded document has no entries list")
+	}
+	ix.entries = l
+	return nil
+}
