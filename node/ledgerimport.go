@@ -108,8 +108,12 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 	}
 	start := time.Now()
 	err = n.update(ctx, func(tx *writeTx) error {
+		n.imports.mark(rec.Ledger) // its snapshot waits for the imports to pause (decision 0047)
 		return n.editDocMany(ctx, tx, sp.ID, rec.Ledger, edits)
 	})
+	if err != nil {
+		n.imports.unmark(rec.Ledger)
+	}
 	if err != nil && !checked && errors.Is(err, ErrInvalid) {
 		// The engine refused an entry the ledger-free check let through
 		// (an ID the ledger already holds): name its row as checkImport

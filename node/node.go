@@ -86,6 +86,7 @@ type Node struct {
 	watchers    watchers       // subscribers to document changes (notify.go)
 	rosters     rosterCache    // verified membership logs and rosters (rostercache.go)
 	deferred    deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
+	imports     importSnaps    // snapshots postponed while a document's imports go on (localrate3_snapshot.go)
 	// unclean is set while the last process to open the home did not
 	// close it and the check after it (crashcheck.go) has not passed.
 	unclean bool
@@ -165,6 +166,7 @@ func (n *Node) Name() string { return n.name }
 func (n *Node) Close() error {
 	var err error
 	n.close.Do(func() {
+		n.imports.stop()
 		err = n.stopNet()
 		// Changes applied unchecked are checked before the engine goes:
 		// which they are is not kept across a restart.

@@ -129,6 +129,7 @@ func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 	if len(docs) == 0 {
 		return
 	}
+	defer n.imports.settled(docs)
 	ctx = context.WithoutCancel(ctx)
 	for doc := range docs {
 		if n.snaps.takeStale(doc) {
@@ -153,6 +154,8 @@ func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 	for _, doc := range due {
 		if n.deferred.peek(doc) > 0 { // check them now, and keep what passed
 			err = n.checkCommitted(ctx, doc)
+		} else if n.imports.postpone(n, doc) {
+			continue // written once the document's imports pause (localrate3_snapshot.go)
 		} else {
 			err = n.writeSnapshot(ctx, doc)
 		}
