@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -47,27 +48,15 @@ func (tx *Tx) AddAttestations(rows []AttestationRow) error {
 // transaction (ChangePreparer.PrepareAttestation, decision 0036): the
 // same statements, and a taken key handled the same way.
 func (tx *Tx) AddPreparedAttestations(rows []*PreparedAttestation) error {
-	if err := tx.writer(); err != nil {
+	if err := preparedBatch(tx, rows, "attestations"); err != nil {
 		return err
-	}
-	for _, a := range rows {
-		if a == nil {
-			return fmt.Errorf("store: add attestations: nothing prepared")
-		}
 	}
 	return tx.insertAttestations(rows)
 }
 
 // insertAttestations writes rows with one statement per group.
 func (tx *Tx) insertAttestations(rows []*PreparedAttestation) error {
-	for len(rows) > 0 {
-		n := groupSize(len(rows))
-		if err := tx.insertAttestationGroup(rows[:n]); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
+	return inGroups(rows, tx.insertAttestationGroup)
 }
 
 // insertAttestationGroup writes one group of attestation rows in one
@@ -126,27 +115,46 @@ func (tx *Tx) AddOutboxMany(doc string, hashes [][32]byte) error {
 // AddPreparedOutbox is AddOutboxMany of rows prepared for this
 // transaction (ChangePreparer.PrepareOutbox, decision 0036).
 func (tx *Tx) AddPreparedOutbox(rows []*PreparedOutbox) error {
-	if err := tx.writer(); err != nil {
+	if err := preparedBatch(tx, rows, "outbox"); err != nil {
 		return err
-	}
-	for _, o := range rows {
-		if o == nil {
-			return fmt.Errorf("store: add outbox: nothing prepared")
-		}
 	}
 	return tx.insertOutbox(rows)
 }
 
 // insertOutbox writes outbox rows with one statement per group.
 func (tx *Tx) insertOutbox(rows []*PreparedOutbox) error {
-	for len(rows) > 0 {
-		n := groupSize(len(rows))
-		args := make([]any, 0, 3*n)
-		for _, o := range rows[:n] {
+	return inGroups(rows, func(group []*PreparedOutbox) error {
+		args := make([]any, 0, 3*len(group))
+		for _, o := range group {
 			args = append(args, o.doc, o.hash, o.sealed)
 		}
-		if _, err := tx.exec(multiRow("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES ", "(?, ?, ?)", n), args...); err != nil {
+		if _, err := tx.exec(multiRow("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES ", "(?, ?, ?)", len(group)), args...); err != nil {
 			return fmt.Errorf("store: add outbox: %w", err)
+		}
+		return nil
+	})
+}
+
+// preparedBatch refuses a batch of prepared rows (what names them in the
+// error) when tx cannot write or a row was not prepared: the check
+// AddPreparedAttestations and AddPreparedOutbox share.
+func preparedBatch[T any](tx *Tx, rows []*T, what string) error {
+	if err := tx.writer(); err != nil {
+		return err
+	}
+	if slices.Contains(rows, nil) {
+		return fmt.Errorf("store: add %s: nothing prepared", what)
+	}
+	return nil
+}
+
+// inGroups calls write for rows in groups of the sizes of rowGroups, in
+// order, and stops at the first error.
+func inGroups[T any](rows []T, write func(group []T) error) error {
+	for len(rows) > 0 {
+		n := groupSize(len(rows))
+		if err := write(rows[:n]); err != nil {
+			return err
 		}
 		rows = rows[n:]
 	}
