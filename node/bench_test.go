@@ -111,17 +111,23 @@ func selfRSS() int64 {
 // entries, one change each, attested, in one engine call and one
 // synchronous=FULL transaction (what `weft ledger import` does), on a
 // ledger that grows by 1,000 entries per iteration. It reports durable
-// changes per second.
+// changes per second, and the CPU of the node and its engine per entry
+// (as BenchmarkAddEntriesLarge).
 func BenchmarkAddEntries1000(b *testing.B) {
 	n, sp := benchNode(b)
 	entries := make([]model.Entry, 1000)
 	for i := range entries {
 		entries[i] = model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + i), Currency: "EUR"}
 	}
+	self0, kids0 := cpuTicks(b)
 	for b.Loop() {
 		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N*len(entries))/b.Elapsed().Seconds(), "changes/s")
+	self1, kids1 := cpuTicks(b)
+	made := float64(b.N * len(entries))
+	b.ReportMetric(made/b.Elapsed().Seconds(), "changes/s")
+	b.ReportMetric(float64(self1-self0)*1e4/made, "node-µs/entry")
+	b.ReportMetric(float64(kids1-kids0)*1e4/made, "engine-µs/entry")
 }
