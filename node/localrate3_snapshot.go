@@ -24,7 +24,7 @@ import (
 // without a snapshot loads from its changes (for a ledger about as fast).
 // A write of the document by anything but an import writes a postponed
 // snapshot at once, as before; so does an import once the snapshot has
-// waited importMaxWait.
+// waited importMaxWait, and Close writes the snapshots still waiting.
 
 // importQuiet is how long a document's imports must pause before the
 // snapshot one of them made due is written. A variable for tests.
@@ -147,18 +147,35 @@ func (s *importSnaps) fire(n *Node) {
 	s.written.Add(1)
 }
 
-// stop ends the postponing: the timer is stopped, a round under way is
-// waited for, and the snapshots still waiting are not written (the
-// documents load from their changes, and the next write or load after a
-// reopen makes them due again). Close calls it before it closes the
-// engine and the store, without n.mu.
-func (s *importSnaps) stop() {
+// stop ends the postponing: the timer is stopped and a round under way
+// waited for. It returns the documents whose snapshots still wait, which
+// Close writes (writeOwed) before it closes the engine and the store:
+// the engine holds them now, where after a reopen the first read would
+// load them from their changes and then pay for the snapshot. Close calls
+// it first, without n.mu; from then on keepSnapshots postpones nothing.
+func (s *importSnaps) stop() (owed map[string]bool) {
 	s.mu.Lock()
 	s.closed = true
 	if s.timer != nil {
 		s.timer.Stop()
 	}
+	owed = make(map[string]bool, len(s.pending))
+	for doc := range s.pending {
+		owed[doc] = true
+	}
 	s.pending = nil
 	s.mu.Unlock()
 	s.wg.Wait()
+	return owed
+}
+
+// writeOwed writes the snapshots stop returned, as after any write
+// (keepSnapshots, with n.mu): at Close, once the network has stopped.
+func (n *Node) writeOwed(docs map[string]bool) {
+	if len(docs) == 0 {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.keepSnapshots(context.Background(), docs)
 }

@@ -166,13 +166,14 @@ func (n *Node) Name() string { return n.name }
 func (n *Node) Close() error {
 	var err error
 	n.close.Do(func() {
-		n.imports.stop()
+		owed := n.imports.stop() // snapshots postponed after imports (localrate3_snapshot.go)
 		err = n.stopNet()
 		// Changes applied unchecked are checked before the engine goes:
 		// which they are is not kept across a restart.
 		if cerr := n.checkUnchecked(context.Background(), 0); cerr != nil {
 			n.log.Warn("deferred round-trip check at close", "err", cerr)
 		}
+		n.writeOwed(owed)
 		dbErr := n.db.Close()
 		err = errors.Join(err, n.eng.Close(), dbErr)
 		if dbErr == nil && !n.unclean { // crashcheck.go
