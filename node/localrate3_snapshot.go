@@ -142,8 +142,11 @@ func (s *importSnaps) fire(n *Node) {
 		return
 	}
 	n.mu.Lock()
-	defer n.mu.Unlock()
 	n.keepSnapshots(context.Background(), docs)
+	n.mu.Unlock()
+	// A round-trip check it ran (peer changes arrived meanwhile) may have
+	// quarantined an author: the running network rereads the list now.
+	n.denyIfQuarantined()
 	s.written.Add(1)
 }
 
