@@ -25,6 +25,7 @@ type writeTx struct {
 	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
 	fresh    *freshNotes         // local changes to publish from memory after the commit (pacedpublish.go)
 	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
+	held     heldAfter           // held documents' feeds, waited for after the commit (catchup3after.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -42,6 +43,9 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		return err
 	})
 	latency.Mark("update.committed")
+	if err != nil {
+		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
+	}
 	if err != nil && len(wt.touched) > 0 {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
@@ -57,6 +61,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.kickPublisher()
 		n.notifyStored(wt.stored)
 		latency.Mark("update.notified")
+		n.finishHeld(ctx, wt) // catch-up batches the engine was still applying (catchup3after.go)
 		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it

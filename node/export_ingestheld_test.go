@@ -24,3 +24,21 @@ func SetMaxHold(t testing.TB, d time.Duration) {
 	maxHold = d
 	t.Cleanup(func() { maxHold = old })
 }
+
+// SetHeldCommitted has fn called, until the test ends, after the commit
+// of each transaction that handed a held document's feed on and before
+// the update waits for it (decision 0043), with the document's ID. fn
+// runs with the node's write lock held: it may read the store, not call
+// the node's methods that lock.
+func SetHeldCommitted(t testing.TB, fn func(doc string)) {
+	old := heldCommitted
+	heldCommitted = fn
+	t.Cleanup(func() { heldCommitted = old })
+}
+
+// SetHeldAfterOff makes every held feed finish inside its transaction,
+// as before decision 0043, until the test ends.
+func SetHeldAfterOff(t testing.TB) {
+	heldAfterOff.Store(true)
+	t.Cleanup(func() { heldAfterOff.Store(false) })
+}

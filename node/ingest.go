@@ -96,16 +96,19 @@ type incoming struct {
 // Ingest checks and stores changes of one document of a space that did not
 // come from this node, with the attestations (seal.Attestation.Marshal)
 // that cover them, and hands what it stored to the engine. Refused changes
-// are counted, not errors; an error means nothing was stored. It is safe
-// for concurrent use.
+// are counted, not errors. An error means nothing was stored, except when
+// a large batch was stored and the engine then failed on it (decision
+// 0043): what the result counts as stored is then what was kept, and the
+// changes dropped are counted as refused. It is safe for concurrent use.
 func (n *Node) Ingest(ctx context.Context, space, doc string, chunks [][]byte, atts [][]byte) (IngestResult, error) {
 	var res IngestResult
 	decoded := decodeAttestations(atts, &res)
+	in := &incoming{space: space, doc: doc}
 	err := n.ingestUpdate(ctx, func(tx *writeTx) error {
-		r, err := n.ingest(ctx, tx, &incoming{space: space, doc: doc}, chunks, decoded)
-		res.add(r)
+		_, err := n.ingest(ctx, tx, in, chunks, decoded)
 		return err
 	})
+	res.add(in.res) // after the commit: what the engine made of a batch it took after it
 	return res, err
 }
 

@@ -34,11 +34,11 @@ func (l syncLocal) IngestFrames(ctx context.Context, frames []replicate.FrameIn)
 	}
 	if docs, first, ok := mergeFrames(frames); ok && len(frames) > 1 {
 		res, err := l.n.ingestFrames(ctx, docs, sigs)
-		if err == nil {
+		if err == nil || errors.Is(err, errStoredThenDropped) { // committed: not ingested again (decision 0043)
 			for j, r := range res {
 				out[first[j]] = ingested(r)
 			}
-			return out, nil
+			return out, err
 		}
 		if ctx.Err() != nil {
 			return nil, err

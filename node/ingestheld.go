@@ -11,7 +11,8 @@ import (
 )
 
 // The engine applies a held document's incoming changes while the store
-// takes the rest of them (decision 0028).
+// takes the rest of them (decision 0028), and finishes after the commit
+// (decision 0043).
 //
 // A large batch of changes to a document the node already stores (a
 // catch-up) used to be stored in full, then applied in full: about 30 µs
@@ -21,12 +22,23 @@ import (
 // the store takes the next ones: the engine is another process, so the two
 // run side by side. Nothing about the checks changes: every change is
 // stored (every check of DESIGN.md section 5 made) before the engine sees
-// it, each part is applied as applyLazy applies a batch (the round trip
-// checked now when the document is small, remembered as unchecked
-// otherwise), the engine's copy is dropped when the transaction fails
-// (tx.touched), and a part the engine refuses sends the whole batch down
-// applyIncoming's replay, which finds the culprit and quarantines it
-// alone.
+// it, and each part is applied as applyLazy applies a batch (the round
+// trip checked now when the document is small, remembered as unchecked
+// otherwise).
+//
+// The engine is slower than the store, so when the store has the batch
+// the engine still has a backlog. The transaction does not wait for it
+// (applyHeld hands the feed to the transaction's heldAfter): it commits,
+// OnStored says the batch is durable, and the update waits for the feed
+// after the commit with the node's write lock still held, so that nothing
+// reads the document's views or builds on the batch before the engine has
+// taken it (catchup3after.go). A batch the engine then refuses is dropped
+// from the store from its culprit on, and the culprit quarantined, in a
+// transaction of its own. A feed still running when its transaction fails
+// is cancelled and waited for before the engine's copy is dropped
+// (heldAfter.abandon); a batch that cut an equivocation, and a second
+// batch of a document whose feed was handed on in the same transaction,
+// wait for the engine inside the transaction as before (joinHeld).
 
 var (
 	// heldPart is how many stored changes a heldFeed hands the engine at
@@ -43,43 +55,56 @@ var heldFeedsStarted atomic.Int64
 // heldFeed applies one held document's changes in the engine while the
 // store takes the rest of the batch. Its owner, the goroutine that
 // stores, calls start before storing, offer as changes are stored, and
-// stop before the transaction ends, whatever happens; applyHeld takes the
-// outcome. A nil or unstarted heldFeed does nothing.
+// stop before the transaction ends, whatever happens, unless it handed
+// the feed on to the transaction's heldAfter (handOver), which then owns
+// it. A nil or unstarted heldFeed does nothing.
 type heldFeed struct {
-	n   *Node
-	ctx context.Context
-	doc string
+	n      *Node
+	parent context.Context // the ingest's: cancels the feed until it is handed on
+	// ctx is the feed's own: cancelled with parent until handOver, then
+	// only by cancel (a transaction that fails after the handover).
+	ctx    context.Context
+	cancel context.CancelFunc
+	unlink func() bool // stops parent from cancelling ctx
+	doc    string
 	// base and actor load the document first, when the engine did not
 	// hold it: its stored changes before the batch.
-	base  [][]byte
-	actor []byte
-	parts chan []store.Change
-	done  chan struct{}
-	fed   int // changes handed over so far (the owner's)
-	on    bool
-	shut  bool
+	base   [][]byte
+	actor  []byte
+	parts  chan []store.Change
+	done   chan struct{}
+	fed    int // changes handed over so far (the owner's)
+	on     bool
+	shut   bool
+	handed bool // the transaction's heldAfter owns the feed (handOver)
+	ended  bool // waited for, and its context released
 	// Set by the goroutine, read after done.
 	err       error
+	took      int // changes the engine applied, from the batch's first: the parts before the one it failed on
 	unchecked [][32]byte
 }
 
 // heldFeed returns a feed that may apply a held document's batch while it
 // is stored (start decides).
 func (n *Node) heldFeed(ctx context.Context) *heldFeed {
-	return &heldFeed{n: n, ctx: ctx}
+	return &heldFeed{n: n, parent: ctx}
 }
 
 // start starts feeding the engine when in is a large batch of a document
 // already stored (not fresh) whose earlier changes need no check first:
 // the engine holds it, or it holds no unchecked changes and is loaded
 // here from the store. Otherwise the batch is applied after it is stored,
-// as before.
+// as before. A feed of the same document that this transaction handed on
+// is finished first (joinHeld): the engine takes the batches in order.
 func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	if f == nil || f.on || fresh || len(in.changes) < heldFeedFrom {
 		return nil
 	}
 	n := f.n
-	_, err := n.eng.Apply(f.ctx, in.doc, nil, false) // does the engine hold it? (applies nothing)
+	if err := n.joinHeld(f.parent, tx, in.doc); err != nil {
+		return err
+	}
+	_, err := n.eng.Apply(f.parent, in.doc, nil, false) // does the engine hold it? (applies nothing)
 	switch {
 	case errors.Is(err, engine.ErrNotLoaded):
 		if n.deferred.peek(in.doc) > 0 {
@@ -102,9 +127,11 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	tx.touched[in.doc] = true // dropped from the engine if the transaction fails
 	f.doc, f.on = in.doc, true
 	heldFeedsStarted.Add(1)
+	f.ctx, f.cancel = context.WithCancel(context.WithoutCancel(f.parent))
+	f.unlink = context.AfterFunc(f.parent, f.cancel)
 	f.parts = make(chan []store.Change, 16)
 	f.done = make(chan struct{})
-	go f.run() // owned by the storing goroutine: stop waits for it
+	go f.run() // owned by the storing goroutine, or the heldAfter it hands it to
 	return nil
 }
 
@@ -139,6 +166,7 @@ func (f *heldFeed) run() {
 			f.err = err
 			continue
 		}
+		f.took += len(part)
 		if unchecked {
 			for _, c := range part {
 				f.unchecked = append(f.unchecked, c.Hash)
@@ -161,27 +189,61 @@ func (f *heldFeed) offer(added []store.Change) {
 	f.fed = len(added)
 }
 
-// finish hands the engine the rest of added, waits for it, and returns
-// what it said.
-func (f *heldFeed) finish(added []store.Change) error {
-	if len(added) > f.fed && !f.shut {
+// rest hands the engine the rest of added and tells the feed that no
+// more parts follow.
+func (f *heldFeed) rest(added []store.Change) {
+	if f.shut {
+		return
+	}
+	if len(added) > f.fed {
 		f.parts <- added[f.fed:len(added):len(added)]
 		f.fed = len(added)
 	}
-	f.stop()
+	close(f.parts)
+	f.shut = true
+}
+
+// finish hands the engine the rest of added, waits for it, and returns
+// what it said.
+func (f *heldFeed) finish(added []store.Change) error {
+	f.rest(added)
+	f.wait()
 	return f.err
 }
 
-// stop ends the feed and waits for its goroutine.
+// handOver hands the engine the rest of added and the feed to the
+// transaction's heldAfter, which waits for it after the commit (or
+// cancels it when the transaction fails): the ingest's context no longer
+// cancels it, and stop leaves it running.
+func (f *heldFeed) handOver(added []store.Change) {
+	f.rest(added)
+	f.unlink()
+	f.handed = true
+}
+
+// stop ends the feed and waits for its goroutine, unless it was handed
+// on.
 func (f *heldFeed) stop() {
-	if !f.feeding() {
+	if !f.feeding() || f.handed {
 		return
 	}
 	if !f.shut {
 		close(f.parts)
 		f.shut = true
 	}
+	f.wait()
+}
+
+// wait waits for the feed's goroutine and releases its context. The
+// parts must be closed.
+func (f *heldFeed) wait() {
+	if f.ended {
+		return
+	}
 	<-f.done
+	f.unlink()
+	f.cancel()
+	f.ended = true
 }
 
 // stopFeeds stops the feeds of ins (nil entries skipped).
@@ -195,22 +257,43 @@ func stopFeeds(ins []*incoming) {
 
 // applyHeld hands the engine the changes ingest stored for a document
 // already stored: through its feed when one ran while they were stored,
-// applyIncoming otherwise. A feed the engine failed on is treated as
-// applyIncoming treats a first failure: the batch is replayed alone in a
-// fresh copy, and its culprit quarantined when that fails too.
+// applyIncoming otherwise. A feed is handed on to finish after the commit
+// (decision 0043) unless the batch cut an equivocation (the commit
+// reloads the document from the store: reloadCut); then, as before, the
+// transaction waits for it (fedOutcome).
 func (n *Node) applyHeld(ctx context.Context, tx *writeTx, w *docWork) error {
 	f := w.in.feed
 	if !f.feeding() {
+		if err := n.joinHeld(ctx, tx, w.in.doc); err != nil {
+			return err
+		}
 		return n.applyIncoming(ctx, tx, w.in, w.added, false)
 	}
 	tx.touched[w.in.doc] = true
-	err := f.finish(w.added)
-	if err == nil {
+	if w.in.res.Equivocations > 0 || tx.cut[w.in.doc] || heldAfterOff.Load() {
+		f.rest(w.added)
+		return n.fedOutcome(ctx, tx, w)
+	}
+	f.handOver(w.added)
+	tx.held.works = append(tx.held.works, w)
+	return nil
+}
+
+// fedOutcome waits, in the transaction, for w's feed, whose parts are
+// all sent, and takes what the engine said. A feed the engine failed on
+// is treated as applyIncoming treats a first failure: the batch is
+// replayed alone in a fresh copy, and its culprit quarantined when that
+// fails too (the transaction rolls back).
+func (n *Node) fedOutcome(ctx context.Context, tx *writeTx, w *docWork) error {
+	f := w.in.feed
+	f.wait()
+	if f.err == nil {
 		if len(f.unchecked) > 0 {
 			n.deferred.add(w.in.doc, f.unchecked, time.Now())
 		}
 		return nil
 	}
+	err := f.err
 	if !blameable(ctx, err) {
 		return ingestErr(w.in.doc, err)
 	}
@@ -219,4 +302,17 @@ func (n *Node) applyHeld(ctx context.Context, tx *writeTx, w *docWork) error {
 		return ingestErr(w.in.doc, err)
 	}
 	return n.quarantine(ctx, tx, w.in, w.added, err)
+}
+
+// joinHeld finishes, in the transaction, a feed of doc that the
+// transaction handed on (fedOutcome): another batch of doc is about to
+// reach the engine, and must reach it after this one.
+func (n *Node) joinHeld(ctx context.Context, tx *writeTx, doc string) error {
+	for i, w := range tx.held.works {
+		if w.in.doc == doc {
+			tx.held.works = append(tx.held.works[:i:i], tx.held.works[i+1:]...)
+			return n.fedOutcome(ctx, tx, w)
+		}
+	}
+	return nil
 }

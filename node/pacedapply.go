@@ -60,6 +60,9 @@ func (n *Node) ingestGossip(ctx context.Context, tx *writeTx, in *incoming, chun
 // applyBefore applies, in tx, what tx had left for after the commit of
 // doc, in order.
 func (n *Node) applyBefore(ctx context.Context, tx *writeTx, doc string) error {
+	if err := n.joinHeld(ctx, tx, doc); err != nil { // a feed of doc handed on comes first (catchup3after.go)
+		return err
+	}
 	var now, later []*docWork
 	for _, w := range tx.after {
 		if w.in.doc == doc {

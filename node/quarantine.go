@@ -36,8 +36,17 @@ func (e *quarantineError) Is(target error) bool {
 
 // ingestUpdate runs fn in one transaction like update, and when fn
 // quarantined changes, records them once the transaction has rolled back.
+// It also returns what the engine said, after the commit, of the batches
+// it was still applying (catchup3after.go).
 func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) error {
-	err := n.update(ctx, fn)
+	var held *heldAfter
+	err := n.update(ctx, func(tx *writeTx) error {
+		held = &tx.held
+		return fn(tx)
+	})
+	if err == nil && held != nil {
+		err = held.err
+	}
 	n.denyIfQuarantined() // a deferred round-trip check quarantined an author
 	var qe *quarantineError
 	if !errors.As(err, &qe) {

@@ -246,16 +246,14 @@ func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, a
 // ingestFrame is Ingest with the signatures verified ahead in sigs and
 // the chunks parsed ahead in parsed (FrameIn.Parsed, or nil).
 func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache, parsed any) (replicate.Ingested, error) {
-	var res IngestResult
+	in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs, parsed: parsedOf(parsed, len(chunks))}
 	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}
-		in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs, parsed: parsedOf(parsed, len(chunks))}
 		decoded := decodeAttestations(atts, &in.res)
-		r, err := l.n.ingest(ctx, tx, in, chunks, decoded)
-		res = r
+		_, err := l.n.ingest(ctx, tx, in, chunks, decoded)
 		return err
 	})
-	return ingested(res), err
+	return ingested(in.res), err // read after the commit (decision 0043)
 }
