@@ -39,6 +39,10 @@ func SetHeldCommitted(t testing.TB, fn func(doc string)) {
 // SetHeldAfterOff makes every held feed finish inside its transaction,
 // as before decision 0043, until the test ends.
 func SetHeldAfterOff(t testing.TB) {
-	heldAfterOff.Store(true)
-	t.Cleanup(func() { heldAfterOff.Store(false) })
+	HeldAfter(false)
+	t.Cleanup(func() { HeldAfter(true) })
 }
+
+// HeldAfter sets whether a held feed may finish after its transaction's
+// commit (decision 0043; the default) or finishes inside it, as before.
+func HeldAfter(on bool) { heldAfterOff.Store(!on) }
