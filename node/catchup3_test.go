@@ -10,6 +10,7 @@ import (
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/gossip"
 	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
@@ -211,4 +212,43 @@ func TestHeldIngestFramesStoredThenRefused(t *testing.T) {
 	if _, err := a.Case(ctx, h.sp, caseID); err != nil {
 		t.Fatalf("the case stored in the same transaction: %v", err)
 	}
+}
+
+// TestHeldTwoGossipBatchesOfOneDocument: two large batches of one ledger
+// delivered by gossip in one transaction are both fed to the engine, the
+// engine fails on neither (the second's feed starts after the first's
+// ends: joinHeld; with batches this small the first is usually done
+// anyway, so this does not force the race), every entry is shown and the
+// stored ledger saves and loads.
+func TestHeldTwoGossipBatchesOfOneDocument(t *testing.T) {
+	node.SetHeldFeed(t, 4, 8)
+	ctx := t.Context()
+	a, aOpts, b, sp, ledger := sharedLedger(t)
+	a = reopen(t, a, aOpts)
+	before := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))) // the engine holds the ledger
+	have := storedSet(t, a, ledger)
+	var ds []gossip.Delivered
+	for range 2 {
+		frame := entriesFrame(t, b, sp, ledger, 12)
+		d := gossip.Delivered{Space: sp.ID, Batch: gossip.Batch{Doc: ledger, Type: string(model.Ledger), Atts: frame.Atts}}
+		for _, raw := range frame.Chunks {
+			if c := must[*wire.Change](t)(wire.ParseChange(raw)); !have[c.Hash] {
+				d.Batch.Chunks = append(d.Batch.Chunks, raw)
+				have[c.Hash] = true
+			}
+		}
+		ds = append(ds, d)
+	}
+	feeds, refusals := node.HeldFeedsStarted(), node.HeldRefusals()
+	if _, err := node.GossipIngestAll(ctx, a, ds); err != nil {
+		t.Fatal(err)
+	}
+	if node.HeldFeedsStarted()-feeds != 2 || node.HeldRefusals() != refusals {
+		t.Fatalf("%d feeds started, %d failed: want both batches fed, neither failing",
+			node.HeldFeedsStarted()-feeds, node.HeldRefusals()-refusals)
+	}
+	if n := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp))); n != before+24 {
+		t.Fatalf("a shows %d entries, want %d", n, before+24)
+	}
+	storedLoadsBack(t, a, ledger)
 }

@@ -42,6 +42,10 @@ import (
 // decision 0043 (tests and measurements of the old path).
 var heldAfterOff atomic.Bool
 
+// heldRefusals counts the committed batches the engine failed on
+// (refusedAfterCommit): tests see that none was.
+var heldRefusals atomic.Int64
+
 // heldCommitted, when set (tests), is called after the commit of a
 // transaction that handed on a feed, before the update waits for it.
 var heldCommitted func(doc string)
@@ -108,6 +112,7 @@ func (n *Node) finishHeld(ctx context.Context, tx *writeTx) {
 // use, and the batch's changes kept are remembered as unchecked.
 func (n *Node) refusedAfterCommit(ctx context.Context, w *docWork, why error, took int) error {
 	doc := w.in.doc
+	heldRefusals.Add(1)
 	n.log.Warn("engine failed on a catch-up batch after its commit; replaying it to find the change", "doc", doc,
 		"changes", len(w.added), "applied", took, "err", why)
 	out := heldOutcome{keep: took, why: why}

@@ -46,3 +46,7 @@ func SetHeldAfterOff(t testing.TB) {
 // HeldAfter sets whether a held feed may finish after its transaction's
 // commit (decision 0043; the default) or finishes inside it, as before.
 func HeldAfter(on bool) { heldAfterOff.Store(!on) }
+
+// HeldRefusals counts, since the process began, the committed catch-up
+// batches the engine failed on (decision 0043).
+func HeldRefusals() int64 { return heldRefusals.Load() }
