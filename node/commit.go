@@ -26,6 +26,7 @@ type writeTx struct {
 	fresh    *freshNotes         // local changes to publish from memory after the commit (pacedpublish.go)
 	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
 	held     heldAfter           // held documents' feeds, waited for after the commit (catchup3after.go)
+	unpoison map[string]bool     // documents whose poisoned leases this transaction abandons (paced2early.go)
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -40,22 +41,37 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		wt.Tx = tx
 		err := fn(wt)
 		latency.Mark("update.fn")
+		if err == nil && wt.fresh != nil {
+			// Every write accepted, then the local changes published
+			// before the commit's fsync (decision 0045, paced2early.go).
+			if err = tx.Flush(); err == nil {
+				n.publishEarly(wt)
+				err = n.beforeCommit()
+			}
+		}
 		return err
 	})
 	latency.Mark("update.committed")
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
 	}
+	if errors.Is(err, errBeforeCommit) {
+		return err // a test's crash between the publish and the commit: nothing after it runs
+	}
 	if err != nil && len(wt.touched) > 0 {
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 	}
 	if err == nil {
+		for doc := range wt.unpoison {
+			delete(n.poison, doc)
+		}
 		n.reloadCut(ctx, wt.cut)
 		// Publishing first (pacedpublish.go), then OnStored (what was
 		// received is durable), the engine's applies that waited for the
 		// commit (pacedapply.go), then the watchers (the views show it
 		// now): snapshot upkeep reads the store and is not on the path of
 		// a change to its readers.
+		n.committedEarly(wt.fresh)
 		n.committedFresh(wt.fresh)
 		n.publishCommitted(wt.fresh)
 		n.kickPublisher()
@@ -67,10 +83,12 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
 		n.readmitKeys(wt.admitted)
 	}
-	return storeErr(err)
+	return publishedEarly(wt.fresh, storeErr(err))
 }
 
 // discard forgets the engine's copies of docs and abandons their leases.
+// When abandoning fails, the documents stay poisoned (paced2early.go):
+// the next edit of each abandons its lease first. The caller holds n.mu.
 func (n *Node) discard(ctx context.Context, docs map[string]bool) {
 	for doc := range docs {
 		if err := n.eng.Drop(ctx, doc); err != nil {
@@ -86,7 +104,8 @@ func (n *Node) discard(ctx context.Context, docs map[string]bool) {
 		return nil
 	})
 	if err != nil {
-		n.log.Warn("abandon actor leases", "err", err)
+		n.notePoisoned(docs)
+		n.log.Warn("abandon actor leases; each document's next edit abandons its lease first", "err", err)
 	}
 }
 
@@ -155,6 +174,9 @@ func (n *Node) engineEdit(ctx context.Context, tx *writeTx, doc string, actor []
 
 // lease returns doc's current actor, leasing a new one when there is none.
 func (n *Node) lease(ctx context.Context, tx *writeTx, doc string) ([]byte, error) {
+	if _, err := n.abandonPoisoned(tx, doc); err != nil {
+		return nil, err
+	}
 	actor, ok, err := tx.Lease(doc)
 	if err != nil || ok {
 		return actor, err

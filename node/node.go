@@ -90,7 +90,10 @@ type Node struct {
 	// unclean is set while the last process to open the home did not
 	// close it and the check after it (crashcheck.go) has not passed.
 	unclean bool
-	close   sync.Once
+	// poison holds documents whose actor leases must be abandoned before
+	// their next edit (paced2early.go); n.mu guards it.
+	poison poisoned
+	close  sync.Once
 }
 
 // storeFile is the store's file name inside the home folder.
@@ -116,6 +119,12 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		return nil, fmt.Errorf("node: open %s: %w", opts.Home, storeErr(err))
 	}
 	if n.unclean {
+		// Before anything can edit: a change published before a commit
+		// the crash lost must not have its seq reused (decision 0045).
+		if err := n.abandonAfterCrash(ctx); err != nil {
+			n.Close()
+			return nil, err
+		}
 		if err := n.checkAfterCrash(ctx); err != nil {
 			n.log.Warn("check after an unclean shutdown; it runs again at the next open", "err", err)
 		}
@@ -176,7 +185,7 @@ func (n *Node) Close() error {
 		n.writeOwed(owed)
 		dbErr := n.db.Close()
 		err = errors.Join(err, n.eng.Close(), dbErr)
-		if dbErr == nil && !n.unclean { // crashcheck.go
+		if dbErr == nil && !n.unclean && !n.poisonedLeft() { // crashcheck.go, paced2early.go
 			err = errors.Join(err, n.lock.markClosed())
 		}
 		n.lock.release()

@@ -49,7 +49,8 @@ type freshChange struct {
 type freshNotes struct {
 	changes []freshChange
 	rosters map[string][32]byte
-	handed  bool // committed and handed to the publisher
+	handed  bool              // committed and handed to the publisher
+	early   []store.OutboxRow // rows of changes published before the commit (paced2early.go)
 }
 
 // noteFresh keeps lc, a local change stored with its outbox row in tx, for
@@ -116,6 +117,7 @@ type freshQueue struct {
 	complete bool
 	sent     []store.OutboxRow       // published right after their commit, for the publisher to delete
 	docs     map[string]store.DocRow // records of documents published, kept (at most maxFreshDocs)
+	early    atomic.Int64            // changes published before their commit (paced2early.go), for tests
 }
 
 // maxFreshDocs bounds the document records the publisher keeps.

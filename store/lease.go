@@ -101,3 +101,42 @@ func (tx *Tx) newestLease(doc []byte) (lease, []byte, error) {
 	var l lease
 	return l, key, tx.open("leases", sealed, &l, doc, key)
 }
+
+// AbandonAllLeases abandons every document's current lease and reports
+// how many it abandoned. After an unclean shutdown a node may have
+// published changes under a lease that its store never committed
+// (decision 0045): abandoning every lease before any edit means none of
+// their seqs is used again. It reads every document's newest lease (the
+// sealed value decides, not the abandoned column).
+func (tx *Tx) AbandonAllLeases() (int, error) {
+	if err := tx.writer(); err != nil {
+		return 0, err
+	}
+	var docs [][]byte
+	err := tx.each("SELECT DISTINCT doc FROM leases", nil, func(scan func(...any) error) error {
+		var d []byte
+		if err := scan(&d); err != nil {
+			return err
+		}
+		docs = append(docs, d)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: list leases: %w", err)
+	}
+	n := 0
+	for _, d := range docs {
+		l, _, err := tx.newestLease(d)
+		if err != nil {
+			return n, err
+		}
+		if l.Abandoned {
+			continue
+		}
+		if err := tx.abandon(d); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,210 @@
+package node_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
+)
+
+// pacedPair makes a and b, members of one space, serving with no timed
+// pulls, with gossip carrying a's changes to b. It returns a's options (to
+// reopen it) and the space's ledger.
+func pacedPair(t *testing.T) (a, b *node.Node, aOpts node.Options, sp node.Space, ledger string) {
+	t.Helper()
+	ctx := t.Context()
+	a, aOpts = serveNode(t, "Amina")
+	b, _ = serveNode(t, "Bo")
+	sp = must[node.Space](t)(a.CreateSpace(ctx, "Food Bank"))
+	joinSpace(t, a, b, sp)
+	servePair(t, a, b)
+	eventually(t, "a change of a reaches b by gossip", func() error { return gossiped(t, a, b, sp) })
+	ledger = must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	return a, b, aOpts, sp, ledger
+}
+
+// entry is a distinct ledger entry.
+func entry(amount int64) model.Entry {
+	return model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: amount, Currency: "EUR", Memo: fmt.Sprint("dues ", amount)}
+}
+
+// arrives waits until n holds entry id.
+func arrives(t *testing.T, n *node.Node, sp node.Space, id, what string) {
+	t.Helper()
+	eventually(t, what, func() error {
+		if !has(t.Context(), n, sp, id) {
+			return fmt.Errorf("%s does not hold entry %s", n.Name(), id)
+		}
+		return nil
+	})
+}
+
+// TestPaced2CrashAfterEarlyPublish (decision 0045): a publishes a change
+// before its commit and crashes before the commit. b stores the change.
+// On restart, a's next edit is made under a new actor (every lease is
+// abandoned after an unclean shutdown), so b sees no equivocation and
+// quarantines nobody; and the change a published and lost comes back to a
+// by sync. Without the abandon, a would make its next change under the
+// same actor and seq, and b would record an equivocation.
+func TestPaced2CrashAfterEarlyPublish(t *testing.T) {
+	ctx := t.Context()
+	a, b, aOpts, sp, ledger := pacedPair(t)
+	before := node.LeaseOf(a, ledger)
+	if before == nil {
+		t.Fatal("premise: a holds no lease for the ledger after its edits")
+	}
+	early := node.PublishedEarly(a)
+	node.SetBeforeCommit(a, func() error { return node.ErrCrashBeforeCommit })
+	lost, err := a.AddEntry(ctx, sp, entry(41))
+	node.SetBeforeCommit(a, nil)
+	if !errors.Is(err, node.ErrCrashBeforeCommit) {
+		t.Fatalf("add entry with a crash before the commit = %v", err)
+	}
+	if node.PublishedEarly(a) <= early {
+		t.Fatal("premise: the change was not published before the commit")
+	}
+	node.Crash(a)
+	arrives(t, b, sp, lost, "the change published before the crash reaches b")
+
+	a2, err := node.Open(ctx, aOpts)
+	if err != nil {
+		t.Fatalf("reopen after the crash: %v", err)
+	}
+	t.Cleanup(func() { a2.Close() })
+	if has(ctx, a2, sp, lost) {
+		t.Fatal("a holds the entry its crash lost before any sync")
+	}
+	if l := node.LeaseOf(a2, ledger); l != nil {
+		t.Fatalf("after the unclean shutdown a's ledger lease is still current: %x", l)
+	}
+	next := must[string](t)(a2.AddEntry(ctx, sp, entry(42)))
+	if after := node.LeaseOf(a2, ledger); after == nil || bytes.Equal(after, before) {
+		t.Fatalf("a's edit after the crash is under actor %x, before it %x: want a new one", after, before)
+	}
+	serveQuiet(t, a2, b.Addrs()...)
+	if err := a2.SyncNow(ctx); err != nil {
+		t.Fatalf("a pulls from b: %v", err)
+	}
+	arrives(t, a2, sp, lost, "the change a published and lost comes back to a by sync")
+	eventually(t, "a's edit after the crash reaches b", func() error {
+		if err := b.SyncNow(ctx); err != nil {
+			return err
+		}
+		if !has(ctx, b, sp, next) {
+			return fmt.Errorf("b lacks %s", next)
+		}
+		return nil
+	})
+	if n := node.Equivocations(b, ledger); n != 0 {
+		t.Fatalf("b recorded %d equivocations of a", n)
+	}
+	if q := must[[]node.QuarantineEntry](t)(b.Quarantine(ctx)); len(q) != 0 {
+		t.Fatalf("b quarantined %+v", q)
+	}
+	for _, n := range []*node.Node{a2, b} {
+		ents := must[[]node.LedgerEntry](t)(n.Entries(ctx, sp))
+		if !has(ctx, n, sp, lost) || !has(ctx, n, sp, next) {
+			t.Fatalf("%s holds %d entries without both of %s and %s", n.Name(), len(ents), lost, next)
+		}
+		if f := must[[]node.Finding](t)(n.Audit(ctx, sp)); len(f) != 0 {
+			t.Fatalf("%s's audit: %+v", n.Name(), f)
+		}
+	}
+}
+
+// TestPaced2FailedCommitAbandonsLease (decision 0045): a commit that fails
+// after the change was published abandons the document's lease, says that
+// the change went out, and the change reaches b and comes back to a by
+// sync; a's next edit is under a new actor and b sees no equivocation.
+func TestPaced2FailedCommitAbandonsLease(t *testing.T) {
+	ctx := t.Context()
+	a, b, _, sp, ledger := pacedPair(t)
+	before := node.LeaseOf(a, ledger)
+	boom := errors.New("disk full")
+	early := node.PublishedEarly(a)
+	node.SetBeforeCommit(a, func() error { return boom })
+	lost, err := a.AddEntry(ctx, sp, entry(51))
+	node.SetBeforeCommit(a, nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("add entry with a failing commit = %v, want %v", err, boom)
+	}
+	if !strings.Contains(err.Error(), "sent to peers") {
+		t.Fatalf("the error does not say the change went out: %v", err)
+	}
+	if node.PublishedEarly(a) <= early {
+		t.Fatal("premise: the change was not published before the commit")
+	}
+	if l := node.LeaseOf(a, ledger); l != nil {
+		t.Fatalf("after the failed commit a's lease is still current: %x (before %x)", l, before)
+	}
+	if has(ctx, a, sp, lost) {
+		t.Fatal("a holds the entry whose commit failed")
+	}
+	arrives(t, b, sp, lost, "the change published before the failed commit reaches b")
+	next := must[string](t)(a.AddEntry(ctx, sp, entry(52)))
+	if after := node.LeaseOf(a, ledger); bytes.Equal(after, before) {
+		t.Fatalf("a's next edit reuses actor %x", after)
+	}
+	arrives(t, b, sp, next, "a's next edit reaches b")
+	if err := a.SyncNow(ctx); err != nil {
+		t.Fatalf("a pulls from b: %v", err)
+	}
+	arrives(t, a, sp, lost, "the change whose commit failed comes back to a by sync")
+	if n := node.Equivocations(b, ledger); n != 0 {
+		t.Fatalf("b recorded %d equivocations of a", n)
+	}
+	if q := must[[]node.QuarantineEntry](t)(b.Quarantine(ctx)); len(q) != 0 {
+		t.Fatalf("b quarantined %+v", q)
+	}
+}
+
+// TestPaced2PoisonedLease (decision 0045): a document left with a lease to
+// abandon (a failed transaction whose abandon failed too) takes a new
+// actor at its next edit, and until then Close leaves the home marked as
+// not closed cleanly, so that the next Open abandons every lease.
+func TestPaced2PoisonedLease(t *testing.T) {
+	ctx := t.Context()
+	n, opts := initNode(t, "Gil")
+	sp := must[node.Space](t)(n.CreateSpace(ctx, "Fund"))
+	must[string](t)(n.AddEntry(ctx, sp, entry(1)))
+	ledger := must[node.SpaceDetail](t)(n.SpaceDetail(ctx, sp)).Ledger
+	first := node.LeaseOf(n, ledger)
+	if first == nil {
+		t.Fatal("premise: no lease after an edit")
+	}
+
+	// Closed with a poisoned lease: the next Open abandons it.
+	node.Poison(n, ledger)
+	n = reopen(t, n, opts)
+	if l := node.LeaseOf(n, ledger); l != nil {
+		t.Fatalf("after a close with a poisoned lease, Open left lease %x current", l)
+	}
+	must[string](t)(n.AddEntry(ctx, sp, entry(2)))
+	second := node.LeaseOf(n, ledger)
+	if second == nil || bytes.Equal(second, first) {
+		t.Fatalf("lease after reopening %x, before %x: want a new one", second, first)
+	}
+
+	// Poisoned while open: the next edit abandons it in its own
+	// transaction, and a clean close after that stays clean.
+	node.Poison(n, ledger)
+	must[string](t)(n.AddEntry(ctx, sp, entry(3)))
+	third := node.LeaseOf(n, ledger)
+	if third == nil || bytes.Equal(third, second) {
+		t.Fatalf("lease after a poisoned edit %x, before %x: want a new one", third, second)
+	}
+	n = reopen(t, n, opts)
+	if l := node.LeaseOf(n, ledger); !bytes.Equal(l, third) {
+		t.Fatalf("after a clean close the lease is %x, want %x kept", l, third)
+	}
+	if ents := must[[]node.LedgerEntry](t)(n.Entries(ctx, sp)); len(ents) != 3 {
+		t.Fatalf("%d entries, want 3", len(ents))
+	}
+	if f := must[[]node.Finding](t)(n.Audit(ctx, sp)); len(f) != 0 {
+		t.Fatalf("audit: %+v", f)
+	}
+}
