@@ -51,7 +51,12 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		}
 		return err
 	})
-	latency.Mark("update.committed")
+	early := wt.fresh != nil && len(wt.fresh.early) > 0
+	if early {
+		latency.Mark("early.committed") // not on the path: told apart from the receiver's commit
+	} else {
+		latency.Mark("update.committed")
+	}
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
 	}
@@ -76,7 +81,9 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.publishCommitted(wt.fresh)
 		n.kickPublisher()
 		n.notifyStored(wt.stored)
-		latency.Mark("update.notified")
+		if !early {
+			latency.Mark("update.notified")
+		}
 		n.finishHeld(ctx, wt) // catch-up batches the engine was still applying (catchup3after.go)
 		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)

@@ -76,12 +76,17 @@ func TestPacedLatency(t *testing.T) {
 	}
 	var lat, latOn, latOff []time.Duration
 	defer node.SetPacedOff(false)
-	steps := make([][]time.Duration, len(pacedChain))
+	steps := map[string][][]time.Duration{}
+	var aCommit []time.Duration // a's commit after publishing, off the path (decision 0045)
 	start := time.Now()
 	for i := range *pacedN {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
-		off := *pacedCompare && i%2 == 1
-		node.SetPacedOff(off)
+		off := (*pacedCompare || *pacedEarlyCompare) && i%2 == 1
+		if *pacedEarlyCompare {
+			node.SetEarlyOff(off)
+		} else {
+			node.SetPacedOff(off)
+		}
 		before := got.count()
 		sent := time.Now()
 		if _, err := a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-28", Direction: "in", AmountMinor: int64(i + 1),
@@ -108,15 +113,22 @@ func TestPacedLatency(t *testing.T) {
 		if *pacedTrace {
 			time.Sleep(*pacedEvery / 3) // the steps after b's commit
 			evs := latency.Take()
-			at := chainTimes(evs, sent)
-			for k := range pacedChain {
+			chain, name := pacedChainOf(evs)
+			at := chainTimes(chain, evs, sent)
+			if steps[name] == nil {
+				steps[name] = make([][]time.Duration, len(chain))
+			}
+			for k := range chain {
 				if at[k] >= 0 && (k == 0 || at[k-1] >= 0) {
 					d := at[k]
 					if k > 0 {
 						d -= at[k-1]
 					}
-					steps[k] = append(steps[k], d)
+					steps[name][k] = append(steps[name][k], d)
 				}
+			}
+			if d, ok := earlyCommit(evs, sent); ok {
+				aCommit = append(aCommit, d)
 			}
 			if i == 0 {
 				var sb strings.Builder
@@ -132,23 +144,46 @@ func TestPacedLatency(t *testing.T) {
 		logLatency(t, "with decision 0032 (even changes)", latOn)
 		logLatency(t, "without (odd changes)", latOff)
 	}
-	if *pacedTrace {
-		var sb strings.Builder
-		for k, name := range pacedChain {
-			ds := steps[k]
-			if len(ds) == 0 {
-				continue
-			}
-			var sum time.Duration
-			for _, d := range ds {
-				sum += d
-			}
-			slices.Sort(ds)
-			fmt.Fprintf(&sb, "\n  %-22s n %3d  mean %7.3f ms  p50 %7.3f ms", name, len(ds),
-				float64(sum.Microseconds())/1000/float64(len(ds)), float64(ds[len(ds)/2].Microseconds())/1000)
-		}
-		t.Logf("time to each step from the one before:%s", sb.String())
+	if *pacedEarlyCompare {
+		logLatency(t, "published before the commit, decision 0045 (even changes)", latOn)
+		logLatency(t, "published after it (odd changes)", latOff)
 	}
+	if *pacedTrace {
+		for _, name := range []string{"published after the commit", "published before the commit"} {
+			chain := pacedChain
+			if name != "published after the commit" {
+				chain = pacedChainEarly
+			}
+			var sb strings.Builder
+			for k, step := range chain {
+				var ds []time.Duration
+				if steps[name] != nil {
+					ds = steps[name][k]
+				}
+				if len(ds) == 0 {
+					continue
+				}
+				fmt.Fprintf(&sb, "\n  %-22s %s", step, stepStats(ds))
+			}
+			if sb.Len() > 0 {
+				t.Logf("%s: time to each step from the one before:%s", name, sb.String())
+			}
+		}
+		if len(aCommit) > 0 {
+			t.Logf("a's commit after publishing before it (off the path): %s", stepStats(aCommit))
+		}
+	}
+}
+
+// stepStats is the count, mean and median of ds (sorted in place).
+func stepStats(ds []time.Duration) string {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	slices.Sort(ds)
+	return fmt.Sprintf("n %3d  mean %7.3f ms  p50 %7.3f ms", len(ds),
+		float64(sum.Microseconds())/1000/float64(len(ds)), float64(ds[len(ds)/2].Microseconds())/1000)
 }
 
 // logLatency logs the percentiles of lat.
@@ -171,13 +206,13 @@ var pacedChain = []string{"update.locked", "update.fn", "update.committed", "pub
 	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
 	"engine.after", "engine.applied"}
 
-// chainTimes finds pacedChain's steps in evs in order, each the first of
-// its name after the step before, and returns their times from sent (-1
-// for a step not found, and every step after it).
-func chainTimes(evs []latency.Event, sent time.Time) []time.Duration {
-	out := make([]time.Duration, len(pacedChain))
+// chainTimes finds chain's steps in evs in order, each the first of its
+// name after the step before, and returns their times from sent (-1 for a
+// step not found, and every step after it).
+func chainTimes(chain []string, evs []latency.Event, sent time.Time) []time.Duration {
+	out := make([]time.Duration, len(chain))
 	j := 0
-	for k, name := range pacedChain {
+	for k, name := range chain {
 		out[k] = -1
 		for ; j < len(evs); j++ {
 			if evs[j].Step == name {

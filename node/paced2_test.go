@@ -3,12 +3,15 @@ package node_test
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/latency"
 )
 
 // pacedPair makes a and b, members of one space, serving with no timed
@@ -207,4 +210,42 @@ func TestPaced2PoisonedLease(t *testing.T) {
 	if f := must[[]node.Finding](t)(n.Audit(ctx, sp)); len(f) != 0 {
 		t.Fatalf("audit: %+v", f)
 	}
+}
+
+// pacedEarlyCompare makes TestPacedLatency publish every other change
+// after its commit (decision 0045 off) and log the latency of each half.
+var pacedEarlyCompare = flag.Bool("paced.early-compare", false, "TestPacedLatency: every other change published after its commit (decision 0045 off), and the latency of each half")
+
+// pacedChainEarly is pacedChain for a change published before a's commit
+// (decision 0045): a's commit ("early.committed") is off the path.
+var pacedChainEarly = []string{"update.locked", "update.fn", "pub.sealed", "pub.published", "pub.early",
+	"val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
+	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
+	"engine.after", "engine.applied"}
+
+// pacedChainOf picks the chain of one change's trace and names it.
+func pacedChainOf(evs []latency.Event) ([]string, string) {
+	for _, e := range evs {
+		if e.Step == "pub.early" {
+			return pacedChainEarly, "published before the commit"
+		}
+	}
+	return pacedChain, "published after the commit"
+}
+
+// earlyCommit is the time from a's early publish to a's commit, when the
+// change was published before it.
+func earlyCommit(evs []latency.Event, sent time.Time) (time.Duration, bool) {
+	var pub time.Time
+	for _, e := range evs {
+		switch e.Step {
+		case "pub.early":
+			pub = e.At
+		case "early.committed":
+			if !pub.IsZero() {
+				return e.At.Sub(pub), true
+			}
+		}
+	}
+	return 0, false
 }

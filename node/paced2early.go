@@ -111,6 +111,13 @@ func (n *Node) publishEarly(tx *writeTx) {
 	latency.Mark("pub.early")
 	s.fresh.early.Add(int64(sent))
 	f.changes = dropPublished(f.changes, f.early)
+	// What went out needs no outbox row: deleting it here spares the
+	// publisher a write transaction (and its fsync) after the commit.
+	// Should the delete fail, the publisher deletes the rows after it.
+	if err := tx.DeleteOutbox(f.early...); err == nil {
+		f.earlyGone = true
+	}
+	latency.Mark("pub.unqueued")
 }
 
 // publishEarlyBatch publishes b before the commit. Unlike publishBatch, a
@@ -158,10 +165,11 @@ func (q *freshQueue) idle() bool {
 	return q.complete && len(q.changes) == 0
 }
 
-// committedEarly hands the rows published before the commit to the
-// publisher, which deletes them from the outbox (off the path).
+// committedEarly hands the rows published before the commit, when the
+// transaction could not delete them, to the publisher, which deletes them
+// from the outbox (off the path).
 func (n *Node) committedEarly(f *freshNotes) {
-	if f == nil || len(f.early) == 0 {
+	if f == nil || len(f.early) == 0 || f.earlyGone {
 		return
 	}
 	s, err := n.running()

@@ -47,10 +47,11 @@ type freshChange struct {
 // freshNotes gathers one transaction's fresh changes, with what it read
 // once per document and space.
 type freshNotes struct {
-	changes []freshChange
-	rosters map[string][32]byte
-	handed  bool              // committed and handed to the publisher
-	early   []store.OutboxRow // rows of changes published before the commit (paced2early.go)
+	changes   []freshChange
+	rosters   map[string][32]byte
+	handed    bool              // committed and handed to the publisher
+	early     []store.OutboxRow // rows of changes published before the commit (paced2early.go)
+	earlyGone bool              // and deleted from the outbox in the same transaction
 }
 
 // noteFresh keeps lc, a local change stored with its outbox row in tx, for
