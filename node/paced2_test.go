@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,4 +249,101 @@ func earlyCommit(evs []latency.Event, sent time.Time) (time.Duration, bool) {
 		}
 	}
 	return 0, false
+}
+
+var pacedTailCases = flag.Int("paced2.cases", 0, "TestPaced2Tail: case studies a makes before the paced changes (0 skips the test)")
+
+// TestPaced2Tail looks for what stalls the slowest paced changes after a
+// has made many documents, as scenario adp does: a makes -paced2.cases
+// case studies (b receives them by gossip), then -paced.n paced changes,
+// traced, and logs for the slowest tenth the steps that took longer than
+// twice their median (and 0.3 ms more). It measures and asserts only
+// that every change arrives: `go test -run TestPaced2Tail -v ./node/
+// -args -paced2.cases 1000 -paced.n 100`.
+func TestPaced2Tail(t *testing.T) {
+	if *pacedTailCases == 0 {
+		t.Skip("-paced2.cases not set")
+	}
+	ctx := t.Context()
+	a, b, _, sp, _ := pacedPair(t)
+	for i := range *pacedTailCases {
+		must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": fmt.Sprint("Case ", i)},
+			Summary: fmt.Sprint("Tenants withheld rent ", i), Region: "Lyon", Tags: []string{"housing"}}))
+	}
+	eventually(t, "b holds a's cases", func() error {
+		cs, err := b.Cases(ctx, sp)
+		if err != nil || len(cs) < *pacedTailCases {
+			return fmt.Errorf("b holds %d cases (%v)", len(cs), err)
+		}
+		return nil
+	})
+	latency.Enable()
+	defer latency.Disable()
+	latency.Take()
+	type traced struct {
+		total time.Duration
+		chain []string
+		at    []time.Duration
+	}
+	var all []traced
+	var last string
+	start := time.Now()
+	for i := range *pacedN {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
+		latency.Take()
+		sent := time.Now()
+		last = must[string](t)(a.AddEntry(ctx, sp, entry(int64(1000+i))))
+		time.Sleep(*pacedEvery / 2) // b's commit, traced; b is not polled, which would slow it
+		evs := latency.Take()
+		chain, _ := pacedChainOf(evs)
+		at := chainTimes(chain, evs, sent)
+		k := slices.Index(chain, "update.notified")
+		if at[k] < 0 {
+			continue
+		}
+		all = append(all, traced{total: at[k], chain: chain, at: at})
+	}
+	arrives(t, b, sp, last, "a's last paced change reaches b")
+	if len(all) < *pacedN/2 {
+		t.Fatalf("only %d of %d changes traced to b's commit within %v", len(all), *pacedN, *pacedEvery/2)
+	}
+	// Each step's median over the changes of its chain.
+	med := map[string][]time.Duration{}
+	step := func(tr traced, k int) time.Duration {
+		if k == 0 {
+			return tr.at[0]
+		}
+		return tr.at[k] - tr.at[k-1]
+	}
+	for _, tr := range all {
+		for k := range tr.chain {
+			if tr.at[k] >= 0 {
+				key := fmt.Sprint(k, tr.chain[k], len(tr.chain))
+				med[key] = append(med[key], step(tr, k))
+			}
+		}
+	}
+	for _, ds := range med {
+		slices.Sort(ds)
+	}
+	slices.SortFunc(all, func(x, y traced) int { return int(y.total - x.total) })
+	totals := make([]time.Duration, len(all))
+	for i, tr := range all {
+		totals[i] = tr.total
+	}
+	logLatency(t, "paced latency after the cases (to b's notify)", totals)
+	for _, tr := range all[:len(all)/10] {
+		var sb strings.Builder
+		for k := range tr.chain {
+			if tr.at[k] < 0 {
+				break
+			}
+			d := step(tr, k)
+			m := med[fmt.Sprint(k, tr.chain[k], len(tr.chain))]
+			if p50 := m[len(m)/2]; d > 2*p50 && d-p50 > 300*time.Microsecond {
+				fmt.Fprintf(&sb, " %s %.2f ms (p50 %.2f);", tr.chain[k], float64(d.Microseconds())/1000, float64(p50.Microseconds())/1000)
+			}
+		}
+		t.Logf("%.2f ms:%s", float64(tr.total.Microseconds())/1000, sb.String())
+	}
 }
