@@ -76,8 +76,8 @@ func (n *Node) beforeCommit() error {
 // goes after the commit, as before. It never fails the transaction.
 func (n *Node) publishEarly(tx *writeTx) {
 	f := tx.fresh
-	if f == nil || len(f.changes) == 0 || earlyOff.Load() || pacedOff.Load() {
-		return
+	if f == nil || len(f.changes) == 0 || len(tx.cut) > 0 || earlyOff.Load() || pacedOff.Load() {
+		return // a transaction that cut an equivocation drops and reloads its documents after the commit
 	}
 	s, err := n.running()
 	if err != nil || s.fresh == nil || !s.fresh.pub.TryLock() {
