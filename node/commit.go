@@ -23,7 +23,7 @@ type writeTx struct {
 	stored   []storedNote        // changes received from outside and stored, for Options.OnStored
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
-	fresh    *freshNotes         // local changes to publish from memory after the commit (pacedpublish.go)
+	fresh    *freshNotes         // local changes to publish from memory, before the commit or after (pacedpublish.go, paced2early.go)
 	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
 	held     heldAfter           // held documents' feeds, waited for after the commit (catchup3after.go)
 	unpoison map[string]bool     // documents whose poisoned leases this transaction abandons (paced2early.go)
@@ -31,7 +31,9 @@ type writeTx struct {
 
 // update runs fn in one store transaction. If the transaction fails, every
 // document the engine edited in it is dropped from the engine and its actor
-// lease abandoned: the engine may have committed what the store did not.
+// lease abandoned (or, when that fails too, left to abandon at its next
+// edit): the engine may have committed what the store did not, and the
+// changes may have been published before the commit (decision 0045).
 func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()

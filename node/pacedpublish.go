@@ -19,11 +19,13 @@ import (
 // transaction now also keeps in memory what the publisher needs (the
 // change, its attestation, the document's type and metadata and the
 // space's current epoch and key as the transaction read them), and hands
-// it to the publisher once the commit is durable, never before: a change
-// published and then lost to a crash would let this node reuse its seq.
-// The outbox stays the durable record: the publisher deletes the rows of
-// what it published, and reads the outbox itself whenever memory may not
-// hold all of it (at start, after a publish that kept rows, on its timer).
+// it to the publisher once the commit is durable. Decision 0045 now
+// publishes most of them before the commit instead (paced2early.go),
+// having made the reuse of a seq after a lost commit impossible another
+// way; this path takes what that one leaves. The outbox stays the durable
+// record: the publisher deletes the rows of what it published, and reads
+// the outbox itself whenever memory may not hold all of it (at start,
+// after a publish that kept rows, on its timer).
 
 // pacedOff, set by tests only (export_paced_test.go), turns this
 // decision's paths off (publishing from memory, gossip stored before the
