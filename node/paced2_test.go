@@ -62,7 +62,18 @@ func TestPaced2CrashAfterEarlyPublish(t *testing.T) {
 		t.Fatal("premise: a holds no lease for the ledger after its edits")
 	}
 	early := node.PublishedEarly(a)
-	node.SetBeforeCommit(a, func() error { return node.ErrCrashBeforeCommit })
+	held := len(must[[]node.LedgerEntry](t)(b.Entries(ctx, sp)))
+	node.SetBeforeCommit(a, func() error {
+		// The crash comes once the change has left: b holds it (a
+		// crash before it left loses it everywhere, which is no test).
+		for range 400 {
+			if ents, err := b.Entries(ctx, sp); err == nil && len(ents) > held {
+				return node.ErrCrashBeforeCommit
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		return errors.New("the change published before the commit did not reach b within 10s")
+	})
 	lost, err := a.AddEntry(ctx, sp, entry(41))
 	node.SetBeforeCommit(a, nil)
 	if !errors.Is(err, node.ErrCrashBeforeCommit) {
@@ -72,7 +83,9 @@ func TestPaced2CrashAfterEarlyPublish(t *testing.T) {
 		t.Fatal("premise: the change was not published before the commit")
 	}
 	node.Crash(a)
-	arrives(t, b, sp, lost, "the change published before the crash reaches b")
+	if !has(ctx, b, sp, lost) {
+		t.Fatalf("b holds a new entry, but not %s", lost)
+	}
 
 	a2, err := node.Open(ctx, aOpts)
 	if err != nil {
