@@ -98,8 +98,7 @@ func (n *Node) publishEarly(tx *writeTx) {
 		if chunkBytes(b.batch.Chunks) > gossip.ChunkBudget {
 			break // announced after the commit, when sync can serve it
 		}
-		ok, err := n.publishEarlyBatch(s.ctx, s.gossip, b)
-		if err != nil || !ok {
+		if !n.publishEarlyBatch(s.ctx, s.gossip, b) {
 			break
 		}
 		f.early = append(f.early, b.rows...)
@@ -120,17 +119,15 @@ func (n *Node) publishEarly(tx *writeTx) {
 	latency.Mark("pub.unqueued")
 }
 
-// publishEarlyBatch publishes b before the commit. Unlike publishBatch, a
-// failure leaves b to the publish after the commit.
-func (n *Node) publishEarlyBatch(ctx context.Context, g *gossip.Gossip, b outboxBatch) (bool, error) {
+// publishEarlyBatch publishes b before the commit and reports whether it
+// did. Unlike publishBatch, a failure leaves b to the publish after the
+// commit.
+func (n *Node) publishEarlyBatch(ctx context.Context, g *gossip.Gossip, b outboxBatch) bool {
 	err := g.Publish(ctx, b.space, b.batch)
-	if err != nil {
-		if !errors.Is(err, gossip.ErrNotJoined) && ctx.Err() == nil {
-			n.log.Debug("gossip: publish before the commit; published after it instead", "doc", b.batch.Doc, "err", err)
-		}
-		return false, nil
+	if err != nil && !errors.Is(err, gossip.ErrNotJoined) && ctx.Err() == nil {
+		n.log.Debug("gossip: publish before the commit; published after it instead", "doc", b.batch.Doc, "err", err)
 	}
-	return true, nil
+	return err == nil
 }
 
 // chunkBytes is the size of a batch's chunks.
