@@ -8,6 +8,7 @@ import (
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt/internal/amdoc"
+	"github.com/weftsync/weft/crdt/internal/amraw"
 	"github.com/weftsync/weft/crdt/model"
 )
 
@@ -66,7 +67,7 @@ func LoadNew(changes [][]byte, actor []byte) (*Doc, model.Root, [][32]byte, erro
 
 // root is what the root of a document just loaded says of it, from the
 // fields its load read (schema among them).
-func (d *Doc) root(fields amdoc.Fields) (model.Root, error) {
+func (d *Doc) root(fields rootKeys) (model.Root, error) {
 	r := model.Root{Type: d.typ, Space: d.space, Schema: fields.Int("schema")}
 	if d.typ == model.Calendar {
 		name, err := amdoc.ReadKeys(d.am.RootMap(), "name")
@@ -81,7 +82,7 @@ func (d *Doc) root(fields amdoc.Fields) (model.Root, error) {
 // load is Load, also returning the root's fields it read (type, space and
 // more) and the document's heads. With checked (LoadNew), a round-trip
 // check follows at once, whose Save stands for the first SaveIncremental.
-func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, amdoc.Fields, [][32]byte, error) {
+func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, rootKeys, [][32]byte, error) {
 	if err := amdoc.Check(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -211,13 +212,32 @@ func (d *Doc) readRoot() error {
 	return err
 }
 
+// rootKeys is what rootFields read of a root: amdoc.Fields, or
+// amraw.Scalars when every key read is a plain string or integer.
+type rootKeys interface {
+	Str(key string) string
+	Int(key string) int64
+}
+
 // rootFields reads the document's type and space from its root, and
 // returns them with the root's fields more: only those keys are read (a
-// call each), not the whole root.
-func (d *Doc) rootFields(more ...string) (amdoc.Fields, error) {
-	root, err := amdoc.ReadKeys(d.am.RootMap(), append([]string{"type", "space"}, more...)...)
-	if err != nil {
-		return nil, err
+// call each), not the whole root. Keys that all hold plain strings and
+// integers (or nothing) are read in C without the wrapper's values
+// (amraw.RootScalars, decision 0044); any other kind through the wrapper.
+func (d *Doc) rootFields(more ...string) (rootKeys, error) {
+	keys := append([]string{"type", "space"}, more...)
+	var root rootKeys
+	if rawNew() {
+		if s, ok := amraw.RootScalars(d.am, keys...); ok {
+			root = s
+		}
+	}
+	if root == nil {
+		f, err := amdoc.ReadKeys(d.am.RootMap(), keys...)
+		if err != nil {
+			return nil, err
+		}
+		root = f
 	}
 	d.typ, d.space = model.DocType(root.Str("type")), root.Str("space")
 	if !d.typ.Valid() {
@@ -242,7 +262,21 @@ func (d *Doc) CheckRoundTrip() error {
 var ErrRoundTrip = errors.New("saved form does not load back")
 
 // checkRoundTrip is CheckRoundTrip on a document whose heads are want.
+// The save, the load of the saved form and its heads are one call into
+// the core when amraw can reach it (amraw.RoundTrip, decision 0044): the
+// same calls, without copying the saved form to Go and back and with the
+// loaded copy freed at once instead of by a finalizer.
 func (d *Doc) checkRoundTrip(want [][32]byte) error {
+	if rawNew() {
+		err := amraw.RoundTrip(d.am, want)
+		if errors.Is(err, amraw.ErrRoundTrip) {
+			return fmt.Errorf("crdt: round trip: %w: %w", ErrRoundTrip, err)
+		}
+		if err != nil {
+			return fmt.Errorf("crdt: round trip: %w", err)
+		}
+		return nil
+	}
 	saved := d.am.Save()
 	back, err := am.Load(saved)
 	if err != nil {
