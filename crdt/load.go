@@ -19,7 +19,7 @@ import (
 // chunk is a change chunk that automerge then holds, and when the root does
 // not name a known document type: garbage never loads as an empty document.
 func Load(changes [][]byte, actor []byte) (*Doc, error) {
-	d, _, _, err := load(changes, actor, false)
+	d, _, _, _, err := load(changes, actor, false)
 	return d, err
 }
 
@@ -28,7 +28,7 @@ func Load(changes [][]byte, actor []byte) (*Doc, error) {
 // Load makes for the type: for a document new to a node, which records
 // only that, it saves reading and encoding a whole View.
 func LoadRoot(changes [][]byte, actor []byte) (*Doc, model.Root, error) {
-	d, fields, _, err := load(changes, actor, false, "schema")
+	d, fields, _, _, err := load(changes, actor, false, "schema")
 	if err != nil {
 		return nil, model.Root{}, err
 	}
@@ -51,18 +51,28 @@ func LoadRoot(changes [][]byte, actor []byte) (*Doc, model.Root, error) {
 // once). The check itself is CheckRoundTrip's: the saved form is loaded
 // by automerge and must give the same heads.
 func LoadNew(changes [][]byte, actor []byte) (*Doc, model.Root, [][32]byte, error) {
-	d, fields, hs, err := load(changes, actor, true, "schema")
+	d, r, hs, _, err := LoadNewCounted(changes, actor)
+	return d, r, hs, err
+}
+
+// LoadNewCounted is LoadNew that also returns how many operations the
+// document holds, as automerge counted them while loading it, or -1 when
+// it could not say (automerge-go's wrapper drops the count): the engine's
+// cache sizes the document by it instead of parsing every change again
+// (decisions 0037 and 0044).
+func LoadNewCounted(changes [][]byte, actor []byte) (*Doc, model.Root, [][32]byte, int64, error) {
+	d, fields, hs, ops, err := load(changes, actor, true, "schema")
 	if err != nil {
-		return nil, model.Root{}, nil, err
+		return nil, model.Root{}, nil, -1, err
 	}
 	r, err := d.root(fields)
 	if err != nil {
-		return nil, model.Root{}, nil, err
+		return nil, model.Root{}, nil, -1, err
 	}
 	if err := d.checkRoundTrip(hs); err != nil {
-		return nil, model.Root{}, nil, err
+		return nil, model.Root{}, nil, -1, err
 	}
-	return d, r, hs, nil
+	return d, r, hs, ops, nil
 }
 
 // root is what the root of a document just loaded says of it, from the
@@ -80,39 +90,40 @@ func (d *Doc) root(fields rootKeys) (model.Root, error) {
 }
 
 // load is Load, also returning the root's fields it read (type, space and
-// more) and the document's heads. With checked (LoadNew), a round-trip
-// check follows at once, whose Save stands for the first SaveIncremental.
-func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, rootKeys, [][32]byte, error) {
+// more), the document's heads and the number of operations the load
+// added (-1 when not known). With checked (LoadNew), a round-trip check
+// follows at once, whose Save stands for the first SaveIncremental.
+func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, rootKeys, [][32]byte, int64, error) {
 	if err := amdoc.Check(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, -1, err
 	}
 	if len(changes) == 0 {
-		return nil, nil, nil, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
+		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w: no changes", ErrRejected)
 	}
 	hashes, err := chunkHashes(changes)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
 	d := &Doc{am: am.New(), piece: amdoc.PieceBytes}
 	if err := d.setActor(actor); err != nil {
-		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
-	after, _, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads
+	after, ops, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
 	if !checked {
 		d.am.SaveIncremental() // the first one after a load returns everything: drop it
 	}
 	fields, err := d.rootFields(more...)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("crdt: load: %w", err)
+		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
 	hs := make([][32]byte, len(after))
 	for i, h := range after {
 		hs[i] = h
 	}
-	return d, fields, hs, nil
+	return d, fields, hs, ops, nil
 }
 
 // Apply adds received raw change chunks to the document and returns its new

@@ -61,17 +61,22 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 // loads it from its changes, reading its root once for both the load and
 // the answer, checks the round trip as OpApply's Check does (the document
 // is held only when it passes), and answers with its heads and root, all
-// in crdt.LoadNew (decision 0034).
+// in crdt.LoadNew (decision 0034), and sizes it in the cache by the
+// operations automerge counted while loading it (decision 0044).
 func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 	s.docs.drop(d.Doc)
-	doc, root, heads, err := crdt.LoadNew(d.Changes, d.Actor)
+	doc, root, heads, ops, err := crdt.LoadNewCounted(d.Changes, d.Actor)
 	if err == nil || errors.Is(err, crdt.ErrRoundTrip) {
 		s.roundTrips++ // loaded, then saved and loaded back
 	}
 	if err != nil {
 		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
 	}
-	s.docs.put(d.Doc, doc, d.Changes)
+	if ops >= 0 { // sized by automerge's count, as estimate would by parsing (decision 0044)
+		s.docs.putSized(d.Doc, doc, max(int64(len(d.Changes))*bytesPerChange, ops*bytesPerOp))
+	} else {
+		s.docs.put(d.Doc, doc, d.Changes)
+	}
 	s.docs.vet(d.Doc, true) // LoadNew checked the round trip (decision 0041)
 	return engine.DocResult{Heads: heads, Root: &root}
 }

@@ -89,8 +89,13 @@ func (c *cache) get(id string) (*crdt.Doc, bool) {
 
 // put holds d under id, not vetted (see vet).
 func (c *cache) put(id string, d *crdt.Doc, chunks [][]byte) {
+	c.putSized(id, d, estimate(chunks))
+}
+
+// putSized is put of a document whose estimated size is known (size).
+func (c *cache) putSized(id string, d *crdt.Doc, size int64) {
 	c.drop(id)
-	e := &entry{id: id, doc: d, size: estimate(chunks), used: c.now()}
+	e := &entry{id: id, doc: d, size: size, used: c.now()}
 	c.byID[id] = c.order.PushFront(e)
 	c.account(e, 1)
 	c.settle()
