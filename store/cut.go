@@ -57,6 +57,9 @@ func (tx *Tx) cutFor(doc, key []byte) (uint64, bool, error) {
 	if c, ok := tx.cached().cuts[string(doc)+string(key)]; ok {
 		return c.maxSeq, c.ok, nil
 	}
+	if none, err := tx.noCuts(); err != nil || none { // no lookup per change when the store holds no cut (decision 0044)
+		return 0, false, err
+	}
 	var sealed []byte
 	err := tx.one("SELECT blob FROM cuts WHERE doc = ? AND actor = ?", []any{doc, key}, &sealed)
 	if errors.Is(err, ErrNotFound) {

@@ -9,6 +9,9 @@ type txCache struct {
 	actors    map[string]bool     // doc index + actor index known stored
 	cuts      map[string]cutEntry // doc index + actor index
 	held      map[string]bool     // doc index: whether any change may be held
+	// quarantined: the hash indexes of the quarantine list, read once by
+	// QuarantinedAmong (nil: not read, or written since: read again).
+	quarantined map[string]bool
 	// seqs: per doc index + actor index, the actor's highest stored seq and
 	// the changes inserted in this transaction by seq; rows: the changes
 	// inserted in this transaction, by doc index + hash index. AddChange
