@@ -28,14 +28,17 @@ func (tx *Tx) PutDoc(d DocRow) error {
 	if d.ID == "" || d.Space == "" {
 		return &RefusedError{Reason: ReasonEmptyIdentity}
 	}
-	old, err := tx.Doc(d.ID)
-	switch {
-	case err == nil && (old.Space != d.Space || old.Type != d.Type):
-		return &RefusedError{Reason: ReasonDocConflict}
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return err
-	}
 	key := tx.index(d.ID)
+	if c := tx.cached(); !c.noDoc[string(key)] { // none when DocsAmong found none (decision 0044)
+		old, err := tx.Doc(d.ID)
+		switch {
+		case err == nil && (old.Space != d.Space || old.Type != d.Type):
+			return &RefusedError{Reason: ReasonDocConflict}
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+	}
+	delete(tx.cached().noDoc, string(key))
 	sealed, err := tx.seal("docs", d, key)
 	if err != nil {
 		return fmt.Errorf("store: put doc: %w", err)

@@ -113,3 +113,48 @@ func TestQuarantinedAmongInTransaction(t *testing.T) {
 	})
 	view(t, db, func(tx *Tx) error { return expect(tx, "in the next transaction", bad) })
 }
+
+// TestPutDocAfterDocsAmong: a record DocsAmong found missing is written by
+// PutDoc without reading it again (decision 0044), and the checks that
+// read stay whole: writing it a second time in the same transaction with
+// another space or type is refused as before, and so is a record
+// DocsAmong found, given another space.
+func TestPutDocAfterDocsAmong(t *testing.T) {
+	db, _ := testDB(t)
+	update(t, db, func(tx *Tx) error {
+		return tx.PutDoc(DocRow{ID: "old", Space: "s1", Type: "calendar", Created: 1})
+	})
+	conflict := func(err error) bool {
+		var r *RefusedError
+		return errors.As(err, &r) && r.Reason == ReasonDocConflict
+	}
+	update(t, db, func(tx *Tx) error {
+		rows, err := tx.DocsAmong([]string{"old", "new"})
+		if err != nil {
+			return err
+		}
+		if _, ok := rows["new"]; ok || len(rows) != 1 {
+			return fmt.Errorf("docs among: %v, want old alone", rows)
+		}
+		if err := tx.PutDoc(DocRow{ID: "new", Space: "s1", Type: "case", Created: 2}); err != nil {
+			return err
+		}
+		for what, d := range map[string]DocRow{
+			"new, another space": {ID: "new", Space: "s2", Type: "case", Created: 2},
+			"new, another type":  {ID: "new", Space: "s1", Type: "ledger", Created: 2},
+			"old, another space": {ID: "old", Space: "s2", Type: "calendar", Created: 1},
+		} {
+			if err := tx.PutDoc(d); !conflict(err) {
+				return fmt.Errorf("%s: %v, want refused (conflict)", what, err)
+			}
+		}
+		return tx.PutDoc(DocRow{ID: "new", Space: "s1", Type: "case", Created: 3}) // the same: replaces Created
+	})
+	view(t, db, func(tx *Tx) error {
+		d, err := tx.Doc("new")
+		if err != nil || d.Space != "s1" || d.Type != "case" || d.Created != 3 {
+			return fmt.Errorf("new reads %+v, %v; want space s1, a case, created 3", d, err)
+		}
+		return nil
+	})
+}

@@ -230,6 +230,15 @@ func (tx *Tx) DocsAmong(ids []string) (map[string]DocRow, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: docs among: %w", err)
 		}
+		c := tx.cached()
+		if c.noDoc == nil {
+			c.noDoc = map[string]bool{}
+		}
+		for i, id := range group {
+			if _, ok := out[id]; !ok {
+				c.noDoc[string(args[i].([]byte))] = true // PutDoc need not read it again
+			}
+		}
 		if err := tx.readAhead(args); err != nil {
 			return nil, fmt.Errorf("store: docs among: %w", err)
 		}

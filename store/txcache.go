@@ -12,6 +12,10 @@ type txCache struct {
 	// quarantined: the hash indexes of the quarantine list, read once by
 	// QuarantinedAmong (nil: not read, or written since: read again).
 	quarantined map[string]bool
+	// noDoc: doc indexes DocsAmong found without a record in this
+	// transaction, and PutDoc has not written since (it then skips
+	// reading the record it would replace: decision 0044).
+	noDoc map[string]bool
 	// seqs: per doc index + actor index, the actor's highest stored seq and
 	// the changes inserted in this transaction by seq; rows: the changes
 	// inserted in this transaction, by doc index + hash index. AddChange
