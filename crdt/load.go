@@ -105,7 +105,7 @@ func load(changes [][]byte, actor []byte, checked bool, more ...string) (*Doc, r
 		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
 	d := &Doc{am: am.New(), piece: amdoc.PieceBytes}
-	if err := d.setActor(actor); err != nil {
+	if err := d.setActorRaw(actor); err != nil {
 		return nil, nil, nil, -1, fmt.Errorf("crdt: load: %w", err)
 	}
 	after, ops, err := d.loadChunksAfter(nil, changes, hashes) // a new core document has no heads

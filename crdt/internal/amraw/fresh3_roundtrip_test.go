@@ -1,6 +1,7 @@
 package amraw_test
 
 import (
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -185,5 +186,35 @@ func TestRootScalars(t *testing.T) {
 		if _, ok := amraw.RootScalars(d, "type", k, "schema"); ok {
 			t.Errorf("%s: read in C, want the wrapper", k)
 		}
+	}
+}
+
+// TestSetActor: SetActor sets the actor automerge-go's SetActorID sets
+// for the same bytes in hex, which the next change is made by; it refuses
+// no bytes.
+func TestSetActor(t *testing.T) {
+	actor := []byte{0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	raw, wrapped := am.New(), am.New()
+	if err := amraw.SetActor(raw, actor); err != nil {
+		t.Fatal(err)
+	}
+	if err := wrapped.SetActorID(hex.EncodeToString(actor)); err != nil {
+		t.Fatal(err)
+	}
+	if raw.ActorID() != wrapped.ActorID() || raw.ActorID() != hex.EncodeToString(actor) {
+		t.Fatalf("actor %s, the wrapper's %s, want %x", raw.ActorID(), wrapped.ActorID(), actor)
+	}
+	if err := raw.RootMap().Set("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Commit("by the actor set", am.CommitOptions{Time: &at}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := raw.Changes()
+	if err != nil || len(cs) != 1 || cs[0].ActorID() != hex.EncodeToString(actor) {
+		t.Fatalf("changes %v, %v: want one by %x", cs, err, actor)
+	}
+	if err := amraw.SetActor(raw, nil); err == nil {
+		t.Error("no actor: set")
 	}
 }
