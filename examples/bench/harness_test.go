@@ -40,7 +40,7 @@ func TestNetworkHarness(t *testing.T) {
 		cfg = harness.Full
 	}
 	var log strings.Builder
-	res, err := harness.Run(t.Context(), cfg, harness.Spawn{Path: os.Args[0], Env: []string{peerEnv + "=1"}}, t.TempDir(), &log)
+	res, err := harness.Run(t.Context(), cfg, harness.Spawn{Path: os.Args[0], Env: []string{peerEnv + "=1"}, Joint: true}, t.TempDir(), &log)
 	t.Log(log.String())
 	if err != nil {
 		t.Fatal(err)

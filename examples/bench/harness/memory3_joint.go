@@ -72,8 +72,12 @@ func (s *jointSampler) run() {
 	}
 }
 
-// close stops the sampling and waits for it.
+// close stops the sampling and waits for it. A nil sampler (Spawn.Joint
+// off) has nothing to stop.
 func (s *jointSampler) close() {
+	if s == nil {
+		return
+	}
 	select {
 	case <-s.stop:
 	default:
@@ -82,8 +86,12 @@ func (s *jointSampler) close() {
 	<-s.done
 }
 
-// Peak returns the highest joint reading so far.
+// Peak returns the highest joint reading so far (none from a nil
+// sampler).
 func (s *jointSampler) Peak() Joint {
+	if s == nil {
+		return Joint{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.peak

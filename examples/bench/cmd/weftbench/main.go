@@ -38,6 +38,7 @@ func main() {
 	only := flag.String("only", "", "run only these scenarios, e.g. b or ac; p is paced latency, one change every 150 ms (default: all)")
 	prof := flag.String("profile", "", "folder for CPU profiles of the receivers (a.pprof, ...) and senders (a-sender.pprof, ...) of scenarios a, b, d, p and e")
 	engProf := flag.String("engine-profile", "", "folder for CPU profiles of every peer's engine (engine-PID.pprof; the receiver's engine of (a) is the one that loads new documents)")
+	joint := flag.Bool("joint", false, "also sample each peer and its engine together, each page once, every 20 ms (decision 0046); costs the driver CPU that the peers share, so latency figures run without it")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short
@@ -66,7 +67,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "weftbench:", err)
 		os.Exit(1)
 	}
-	spawn := harness.Spawn{Path: exe, Args: []string{"peer"}}
+	spawn := harness.Spawn{Path: exe, Args: []string{"peer"}, Joint: *joint}
 	if *engProf != "" {
 		spawn.Env = []string{server.ProfileEnv + "=" + *engProf}
 	}
