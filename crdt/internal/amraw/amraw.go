@@ -45,6 +45,7 @@ struct AMresult *AMgetChangeByHash(struct AMdoc *doc, const uint8_t *src, size_t
 AMbyteSpan AMchangeRawBytes(const struct AMchange *change);
 uint8_t AMresultStatus(const struct AMresult *result);
 AMbyteSpan AMresultError(const struct AMresult *result);
+#include "weft_error.h"
 void AMresultFree(struct AMresult *result);
 struct AMitem *AMresultItem(struct AMresult *result);
 const struct AMobjId *AMitemObjId(const struct AMitem *item);
@@ -84,22 +85,10 @@ static AMbyteSpan weft_span(weftReader *r) {
 	return s;
 }
 
-// weft_fail records the error of res (or msg when res is NULL), frees res
-// and returns -1.
+// weft_fail records the error of res (or msg when res is NULL or carries
+// none), frees res and returns -1.
 static int weft_fail(struct AMresult *res, const char *msg, char **err) {
-	const uint8_t *src = (const uint8_t *)msg;
-	size_t n = msg ? strlen(msg) : 0;
-	AMbyteSpan e;
-	if (res != NULL) {
-		e = AMresultError(res);
-		src = e.src;
-		n = e.count;
-	}
-	*err = malloc(n + 1);
-	if (*err != NULL) {
-		if (n > 0) memcpy(*err, src, n);
-		(*err)[n] = 0;
-	}
+	weft_copy_error(res, msg, err);
 	if (res != NULL) AMresultFree(res);
 	return -1;
 }

@@ -26,6 +26,7 @@ struct AMresult *AMloadIncremental(struct AMdoc *doc, const uint8_t *src, size_t
 struct AMresult *AMgetHeads(struct AMdoc *doc);
 uint8_t AMresultStatus(const struct AMresult *result);
 AMbyteSpan AMresultError(const struct AMresult *result);
+#include "weft_error.h"
 void AMresultFree(struct AMresult *result);
 struct AMitem *AMresultItem(struct AMresult *result);
 struct AMitems AMresultItems(struct AMresult *result);
@@ -37,19 +38,7 @@ bool AMitemToChangeHash(const struct AMitem *item, AMbyteSpan *value);
 // weft_apply_fail records the error of res (or msg when res is NULL or
 // says nothing), frees res and returns -1.
 static int weft_apply_fail(struct AMresult *res, const char *msg, char **err) {
-	const uint8_t *src = (const uint8_t *)msg;
-	size_t n = strlen(msg);
-	AMbyteSpan e = {NULL, 0};
-	if (res != NULL) e = AMresultError(res);
-	if (e.count > 0) {
-		src = e.src;
-		n = e.count;
-	}
-	*err = malloc(n + 1);
-	if (*err != NULL) {
-		memcpy(*err, src, n);
-		(*err)[n] = 0;
-	}
+	weft_copy_error(res, msg, err);
 	if (res != NULL) AMresultFree(res);
 	return -1;
 }

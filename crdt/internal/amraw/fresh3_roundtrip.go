@@ -27,6 +27,7 @@ struct AMresult *AMload(const uint8_t *src, size_t count);
 struct AMresult *AMgetHeads(struct AMdoc *doc);
 uint8_t AMresultStatus(const struct AMresult *result);
 AMbyteSpan AMresultError(const struct AMresult *result);
+#include "weft_error.h"
 void AMresultFree(struct AMresult *result);
 struct AMitem *AMresultItem(struct AMresult *result);
 struct AMitems AMresultItems(struct AMresult *result);
@@ -44,30 +45,13 @@ enum {
 	weftTripInternal = 4,  // no result, out of memory: not the document's fault
 };
 
-// weft_trip_err copies the error of res (or msg) into *err (malloc'd).
-static void weft_trip_err(struct AMresult *res, const char *msg, char **err) {
-	const uint8_t *src = (const uint8_t *)msg;
-	size_t n = strlen(msg);
-	AMbyteSpan e = {NULL, 0};
-	if (res != NULL) e = AMresultError(res);
-	if (e.count > 0) {
-		src = e.src;
-		n = e.count;
-	}
-	*err = malloc(n + 1);
-	if (*err != NULL) {
-		memcpy(*err, src, n);
-		(*err)[n] = 0;
-	}
-}
-
 // weft_same_heads reports whether the heads of doc are exactly the n
 // hashes in want (32 bytes each, no repeats), in any order. It returns
 // 1 when they are, 0 when not, -1 when the heads could not be read.
 static int weft_same_heads(struct AMdoc *doc, const uint8_t *want, size_t n, char **err) {
 	struct AMresult *res = AMgetHeads(doc);
 	if (res == NULL || AMresultStatus(res) != weftTripStatusOK) {
-		weft_trip_err(res, "automerge returned no heads", err);
+		weft_copy_error(res, "automerge returned no heads", err);
 		if (res != NULL) AMresultFree(res);
 		return -1;
 	}
@@ -98,26 +82,26 @@ static int weft_round_trip(struct AMdoc *doc, const uint8_t *want, size_t n, cha
 	*err = NULL;
 	struct AMresult *saved = AMsave(doc);
 	if (saved == NULL) {
-		weft_trip_err(NULL, "automerge returned no result", err);
+		weft_copy_error(NULL, "automerge returned no result", err);
 		return weftTripInternal;
 	}
 	AMbyteSpan bytes = {NULL, 0};
 	struct AMitem *item = AMresultStatus(saved) == weftTripStatusOK ? AMresultItem(saved) : NULL;
 	if (item == NULL || !AMitemToBytes(item, &bytes) || bytes.count == 0) {
-		weft_trip_err(saved, "the save gave no bytes", err);
+		weft_copy_error(saved, "the save gave no bytes", err);
 		AMresultFree(saved);
 		return weftTripNoSave;
 	}
 	struct AMresult *back = AMload(bytes.src, bytes.count);
 	AMresultFree(saved);
 	if (back == NULL) {
-		weft_trip_err(NULL, "automerge returned no result", err);
+		weft_copy_error(NULL, "automerge returned no result", err);
 		return weftTripInternal;
 	}
 	const struct AMdoc *bdoc = NULL;
 	item = AMresultStatus(back) == weftTripStatusOK ? AMresultItem(back) : NULL;
 	if (item == NULL || !AMitemToDoc(item, &bdoc) || bdoc == NULL) {
-		weft_trip_err(back, "the saved form did not load as a document", err);
+		weft_copy_error(back, "the saved form did not load as a document", err);
 		AMresultFree(back);
 		return weftTripNoLoad;
 	}
