@@ -196,10 +196,7 @@ func (n *Node) dropCommitted(tx *writeTx, w *docWork, err error) error {
 		}
 		n.deferred.quarantined.Store(true)
 	}
-	drop := make([][32]byte, len(w.added))
-	for i, c := range w.added {
-		drop[i] = c.Hash
-	}
+	drop := hashesOf(w.added)
 	gone, derr := tx.DropChanges(w.in.doc, drop)
 	if derr != nil {
 		return derr

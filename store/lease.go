@@ -31,7 +31,7 @@ func (tx *Tx) LeaseActor(doc string, actor []byte) error {
 		return &RefusedError{Reason: ReasonLeaseReused}
 	}
 	d := tx.index(doc)
-	if err := tx.abandon(d); err != nil {
+	if _, err := tx.abandon(d); err != nil {
 		return err
 	}
 	sealed, err := tx.seal("leases", lease{Actor: actor}, d, key)
@@ -68,27 +68,29 @@ func (tx *Tx) AbandonLease(doc string) error {
 	if err := tx.writer(); err != nil {
 		return err
 	}
-	return tx.abandon(tx.index(doc))
+	_, err := tx.abandon(tx.index(doc))
+	return err
 }
 
-// abandon marks the newest lease of doc abandoned.
-func (tx *Tx) abandon(doc []byte) error {
+// abandon marks the newest lease of doc abandoned and reports whether it
+// did (false: doc had no lease, or its newest was abandoned already).
+func (tx *Tx) abandon(doc []byte) (bool, error) {
 	l, key, err := tx.newestLease(doc)
 	if errors.Is(err, ErrNotFound) || (err == nil && l.Abandoned) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	l.Abandoned = true
 	sealed, err := tx.seal("leases", l, doc, key)
 	if err != nil {
-		return fmt.Errorf("store: seal lease: %w", err)
+		return false, fmt.Errorf("store: seal lease: %w", err)
 	}
 	if _, err := tx.exec("UPDATE leases SET abandoned = 1, blob = ? WHERE actor = ?", sealed, key); err != nil {
-		return fmt.Errorf("store: abandon lease: %w", err)
+		return false, fmt.Errorf("store: abandon lease: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // newestLease reads doc's newest lease row.
@@ -126,17 +128,13 @@ func (tx *Tx) AbandonAllLeases() (int, error) {
 	}
 	n := 0
 	for _, d := range docs {
-		l, _, err := tx.newestLease(d)
+		done, err := tx.abandon(d) // reads the newest lease once
 		if err != nil {
 			return n, err
 		}
-		if l.Abandoned {
-			continue
+		if done {
+			n++
 		}
-		if err := tx.abandon(d); err != nil {
-			return n, err
-		}
-		n++
 	}
 	return n, nil
 }
