@@ -100,6 +100,11 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, bool, error) {
 	if _, err := tx.exec("DELETE FROM change_deps WHERE doc = ? AND hash = ?", doc, hash); err != nil {
 		return [32]byte{}, false, err
 	}
+	// Its outbox row goes with it: the row is keyed by the change's n,
+	// which SQLite may give the next change stored (migration 0006).
+	if _, err := tx.exec(deleteOutboxRow, doc, hash); err != nil {
+		return [32]byte{}, false, err
+	}
 	if _, err := tx.exec("DELETE FROM changes WHERE doc = ? AND hash = ?", doc, hash); err != nil {
 		return [32]byte{}, false, err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,19 +122,57 @@ func (tx *Tx) AddPreparedOutbox(rows []*PreparedOutbox) error {
 	return tx.insertOutbox(rows)
 }
 
-// insertOutbox writes outbox rows with one statement per group.
+// insertOutbox writes outbox rows with one statement per group. A row
+// takes the n of its change's row in changes (migration 0006, decision
+// 0052): the rows of an import append to the table as its change rows
+// do, and a change queued again is not written twice. A change that is not
+// stored cannot be queued: nothing could publish it.
 func (tx *Tx) insertOutbox(rows []*PreparedOutbox) error {
 	return inGroups(rows, func(group []*PreparedOutbox) error {
 		args := make([]any, 0, 3*len(group))
 		for _, o := range group {
 			args = append(args, o.doc, o.hash, o.sealed)
 		}
-		if _, err := tx.exec(multiRow("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES ", "(?, ?, ?)", len(group)), args...); err != nil {
+		r, err := tx.exec(outboxRowsQuery(len(group)), args...)
+		if err != nil {
 			return fmt.Errorf("store: add outbox: %w", err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store: add outbox: %w", err)
+		}
+		if int(n) == len(group) {
+			return nil
+		}
+		// Fewer went in: queued already (not an error), or not stored.
+		for _, o := range group {
+			var k int64
+			err := tx.one("SELECT n FROM changes WHERE doc = ? AND hash = ?", []any{o.doc, o.hash}, &k)
+			if errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("store: add outbox: a change of the batch is not stored (store a change before queuing it): %w", err)
+			}
+			if err != nil {
+				return fmt.Errorf("store: add outbox: %w", err)
+			}
 		}
 		return nil
 	})
 }
+
+// outboxRowsQuery is the statement that queues n outbox rows, each under
+// its change's n.
+func outboxRowsQuery(n int) string {
+	if q, ok := outboxRowsQueries.Load(n); ok {
+		return q.(string)
+	}
+	q := multiRow("INSERT OR IGNORE INTO outbox (n, doc, hash, blob) SELECT c.n, v.column1, v.column2, v.column3 FROM (VALUES ",
+		"(?, ?, ?)", n) + ") AS v JOIN changes c ON c.doc = v.column1 AND c.hash = v.column2"
+	outboxRowsQueries.Store(n, q)
+	return q
+}
+
+// outboxRowsQueries remembers the texts outboxRowsQuery built, by n.
+var outboxRowsQueries sync.Map // int -> string
 
 // preparedBatch refuses a batch of prepared rows (what names them in the
 // error) when tx cannot write or a row was not prepared: the check

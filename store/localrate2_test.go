@@ -49,10 +49,9 @@ func prepareRows(t *testing.T, tx *Tx, rows []AttestationRow, hashes [][32]byte)
 func TestAddPreparedRows(t *testing.T) {
 	db, _ := testDB(t)
 	rows := make([]AttestationRow, 85)
-	hashes := make([][32]byte, 85)
+	hashes := storeLinear(t, db, "d", 85)
 	for i := range rows {
 		rows[i] = att(uint64(i+1), fmt.Sprint("c", i), "M", fmt.Sprint("blob ", i))
-		hashes[i] = h(fmt.Sprint("c", i))
 	}
 	for range 2 { // the second time adds nothing and is no error
 		update(t, db, func(tx *Tx) error {

@@ -44,10 +44,7 @@ func TestAddAttestationsMany(t *testing.T) {
 // TestAddOutboxMany: 70 rows go in order, once each, however often queued.
 func TestAddOutboxMany(t *testing.T) {
 	db, _ := testDB(t)
-	hashes := make([][32]byte, 70)
-	for i := range hashes {
-		hashes[i] = h(fmt.Sprint("c", i))
-	}
+	hashes := storeLinear(t, db, "d", 70)
 	update(t, db, func(tx *Tx) error { return tx.AddOutboxMany("d", hashes) })
 	update(t, db, func(tx *Tx) error { return tx.AddOutboxMany("d", hashes[10:30]) })
 	view(t, db, func(tx *Tx) error {

@@ -10,23 +10,14 @@ type OutboxRow struct {
 }
 
 // AddOutbox queues a stored change for publishing; queuing it twice is a
-// no-op.
+// no-op, and a change that is not stored cannot be queued. The row takes
+// its change's n (migration 0006).
 func (tx *Tx) AddOutbox(doc string, hash [32]byte) error {
-	if err := tx.writer(); err != nil {
-		return err
-	}
-	d, h := tx.index(doc), tx.hashIndex(hash)
-	sealed, err := tx.seal("outbox", OutboxRow{Doc: doc, Hash: hash}, d, h)
-	if err != nil {
-		return fmt.Errorf("store: seal outbox: %w", err)
-	}
-	if _, err := tx.exec("INSERT OR IGNORE INTO outbox (doc, hash, blob) VALUES (?, ?, ?)", d, h, sealed); err != nil {
-		return fmt.Errorf("store: add outbox: %w", err)
-	}
-	return nil
+	return tx.AddOutboxMany(doc, [][32]byte{hash})
 }
 
-// Outbox returns up to limit queued changes, oldest first.
+// Outbox returns up to limit queued changes, oldest first: in the order
+// their changes were stored, which is causal.
 func (tx *Tx) Outbox(limit int) ([]OutboxRow, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
@@ -49,13 +40,15 @@ func (tx *Tx) Outbox(limit int) ([]OutboxRow, error) {
 	return out, nil
 }
 
-// DeleteOutbox removes published changes from the queue.
+// DeleteOutbox removes published changes from the queue. A row is found
+// by its change's n, through the changes' (doc, hash) index (the outbox
+// has none of its own: migration 0006).
 func (tx *Tx) DeleteOutbox(rows ...OutboxRow) error {
 	if err := tx.writer(); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if _, err := tx.exec("DELETE FROM outbox WHERE doc = ? AND hash = ?", tx.index(r.Doc), tx.hashIndex(r.Hash)); err != nil {
+		if _, err := tx.exec(deleteOutboxRow, tx.index(r.Doc), tx.hashIndex(r.Hash)); err != nil {
 			return fmt.Errorf("store: delete outbox: %w", err)
 		}
 	}
@@ -73,3 +66,7 @@ func (tx *Tx) OutboxLen() (int, error) {
 	}
 	return n, nil
 }
+
+// deleteOutboxRow deletes the outbox row of the change at (doc, hash)
+// (?1, ?2); the row's own columns must name it too.
+const deleteOutboxRow = "DELETE FROM outbox WHERE n = (SELECT n FROM changes WHERE doc = ?1 AND hash = ?2) AND doc = ?1 AND hash = ?2"

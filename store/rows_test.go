@@ -218,6 +218,14 @@ func TestMemberOps(t *testing.T) {
 
 func TestPeersAndOutbox(t *testing.T) {
 	db, _ := testDB(t)
+	update(t, db, func(tx *Tx) error { // the outbox queues stored changes (migration 0006)
+		for _, c := range []Change{ch("d", "a", "A", 1, 1, 1), ch("d", "b", "A", 2, 2, 1, "a"), ch("e", "c", "A", 1, 1, 1)} {
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	update(t, db, func(tx *Tx) error {
 		for _, err := range []error{
 			tx.PutPeer("p1", []byte("x")), tx.PutPeer("p2", []byte("y")), tx.PutPeer("p1", []byte("z")),
