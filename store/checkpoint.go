@@ -25,12 +25,12 @@ import (
 // before a checkpoint replays the WAL at the next open, as before.
 
 // writerDriver is the driver of the writer pool: SQLite with automatic
-// checkpoints off.
+// checkpoints off, and writerPragmas.
 const writerDriver = "sqlite3-weft-writer"
 
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+		_, err := c.Exec(writerPragmas, nil)
 		return err
 	}})
 }
