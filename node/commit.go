@@ -27,6 +27,10 @@ type writeTx struct {
 	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
 	held     heldAfter           // held documents' feeds, waited for after the commit (catchup3after.go)
 	unpoison map[string]bool     // documents whose poisoned leases this transaction abandons (paced2early.go)
+
+	// unchecked: new documents stored before their round trip, remembered
+	// as unchecked after the commit (fresh4_unchecked.go).
+	unchecked []uncheckedNew
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -73,6 +77,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 			delete(n.poison, doc)
 		}
 		n.reloadCut(ctx, wt.cut)
+		n.committedUnchecked(wt) // before anything builds on them (decision 0049)
 		// Publishing first (pacedpublish.go), then OnStored (what was
 		// received is durable), the engine's applies that waited for the
 		// commit (pacedapply.go), then the watchers (the views show it

@@ -162,8 +162,9 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 var pipeGroup, pipeFirst = 32, 4
 
 // applyWork hands the engine what ingest stored and records the documents
-// new to this node. The new documents go in one call (loading, round-trip
-// check and view of each included); a document already held goes through
+// new to this node. The new documents go in one call (loading and root of
+// each included; the round-trip check of a large one too, of a small one
+// after the commit: decision 0049); a document already held goes through
 // applyIncoming, whose round-trip check runs on a budget (roundtrip.go).
 // Blame is per document (enginePipe.finish).
 func (n *Node) applyWork(ctx context.Context, tx *writeTx, works []*docWork) error {
@@ -241,9 +242,12 @@ func (c *manyCall) returned() bool {
 // manyCall is one apply_many call for a group of new documents.
 type manyCall struct {
 	works []*docWork
-	res   []engine.DocResult
-	err   error
-	done  chan struct{}
+	// deferred is set for the works loaded without their round trip, to
+	// be checked after the commit (decision 0049, fresh4_unchecked.go).
+	deferred []bool
+	res      []engine.DocResult
+	err      error
+	done     chan struct{}
 }
 
 // start hands the engine the group works (none: nothing) and returns at
@@ -257,14 +261,18 @@ func (p *enginePipe) start(tx *writeTx, works []*docWork) error {
 		return err
 	}
 	items := make([]engine.DocApply, len(works))
+	deferred := make([]bool, len(works))
 	for i, w := range works {
 		tx.touched[w.in.doc] = true // dropped from the engine if the transaction fails
 		actor := actors[i]
-		// Loaded and checked in full, as applyOnce loads a new document;
-		// of its content, only what its record takes (its root).
-		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: true, Root: true}
+		// Loaded in full, as applyOnce loads a new document; of its
+		// content, only what its record takes (its root). Its round trip
+		// now for a large one, after the commit for a small one (decision
+		// 0049).
+		deferred[i] = defersCheck(w)
+		items[i] = engine.DocApply{Doc: w.in.doc, Load: true, Actor: actor, Changes: rawChanges(w.added), Check: !deferred[i], Root: true}
 	}
-	c := &manyCall{works: works, done: make(chan struct{})}
+	c := &manyCall{works: works, deferred: deferred, done: make(chan struct{})}
 	p.calls = append(p.calls, c)
 	go func() { // owned by p: wait and finish wait for it
 		defer close(c.done)
@@ -336,6 +344,9 @@ func (p *enginePipe) finish(tx *writeTx) error {
 				return err
 			}
 		}
+		if err := n.noteUnchecked(tx, c.deferredWorks(len(c.works))); err != nil {
+			return err
+		}
 	}
 	p.wait()
 	for _, c := range p.calls[from:] {
@@ -371,7 +382,24 @@ func (p *enginePipe) finish(tx *writeTx) error {
 			if err := n.putIncomingView(tx, w.in, w.added, rootView(*r.Root)); err != nil {
 				return err
 			}
+			if c.deferred[i] {
+				if err := n.noteUnchecked(tx, []*docWork{w}); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
+}
+
+// deferredWorks is the first k works of c that the engine loaded without
+// their round trip.
+func (c *manyCall) deferredWorks(k int) []*docWork {
+	var out []*docWork
+	for i, w := range c.works[:k] {
+		if c.deferred[i] {
+			out = append(out, w)
+		}
+	}
+	return out
 }

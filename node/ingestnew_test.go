@@ -18,9 +18,12 @@ import (
 // 5 measured), is never recorded with it: the engine's one load and round
 // trip of the new document (its root read in the same load) refuses it,
 // the change is quarantined by hash and by its attested author, and the
-// other document of the batch is stored.
+// other document of the batch is stored. (A small new document is now
+// checked after the commit, decision 0049: TestFreshRoundTripAfterCommit;
+// this is the check before it, as a large new document still has it.)
 func TestIngestFramesNewDocumentBreakingRoundTrip(t *testing.T) {
 	ctx := t.Context()
+	node.SetFreshDeferOff(t, true)
 	a, _ := initNode(t, "Amina")
 	c, _ := initNode(t, "Chidi")
 	m, _ := initNode(t, "Mallory")

@@ -129,6 +129,7 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 			n.log.Warn("check after an unclean shutdown; it runs again at the next open", "err", err)
 		}
 	}
+	n.checkLeftUnchecked(ctx) // new documents stored before their check (decision 0049)
 	return n, nil
 }
 

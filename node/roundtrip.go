@@ -69,6 +69,12 @@ type deferredChecks struct {
 	// quarantined is set when a check quarantined an author: the running
 	// network rereads the quarantine list.
 	quarantined atomic.Bool
+	// fresh holds the new documents stored before their round trip, each
+	// with when it was stored, and lastFresh when the newest was (decision
+	// 0049, fresh4_unchecked.go): the background pass checks them in
+	// groups, and a check that passes clears their mark in the store.
+	fresh     map[string]time.Time
+	lastFresh time.Time
 }
 
 // add records changes applied unchecked to doc and returns how many doc
@@ -159,12 +165,16 @@ func (d *deferredChecks) clear(doc string, n int) {
 }
 
 // due lists the documents with unchecked changes that received nothing
-// since before idle (all of them when idle is zero).
+// since before idle (all of them when idle is zero). With idle set, new
+// documents stored unchecked are left to their own pass (checkFresh).
 func (d *deferredChecks) due(now time.Time, idle time.Duration) []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []string
 	for doc, u := range d.docs {
+		if _, fresh := d.fresh[doc]; fresh && idle > 0 {
+			continue
+		}
 		if now.Sub(u.last) >= idle {
 			out = append(out, doc)
 		}
@@ -226,6 +236,14 @@ func (n *Node) checkDocKeep(ctx context.Context, tx *writeTx, doc string, exclud
 		}
 		if err == nil {
 			n.deferred.clear(doc, pending)
+			if n.deferred.peek(doc) == 0 && n.deferred.isFresh(doc) {
+				// A new document stored before its check (decision 0049): its
+				// mark goes with this transaction; kept should it roll back.
+				if err := tx.ClearUnchecked(doc); err != nil {
+					return dropped, nil, err
+				}
+				n.deferred.unfresh(doc)
+			}
 			return dropped, kept, nil
 		}
 		if !blameable(ctx, err) {
@@ -267,7 +285,7 @@ func (n *Node) engineCheck(ctx context.Context, doc string, keep bool) (*checked
 // when keep is set.
 func (n *Node) loadAndCheck(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool, keep bool) (*checked, error) {
 	changes, err := storedExcept(tx.Tx, doc, exclude)
-	if err != nil {
+	if err != nil || len(changes) == 0 { // nothing stored (its every change dropped): nothing to check
 		return nil, err
 	}
 	actor, err := n.readActor(tx.Tx, doc)
@@ -326,14 +344,18 @@ func (n *Node) blameUnchecked(ctx context.Context, tx *writeTx, doc string, excl
 		}
 		return true, nil
 	}
-	if len(base) == 0 || len(suspects) == 0 {
+	if len(suspects) == 0 {
 		return nil, fmt.Errorf("node: document %s fails its round-trip check, and nothing unchecked is stored to blame: %w", doc, why)
 	}
-	if bad, err := fails(0); err != nil || bad {
-		if err == nil { // reported once, not retried at every check
-			n.deferred.clear(doc, len(pending))
+	// With no checked part (a new document stored before its check,
+	// decision 0049), the empty prefix passes: there is nothing to load.
+	if len(base) > 0 {
+		if bad, err := fails(0); err != nil || bad {
+			if err == nil { // reported once, not retried at every check
+				n.deferred.clear(doc, len(pending))
+			}
+			return nil, errors.Join(err, &baseError{fmt.Errorf("its checked changes alone fail the round trip: %w", why)})
 		}
-		return nil, errors.Join(err, &baseError{fmt.Errorf("its checked changes alone fail the round trip: %w", why)})
 	}
 	if bad, err := fails(len(suspects)); err != nil || !bad {
 		if err == nil {
@@ -365,6 +387,11 @@ func (n *Node) blameUnchecked(ctx context.Context, tx *writeTx, doc string, excl
 	gone, err := tx.DropChanges(doc, [][32]byte{culprit.Hash})
 	if err != nil {
 		return nil, err
+	}
+	if len(base) == 0 && len(gone) == len(all) { // a new document's every change: the document goes too (decision 0049)
+		if _, err := tx.DropDocIfEmpty(doc); err != nil {
+			return nil, err
+		}
 	}
 	n.deferred.quarantined.Store(true)
 	n.log.Warn("change quarantined and dropped: the document no longer saved and loaded with it",
@@ -426,9 +453,12 @@ func (n *Node) checkBeforeEdit(ctx context.Context, tx *writeTx, doc string) err
 
 // checkUnchecked checks every document holding changes applied unchecked
 // (all of them, or those idle for at least idle), each in its own
-// transaction (checkCommitted). The network's checker and Close call it.
+// transaction (checkCommitted), after the new documents stored unchecked
+// (checkFresh). The network's checker and Close call it.
 func (n *Node) checkUnchecked(ctx context.Context, idle time.Duration) error {
-	var errs []error
+	// New documents stored before their check first, in groups
+	// (decision 0049); all of them when idle is zero.
+	errs := []error{n.checkFresh(ctx, idle, idle == 0)}
 	for _, doc := range n.deferred.due(time.Now(), idle) {
 		if ctx.Err() != nil {
 			break

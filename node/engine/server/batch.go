@@ -25,7 +25,7 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 		s.docs.drop(d.Doc)
 		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
 	}
-	if d.Load && d.Check && d.Root && !d.View {
+	if d.Load && d.Root && !d.View {
 		return s.loadNew(d)
 	}
 	var res engine.DocResult
@@ -57,16 +57,23 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 	return res
 }
 
-// loadNew serves a document new to the node (Load, Check and Root): it
-// loads it from its changes, reading its root once for both the load and
-// the answer, checks the round trip as OpApply's Check does (the document
-// is held only when it passes), and answers with its heads and root, all
-// in crdt.LoadNew (decision 0034), and sizes it in the cache by the
-// operations automerge counted while loading it (decision 0044).
+// loadNew serves a document new to the node (Load and Root): it loads it
+// from its changes, reading its root once for both the load and the
+// answer, checks the round trip as OpApply's Check does when Check is set
+// (the document is held only when it passes), and answers with its heads
+// and root, all in crdt.LoadNew (decision 0034), and sizes it in the
+// cache by the operations automerge counted while loading it (decision
+// 0044). Without Check (decision 0049: the node checks the document after
+// its commit), the document is held unvetted: it is not parked until a
+// check passes (decision 0041).
 func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 	s.docs.drop(d.Doc)
-	doc, root, heads, ops, err := crdt.LoadNewCounted(d.Changes, d.Actor)
-	if err == nil || errors.Is(err, crdt.ErrRoundTrip) {
+	load := crdt.LoadNewCounted
+	if !d.Check {
+		load = crdt.LoadRootCounted
+	}
+	doc, root, heads, ops, err := load(d.Changes, d.Actor)
+	if d.Check && (err == nil || errors.Is(err, crdt.ErrRoundTrip)) {
 		s.roundTrips++ // loaded, then saved and loaded back
 	}
 	if err != nil {
@@ -77,6 +84,6 @@ func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 	} else {
 		s.docs.put(d.Doc, doc, d.Changes)
 	}
-	s.docs.vet(d.Doc, true) // LoadNew checked the round trip (decision 0041)
+	s.docs.vet(d.Doc, d.Check) // LoadNew checked the round trip (decision 0041); LoadRootCounted did not
 	return engine.DocResult{Heads: heads, Root: &root}
 }
