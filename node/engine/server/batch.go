@@ -28,6 +28,9 @@ func (s *server) applyOne(d engine.DocApply) engine.DocResult {
 	if d.Load && d.Root && !d.View {
 		return s.loadNew(d)
 	}
+	if d.Check && !d.Load && !d.View && !d.Root && len(d.Changes) == 0 && s.docs.size(d.Doc) < reclaimAbove {
+		return s.checkHeld(d)
+	}
 	var res engine.DocResult
 	if d.Load {
 		resp, err := s.load(engine.Request{Op: engine.OpLoad, Doc: d.Doc, Changes: d.Changes, Actor: d.Actor})
@@ -86,4 +89,28 @@ func (s *server) loadNew(d engine.DocApply) engine.DocResult {
 	}
 	s.docs.vet(d.Doc, d.Check) // LoadNew checked the round trip (decision 0041); LoadRootCounted did not
 	return engine.DocResult{Heads: heads, Root: &root}
+}
+
+// checkHeld serves a round-trip check, and nothing else, of a document
+// the engine holds that is smaller than reclaimAbove: the node's check
+// after the commit of a new document loaded unchecked (decision 0049).
+// It is LoadNew's check on the copy held (crdt.CheckRoundTrip: the saved
+// form of this very document loaded by automerge must give its heads), in
+// one call into the core, the loaded copy freed before it returns, and
+// the held copy kept: the reload a larger document's check makes
+// (OpCheck's CheckReload, to hold one copy at a time) would leave a copy
+// per document to Go's finalizers. A document that fails is dropped, to
+// be reloaded from the store.
+func (s *server) checkHeld(d engine.DocApply) engine.DocResult {
+	doc, ok := s.docs.get(d.Doc)
+	if !ok {
+		return engine.DocResult{Code: errorCode(errNotLoaded), Err: errNotLoaded.Error()}
+	}
+	s.roundTrips++
+	if err := doc.CheckRoundTrip(); err != nil {
+		s.docs.drop(d.Doc)
+		return engine.DocResult{Code: errorCode(err), Err: err.Error()}
+	}
+	s.docs.vet(d.Doc, true)
+	return engine.DocResult{Heads: doc.Heads()}
 }
