@@ -1,12 +1,16 @@
 package node_test
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/node/wire"
@@ -198,4 +202,105 @@ func TestFreshUncheckedCleanClose(t *testing.T) {
 		t.Fatalf("Open after a clean close made %d round trips, want none", trips)
 	}
 	f.quarantinedOnce(t)
+}
+
+// findPoisonAlone is findPoison for a document's first change: a mutant
+// of real, with real's header, that loads alone in an engine but whose
+// saved form does not load back.
+func findPoisonAlone(t *testing.T, real []byte) []byte {
+	t.Helper()
+	ctx := t.Context()
+	eng := engine.New(engine.Config{})
+	defer eng.Close()
+	rc := must[*wire.Change](t)(wire.ParseChange(real))
+	body := chunkBody(t, real)
+	spans := [][2]int{{0, len(body)}} // a first change has no reference columns: anywhere
+	actor := bytes.Repeat([]byte{7}, 16)
+	rng := rand.New(rand.NewPCG(5, 1000))
+	tried := 0
+	for range 20_000 {
+		b := slices.Clone(body)
+		sp := spans[rng.IntN(len(spans))]
+		j := sp[0] + rng.IntN(sp[1]-sp[0])
+		switch rng.IntN(3) {
+		case 0:
+			b[j]++
+		case 1:
+			b[j]--
+		default:
+			b[j] ^= 1 << rng.IntN(7)
+		}
+		cand := changeChunk(b)
+		c, err := wire.ParseChange(cand)
+		if err != nil || c.Seq != rc.Seq || c.StartOp != rc.StartOp || !bytes.Equal(c.Actor, rc.Actor) || len(c.Deps) != 0 {
+			continue
+		}
+		tried++
+		if _, err := eng.Load(ctx, "probe", [][]byte{cand}, actor); err != nil {
+			continue
+		}
+		if _, err := eng.Check(ctx, "probe"); err != nil {
+			return cand
+		}
+	}
+	t.Skipf("no mutant of %d that passed the Go checks and loaded breaks the round trip alone", tried)
+	return nil
+}
+
+// TestFreshDocumentDroppedWhole: a new document of one change that loads
+// but whose saved form does not load back is committed, then, at its
+// check after the commit, dropped whole: its change, its record (the space
+// lists it no more) and its mark; its author is quarantined once, and the
+// store verifies.
+func TestFreshDocumentDroppedWhole(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	c, _ := initNode(t, "Chidi")
+	m, _ := initNode(t, "Mallory")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Fund"))
+	joinSpace(t, a, c, sp)
+	joinSpace(t, a, m, sp)
+	honest := must[string](t)(c.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Honest"}}))
+	bad := must[string](t)(m.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Bad"}, Summary: "s", Region: "r", Period: "p"}))
+	mc := node.DocChanges(m, bad)
+	if len(mc) != 1 {
+		t.Fatalf("%d changes; want the case made in one", len(mc))
+	}
+	poison := findPoisonAlone(t, mc[0])
+	pc := must[*wire.Change](t)(wire.ParseChange(poison))
+	badFrame := framesOf(t, m, sp, bad)[0]
+	badFrame.Chunks = [][]byte{poison}
+	badFrame.Atts = [][]byte{seal.Attest(node.IdentityOf(m), sp.ID, bad, pc.Actor, pc.Seq, pc.Hash).Marshal()}
+	frames := append(framesOf(t, c, sp, honest), badFrame)
+	prepare(t, a, frames)
+	res := must[[]replicate.Ingested](t)(a.SyncLocal().(replicate.BatchLocal).IngestFrames(ctx, frames))
+	if len(res) != 2 || res[1].Stored != 1 {
+		t.Fatalf("results = %+v; want both stored", res)
+	}
+	if n := len(must[[]model.CaseStudy](t)(a.Cases(ctx, sp))); n != 2 {
+		t.Fatalf("%d cases listed before the check, want 2", n)
+	}
+	if err := node.CheckFresh(a); err != nil {
+		t.Fatal(err)
+	}
+	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
+	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
+		t.Fatalf("quarantined = %+v; want the mutant by %s, once", q, m.PeerID())
+	}
+	if len(node.DocChanges(a, bad)) != 0 || node.MarkedUnchecked(t, a, bad) {
+		t.Fatal("the mutant document's change or mark is still stored")
+	}
+	cases := must[[]model.CaseStudy](t)(a.Cases(ctx, sp))
+	if len(cases) != 1 || cases[0].Titles["en"] != "Honest" {
+		t.Fatalf("cases after the check: %+v; want the honest one alone", cases)
+	}
+	if err := a.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := node.CheckFresh(a); err != nil {
+		t.Fatal(err)
+	}
+	if q := must[[]store.Quarantined](t)(a.Quarantined(ctx)); len(q) != 1 {
+		t.Fatalf("quarantined %d after a second pass, want 1", len(q))
+	}
 }

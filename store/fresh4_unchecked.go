@@ -91,7 +91,8 @@ func (tx *Tx) IsUnchecked(doc string) (bool, error) {
 	return ok, nil
 }
 
-// DropDocIfEmpty deletes doc's record and its unchecked mark when none of its changes is stored (nor held): what is
+// DropDocIfEmpty deletes doc's record, its unchecked mark, its manifest
+// and its actor rows when none of its changes is stored (nor held): what is
 // left of a document whose every change was dropped (a new document
 // whose round-trip check failed after the commit, decision 0049), so that
 // it is listed no more. Its attestations stay, as DropChanges leaves
@@ -115,12 +116,23 @@ func (tx *Tx) DropDocIfEmpty(doc string) (bool, error) {
 	for _, q := range []string{
 		"DELETE FROM docs WHERE doc = ?",
 		"DELETE FROM unchecked_docs WHERE doc = ?",
+		"DELETE FROM manifests WHERE doc = ?", // an empty manifest does not verify
+		"DELETE FROM doc_actors WHERE doc = ?",
 	} {
 		if _, err := tx.exec(q, key); err != nil {
 			return false, fmt.Errorf("store: drop empty document: %w", err)
 		}
 	}
+	// The transaction's cache: the document is new to the store again.
 	c := tx.cached()
+	delete(c.manifests, string(key)) // not written back by flush
+	c.loaded[string(key)] = loaded{}
+	for k := range c.actors {
+		if strings.HasPrefix(k, string(key)) {
+			delete(c.actors, k)
+		}
+	}
+	tx.forgetInserted()
 	if c.noDoc == nil {
 		c.noDoc = map[string]bool{}
 	}
