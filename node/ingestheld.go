@@ -104,6 +104,9 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	if err := n.joinHeld(f.parent, tx, in.doc); err != nil {
 		return err
 	}
+	if n.deferred.isFresh(in.doc) {
+		return nil // a new document stored unchecked: applyIncoming checks it first, without the batch (decision 0049)
+	}
 	_, err := n.eng.Apply(f.parent, in.doc, nil, false) // does the engine hold it? (applies nothing)
 	switch {
 	case errors.Is(err, engine.ErrNotLoaded):
