@@ -9,7 +9,7 @@ import (
 // Documents stored before their round-trip check (decision 0049). A
 // document new to the node is committed once the engine has loaded its
 // changes, and the check that its saved form loads back runs after the
-// commit. Its row in unchecked_docs (migration 0006), written in the
+// commit. Its row in unchecked_docs (migration 0007), written in the
 // transaction that stores the document and deleted in the one that finds
 // it sound, is what tells the next Open, after a crash or a close that
 // could not check it, that the check is still owed.

@@ -1,4 +1,4 @@
--- 0006: documents stored before their round-trip check (decision 0049).
+-- 0007: documents stored before their round-trip check (decision 0049).
 -- A document new to this node is committed once the engine has loaded its
 -- changes; the check that its saved form loads back runs after the commit.
 -- Until it passes, the document has a row here, written in the
