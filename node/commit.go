@@ -147,12 +147,14 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 	if err != nil {
 		return err
 	}
+	latency.Mark("edit.started")
 	chunks, err := n.engineEdit(ctx, tx, doc, actor, func() ([][]byte, error) {
 		return n.eng.Edit(ctx, doc, e, n.now())
 	})
 	if err != nil {
 		return err
 	}
+	latency.Mark("edit.engine")
 	return n.storeLocal(tx, space, doc, actor, chunks)
 }
 
@@ -164,6 +166,7 @@ func (n *Node) startEdit(ctx context.Context, tx *writeTx, doc string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
+	latency.Mark("edit.leased")
 	tx.touched[doc] = true
 	if err := n.checkBeforeEdit(ctx, tx, doc); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -8,6 +9,11 @@ import (
 	"github.com/weftsync/weft/node/gossip"
 	"github.com/weftsync/weft/node/latency"
 )
+
+// beforeRefresh, set by tests only, runs on the publisher goroutine
+// before each refresh of the gossip topics: a test holds it there to keep
+// the topics behind the roster while a local edit runs.
+var beforeRefresh atomic.Pointer[func(*Node)]
 
 // publishEvery is how often the publisher looks at the outbox when no
 // local edit woke it: a backstop, since every committed edit wakes it.
@@ -43,6 +49,7 @@ func (s *netState) startGossip() error {
 // memory) or the store's epoch or key (from the outbox) of a space it
 // publishes differs from what the joined topic was refreshed at.
 func (s *netState) publish() {
+	s.goRun(s.prepareWAL) // the WAL written ahead, off the path (paced3wal.go)
 	t := time.NewTicker(publishEvery)
 	defer t.Stop()
 	for {
@@ -57,6 +64,9 @@ func (s *netState) publish() {
 		latency.Mark("pub.wake")
 		s.publishFresh(readAll)
 		latency.Mark("pub.done")
+		if h := beforeRefresh.Load(); h != nil {
+			(*h)(s.n) // a test holding the topics stale (paced3_export_test.go)
+		}
 		before := s.gossip.Joined()
 		if err := s.gossip.Refresh(s.ctx); err != nil && s.ctx.Err() == nil {
 			s.n.log.Warn("refresh gossip topics", "err", err)

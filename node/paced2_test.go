@@ -232,7 +232,7 @@ var pacedEarlyCompare = flag.Bool("paced.early-compare", false, "TestPacedLatenc
 
 // pacedChainEarly is pacedChain for a change published before a's commit
 // (decision 0045): a's commit ("early.committed") is off the path.
-var pacedChainEarly = []string{"update.locked", "update.fn", "pub.sealed", "pub.published", "pub.early",
+var pacedChainEarly = []string{"update.locked", "edit.leased", "edit.started", "edit.engine", "update.fn", "pub.sealed", "pub.published", "pub.early",
 	"val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
 	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
 	"engine.after", "engine.applied"}

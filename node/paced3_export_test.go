@@ -1,0 +1,62 @@
+package node
+
+import (
+	"context"
+
+	"github.com/weftsync/weft/store"
+)
+
+// HoldPublisher takes n's publisher lock, as a publisher busy publishing
+// holds it, and returns what releases it; nil when n does not serve.
+func HoldPublisher(n *Node) func() {
+	s, err := n.running()
+	if err != nil || s.fresh == nil {
+		return nil
+	}
+	s.fresh.pub.Lock()
+	return s.fresh.pub.Unlock
+}
+
+// SetBeforeRefresh sets a hook the publisher goroutines run before each
+// refresh of their gossip topics (nil removes it).
+func SetBeforeRefresh(hook func(*Node)) {
+	if hook == nil {
+		beforeRefresh.Store(nil)
+		return
+	}
+	beforeRefresh.Store(&hook)
+}
+
+// TopicsUpToDate reports whether n's gossip topic of space was last
+// refreshed at the roster version n's store holds now.
+func TopicsUpToDate(ctx context.Context, n *Node, space string) (bool, error) {
+	s, err := n.running()
+	if err != nil {
+		return false, err
+	}
+	var v [32]byte
+	err = n.db.View(ctx, func(tx *store.Tx) error {
+		e, err := n.rosters.get(tx, space)
+		if err == nil {
+			v = rosterVersion(e.v)
+		}
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	return s.gossip.UpToDate(space, v), nil
+}
+
+// WALAhead is how much of the WAL a started network writes ahead.
+func WALAhead() int64 { return walAhead }
+
+// GossipPublished counts the batches n's gossip published since the
+// network started.
+func GossipPublished(n *Node) uint64 {
+	s, err := n.running()
+	if err != nil || s.gossip == nil {
+		return 0
+	}
+	return s.gossip.Stats().Published
+}
