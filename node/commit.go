@@ -46,12 +46,17 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	err := n.db.Update(ctx, func(tx *store.Tx) error {
 		wt.Tx = tx
 		err := fn(wt)
-		latency.Mark("update.fn")
+		if wt.fresh != nil && len(wt.fresh.early) > 0 {
+			latency.Mark("early.fn") // published before its insert (paced3early.go): off the path
+		} else {
+			latency.Mark("update.fn")
+		}
 		if err == nil && wt.fresh != nil {
 			// Every write accepted, then the local changes published
 			// before the commit's fsync (decision 0045, paced2early.go).
 			if err = tx.Flush(); err == nil {
 				n.publishEarly(wt)
+				n.unqueueEarly(wt)
 				err = n.beforeCommit()
 			}
 		}
@@ -155,6 +160,10 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 		return err
 	}
 	latency.Mark("edit.engine")
+	if p := n.publishBeforeStore(tx, space, doc, actor, chunks); p != nil {
+		defer p.close()
+		return n.storeLocalPiped(tx, space, doc, actor, chunks, p)
+	}
 	return n.storeLocal(tx, space, doc, actor, chunks)
 }
 

@@ -15,10 +15,11 @@ import (
 )
 
 var (
-	pacedN       = flag.Int("paced.n", 5, "TestPacedLatency: changes made, one every -paced.every")
-	pacedEvery   = flag.Duration("paced.every", 150*time.Millisecond, "TestPacedLatency: time between changes")
-	pacedTrace   = flag.Bool("paced.trace", false, "TestPacedLatency: trace each change's steps and log where its time went (with -v)")
-	pacedCompare = flag.Bool("paced.compare", false, "TestPacedLatency: every other change with decision 0032's paths off, and the latency of each half")
+	pacedN               = flag.Int("paced.n", 5, "TestPacedLatency: changes made, one every -paced.every")
+	pacedEvery           = flag.Duration("paced.every", 150*time.Millisecond, "TestPacedLatency: time between changes")
+	pacedTrace           = flag.Bool("paced.trace", false, "TestPacedLatency: trace each change's steps and log where its time went (with -v)")
+	pacedPrestoreCompare = flag.Bool("paced.prestore-compare", false, "TestPacedLatency: every other change published after the edit's function (decision 0045) rather than before its insert (0053), and the latency of each half")
+	pacedCompare         = flag.Bool("paced.compare", false, "TestPacedLatency: every other change with decision 0032's paths off, and the latency of each half")
 )
 
 // storedTimes records when OnStored reported each change of a space.
@@ -76,13 +77,16 @@ func TestPacedLatency(t *testing.T) {
 	}
 	var lat, latOn, latOff []time.Duration
 	defer node.SetPacedOff(false)
+	defer node.SetPrestoreOff(false)
 	steps := map[string][][]time.Duration{}
 	var aCommit []time.Duration // a's commit after publishing, off the path (decision 0045)
 	start := time.Now()
 	for i := range *pacedN {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
-		off := (*pacedCompare || *pacedEarlyCompare) && i%2 == 1
-		if *pacedEarlyCompare {
+		off := (*pacedCompare || *pacedEarlyCompare || *pacedPrestoreCompare) && i%2 == 1
+		if *pacedPrestoreCompare {
+			node.SetPrestoreOff(off)
+		} else if *pacedEarlyCompare {
 			node.SetEarlyOff(off)
 		} else {
 			node.SetPacedOff(off)
@@ -144,16 +148,18 @@ func TestPacedLatency(t *testing.T) {
 		logLatency(t, "with decision 0032 (even changes)", latOn)
 		logLatency(t, "without (odd changes)", latOff)
 	}
+	if *pacedPrestoreCompare {
+		logLatency(t, "published before the insert, decision 0053 (even changes)", latOn)
+		logLatency(t, "published after the function, decision 0045 (odd changes)", latOff)
+	}
 	if *pacedEarlyCompare {
 		logLatency(t, "published before the commit, decision 0045 (even changes)", latOn)
 		logLatency(t, "published after it (odd changes)", latOff)
 	}
 	if *pacedTrace {
-		for _, name := range []string{"published after the commit", "published before the commit"} {
-			chain := pacedChain
-			if name != "published after the commit" {
-				chain = pacedChainEarly
-			}
+		for _, name := range []string{"published after the commit", "published before the commit", "published before the insert"} {
+			chain := map[string][]string{"published after the commit": pacedChain, "published before the commit": pacedChainEarly,
+				"published before the insert": pacedChainPrestore}[name]
 			var sb strings.Builder
 			for k, step := range chain {
 				var ds []time.Duration

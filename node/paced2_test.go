@@ -237,8 +237,21 @@ var pacedChainEarly = []string{"update.locked", "edit.leased", "edit.started", "
 	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
 	"engine.after", "engine.applied"}
 
+// pacedChainPrestore is pacedChain for a change published before its
+// insert on a (decision 0053): a's insert and commit are off the path.
+var pacedChainPrestore = []string{"update.locked", "edit.leased", "edit.started", "edit.engine", "pub.prestore",
+	"pub.sealed", "pub.published", "pub.early",
+	"val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
+	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
+	"engine.after", "engine.applied"}
+
 // pacedChainOf picks the chain of one change's trace and names it.
 func pacedChainOf(evs []latency.Event) ([]string, string) {
+	for _, e := range evs {
+		if e.Step == "pub.prestore" {
+			return pacedChainPrestore, "published before the insert"
+		}
+	}
 	for _, e := range evs {
 		if e.Step == "pub.early" {
 			return pacedChainEarly, "published before the commit"

@@ -110,12 +110,20 @@ func (n *Node) publishEarly(tx *writeTx) {
 	latency.Mark("pub.early")
 	s.fresh.early.Add(int64(sent))
 	f.changes = dropPublished(f.changes, f.early)
-	// What went out needs no outbox row: deleting it here spares the
-	// publisher a write transaction (and its fsync) after the commit.
-	// Should the delete fail, the publisher deletes the rows after it.
-	if err := tx.DeleteOutbox(f.early...); err == nil {
-		f.earlyGone = true
+}
+
+// unqueueEarly deletes, in tx, the outbox rows of the changes published
+// before the commit: what went out needs no outbox row, and deleting it
+// here spares the publisher a write transaction (and its fsync) after the
+// commit. update calls it once the function and publishEarly are done
+// (a change published before its insert has its row only then). Should
+// the delete fail, the publisher deletes the rows after the commit.
+func (n *Node) unqueueEarly(tx *writeTx) {
+	f := tx.fresh
+	if f == nil || len(f.early) == 0 {
+		return
 	}
+	f.earlyGone = tx.DeleteOutbox(f.early...) == nil
 	latency.Mark("pub.unqueued")
 }
 

@@ -60,3 +60,7 @@ func GossipPublished(n *Node) uint64 {
 	}
 	return s.gossip.Stats().Published
 }
+
+// SetPrestoreOff turns publishing an edit's change before its insert
+// (decision 0053) off (true) or on.
+func SetPrestoreOff(off bool) { prestoreOff.Store(off) }

@@ -54,6 +54,10 @@ type freshNotes struct {
 	handed    bool              // committed and handed to the publisher
 	early     []store.OutboxRow // rows of changes published before the commit (paced2early.go)
 	earlyGone bool              // and deleted from the outbox in the same transaction
+	// noted holds the rows of the changes noted (in changes or in early):
+	// an edit's change may be noted, and published, before its store
+	// insert notes it again (paced3early.go).
+	noted map[store.OutboxRow]bool
 }
 
 // noteFresh keeps lc, a local change stored with its outbox row in tx, for
@@ -67,8 +71,12 @@ func (n *Node) noteFresh(tx *writeTx, space, doc string, lc localChange) error {
 	}
 	f := tx.fresh
 	if f == nil {
-		f = &freshNotes{rosters: map[string][32]byte{}}
+		f = &freshNotes{rosters: map[string][32]byte{}, noted: map[store.OutboxRow]bool{}}
 		tx.fresh = f
+	}
+	key := store.OutboxRow{Doc: doc, Hash: lc.c.Hash}
+	if f.noted[key] {
+		return nil // noted before its insert (paced3early.go)
 	}
 	row, ok := s.fresh.doc(doc)
 	if !ok {
@@ -86,7 +94,8 @@ func (n *Node) noteFresh(tx *writeTx, space, doc string, lc localChange) error {
 		v = rosterVersion(e.v)
 		f.rosters[space] = v
 	}
-	f.changes = append(f.changes, freshChange{space: space, doc: row, roster: v, row: store.OutboxRow{Doc: doc, Hash: lc.c.Hash},
+	f.noted[key] = true
+	f.changes = append(f.changes, freshChange{space: space, doc: row, roster: v, row: key,
 		raw: lc.c.Raw, actor: lc.c.Actor, seq: lc.c.Seq, att: lc.att.Blob})
 	return nil
 }
