@@ -1,5 +1,7 @@
 package node
 
+import "time"
+
 // walAhead is how much of the store's WAL a started network writes ahead
 // (decision 0053, store.DB.PrepareWAL): about the WAL that 150 local or
 // gossiped edits write (6.5 to 8.6 pages each), so that the commits after
@@ -9,15 +11,21 @@ package node
 // system's journal too. A variable for tests.
 var walAhead int64 = 4 << 20
 
+// walQuiet is the pause in the store's writes that each chunk written
+// ahead waits for: a node storing without pause (a new member receiving
+// its first documents, a catch-up) is not slowed by it; one change every
+// 150 ms leaves pauses of about that.
+const walQuiet = 100 * time.Millisecond
+
 // prepareWAL writes the store's WAL ahead to walAhead bytes, on a
-// goroutine the network owns (started by the publisher), off every
-// commit's path but for a chunk's wait at most. A failure is logged and
-// changes nothing: the WAL grows as before.
+// goroutine the network owns (started by the publisher), in the store's
+// pauses, off every commit's path but for a chunk's wait at most. A
+// failure is logged and changes nothing: the WAL grows as before.
 func (s *netState) prepareWAL() {
 	if walAhead <= 0 {
 		return
 	}
-	wrote, err := s.n.db.PrepareWAL(s.ctx, walAhead)
+	wrote, err := s.n.db.PrepareWAL(s.ctx, walAhead, walQuiet)
 	if err != nil && s.ctx.Err() == nil {
 		s.n.log.Warn("write the WAL ahead; commits grow it instead", "err", err)
 		return

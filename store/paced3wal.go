@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 )
 
 // Writing the WAL ahead (decision 0053).
@@ -33,14 +34,22 @@ import (
 // writer: a write transaction waits for one chunk at most.
 const walAheadChunk = 256 << 10
 
+// walQuietWait bounds how long PrepareWAL waits for a pause in the
+// writes before it gives up, writing nothing more.
+const walQuietWait = 5 * time.Minute
+
 // PrepareWAL makes the store's WAL file at least size bytes long, written
 // with zeros past its end and synced, and returns how many bytes it wrote.
 // It writes a chunk at a time under the writer's turn (no write
 // transaction of this process writes the WAL meanwhile), each past the
-// file's end as it is then, and syncs once at the end. It does nothing
-// when the WAL file does not exist (SQLite made none yet) or is long
-// enough already.
-func (db *DB) PrepareWAL(ctx context.Context, size int64) (int64, error) {
+// file's end as it is then, and syncs once at the end. Before each chunk
+// and the sync it waits until no write transaction has committed for
+// quiet (0: not at all), so that a store busy writing (a catch-up, a new
+// member's first documents) does not share its disk with this; it gives
+// up after walQuietWait without such a pause. It does nothing when the
+// WAL file does not exist (SQLite made none yet) or is long enough
+// already.
+func (db *DB) PrepareWAL(ctx context.Context, size int64, quiet time.Duration) (int64, error) {
 	f, err := os.OpenFile(db.path+"-wal", os.O_WRONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
@@ -52,6 +61,9 @@ func (db *DB) PrepareWAL(ctx context.Context, size int64) (int64, error) {
 	zeros := make([]byte, walAheadChunk)
 	var wrote int64
 	for {
+		if err := db.waitQuiet(ctx, quiet); err != nil {
+			return wrote, err
+		}
 		n, err := db.walChunk(ctx, f, size, zeros)
 		wrote += n
 		if err != nil {
@@ -63,6 +75,9 @@ func (db *DB) PrepareWAL(ctx context.Context, size int64) (int64, error) {
 	}
 	if wrote == 0 {
 		return 0, nil
+	}
+	if err := db.waitQuiet(ctx, quiet); err != nil {
+		return wrote, err
 	}
 	if err := f.Sync(); err != nil {
 		return wrote, fmt.Errorf("store: write the WAL ahead: sync: %w", err)
@@ -91,4 +106,34 @@ func (db *DB) walChunk(ctx context.Context, f *os.File, size int64, zeros []byte
 		return 0, fmt.Errorf("store: write the WAL ahead (free disk space if it is full): %w", err)
 	}
 	return n, nil
+}
+
+// errNoPause is PrepareWAL's error when the writes never paused.
+var errNoPause = errors.New("store: write the WAL ahead: no pause in the writes")
+
+// waitQuiet returns once no write transaction has committed for quiet
+// (the checkpointer counts what each commit wrote), or fails with ctx's
+// error, or errNoPause after walQuietWait.
+func (db *DB) waitQuiet(ctx context.Context, quiet time.Duration) error {
+	if quiet <= 0 || db.ckpt == nil {
+		return nil
+	}
+	t := time.NewTicker(quiet)
+	defer t.Stop()
+	giveUp := time.After(walQuietWait)
+	last := db.ckpt.written.Load()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-giveUp:
+			return errNoPause
+		case <-t.C:
+		}
+		now := db.ckpt.written.Load()
+		if now == last {
+			return nil
+		}
+		last = now
+	}
 }

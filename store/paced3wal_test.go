@@ -34,7 +34,7 @@ func TestPrepareWAL(t *testing.T) {
 	if before.Size() >= size {
 		t.Fatalf("the WAL is %d bytes after 20 commits: the test needs it shorter than %d", before.Size(), size)
 	}
-	wrote, err := db.PrepareWAL(ctx, size)
+	wrote, err := db.PrepareWAL(ctx, size, 0)
 	if err != nil {
 		t.Fatalf("prepare: %v", err)
 	}
@@ -44,7 +44,7 @@ func TestPrepareWAL(t *testing.T) {
 	if fi, err := os.Stat(walPath); err != nil || fi.Size() != size {
 		t.Fatalf("WAL after prepare: %v, %v; want %d bytes", fi, err, size)
 	}
-	if again, err := db.PrepareWAL(ctx, size); err != nil || again != 0 {
+	if again, err := db.PrepareWAL(ctx, size, 0); err != nil || again != 0 {
 		t.Fatalf("second prepare wrote %d (%v), want 0", again, err)
 	}
 	add(20, 40)
@@ -113,7 +113,7 @@ func copyFile(t *testing.T, from, to string) {
 func BenchmarkPacedCommit(b *testing.B) {
 	grows, _ := testDB(b)
 	ahead, _ := testDB(b)
-	if _, err := ahead.PrepareWAL(b.Context(), 16<<20); err != nil {
+	if _, err := ahead.PrepareWAL(b.Context(), 16<<20, 0); err != nil {
 		b.Fatal(err)
 	}
 	took := map[*DB][]time.Duration{}
