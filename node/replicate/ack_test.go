@@ -146,6 +146,11 @@ func TestAcknowledgements(t *testing.T) {
 	})
 	t.Run("an older responder completes the pull", func(t *testing.T) {
 		b.SetStreamHandler(ProtocolID, oldServe)
+		b.RemoveStreamHandler(ProtocolBatched)                                         // an older responder speaks ProtocolID alone
+		if err := a.Peerstore().RemoveProtocols(b.ID(), ProtocolBatched); err != nil { // as identify would tell it
+			t.Fatal(err)
+		}
+		defer b.SetStreamHandler(ProtocolBatched, sb.handle)
 		defer b.SetStreamHandler(ProtocolID, sb.handle)
 		rep, err := sa.Pull(t.Context(), b.ID())
 		if err != nil || !rep.Complete || rep.Remote != nil {

@@ -226,33 +226,42 @@ func (r *reader) prepare() {
 func (r *reader) run() {
 	defer close(r.done)
 	defer close(r.jobs)
-	for n := 0; r.limit == 0 || n < r.limit; n++ {
+	for n := 0; r.limit == 0 || n < r.limit; {
 		for r.ahead.Load() > maxAheadBytes { // wait for the opener to catch up
 			<-r.room
 			if r.c.stopped.Load() {
 				return
 			}
 		}
-		var got received
 		body, err := r.c.readBody(MaxLargeFrame)
 		if err != nil {
-			got.err = fmt.Errorf("%w: %w", ErrIncomplete, err)
-		} else {
-			got.size = int64(lengthSize + len(body))
-			got.f, got.err = DecodeFrame(body)
-			if got.err == nil && r.prep.any() && got.f.Kind == KindChanges {
-				f := got.f
+			r.frames <- received{err: fmt.Errorf("%w: %w", ErrIncomplete, err)}
+			return
+		}
+		frames, sizes, err := decodeFrames(body, r.c.batched)
+		if err != nil {
+			r.ahead.Add(int64(lengthSize + len(body)))
+			r.frames <- received{err: err, size: int64(lengthSize + len(body))}
+			return
+		}
+		for i, f := range frames {
+			if r.limit > 0 && n == r.limit {
+				return // the opener cuts the transfer here
+			}
+			n++
+			got := received{f: f, size: sizes[i]}
+			if r.prep.any() && f.Kind == KindChanges {
 				got.job = &prepJob{w: r.prep, in: FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts}, done: make(chan struct{})}
 				select {
 				case r.jobs <- got.job:
 				default: // the preparer is a full queue behind: the opener makes the call
 				}
 			}
-		}
-		r.ahead.Add(got.size)
-		r.frames <- got // stop drains the channel: this never blocks for ever
-		if got.err != nil || got.f.Kind == KindEnd {
-			return
+			r.ahead.Add(got.size)
+			r.frames <- got // stop drains the channel: this never blocks for ever
+			if f.Kind == KindEnd {
+				return
+			}
 		}
 	}
 }

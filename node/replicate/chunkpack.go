@@ -289,6 +289,13 @@ func changeHash(body []byte) [32]byte {
 // points nowhere valid, chunks over their caps, and a digest that the
 // rebuilt chunks do not hash to.
 func unpackChunks(p *packedChanges) ([][]byte, error) {
+	return unpackChunksWithin(p, MaxDecompressed)
+}
+
+// unpackChunksWithin is unpackChunks with the rebuilt chunks bounded by
+// limit bytes in all (at most MaxDecompressed): the frames of one batched
+// message share one such budget (senderbatch.go).
+func unpackChunksWithin(p *packedChanges, limit int) ([][]byte, error) {
 	if len(p.Bodies) > MaxItems {
 		return nil, malformed("%d chunks, over %d", len(p.Bodies), MaxItems)
 	}
@@ -326,8 +333,8 @@ func unpackChunks(p *packedChanges) ([][]byte, error) {
 		default:
 			return nil, chunkErr(i, fmt.Errorf("form %d", form))
 		}
-		if total += len(c); total > MaxDecompressed {
-			return nil, fmt.Errorf("%w: chunks rebuild to over %d bytes", ErrTooLarge, MaxDecompressed)
+		if total += len(c); total > limit {
+			return nil, fmt.Errorf("%w: chunks rebuild to over %d bytes", ErrTooLarge, limit)
 		}
 		out = append(out, c)
 	}

@@ -61,6 +61,16 @@ func must[T any](v T, err error) T {
 // form (its chunks packed) without being checked, so tests can send what a
 // modified peer could.
 func encode(v any) ([]byte, error) {
+	raw, err := marshalMessage(v)
+	if err != nil {
+		return nil, err
+	}
+	return compressMessage(raw), nil
+}
+
+// marshalMessage returns v's CBOR (a *Frame in its wire form), at most
+// MaxDecompressed bytes.
+func marshalMessage(v any) ([]byte, error) {
 	if f, ok := v.(*Frame); ok {
 		v = toWire(f)
 	}
@@ -71,9 +81,15 @@ func encode(v any) ([]byte, error) {
 	if len(raw) > MaxDecompressed {
 		return nil, fmt.Errorf("%w: %d bytes decompressed", ErrTooLarge, len(raw))
 	}
+	return raw, nil
+}
+
+// compressMessage returns the wire form of a message whose CBOR is raw:
+// its length prefix, then raw compressed as one zstd frame.
+func compressMessage(raw []byte) []byte {
 	b := zenc.EncodeAll(raw, make([]byte, lengthSize, lengthSize+len(raw)/2+64))
 	binary.BigEndian.PutUint32(b, uint32(len(b)-lengthSize))
-	return b, nil
+	return b
 }
 
 // decompress decompresses body, one zstd frame, behind the
@@ -171,13 +187,19 @@ func toWire(f *Frame) *wireFrame {
 // fromWire rebuilds a frame, after checking its version: a frame of
 // another version is refused before its chunks are looked at.
 func fromWire(w *wireFrame) (*Frame, error) {
+	return fromWireWithin(w, MaxDecompressed)
+}
+
+// fromWireWithin is fromWire with the frame's rebuilt chunks bounded by
+// limit bytes (unpackChunksWithin).
+func fromWireWithin(w *wireFrame, limit int) (*Frame, error) {
 	if w.Version != Version {
 		return nil, malformed("frame version %d, want %d", w.Version, Version)
 	}
 	f := &Frame{Version: w.Version, Kind: w.Kind, Space: w.Space, Doc: w.Doc, Type: w.Type,
 		Ops: w.Ops, Atts: w.Atts, Summary: w.Summary}
 	if w.Changes != nil {
-		chunks, err := unpackChunks(w.Changes)
+		chunks, err := unpackChunksWithin(w.Changes, limit)
 		if err != nil {
 			return nil, err
 		}

@@ -28,6 +28,9 @@ type conn struct {
 	r    *bufio.Reader // over the stream's reads, made on first use
 	// stopped ends reads (stopReading).
 	stopped atomic.Bool
+	// batched: the stream speaks ProtocolBatched, whose messages may
+	// carry several frames.
+	batched bool
 }
 
 // readAhead is how much of the stream conn reads at once.

@@ -79,13 +79,13 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	if err != nil {
 		return err
 	}
-	st, err := s.h.NewStream(ctx, p, ProtocolID)
+	st, err := s.h.NewStream(ctx, p, s.protocols()...)
 	if err != nil {
 		return fmt.Errorf("replicate: open stream to %s: %w", p, olderPeer(err))
 	}
 	stop := s.resetOnCancel(ctx, st)
 	defer stop()
-	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle}, peer: p, asked: map[string]bool{}}
+	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle, batched: st.Protocol() == ProtocolBatched}, peer: p, asked: map[string]bool{}}
 	var order []string
 	for _, sp := range req.Spaces {
 		o.asked[sp.Space] = true

@@ -31,8 +31,9 @@ func TestServeQuota(t *testing.T) {
 		a, b := pair(t)
 		server := serverLocal()
 		// Frames of 3 changes (compressed to far less than their 3,000
-		// bytes): a burst of 300 bytes lets some frames through, not all.
-		sb := New(b, server, Options{FrameBudget: 4000, Quota: Quota{ServeBytes: 1, ServeBytesBurst: 300}})
+		// bytes), each a message of its own (ProtocolID): a burst of 300
+		// bytes lets some frames through, not all.
+		sb := New(b, server, Options{FrameBudget: 4000, Unbatched: true, Quota: Quota{ServeBytes: 1, ServeBytesBurst: 300}})
 		defer sb.Close()
 		client := &memLocal{open: true, digest: map[string]DocDigest{}}
 		sa := New(a, client, Options{})

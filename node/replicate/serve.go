@@ -52,7 +52,14 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
 	}
 	r := &responder{s: s, c: c, peer: from, served: map[string]bool{}}
-	if err := r.answer(ctx, st, req); errors.Is(err, errServeQuota) {
+	if st.Protocol() == ProtocolBatched {
+		r.batch = &frameBatch{}
+	}
+	err = r.answer(ctx, st, req)
+	if err == nil {
+		err = r.flush()
+	}
+	if errors.Is(err, errServeQuota) {
 		r.sum.Busy = true
 	} else if err != nil {
 		return err
@@ -84,6 +91,7 @@ type responder struct {
 	peer   peer.ID
 	sum    Summary
 	served map[string]bool // the spaces answered
+	batch  *frameBatch     // on ProtocolBatched: the frames not yet written
 }
 
 // answer serves the asked spaces in which the opener is a member by our
@@ -204,6 +212,11 @@ func (r *responder) ops(ctx context.Context, want *SpaceState) error {
 	if err != nil {
 		return err
 	}
+	if len(ops) > 0 {
+		if err := r.flush(); err != nil { // the frames of the space before
+			return err
+		}
+	}
 	for len(ops) > 0 {
 		n, size := 0, 0
 		for n < len(ops) && n < MaxItems && (n == 0 || size+len(ops[n]) <= startBudget) {
@@ -231,7 +244,7 @@ func (r *responder) leaveUnsent(n int) {
 func (r *responder) doc(space, doc, typ string, cs []Change) error {
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
 	for len(cs) > 0 {
-		b, n, err := p.next(cs)
+		b, raw, n, err := p.nextOf(cs, r.batch != nil)
 		if errors.Is(err, errNoCut) {
 			r.leaveUnsent(len(cs))
 			return nil
@@ -239,7 +252,12 @@ func (r *responder) doc(space, doc, typ string, cs []Change) error {
 		if err != nil {
 			return err
 		}
-		if err := r.send(b, n); err != nil {
+		if raw {
+			err = r.sendBatched(b, n)
+		} else {
+			err = r.send(b, n)
+		}
+		if err != nil {
 			return err
 		}
 		cs = cs[n:]
@@ -248,8 +266,11 @@ func (r *responder) doc(space, doc, typ string, cs []Change) error {
 }
 
 // send writes one encoded frame of n changes within the peer's serve
-// quota, and counts it.
+// quota, and counts it, after the frames batched before it.
 func (r *responder) send(b []byte, n int) error {
+	if err := r.flush(); err != nil {
+		return err
+	}
 	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
 		return errServeQuota
 	}

@@ -36,6 +36,9 @@ type Options struct {
 	// called from the stream's goroutine, concurrently, and must not block
 	// for long.
 	OnServed func(PeerState)
+	// Unbatched, a test hook, makes the Syncer speak ProtocolID alone, as
+	// a weft from before ProtocolBatched does.
+	Unbatched bool
 }
 
 func (o *Options) defaults() {
@@ -47,7 +50,7 @@ func (o *Options) defaults() {
 	}
 }
 
-// Syncer runs /weft/sync/2 on a host: it serves pulls from peers and pulls
+// Syncer runs /weft/sync/3 and /weft/sync/2 on a host: it serves pulls from peers and pulls
 // from them. Its methods are safe for concurrent use.
 type Syncer struct {
 	h       host.Host
@@ -72,7 +75,9 @@ func New(h host.Host, local Local, opts Options) *Syncer {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Syncer{h: h, local: local, opts: opts, log: opts.Logger, ctx: ctx, cancel: cancel,
 		serving: make(chan struct{}, MaxServing), quota: newQuotas(opts.Quota)}
-	h.SetStreamHandler(ProtocolID, s.handle)
+	for _, id := range s.protocols() {
+		h.SetStreamHandler(id, s.handle)
+	}
 	return s
 }
 
@@ -86,7 +91,9 @@ func (s *Syncer) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	s.h.RemoveStreamHandler(ProtocolID)
+	for _, id := range s.protocols() {
+		s.h.RemoveStreamHandler(id)
+	}
 	s.cancel()
 	s.wg.Wait()
 	return nil
