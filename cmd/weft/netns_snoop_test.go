@@ -74,7 +74,7 @@ func runSnoop(args []string) int {
 	}
 	defer h.Close()
 	protos := []protocol.ID{"/meshsub/1.0.0", "/meshsub/1.1.0", "/meshsub/1.2.0", "/meshsub/1.3.0",
-		"/floodsub/1.0.0", "/weft/sync/2", "/weft/join/1"}
+		"/floodsub/1.0.0", "/weft/sync/3", "/weft/sync/2", "/weft/join/1"}
 	for _, p := range protos {
 		h.SetStreamHandler(p, func(s network.Stream) {
 			c.mu.Lock()

@@ -650,7 +650,7 @@ func TestNetnsNonMemberLearnsNothing(t *testing.T) {
 	}
 	for id, ident := range c.Identify {
 		rest := ident
-		for _, p := range []string{"/weft/sync/2", "/weft/join/1"} {
+		for _, p := range []string{"/weft/sync/3", "/weft/sync/2", "/weft/join/1"} {
 			rest = strings.ReplaceAll(rest, p, "")
 		}
 		if strings.Contains(strings.ToLower(rest), "weft") {

@@ -146,8 +146,10 @@ func TestAcknowledgements(t *testing.T) {
 	})
 	t.Run("an older responder completes the pull", func(t *testing.T) {
 		b.SetStreamHandler(ProtocolID, oldServe)
-		b.RemoveStreamHandler(ProtocolBatched)                                         // an older responder speaks ProtocolID alone
-		if err := a.Peerstore().RemoveProtocols(b.ID(), ProtocolBatched); err != nil { // as identify would tell it
+		// An older responder speaks ProtocolID alone, and identify tells
+		// the opener so.
+		b.RemoveStreamHandler(ProtocolBatched)
+		if err := a.Peerstore().RemoveProtocols(b.ID(), ProtocolBatched); err != nil {
 			t.Fatal(err)
 		}
 		defer b.SetStreamHandler(ProtocolBatched, sb.handle)
