@@ -99,63 +99,23 @@ func addOp(tx *store.Tx, log *member.Log, space string, blob []byte) error {
 	return err
 }
 
-// Digest returns, per document of a space, its type and version vector,
-// read with one query for the whole space (store.SpaceVersionVectors).
+// Digest returns, per document of a space, its type and version vector:
+// DigestTips without the tips (sender_digest.go).
 func (l syncLocal) Digest(ctx context.Context, space string) (map[string]replicate.DocDigest, error) {
-	var out map[string]replicate.DocDigest
-	err := l.view(ctx, func(tx *store.Tx) error {
-		docs, vvs, err := tx.SpaceVersionVectors(space)
-		if err != nil {
-			return err
-		}
-		out = make(map[string]replicate.DocDigest, len(docs))
-		for id, d := range docs {
-			out[id] = replicate.DocDigest{Type: string(d.Type), VV: vvs[id]}
-		}
-		return nil
-	})
+	out, _, err := l.digestShared(ctx, space, false)
 	return out, err
 }
 
 var _ replicate.TipsDigest = syncLocal{}
 
 // DigestTips is Digest and, per document, our change's hash at each clock
-// of its vector (what Tips answers for those clocks), in one read
-// transaction: the vectors and the tips of the documents without a cut
-// from one query for the space (store.SpaceDigestTips), the others' tips
-// through hashAt as Tips reads them (decision 0040).
+// of its vector (what Tips answers for those clocks): the vectors and the
+// tips of the documents without a cut from one read for the space, shared
+// with the other reads of it at the same write generation
+// (store.SpaceDigestTipsShared, decision 0050), the others' tips through
+// hashAt as Tips reads them (decision 0040).
 func (l syncLocal) DigestTips(ctx context.Context, space string) (map[string]replicate.DocDigest, map[string]map[string][32]byte, error) {
-	var out map[string]replicate.DocDigest
-	var hashes map[string]map[string][32]byte
-	err := l.view(ctx, func(tx *store.Tx) error {
-		docs, vvs, tips, err := tx.SpaceDigestTips(space)
-		if err != nil {
-			return err
-		}
-		out = make(map[string]replicate.DocDigest, len(docs))
-		hashes = make(map[string]map[string][32]byte, len(docs))
-		for id, d := range docs {
-			vv := vvs[id]
-			out[id] = replicate.DocDigest{Type: string(d.Type), VV: vv}
-			hs := make(map[string][32]byte, len(vv))
-			for a, seq := range vv {
-				if t, ok := tips[id][a]; ok && t.Seq == seq {
-					hs[a] = t.Hash
-					continue
-				}
-				h, ok, err := l.hashAt(tx, id, a, seq) // a document with a cut
-				if err != nil {
-					return err
-				}
-				if ok {
-					hs[a] = h
-				}
-			}
-			hashes[id] = hs
-		}
-		return nil
-	})
-	return out, hashes, err
+	return l.digestShared(ctx, space, true)
 }
 
 var _ replicate.ManyLocal = syncLocal{}

@@ -75,7 +75,14 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	if err = tx.flush(); err != nil {
 		return fmt.Errorf("store: write queued rows and manifests: %w", err)
 	}
-	if err = stx.Commit(); err != nil {
+	if write {
+		db.digests.gen.Add(1) // odd while the commit may land (sender_digestcache.go)
+	}
+	err = stx.Commit()
+	if write {
+		db.digests.gen.Add(1)
+	}
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", busy(err))
 	}
 	if write && db.ckpt != nil {
