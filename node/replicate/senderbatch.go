@@ -21,9 +21,14 @@ const ProtocolBatched = "/weft/sync/3"
 
 const (
 	// batchRaw bounds the CBOR bytes of the frames one batched message
-	// gathers, and a frame joins a batch only when its own CBOR is within
-	// it: a batched message compresses to well under MaxFrame.
+	// gathers: a batched message compresses to well under MaxFrame.
 	batchRaw = 32 << 10
+	// batchFrameRaw bounds the CBOR bytes of a frame that joins a batch:
+	// a small document's, for which zstd's per-frame work is most of the
+	// cost. Larger frames go alone, as over ProtocolID, so that a transfer
+	// cut short loses at most the small frames of one message beyond what
+	// arrived whole.
+	batchFrameRaw = 4 << 10
 	// batchFrames is the most frames the responder puts in one message.
 	batchFrames = 64
 	// maxMessageFrames is the most frames an opener takes from one
@@ -88,7 +93,7 @@ func (r *responder) flush() error {
 }
 
 // nextOf is next, except that with batch a frame whose CBOR is within
-// batchRaw is returned uncompressed (raw true), for the batch.
+// batchFrameRaw is returned uncompressed (raw true), for the batch.
 func (p *packer) nextOf(cs []Change, batch bool) (b []byte, raw bool, n int, err error) {
 	if batch {
 		if n = cut(cs, p.budget); n == 0 {
@@ -105,7 +110,7 @@ func (p *packer) nextOf(cs []Change, batch bool) (b []byte, raw bool, n int, err
 		if err != nil && !errors.Is(err, ErrTooLarge) {
 			return nil, false, 0, err
 		}
-		if err == nil && len(w) <= batchRaw {
+		if err == nil && len(w) <= batchFrameRaw {
 			return w, true, n, nil
 		}
 	}

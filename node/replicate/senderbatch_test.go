@@ -95,7 +95,7 @@ func TestBatchedPull(t *testing.T) {
 	}
 }
 
-// TestBatchedLargeFramesAlone: a frame whose CBOR is over batchRaw goes in
+// TestBatchedLargeFramesAlone: a frame whose CBOR is over batchFrameRaw goes in
 // a message of its own, as over ProtocolID, and the frames before it are
 // written first.
 func TestBatchedLargeFramesAlone(t *testing.T) {
