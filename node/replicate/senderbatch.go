@@ -23,11 +23,12 @@ const (
 	// batchRaw bounds the CBOR bytes of the frames one batched message
 	// gathers: a batched message compresses to well under MaxFrame.
 	batchRaw = 32 << 10
-	// batchFrameRaw bounds the CBOR bytes of a frame that joins a batch:
-	// a small document's, for which zstd's per-frame work is most of the
-	// cost. Larger frames go alone, as over ProtocolID, so that a transfer
-	// cut short loses at most the small frames of one message beyond what
-	// arrived whole.
+	// batchFrameRaw bounds the CBOR bytes of a frame that joins a batch.
+	// Only a frame that carries all of a document's missing changes, in
+	// at most this, joins one: a small document's, for which zstd's
+	// per-frame work is most of the cost. The frames of a document that
+	// needs several (a catch-up) go one a message, as over ProtocolID, so
+	// that a transfer cut short loses no more of them than before.
 	batchFrameRaw = 4 << 10
 	// batchFrames is the most frames the responder puts in one message.
 	batchFrames = 64
@@ -92,10 +93,11 @@ func (r *responder) flush() error {
 	return nil
 }
 
-// nextOf is next, except that with batch a frame whose CBOR is within
-// batchFrameRaw is returned uncompressed (raw true), for the batch.
+// nextOf is next, except that with batch a frame that takes all of cs
+// in at most batchFrameRaw bytes of CBOR is returned uncompressed (raw
+// true), for the batch.
 func (p *packer) nextOf(cs []Change, batch bool) (b []byte, raw bool, n int, err error) {
-	if batch {
+	if batch && contentSize(cs) <= batchFrameRaw {
 		if n = cut(cs, p.budget); n == 0 {
 			return nil, false, 0, errNoCut
 		}
@@ -110,7 +112,7 @@ func (p *packer) nextOf(cs []Change, batch bool) (b []byte, raw bool, n int, err
 		if err != nil && !errors.Is(err, ErrTooLarge) {
 			return nil, false, 0, err
 		}
-		if err == nil && len(w) <= batchFrameRaw {
+		if err == nil && n == len(cs) && len(w) <= batchFrameRaw {
 			return w, true, n, nil
 		}
 	}

@@ -113,6 +113,14 @@ func TestBatchedLargeFramesAlone(t *testing.T) {
 			t.Fatalf("chunk %d differs from what ProtocolID delivered", i)
 		}
 	}
+	t.Run("the small frames of a document that needs several", func(t *testing.T) {
+		// Frames of 3 changes, under batchFrameRaw: one a message still.
+		one, _ := pullAll(t, serverLocal(), Options{Unbatched: true}, Options{Unbatched: true, FrameBudget: 4000})
+		rep, _ := pullAll(t, serverLocal(), Options{}, Options{FrameBudget: 4000})
+		if rep.Frames != one.Frames || rep.BytesIn != one.BytesIn {
+			t.Fatalf("%d frames in %d bytes, over ProtocolID %d in %d", rep.Frames, rep.BytesIn, one.Frames, one.BytesIn)
+		}
+	})
 }
 
 // TestBatchedServeQuota: the serve quota of bytes counts batched messages
