@@ -320,3 +320,56 @@ func TestPullFromHostileBatchedResponder(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSmallFrames compresses the frames of 1,000 small documents
+// (dictionary samples, each change its own bytes) one a message, as over
+// ProtocolID, and batched as the responder batches them over
+// ProtocolBatched: CPU per document and bytes per document.
+func BenchmarkSmallFrames(b *testing.B) {
+	sample := unhex(b, dictSamples[0]...)[0]
+	rng := rand.New(rand.NewPCG(5, 6))
+	var raws [][]byte
+	for i := range 1000 {
+		c := bytes.Clone(sample)
+		for j := 40; j < 56 && j < len(c); j++ {
+			c[j] = byte(rng.Uint32())
+		}
+		f := &Frame{Version: Version, Kind: KindChanges, Space: "spacespacespacespace01", Doc: fmt.Sprintf("doc%020d", i),
+			Type: "case", Chunks: [][]byte{c}, Atts: [][]byte{make([]byte, 128)}}
+		raw, err := marshalMessage(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	b.Run("alone", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n = 0
+			for _, raw := range raws {
+				n += len(compressMessage(raw))
+			}
+		}
+		b.ReportMetric(float64(n)/float64(len(raws)), "B/doc")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(raws)), "ns/doc")
+	})
+	b.Run("batched", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n = 0
+			var batch []byte
+			frames := 0
+			for _, raw := range raws {
+				if frames > 0 && (len(batch)+len(raw) > batchRaw || frames >= batchFrames) {
+					n += len(compressMessage(batch))
+					batch, frames = batch[:0], 0
+				}
+				batch = append(batch, raw...)
+				frames++
+			}
+			n += len(compressMessage(batch))
+		}
+		b.ReportMetric(float64(n)/float64(len(raws)), "B/doc")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(raws)), "ns/doc")
+	})
+}
