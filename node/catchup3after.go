@@ -55,6 +55,12 @@ var heldCommitted func(doc string)
 // they were stored, and what became of them.
 type heldAfter struct {
 	works []*docWork
+	// left is the works a tail finishes after the update returns
+	// (catchup4tail.go).
+	left []*docWork
+	// claimed is the error of the tail whose lock the update took over,
+	// known once the transaction ended (writeLock.joinClaimed).
+	claimed error
 	// err is set after the commit when the engine failed on a batch: it
 	// was stored, then (partly) dropped.
 	err error
@@ -76,31 +82,44 @@ func (h *heldAfter) abandon() {
 	h.works = nil
 }
 
-// finishHeld waits, after tx's commit and with n.mu held, for the feeds
-// tx handed on, in order, and takes what the engine said: the changes it
-// left unchecked are remembered (roundtrip.go); a batch it failed on goes
-// to refusedAfterCommit. What that reports is left in tx.held.err for
-// ingestUpdate.
-func (n *Node) finishHeld(ctx context.Context, tx *writeTx) {
+// finishHeld runs after tx's commit with the write lock held (l), after
+// the outcome of the tail whose lock the update took over (decision 0048)
+// is known (tx.held.claimed): it either leaves tx's handed-on feeds to a tail of
+// their own (leaveTail: every one's document is held open by a sync
+// session) or waits for them, in order, and takes what the engine said
+// (finishWork). What that reports, and the claimed tail's error, are left
+// in tx.held.err for ingestUpdate.
+func (n *Node) finishHeld(ctx context.Context, tx *writeTx, l *writeLock) {
+	claimedErr := tx.held.claimed
 	works := tx.held.works
 	tx.held.works = nil
 	ctx = context.WithoutCancel(ctx) // committed: the engine must catch up
-	var errs []error
+	if n.leaveTail(ctx, l, works) {
+		tx.held.left = works
+		tx.held.err = claimedErr
+		return
+	}
+	errs := []error{claimedErr}
 	for _, w := range works {
-		if heldCommitted != nil {
-			heldCommitted(w.in.doc)
-		}
-		f := w.in.feed
-		f.wait()
-		if f.err == nil {
-			if len(f.unchecked) > 0 {
-				n.deferred.add(w.in.doc, f.unchecked, time.Now())
-			}
-			continue
-		}
-		errs = append(errs, n.refusedAfterCommit(ctx, w, f.err, f.took))
+		errs = append(errs, n.finishWork(ctx, w))
 	}
 	tx.held.err = errors.Join(errs...)
+}
+
+// notLeft is docs without those whose feeds a tail finishes (their check
+// and snapshot wait for the session's Settle, as the hold says).
+func (h *heldAfter) notLeft(docs map[string]bool) map[string]bool {
+	if len(h.left) == 0 {
+		return docs
+	}
+	out := make(map[string]bool, len(docs))
+	for d := range docs {
+		out[d] = true
+	}
+	for _, w := range h.left {
+		delete(out, w.in.doc)
+	}
+	return out
 }
 
 // refusedAfterCommit handles a committed batch w whose feed failed (why)
@@ -118,7 +137,7 @@ func (n *Node) refusedAfterCommit(ctx context.Context, w *docWork, why error, to
 	out := heldOutcome{keep: took, why: why}
 	var row *store.Quarantined
 	err := n.db.Update(ctx, func(tx *store.Tx) error {
-		if blameable(ctx, why) {
+		if blameable(ctx, why) && !errors.Is(why, errAfterRefused) {
 			out = n.heldCulprit(ctx, tx, doc, w.added, took)
 		}
 		if out.keep >= len(w.added) {
@@ -159,6 +178,9 @@ func (n *Node) refusedAfterCommit(ctx context.Context, w *docWork, why error, to
 func (n *Node) reportDropped(w *docWork, out heldOutcome, row *store.Quarantined) error {
 	doc, dropped := w.in.doc, len(w.added)-out.keep
 	res := &w.in.res
+	if w.late {
+		res = &IngestResult{} // returned already (catchup4tail.go)
+	}
 	res.Stored -= dropped
 	if row != nil {
 		n.deferred.quarantined.Store(true)
@@ -215,7 +237,7 @@ type heldOutcome struct {
 // input's (blameable). When the replay takes everything, keep is
 // len(added).
 func (n *Node) heldCulprit(ctx context.Context, tx *store.Tx, doc string, added []store.Change, from int) heldOutcome {
-	base, err := baseChanges(tx, doc, added)
+	base, err := baseBefore(tx, doc, added)
 	if err != nil {
 		return heldOutcome{keep: from, why: err}
 	}
@@ -265,4 +287,27 @@ func hashesOf(cs []store.Change) [][32]byte {
 		out[i] = c.Hash
 	}
 	return out
+}
+
+// baseBefore is doc's stored changes before added, a batch stored in one
+// transaction: those stored before its first change. A later batch
+// committed on top of it while the engine finished it (decision 0048) is
+// not among them.
+func baseBefore(tx *store.Tx, doc string, added []store.Change) ([][]byte, error) {
+	all, err := tx.Changes(doc)
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[[32]byte]bool, len(added))
+	for _, c := range added {
+		in[c.Hash] = true
+	}
+	var out [][]byte
+	for _, c := range all {
+		if in[c.Hash] {
+			break
+		}
+		out = append(out, c.Raw)
+	}
+	return out, nil
 }

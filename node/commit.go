@@ -39,8 +39,8 @@ type writeTx struct {
 // edit): the engine may have committed what the store did not, and the
 // changes may have been published before the commit (decision 0045).
 func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
+	l := n.lockWrite(ctx) // or taken over from a catch-up's tail (catchup4tail.go)
+	defer l.unlock()
 	latency.Mark("update.locked")
 	wt := &writeTx{touched: map[string]bool{}}
 	err := n.db.Update(ctx, func(tx *store.Tx) error {
@@ -68,6 +68,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	} else {
 		latency.Mark("update.committed")
 	}
+	wt.held.claimed = l.joinClaimed() // the tail whose lock it took over ends first (catchup4tail.go)
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
 	}
@@ -96,10 +97,10 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		if !early {
 			latency.Mark("update.notified")
 		}
-		n.finishHeld(ctx, wt) // catch-up batches the engine was still applying (catchup3after.go)
+		n.finishHeld(ctx, wt, l) // catch-up batches the engine was still applying (catchup3after.go)
 		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)
-		n.keepSnapshots(ctx, wt.touched) // outside the transaction, never failing it
+		n.keepSnapshots(ctx, wt.held.notLeft(wt.touched)) // outside the transaction, never failing it
 		n.readmitKeys(wt.admitted)
 	}
 	return publishedEarly(wt.fresh, storeErr(err))

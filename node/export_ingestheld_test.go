@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -50,3 +51,44 @@ func HeldAfter(on bool) { heldAfterOff.Store(!on) }
 // HeldRefusals counts, since the process began, the committed catch-up
 // batches the engine failed on (decision 0043).
 func HeldRefusals() int64 { return heldRefusals.Load() }
+
+// HoldDoc records a sync session's hold on doc, as an ingest of frames
+// whose last is Open does; SettleDoc is that session's Settle, with what
+// it reports (decision 0048).
+func HoldDoc(n *Node, doc string) { n.deferred.hold(doc) }
+
+// SettleDoc is a sync session's Settle of doc, with what it reports.
+func SettleDoc(ctx context.Context, n *Node, doc string) error { return n.settle(ctx, doc) }
+
+// SetFeedRuns has fn called, until the test ends, when a held feed's
+// goroutine starts, before it waits for an earlier feed of its document
+// or applies anything.
+func SetFeedRuns(t testing.TB, fn func(doc string)) {
+	old := feedRuns
+	feedRuns = fn
+	t.Cleanup(func() { feedRuns = old })
+}
+
+// SetTailJoin has fn called, until the test ends, when an ingest that took
+// the write lock over from a catch-up's tail has ended its transaction,
+// before it waits for the tail's outcome.
+func SetTailJoin(t testing.TB, fn func()) {
+	old := tailJoin
+	tailJoin = fn
+	t.Cleanup(func() { tailJoin = old })
+}
+
+// TailsLeft counts the catch-up tails left since the process began, and
+// TailsClaimed the times an ingest took the write lock over from one.
+func TailsLeft() int64 { return tailsLeft.Load() }
+
+// TailsClaimed counts the times an ingest took the write lock over from a
+// catch-up's tail since the process began.
+func TailsClaimed() int64 { return tailsClaimed.Load() }
+
+// SetTailsOff makes every update wait for its feeds under the write lock,
+// as under decision 0043, until the test ends.
+func SetTailsOff(t testing.TB) {
+	tailsOff.Store(true)
+	t.Cleanup(func() { tailsOff.Store(false) })
+}

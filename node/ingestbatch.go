@@ -92,6 +92,7 @@ func ingested(r IngestResult) replicate.Ingested {
 // depends on another). Signatures verified ahead are in sigs.
 func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sigs sigCache) ([]IngestResult, error) {
 	ins := make([]*incoming, len(frames))
+	ctx = tailClaim(ctx) // may take the write lock over from a catch-up's tail (catchup4tail.go)
 	err := n.ingestUpdate(ctx, func(tx *writeTx) error {
 		ids := make([]string, len(frames))
 		for i, f := range frames {

@@ -69,8 +69,12 @@ type heldFeed struct {
 	doc    string
 	// base and actor load the document first, when the engine did not
 	// hold it: its stored changes before the batch.
-	base   [][]byte
-	actor  []byte
+	base  [][]byte
+	actor []byte
+	// prev is the feed of the same document that a committed batch left
+	// running (decision 0048): this one applies nothing before it ends,
+	// and nothing at all when it failed (errAfterRefused).
+	prev   *heldFeed
 	parts  chan []store.Change
 	done   chan struct{}
 	fed    int // changes handed over so far (the owner's)
@@ -107,7 +111,14 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	if n.deferred.isFresh(in.doc) {
 		return nil // a new document stored unchecked: applyIncoming checks it first, without the batch (decision 0049)
 	}
-	_, err := n.eng.Apply(f.parent, in.doc, nil, false) // does the engine hold it? (applies nothing)
+	// A committed batch's feed of the document still running (a tail's,
+	// catchup4tail.go): the engine holds the document, and this feed
+	// follows it.
+	f.prev = n.feedOf(in.doc)
+	var err error
+	if f.prev == nil {
+		_, err = n.eng.Apply(f.parent, in.doc, nil, false) // does the engine hold it? (applies nothing)
+	}
 	switch {
 	case errors.Is(err, engine.ErrNotLoaded):
 		if n.deferred.peek(in.doc) > 0 {
@@ -143,6 +154,19 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 // after a failure it only drains the parts.
 func (f *heldFeed) run() {
 	defer close(f.done)
+	if feedRuns != nil {
+		feedRuns(f.doc)
+	}
+	if f.prev != nil {
+		select {
+		case <-f.prev.done:
+			if f.prev.err != nil {
+				f.err = errAfterRefused
+			}
+		case <-f.ctx.Done():
+			f.err = f.ctx.Err()
+		}
+	}
 	if f.base != nil {
 		if _, err := f.n.eng.Load(f.ctx, f.doc, f.base, f.actor); err != nil {
 			f.err = &baseError{err}
@@ -270,6 +294,9 @@ func (n *Node) applyHeld(ctx context.Context, tx *writeTx, w *docWork) error {
 		if err := n.joinHeld(ctx, tx, w.in.doc); err != nil {
 			return err
 		}
+		if err := n.afterFeedOf(ctx, w.in.doc); err != nil { // a tail's (catchup4tail.go)
+			return err
+		}
 		return n.applyIncoming(ctx, tx, w.in, w.added, false)
 	}
 	tx.touched[w.in.doc] = true
@@ -297,7 +324,7 @@ func (n *Node) fedOutcome(ctx context.Context, tx *writeTx, w *docWork) error {
 		return nil
 	}
 	err := f.err
-	if !blameable(ctx, err) {
+	if !blameable(ctx, err) || errors.Is(err, errAfterRefused) {
 		return ingestErr(w.in.doc, err)
 	}
 	n.log.Warn("engine failed on incoming changes; replaying them alone", "err", err)

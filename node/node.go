@@ -87,6 +87,7 @@ type Node struct {
 	rosters     rosterCache    // verified membership logs and rosters (rostercache.go)
 	deferred    deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
 	imports     importSnaps    // snapshots postponed while a document's imports go on (localrate3_snapshot.go)
+	tails       tailState      // catch-up feeds finishing after their ingest returned (catchup4tail.go)
 	// unclean is set while the last process to open the home did not
 	// close it and the check after it (crashcheck.go) has not passed.
 	unclean bool
@@ -178,6 +179,7 @@ func (n *Node) Close() error {
 	n.close.Do(func() {
 		owed := n.imports.stop() // snapshots postponed after imports (localrate3_snapshot.go)
 		err = n.stopNet()
+		n.waitTails() // catchup4tail.go
 		// Changes applied unchecked are checked before the engine goes:
 		// which they are is not kept across a restart.
 		if cerr := n.checkUnchecked(context.Background(), 0); cerr != nil {

@@ -44,8 +44,12 @@ func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) err
 		held = &tx.held
 		return fn(tx)
 	})
-	if err == nil && held != nil {
+	switch {
+	case held == nil:
+	case err == nil:
 		err = held.err
+	case held.claimed != nil: // a tail's, whose lock the update took over (catchup4tail.go)
+		err = errors.Join(err, held.claimed)
 	}
 	n.denyIfQuarantined() // a deferred round-trip check quarantined an author
 	var qe *quarantineError

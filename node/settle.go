@@ -37,17 +37,30 @@ var _ replicate.Settler = syncLocal{}
 // Settle runs the round-trip check and the snapshot that the commits of a
 // sync session's batches of doc put off (decision 0028).
 func (l syncLocal) Settle(ctx context.Context, _, doc string) {
-	l.n.settle(ctx, doc)
+	_ = l.n.settle(ctx, doc) // logged where found
+}
+
+var _ replicate.SettleReporter = syncLocal{}
+
+// SettleReport is Settle, and reports what the engine refused of the
+// session's batches of doc after their ingest returned (decision 0048):
+// the session then ends with the error, without acknowledging the answer.
+func (l syncLocal) SettleReport(ctx context.Context, _, doc string) error {
+	return l.n.settle(ctx, doc)
 }
 
 // settle releases a session's hold on doc and runs what its commits put
-// off, as keepSnapshots runs it after a commit: with the write lock held.
-func (n *Node) settle(ctx context.Context, doc string) {
+// off, as keepSnapshots runs it after a commit: with the write lock held,
+// so after every tail of the session's batches has ended (catchup4tail.go).
+// It returns what those tails reported that no ingest took.
+func (n *Node) settle(ctx context.Context, doc string) error {
 	n.deferred.release(doc)
 	n.mu.Lock()
+	err := n.settleErr(doc)
 	n.keepSnapshot(ctx, doc)
 	n.mu.Unlock()
 	n.denyIfQuarantined()
+	return err
 }
 
 // hold records a sync session that will settle doc.

@@ -2,6 +2,7 @@ package replicate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -400,13 +401,16 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 	if len(in) > 0 {
 		open := o.markOpen(in)
 		res, err := o.s.local.(BatchLocal).IngestFrames(ctx, in)
-		o.settleUnless(ctx, open) // the frames of the document open before stopped, unless it is still the one
+		serr := o.settleUnless(ctx, open) // the frames of the document open before stopped, unless it is still the one
 		for i, r := range res[:min(len(res), len(docs))] {
 			docs[i].add(r)
 		}
 		if err != nil {
 			doc := in[min(len(res), len(in)-1)].Doc
-			return fmt.Errorf("replicate: ingest %s: %w", doc, err)
+			return errors.Join(fmt.Errorf("replicate: ingest %s: %w", doc, err), serr)
+		}
+		if serr != nil {
+			return serr
 		}
 	}
 	return stop

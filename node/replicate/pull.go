@@ -123,14 +123,18 @@ type opener struct {
 }
 
 // run sends the request and ingests frames until the end frame.
-func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
+func (o *opener) run(ctx context.Context, req []byte, rep *Report) (err error) {
 	if err := o.c.write(req); err != nil {
 		return fmt.Errorf("%w: send request: %w", ErrIncomplete, err)
 	}
 	r := startReader(o.c, o.s.opts.MaxFrames, o.preparer())
 	defer r.stop()
-	defer o.settleUnless(ctx, nil) // before the answer is acknowledged
-	var next *received             // what gather read past its batch
+	defer func() { // before the answer is acknowledged
+		if serr := o.settleUnless(ctx, nil); err == nil {
+			err = serr
+		}
+	}()
+	var next *received // what gather read past its batch
 	for {
 		var got received
 		if next != nil {
@@ -149,8 +153,10 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) error {
 			batch, next = o.gather(r, got)
 			err = o.changesBatch(ctx, batch)
 		} else {
-			o.settleUnless(ctx, nil) // the open document's frames stopped
-			done, err = o.take(ctx, f, got.size)
+			// the open document's frames stopped
+			if err = o.settleUnless(ctx, nil); err == nil {
+				done, err = o.take(ctx, f, got.size)
+			}
 		}
 		rep.Frames = int(o.got.Frames)
 		if done {

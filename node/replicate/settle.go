@@ -1,6 +1,9 @@
 package replicate
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Settler is a BatchLocal that puts off, while a document's frames keep
 // coming, work that each of them would otherwise redo on the whole
@@ -17,6 +20,17 @@ type Settler interface {
 	// cancellation removed, and reports nothing: what it finds is the
 	// Local's to log or act on.
 	Settle(ctx context.Context, space, doc string)
+}
+
+// SettleReporter is a Settler whose Settle may find that what the
+// document's earlier batches stored was dropped after their ingest
+// returned (the node leaves the engine's tail of a batch to finish while
+// the next batch is stored, decision 0048). The pull then ends with that
+// error, before it acknowledges the answer, as when IngestFrames fails.
+type SettleReporter interface {
+	Settler
+	// SettleReport is Settle, and returns what it found.
+	SettleReport(ctx context.Context, space, doc string) error
 }
 
 // openDoc is a document whose frames the opener took last and left open.
@@ -44,10 +58,19 @@ func (o *opener) markOpen(in []FrameIn) *openDoc {
 }
 
 // settleUnless settles the open document unless it is next, and makes
-// next the open one.
-func (o *opener) settleUnless(ctx context.Context, next *openDoc) {
+// next the open one. It returns what a SettleReporter found.
+func (o *opener) settleUnless(ctx context.Context, next *openDoc) error {
+	var err error
 	if o.open != nil && (next == nil || *o.open != *next) {
-		o.settler().Settle(context.WithoutCancel(ctx), o.open.space, o.open.doc)
+		ctx = context.WithoutCancel(ctx)
+		if r, ok := o.settler().(SettleReporter); ok {
+			if err = r.SettleReport(ctx, o.open.space, o.open.doc); err != nil {
+				err = fmt.Errorf("replicate: settle %s: %w", o.open.doc, err)
+			}
+		} else {
+			o.settler().Settle(ctx, o.open.space, o.open.doc)
+		}
 	}
 	o.open = next
+	return err
 }
