@@ -207,7 +207,7 @@ func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, a
 // the chunks parsed ahead in parsed (FrameIn.Parsed, or nil).
 func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache, parsed any) (replicate.Ingested, error) {
 	in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs, parsed: parsedOf(parsed, len(chunks))}
-	err := l.n.ingestUpdate(ctx, func(tx *writeTx) error {
+	err := l.n.ingestUpdate(tailClaim(ctx), func(tx *writeTx) error { // may follow a catch-up's tail (catchup4tail.go)
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}
