@@ -115,8 +115,8 @@ type tailState struct {
 	// feeding is the feed of each document whose batch committed and whose
 	// engine work has not ended (a tail's or a claimed one's).
 	feeding map[string]*heldFeed
-	// errs holds, by document, the errors of tails no ingest claimed, for
-	// the session's Settle to report.
+	// errs holds, by document, the errors of tails, for the session's
+	// Settle to report.
 	errs map[string][]error
 	wg   sync.WaitGroup // the tails' goroutines (waitTails)
 }
@@ -249,8 +249,8 @@ func (n *Node) leaveTail(ctx context.Context, l *writeLock, works []*docWork) bo
 
 // finishTail waits for t's feeds, in the order they were committed, takes
 // what the engine said, and releases the write lock unless an ingest took
-// it over (which then reports t's error). An error no ingest takes is kept
-// for the session's Settle (settleErr).
+// it over (which then reports t's error). The error is also kept for the
+// document's Settle (settleErr).
 func (n *Node) finishTail(ctx context.Context, t *heldTail) {
 	defer n.tails.wg.Done()
 	var errs []error
@@ -267,13 +267,16 @@ func (n *Node) finishTail(ctx context.Context, t *heldTail) {
 	own := !t.claimed
 	if own {
 		n.tails.cur = nil
-		if t.err != nil {
-			if n.tails.errs == nil {
-				n.tails.errs = map[string][]error{}
-			}
-			for _, w := range t.works {
-				n.tails.errs[w.in.doc] = append(n.tails.errs[w.in.doc], t.err)
-			}
+	}
+	if t.err != nil {
+		// Kept for the document's Settle even when an ingest took the lock
+		// over and reports it too: that ingest may be another session's,
+		// and the session that holds the document must not acknowledge.
+		if n.tails.errs == nil {
+			n.tails.errs = map[string][]error{}
+		}
+		for _, w := range t.works {
+			n.tails.errs[w.in.doc] = append(n.tails.errs[w.in.doc], t.err)
 		}
 	}
 	n.tails.mu.Unlock()
@@ -301,8 +304,7 @@ func (n *Node) finishWork(ctx context.Context, w *docWork) error {
 	return n.refusedAfterCommit(ctx, w, f.err, f.took)
 }
 
-// settleErr returns, and forgets, what the tails of doc that no ingest
-// claimed reported. The caller holds the write lock: no tail runs.
+// settleErr returns, and forgets, what the tails of doc reported. The caller holds the write lock: no tail runs.
 func (n *Node) settleErr(doc string) error {
 	n.tails.mu.Lock()
 	defer n.tails.mu.Unlock()

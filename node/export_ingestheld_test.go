@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -92,3 +93,8 @@ func SetTailsOff(t testing.TB) {
 	tailsOff.Store(true)
 	t.Cleanup(func() { tailsOff.Store(false) })
 }
+
+// AfterRefused reports whether err says a batch was dropped because an
+// earlier batch of its document, committed before it, was refused by the
+// engine after its commit (decision 0048).
+func AfterRefused(err error) bool { return errors.Is(err, errAfterRefused) }
