@@ -1,0 +1,89 @@
+package bench
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/examples/bench/harness"
+	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
+)
+
+// BenchmarkCatchUpSessionBatches ingests -bench.ingest ledger entries the
+// way a sync session hands them to the node: in batches of about 2,000,
+// then 4,000 changes (decision 0028's stream), the document held open
+// from the first and settled after the last. It reports, in ms per
+// catch-up, when OnStored said the last batch was durable, when the last
+// ingest returned and when Settle returned (the engine done, the check
+// made), and the node's and engine's CPU per change. Since decision 0048
+// each batch after the first is stored while the engine finishes the one
+// before; before, each waited for it.
+func BenchmarkCatchUpSessionBatches(b *testing.B) {
+	s := ledgerFixture(b)
+	ctx := b.Context()
+	var durable, returned, settled time.Duration
+	var self, engine int64
+	changes := 0
+	for b.Loop() {
+		b.StopTimer()
+		if len(s.homes) == 0 {
+			b.Skipf("no member left: raise -bench.ingestruns")
+		}
+		home := s.homes[0]
+		s.homes = s.homes[1:]
+		var stored atomic.Int64 // UnixNano of the ledger's last OnStored
+		m, err := node.Open(ctx, node.Options{Home: home, OnStored: func(_, doc string, _ int) {
+			if doc == s.ledger {
+				stored.Store(time.Now().UnixNano())
+			}
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		have, err := m.SyncLocal().Digest(ctx, s.sp.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		skip := int(have[s.ledger].VV[firstActor(have[s.ledger].VV)])
+		rest := s.chunks[skip:]
+		local := m.SyncLocal().(replicate.Settler)
+		s0, e0, err := harness.CPUTimes()
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		b.StartTimer()
+		total, size := 0, 2000
+		for first := true; len(rest) > 0; first = false {
+			part := rest[:min(size, len(rest))]
+			rest = rest[len(part):]
+			size = 4000
+			f := replicate.FrameIn{Space: s.sp.ID, Doc: s.ledger, Type: string(model.Ledger), Chunks: part, Atts: s.atts, Open: first}
+			res, err := local.IngestFrames(ctx, []replicate.FrameIn{f})
+			if err != nil || len(res) != 1 || res[0].Stored != len(part) {
+				b.Fatalf("ingest: %+v, %v; want %d stored", res, err, len(part))
+			}
+			total += len(part)
+		}
+		end := time.Now()
+		local.Settle(ctx, s.sp.ID, s.ledger)
+		b.StopTimer()
+		done := time.Now()
+		s1, e1, _ := harness.CPUTimes()
+		self, engine = self+s1-s0, engine+e1-e0
+		changes += total
+		durable += time.Unix(0, stored.Load()).Sub(start)
+		returned += end.Sub(start)
+		settled += done.Sub(start)
+		m.Close()
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(durable.Microseconds())/1e3/n, "ms-durable")
+	b.ReportMetric(float64(returned.Microseconds())/1e3/n, "ms-returned")
+	b.ReportMetric(float64(settled.Microseconds())/1e3/n, "ms-settled")
+	b.ReportMetric(float64(self)*1e4/float64(changes), "node-cpu-µs/change")
+	b.ReportMetric(float64(engine)*1e4/float64(changes), "engine-cpu-µs/change")
+}
