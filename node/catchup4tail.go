@@ -80,15 +80,13 @@ var tailsOff atomic.Bool
 // tailsClaimed the times an ingest took the lock over from one.
 var tailsLeft, tailsClaimed atomic.Int64
 
-// tailClaimed, when set (tests), is called when an ingest has taken the
-// write lock over from a tail, before its transaction begins; tailJoin
-// when its transaction has ended, before it waits for the tail's outcome;
-// feedRuns when a feed's goroutine starts, before it waits for an earlier
-// feed or applies anything.
+// tailJoin, when set (tests), is called when an ingest that took the
+// write lock over from a tail has ended its transaction, before it waits
+// for the tail's outcome; feedRuns when a feed's goroutine starts, before
+// it waits for an earlier feed or applies anything.
 var (
-	tailClaimed func()
-	tailJoin    func()
-	feedRuns    func(doc string)
+	tailJoin func()
+	feedRuns func(doc string)
 )
 
 // errAfterRefused is the feed's error of a batch committed on top of an
@@ -143,9 +141,6 @@ func (n *Node) lockWrite(ctx context.Context) *writeLock {
 			n.tails.cur = nil
 			n.tails.mu.Unlock()
 			tailsClaimed.Add(1)
-			if tailClaimed != nil {
-				tailClaimed()
-			}
 			return &writeLock{n: n, ctx: ctx, claimed: t}
 		}
 		n.tails.mu.Unlock()
