@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"testing"
 
 	"github.com/weftsync/weft/store"
 )
@@ -48,8 +49,13 @@ func TopicsUpToDate(ctx context.Context, n *Node, space string) (bool, error) {
 	return s.gossip.UpToDate(space, v), nil
 }
 
-// WALAhead is how much of the WAL a started network writes ahead.
-func WALAhead() int64 { return walAhead }
+// SetWALAhead sets how much of the WAL a network started after it writes
+// ahead, until t ends.
+func SetWALAhead(t testing.TB, size int64) {
+	old := walAhead
+	walAhead = size
+	t.Cleanup(func() { walAhead = old })
+}
 
 // GossipPublished counts the batches n's gossip published since the
 // network started.

@@ -176,14 +176,15 @@ func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 	outboxEmpties(t, a)
 }
 
-// TestPaced3WALAhead: a started node writes its store's WAL ahead
-// (decision 0053), and its edits after that overwrite it in place: the
+// TestPaced3WALAhead: a node started with the WAL written ahead (decision
+// 0053; off by default) writes its store's WAL ahead, and its edits after that overwrite it in place: the
 // file does not grow.
 func TestPaced3WALAhead(t *testing.T) {
+	const want = 4 << 20
+	node.SetWALAhead(t, want)
 	ctx := t.Context()
 	a, b, aOpts, sp, _ := pacedPair(t)
 	wal := filepath.Join(aOpts.Home, "weft.db-wal")
-	want := node.WALAhead()
 	eventually(t, "a's WAL written ahead", func() error {
 		fi, err := os.Stat(wal)
 		if err != nil {

@@ -8,8 +8,16 @@ import "time"
 // a start overwrite blocks already written, as a node's commits do once
 // its WAL has been started again after its first checkpoint, instead of
 // growing the file, which on ext4 makes each fdatasync commit the file
-// system's journal too. A variable for tests.
-var walAhead int64 = 4 << 20
+// system's journal too.
+//
+// Off (0) by default since the lead's quiet runs after the merge: with it
+// on, 5 of 9 runs of `weftbench -full -only p` had a change that took 27
+// to 174 ms (the chunks' syncs, with the one at the end or each under the
+// writer's turn, stall a commit), against none over 15 ms in 3 runs with
+// it off, for a p50 about 0.3 ms lower (docs/performance.md, "Where it
+// stands, ninth session"). Tests set it (SetWALAhead) to keep the
+// mechanism working for a next try that does not stall.
+var walAhead int64
 
 // walQuiet is the pause in the store's writes that each chunk written
 // ahead waits for: a node storing without pause (a new member receiving
