@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node"
 )
 
 // BenchmarkAddEntriesLarge is BenchmarkAddEntries1000 on a ledger that
@@ -20,16 +21,7 @@ import (
 // entry in the timed part (decision 0035: on two cores, 10,000 changes/s
 // needs their sum under 200 µs and the two overlapped).
 func BenchmarkAddEntriesLarge(b *testing.B) {
-	n, sp := benchNode(b)
-	entries := make([]model.Entry, 1000)
-	for i := range entries {
-		entries[i] = model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + i), Currency: "EUR"}
-	}
-	for range 10 {
-		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n, sp, entries := largeLedger(b)
 	self0, kids0 := cpuTicks(b)
 	for b.Loop() {
 		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
@@ -41,6 +33,22 @@ func BenchmarkAddEntriesLarge(b *testing.B) {
 	b.ReportMetric(made/b.Elapsed().Seconds(), "changes/s")
 	b.ReportMetric(float64(self1-self0)*1e4/made, "node-µs/entry")
 	b.ReportMetric(float64(kids1-kids0)*1e4/made, "engine-µs/entry")
+}
+
+// largeLedger is a node whose ledger holds 10,000 entries, made in ten
+// imports of 1,000, and the 1,000 entries of one more import.
+func largeLedger(b *testing.B) (*node.Node, node.Space, []model.Entry) {
+	n, sp := benchNode(b)
+	entries := make([]model.Entry, 1000)
+	for i := range entries {
+		entries[i] = model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + i), Currency: "EUR"}
+	}
+	for range 10 {
+		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return n, sp, entries
 }
 
 // cpuTicks returns the CPU time (10 ms ticks, user and system) this

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/weftsync/weft/crdt/model"
 )
 
 // BenchmarkAddEntriesLargeWrites is BenchmarkAddEntriesLarge's imports
@@ -17,16 +15,7 @@ import (
 // Fewer pages dirtied per import is a shorter fsync in the commit, which
 // nothing overlaps.
 func BenchmarkAddEntriesLargeWrites(b *testing.B) {
-	n, sp := benchNode(b)
-	entries := make([]model.Entry, 1000)
-	for i := range entries {
-		entries[i] = model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: int64(100 + i), Currency: "EUR"}
-	}
-	for range 10 {
-		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n, sp, entries := largeLedger(b)
 	wchar0, syscw0 := procIO(b)
 	for b.Loop() {
 		if _, err := n.AddEntries(b.Context(), sp, entries); err != nil {
