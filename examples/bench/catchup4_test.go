@@ -1,13 +1,11 @@
 package bench
 
 import (
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/examples/bench/harness"
-	"github.com/weftsync/weft/node"
 	"github.com/weftsync/weft/node/replicate"
 )
 
@@ -42,25 +40,7 @@ func BenchmarkCatchUpSessionBatches(b *testing.B) {
 	changes := 0
 	for b.Loop() {
 		b.StopTimer()
-		if len(s.homes) == 0 {
-			b.Skipf("no member left: raise -bench.ingestruns")
-		}
-		home := s.homes[0]
-		s.homes = s.homes[1:]
-		var stored atomic.Int64 // UnixNano of the ledger's last OnStored
-		m, err := node.Open(ctx, node.Options{Home: home, OnStored: func(_, doc string, _ int) {
-			if doc == s.ledger {
-				stored.Store(time.Now().UnixNano())
-			}
-		}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		have, err := m.SyncLocal().Digest(ctx, s.sp.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		skip := int(have[s.ledger].VV[firstActor(have[s.ledger].VV)])
+		m, stored, skip := nextMember(b, s)
 		at := skip
 		local := m.SyncLocal().(replicate.Settler)
 		s0, e0, err := harness.CPUTimes()
