@@ -11,7 +11,7 @@ import "time"
 // system's journal too.
 //
 // Off (0) by default since the lead's quiet runs after the merge: with it
-// on, 5 of 9 runs of `weftbench -full -only p` had a change that took 27
+// on, 6 of 12 runs of `weftbench -full -only p` had a change that took 27
 // to 174 ms (the chunks' syncs, with the one at the end or each under the
 // writer's turn, stall a commit), against none over 15 ms in 3 runs with
 // it off, for a p50 about 0.3 ms lower (docs/performance.md, "Where it
