@@ -68,6 +68,13 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	} else {
 		latency.Mark("update.committed")
 	}
+	if err == nil && l.claimed != nil {
+		// Durable now: told before the wait for the engine's work on the
+		// batch before (decision 0054). OnStored says what was durable,
+		// not what stays (decision 0043).
+		n.notifyStored(wt.stored)
+		wt.stored = nil
+	}
 	wt.held.claimed = l.joinClaimed() // the tail whose lock it took over ends first (catchup4tail.go)
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
