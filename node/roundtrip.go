@@ -166,7 +166,8 @@ func (d *deferredChecks) clear(doc string, n int) {
 
 // due lists the documents with unchecked changes that received nothing
 // since before idle (all of them when idle is zero). With idle set, new
-// documents stored unchecked are left to their own pass (checkFresh).
+// documents stored unchecked are left to their own pass (checkFresh), and
+// a document a sync session holds open to its Settle (heldOpen).
 func (d *deferredChecks) due(now time.Time, idle time.Duration) []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -174,6 +175,9 @@ func (d *deferredChecks) due(now time.Time, idle time.Duration) []string {
 	for doc, u := range d.docs {
 		if _, fresh := d.fresh[doc]; fresh && idle > 0 {
 			continue
+		}
+		if idle > 0 && d.heldOpen(doc, u, now) {
+			continue // its session's Settle checks it (decision 0054)
 		}
 		if now.Sub(u.last) >= idle {
 			out = append(out, doc)
