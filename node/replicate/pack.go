@@ -23,9 +23,6 @@ type packer struct {
 	budget          int  // raw bytes per frame
 	fixed           bool // budget set by Options.FrameBudget: do not adapt
 	limit           int  // when positive, the most adapt raises the budget to
-	// ramp is set for a streamed document: adapt at most doubles the
-	// budget from one frame to the next (stream.go).
-	ramp bool
 }
 
 // newPacker returns a packer for one document; budget > 0 fixes the raw
@@ -80,9 +77,6 @@ func (p *packer) adapt(raw, compressed int) {
 	p.budget = max(MaxFrame/2, min(b, maxContent))
 	if p.limit > 0 {
 		p.budget = min(p.budget, p.limit)
-	}
-	if p.ramp {
-		p.budget = min(p.budget, 2*raw)
 	}
 }
 

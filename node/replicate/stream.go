@@ -31,9 +31,7 @@ const (
 	// first frame (about 240 ledger entries, a page of the store's read):
 	// it leaves as soon as they are read, so that the opener starts
 	// storing while the responder reads the rest (decision 0039); the
-	// budget then adapts, up to streamBudget, at most doubling from one
-	// frame to the next, so that the opener parses each frame while it
-	// stores the one before (decision 0054).
+	// budget then adapts, up to streamBudget.
 	firstStreamBudget = startBudget / 8
 )
 
@@ -70,7 +68,7 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 		<-done
 	}()
 	p := newPacker(space, doc, typ, r.s.opts.FrameBudget)
-	p.limit, p.ramp = streamBudget, true
+	p.limit = streamBudget
 	if !p.fixed {
 		p.budget = firstStreamBudget
 	}
