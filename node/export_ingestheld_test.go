@@ -98,11 +98,3 @@ func SetTailsOff(t testing.TB) {
 // earlier batch of its document, committed before it, was refused by the
 // engine after its commit (decision 0048).
 func AfterRefused(err error) bool { return errors.Is(err, errAfterRefused) }
-
-// SetHeldOpenFeedFrom sets the smallest batch fed in parts while a sync
-// session holds its document open (decision 0054), until the test ends.
-func SetHeldOpenFeedFrom(t testing.TB, from int) {
-	old := heldOpenFeedFrom
-	heldOpenFeedFrom = from
-	t.Cleanup(func() { heldOpenFeedFrom = old })
-}

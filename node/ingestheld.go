@@ -101,7 +101,7 @@ func (n *Node) heldFeed(ctx context.Context) *heldFeed {
 // as before. A feed of the same document that this transaction handed on
 // is finished first (joinHeld): the engine takes the batches in order.
 func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
-	if f == nil || f.on || fresh || len(in.changes) < f.n.feedFrom(in.doc) {
+	if f == nil || f.on || fresh || len(in.changes) < heldFeedFrom {
 		return nil
 	}
 	n := f.n

@@ -116,3 +116,15 @@ func (d *deferredChecks) notHeld(docs map[string]bool) map[string]bool {
 	}
 	return out
 }
+
+// heldOpen reports whether a sync session holds doc open and has held it
+// for less than maxHold since u's oldest unchecked change: its check
+// waits for the session's Settle, as notHeld says for the check after a
+// commit, and the network's checker leaves it alone meanwhile (decision
+// 0054): between two batches of a catch-up the document may receive
+// nothing for checkIdle while the engine works on the next, and a check
+// of the whole document then took the write lock in the middle of the
+// session. Called with d.mu held.
+func (d *deferredChecks) heldOpen(doc string, u *uncheckedDoc, now time.Time) bool {
+	return d.holds[doc] > 0 && now.Sub(u.first) < maxHold
+}

@@ -74,9 +74,7 @@ func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	}
 
 	// A local edit while the document is held checks what is unchecked
-	// first (the batch applied in its transaction, so that its changes
-	// are unchecked when the ingest returns: not fed, decision 0054).
-	node.SetHeldOpenFeedFrom(t, 2*node.CheckBudget)
+	// first.
 	addEntries(t, b, sp, node.CheckBudget)
 	frames = ledgerFrames(t, a, b, sp, ledger, node.CheckBudget)
 	frames[0].Open = true
@@ -90,8 +88,7 @@ func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	}
 	bl.Settle(ctx, sp.ID, ledger)
 
-	// A hold past maxHold puts nothing off: each batch applied in its
-	// transaction (not fed: under heldOpenFeedFrom here) is checked after
+	// A hold past maxHold puts nothing off: each batch is checked after
 	// its commit, as without a session.
 	node.SetMaxHold(t, 0)
 	addEntries(t, b, sp, 2*node.CheckBudget)
@@ -103,25 +100,6 @@ func TestSettleOneCheckPerCatchUp(t *testing.T) {
 	}
 	if got := roundTrips() - before; got != 2 {
 		t.Fatalf("%d round-trip checks with the hold expired, want 2 (one per batch)", got)
-	}
-	bl.Settle(ctx, sp.ID, ledger)
-
-	// Fed batches (decision 0054): the engine takes the first after its
-	// commit, so its changes are checked after the next commit, with the
-	// second's; nothing is left for Settle.
-	node.SetHeldOpenFeedFrom(t, 64)
-	addEntries(t, b, sp, 2*node.CheckBudget)
-	frames = ledgerFrames(t, a, b, sp, ledger, node.CheckBudget)
-	before = roundTrips()
-	frames[0].Open = true
-	for _, f := range frames {
-		ingest(f)
-	}
-	if got := roundTrips() - before; got < 1 {
-		t.Fatalf("%d round-trip checks of fed batches with the hold expired, want one at least", got)
-	}
-	if n := node.Unchecked(a, ledger); n != 0 {
-		t.Fatalf("%d changes unchecked after fed batches with the hold expired, want 0: the check was put off", n)
 	}
 	bl.Settle(ctx, sp.ID, ledger)
 	storedLoadsBack(t, a, ledger)
