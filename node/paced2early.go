@@ -73,7 +73,10 @@ func (n *Node) beforeCommit() error {
 // out in order. What it publishes leaves tx.fresh.changes for
 // tx.fresh.early; the rest (a topic not up to date with the roster the
 // transaction read, a change too large to gossip, a publish that failed)
-// goes after the commit, as before. It never fails the transaction.
+// goes after the commit, as before. A change too large for an envelope is
+// refused by gossip's Publish (ErrTooLarge) before anything is sealed, and
+// is never announced here: its announcement waits for the commit, when
+// sync can serve it. It never fails the transaction.
 func (n *Node) publishEarly(tx *writeTx) {
 	f := tx.fresh
 	if f == nil || len(f.changes) == 0 || len(tx.cut) > 0 || earlyOff.Load() || pacedOff.Load() {
@@ -95,9 +98,6 @@ func (n *Node) publishEarly(tx *writeTx) {
 	}
 	sent := 0
 	for _, b := range batches {
-		if chunkBytes(b.batch.Chunks) > gossip.ChunkBudget {
-			break // announced after the commit, when sync can serve it
-		}
 		if !n.publishEarlyBatch(s.ctx, s.gossip, b) {
 			break
 		}
@@ -129,22 +129,13 @@ func (n *Node) unqueueEarly(tx *writeTx) {
 
 // publishEarlyBatch publishes b before the commit and reports whether it
 // did. Unlike publishBatch, a failure leaves b to the publish after the
-// commit.
+// commit, and a batch too large for an envelope is not announced.
 func (n *Node) publishEarlyBatch(ctx context.Context, g *gossip.Gossip, b outboxBatch) bool {
 	err := g.Publish(ctx, b.space, b.batch)
-	if err != nil && !errors.Is(err, gossip.ErrNotJoined) && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, gossip.ErrNotJoined) && !errors.Is(err, gossip.ErrTooLarge) && ctx.Err() == nil {
 		n.log.Debug("gossip: publish before the commit; published after it instead", "doc", b.batch.Doc, "err", err)
 	}
 	return err == nil
-}
-
-// chunkBytes is the size of a batch's chunks.
-func chunkBytes(chunks [][]byte) int {
-	size := 0
-	for _, c := range chunks {
-		size += len(c)
-	}
-	return size
 }
 
 // dropPublished returns cs without the changes whose rows are in done.

@@ -67,6 +67,16 @@ func GossipPublished(n *Node) uint64 {
 	return s.gossip.Stats().Published
 }
 
+// GossipAnnounced counts the announcements (heads of changes too large to
+// gossip) n's gossip published since the network started.
+func GossipAnnounced(n *Node) uint64 {
+	s, err := n.running()
+	if err != nil || s.gossip == nil {
+		return 0
+	}
+	return s.gossip.Stats().Announced
+}
+
 // SetPrestoreOff turns publishing an edit's change before its insert
 // (decision 0053) off (true) or on.
 func SetPrestoreOff(off bool) { prestoreOff.Store(off) }

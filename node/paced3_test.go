@@ -133,8 +133,10 @@ func TestPaced3StaleTopicsAfterCommit(t *testing.T) {
 }
 
 // TestPaced3LargeChangeAfterCommit: a change larger than an envelope is
-// not published before its commit: it is announced by its hash after the
-// commit, when sync can serve it, and b fetches it.
+// neither published nor announced before its commit (gossip's Publish
+// refuses it, and an announcement then would send b to pull a change a's
+// store does not serve yet): it is announced by its hash after the commit,
+// and b fetches it by sync.
 func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 	ctx := t.Context()
 	a, b, _, sp, _ := pacedPair(t)
@@ -144,6 +146,7 @@ func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 		return err
 	})
 	early := node.PublishedEarly(a)
+	announced := node.GossipAnnounced(a)
 	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'-()[]{}<>/\\|@#$%^&*+=_~`"
 	r := rand.New(rand.NewPCG(1, 2))
 	text := func(size int) string { // random letters: over four fifths of size once compressed
@@ -164,7 +167,7 @@ func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 		t.Fatalf("patch case: %v", err)
 	}
 	if got := node.PublishedEarly(a); got != early {
-		t.Fatal("a change over an envelope was published before its commit")
+		t.Fatal("a change over an envelope was published or announced before its commit")
 	}
 	eventually(t, "the large change reaches b by sync", func() error {
 		got := must[model.CaseStudy](t)(b.Case(ctx, sp, id))
@@ -173,6 +176,9 @@ func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 		}
 		return nil
 	})
+	if node.GossipAnnounced(a) == announced {
+		t.Fatal("b has the large change, but a never announced it")
+	}
 	outboxEmpties(t, a)
 }
 
