@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
 )
 
@@ -80,3 +81,19 @@ func GossipAnnounced(n *Node) uint64 {
 // SetPrestoreOff turns publishing an edit's change before its insert
 // (decision 0053) off (true) or on.
 func SetPrestoreOff(off bool) { prestoreOff.Store(off) }
+
+// StoreBehindEngine stores raw, a change of doc, in n's store alone: the
+// engine's copy of doc does not get it, so the engine and the store
+// disagree, as the seq check before an early publish guards against.
+func StoreBehindEngine(ctx context.Context, n *Node, doc string, raw []byte) error {
+	c, err := wire.ParseChange(raw)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.AddChange(storeChange(doc, c))
+		return err
+	})
+}
