@@ -35,6 +35,29 @@ type freshMutantCase struct {
 
 func freshMutant(t *testing.T) freshMutantCase {
 	t.Helper()
+	f, frames := freshMutantFrames(t)
+	a, pc := f.a, f.pc
+	f.tripsFrom = must[int](t)(node.EngineRoundTrips(a))
+	res := must[[]replicate.Ingested](t)(a.SyncLocal().(replicate.BatchLocal).IngestFrames(t.Context(), frames))
+	if len(res) != 2 || res[0].Stored != 1 || res[1].Stored != 2 || res[1].Refused != 0 {
+		t.Fatalf("results = %+v; want both documents stored, their round trips owed", res)
+	}
+	if !holds(a, f.bad, pc.Hash) {
+		t.Fatal("the mutant is not stored: the test does not play a check after the commit")
+	}
+	for _, doc := range []string{f.honest, f.bad} {
+		if !node.MarkedUnchecked(t, a, doc) || node.Unchecked(a, doc) == 0 {
+			t.Fatalf("%s: marked %v, %d changes unchecked; want it marked in the store and remembered",
+				doc, node.MarkedUnchecked(t, a, doc), node.Unchecked(a, doc))
+		}
+	}
+	return f
+}
+
+// freshMutantFrames builds freshMutant's receiver and its batch, prepared
+// and not yet ingested: the honest document's frame, then the mutant's.
+func freshMutantFrames(t *testing.T) (freshMutantCase, []replicate.FrameIn) {
+	t.Helper()
 	ctx := t.Context()
 	a, aOpts := initNode(t, "Amina")
 	c, _ := initNode(t, "Chidi")
@@ -55,25 +78,13 @@ func freshMutant(t *testing.T) freshMutantCase {
 	att := seal.Attest(node.IdentityOf(m), sp.ID, bad, pc.Actor, pc.Seq, pc.Hash)
 	badFrame := framesOf(t, m, sp, bad)[0]
 	badFrame.Chunks = append(badFrame.Chunks[:len(badFrame.Chunks)-1], poison)
-	badFrame.Atts[len(badFrame.Atts)-1] = att.Marshal()
+	if len(badFrame.Atts) != len(mc) {
+		t.Fatalf("%d attestations for %d changes; want one each", len(badFrame.Atts), len(mc))
+	}
+	badFrame.Atts[len(badFrame.Atts)-1] = att.Marshal() // the real edit's would be an equivocation
 	frames := append(framesOf(t, c, sp, honest), badFrame)
 	prepare(t, a, frames)
-
-	trips := must[int](t)(node.EngineRoundTrips(a))
-	res := must[[]replicate.Ingested](t)(a.SyncLocal().(replicate.BatchLocal).IngestFrames(ctx, frames))
-	if len(res) != 2 || res[0].Stored != 1 || res[1].Stored != 2 || res[1].Refused != 0 {
-		t.Fatalf("results = %+v; want both documents stored, their round trips owed", res)
-	}
-	if !holds(a, bad, pc.Hash) {
-		t.Fatal("the mutant is not stored: the test does not play a check after the commit")
-	}
-	for _, doc := range []string{honest, bad} {
-		if !node.MarkedUnchecked(t, a, doc) || node.Unchecked(a, doc) == 0 {
-			t.Fatalf("%s: marked %v, %d changes unchecked; want it marked in the store and remembered",
-				doc, node.MarkedUnchecked(t, a, doc), node.Unchecked(a, doc))
-		}
-	}
-	return freshMutantCase{a: a, aOpts: aOpts, m: m, sp: sp, honest: honest, bad: bad, pc: pc, first: first.Hash, tripsFrom: trips}
+	return freshMutantCase{a: a, aOpts: aOpts, m: m, sp: sp, honest: honest, bad: bad, pc: pc, first: first.Hash}, frames
 }
 
 // quarantinedOnce checks that f.a quarantined the mutant alone, once, by
@@ -81,13 +92,7 @@ func freshMutant(t *testing.T) freshMutantCase {
 func (f freshMutantCase) quarantinedOnce(t *testing.T) {
 	t.Helper()
 	ctx := t.Context()
-	q := must[[]store.Quarantined](t)(f.a.Quarantined(ctx))
-	if len(q) != 1 || q[0].Hash != f.pc.Hash || node.PeerID(q[0].Author) != f.m.PeerID() {
-		t.Fatalf("quarantined = %+v; want the mutant (%s) by %s, once", q, wire.HashHex(f.pc.Hash), f.m.PeerID())
-	}
-	if holds(f.a, f.bad, f.pc.Hash) {
-		t.Fatal("the mutant is still stored")
-	}
+	assertQuarantinedOnce(t, f.a, f.bad, f.pc.Hash, f.m)
 	if !holds(f.a, f.bad, f.first) {
 		t.Fatal("the bad document's honest first change was dropped with the mutant")
 	}
@@ -149,10 +154,7 @@ func TestFreshRoundTripBeforeEdit(t *testing.T) {
 	if node.MarkedUnchecked(t, f.a, f.bad) {
 		t.Fatal("the edited document is still marked unchecked")
 	}
-	q := must[[]store.Quarantined](t)(f.a.Quarantined(t.Context()))
-	if len(q) != 1 || q[0].Hash != f.pc.Hash {
-		t.Fatalf("quarantined = %+v; want the mutant", q)
-	}
+	assertQuarantinedOnce(t, f.a, f.bad, f.pc.Hash, f.m)
 	if cs := must[model.CaseStudy](t)(f.a.Case(t.Context(), f.sp, f.bad)); cs.Titles["en"] != "Edited" {
 		t.Fatalf("title %q after the edit", cs.Titles["en"])
 	}
@@ -283,10 +285,7 @@ func TestFreshDocumentDroppedWhole(t *testing.T) {
 	if err := node.CheckFresh(a); err != nil {
 		t.Fatal(err)
 	}
-	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
-	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
-		t.Fatalf("quarantined = %+v; want the mutant by %s, once", q, m.PeerID())
-	}
+	assertQuarantinedOnce(t, a, bad, pc.Hash, m)
 	if len(node.DocChanges(a, bad)) != 0 || node.MarkedUnchecked(t, a, bad) {
 		t.Fatal("the mutant document's change or mark is still stored")
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/seal"
 	"github.com/weftsync/weft/node/wire"
-	"github.com/weftsync/weft/store"
 )
 
 // TestRoundTripAfterCommitFindsCulprit: a change that breaks the saved
@@ -91,13 +90,7 @@ func TestRoundTripAfterCommitFindsCulprit(t *testing.T) {
 	case 2:
 		t.Fatal("the mutant was gone when the honest batch committed: the check ran before the commit")
 	}
-	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
-	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
-		t.Fatalf("quarantined = %+v, want the mutant (%s) by %s", q, wire.HashHex(pc.Hash), m.PeerID())
-	}
-	if holds(a, doc, pc.Hash) {
-		t.Fatal("the mutant is still stored after the check")
-	}
+	assertQuarantinedOnce(t, a, doc, pc.Hash, m)
 	kept := must[[][32]byte](t)(node.StoredHashes(ctx, a, doc))
 	for _, raw := range honest {
 		if !slices.Contains(kept, must[*wire.Change](t)(wire.ParseChange(raw)).Hash) {

@@ -36,13 +36,7 @@ func TestRoundTripDeferredFindsCulprit(t *testing.T) {
 	honest := node.DocChanges(b, cal)
 
 	event(a, "Meeting") // checks the unchecked changes first
-	q := must[[]store.Quarantined](t)(a.Quarantined(ctx))
-	if len(q) != 1 || q[0].Hash != pc.Hash || node.PeerID(q[0].Author) != m.PeerID() {
-		t.Fatalf("quarantined = %+v, want the mutant (%s) by %s", q, wire.HashHex(pc.Hash), m.PeerID())
-	}
-	if holds(a, cal, pc.Hash) {
-		t.Fatal("the mutant is still stored after the check")
-	}
+	assertQuarantinedOnce(t, a, cal, pc.Hash, m)
 	for _, raw := range honest {
 		c, err := wire.ParseChange(raw)
 		if err != nil {
@@ -134,6 +128,19 @@ func holds(n *node.Node, doc string, hash [32]byte) bool {
 		}
 	}
 	return false
+}
+
+// assertQuarantinedOnce checks that n quarantined one change, the culprit
+// hash, once, by author's attested identity, and no longer stores it in doc.
+func assertQuarantinedOnce(t *testing.T, n *node.Node, doc string, hash [32]byte, author *node.Node) {
+	t.Helper()
+	q := must[[]store.Quarantined](t)(n.Quarantined(t.Context()))
+	if len(q) != 1 || q[0].Hash != hash || node.PeerID(q[0].Author) != author.PeerID() {
+		t.Fatalf("quarantined = %+v; want the culprit (%s) by %s, once", q, wire.HashHex(hash), author.PeerID())
+	}
+	if holds(n, doc, hash) {
+		t.Fatal("the culprit is still stored")
+	}
 }
 
 // findPoison mutates the ops of real (a change on top of base) until the
