@@ -31,6 +31,9 @@ type writeTx struct {
 	// unchecked: new documents stored before their round trip, remembered
 	// as unchecked after the commit (fresh4_unchecked.go).
 	unchecked []uncheckedNew
+	// covered: unchecked changes a round trip in the transaction covered,
+	// forgotten after the commit (roundtripcovered.go).
+	covered []coveredCheck
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -91,6 +94,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		}
 		n.reloadCut(ctx, wt.cut)
 		n.committedUnchecked(wt) // before anything builds on them (decision 0049)
+		n.committedCovered(wt)
 		// Publishing first (pacedpublish.go), then OnStored (what was
 		// received is durable), the engine's applies that waited for the
 		// commit (pacedapply.go), then the watchers (the views show it

@@ -94,7 +94,7 @@ func (n *Node) applyCommitted(ctx context.Context, tx *writeTx) {
 		w := works[0]
 		works = works[1:]
 		latency.Mark("engine.after")
-		err := n.applyLazy(ctx, w.in.doc, w.added)
+		err := n.applyLazy(ctx, nil, w.in.doc, w.added)
 		latency.Mark("engine.applied")
 		if err == nil {
 			continue

@@ -105,7 +105,7 @@ func (n *Node) applyIncoming(ctx context.Context, tx *writeTx, in *incoming, add
 // checked as applyLazy checks them (decision 0024).
 func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []store.Change, fresh bool) error {
 	if !fresh {
-		err := n.applyLazy(ctx, doc, added)
+		err := n.applyLazy(ctx, tx, doc, added)
 		if !errors.Is(err, engine.ErrNotLoaded) {
 			return err
 		}
@@ -160,7 +160,7 @@ func (n *Node) applyOnce(ctx context.Context, tx *writeTx, doc string, added []s
 			return &baseError{err}
 		}
 	}
-	return n.applyLazy(ctx, doc, added)
+	return n.applyLazy(ctx, tx, doc, added)
 }
 
 // hashSet is the set of the hashes of added.

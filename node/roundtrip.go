@@ -191,12 +191,16 @@ func (d *deferredChecks) due(now time.Time, idle time.Duration) []string {
 // records them as unchecked otherwise. A document that then holds
 // checkBudget unchecked changes is checked right after the transaction
 // commits (checkCommitted, from keepSnapshots), while the node still holds
-// its write lock. It returns engine.ErrNotLoaded when the engine does not
-// hold doc.
-func (n *Node) applyLazy(ctx context.Context, doc string, added []store.Change) error {
+// its write lock. A check made now covers what doc held unchecked before
+// (checkedNow: in tx, or, with tx nil, after a commit). It returns
+// engine.ErrNotLoaded when the engine does not hold doc.
+func (n *Node) applyLazy(ctx context.Context, tx *writeTx, doc string, added []store.Change) error {
 	_, unchecked, err := n.eng.ApplyCheckUpTo(ctx, doc, rawChanges(added), checkNowUpTo)
-	if err != nil || !unchecked {
+	if err != nil {
 		return err
+	}
+	if !unchecked { // the write lock is held: what doc held unchecked is what the check covered
+		return n.checkedNow(tx, doc, n.deferred.hashes(doc))
 	}
 	hashes := make([][32]byte, len(added))
 	for i, c := range added {
