@@ -22,8 +22,9 @@ import (
 
 // checkAfterCrash loads and round-trip checks every stored document,
 // repairing those that fail, and marks the shutdown handled when all
-// passed or were repaired.
-func (n *Node) checkAfterCrash(ctx context.Context) error {
+// passed or were repaired. It returns the documents that passed or were
+// repaired: checkLeftUnchecked does not check them again.
+func (n *Node) checkAfterCrash(ctx context.Context) (map[string]bool, error) {
 	var docs []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
 		spaces, err := tx.Spaces()
@@ -42,25 +43,28 @@ func (n *Node) checkAfterCrash(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return storeErr(err)
+		return nil, storeErr(err)
 	}
 	n.log.Warn("weft did not close cleanly last time; checking that every stored document opens", "docs", len(docs))
 	start := time.Now()
 	var errs []error
+	sound := make(map[string]bool, len(docs))
 	for i, doc := range docs {
 		if err := n.checkStored(ctx, doc); err != nil {
 			errs = append(errs, err)
+		} else {
+			sound[doc] = true
 		}
 		if (i+1)%100 == 0 {
 			n.log.Info("checking stored documents", "done", i+1, "of", len(docs))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return sound, err
 	}
 	n.unclean = false
 	n.log.Info("every stored document opens", "docs", len(docs), "took", time.Since(start).Round(time.Millisecond))
-	return nil
+	return sound, nil
 }
 
 // checkStored loads doc from the store and checks that it saves and loads

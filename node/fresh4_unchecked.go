@@ -253,31 +253,37 @@ func (d *deferredChecks) unfresh(docs ...string) {
 // unchecked: a crash, or a close that could not check them, left them so.
 // Each is remembered as unchecked whole (every stored change) and checked
 // as the background pass checks them; a check that fails drops its culprit
-// and quarantines its author. Errors are logged: the marks stay, and the
+// and quarantines its author. A document in sound, which the check after
+// an unclean shutdown (decision 0042) loaded and checked whole this Open,
+// only has its mark cleared. Errors are logged: the marks stay, and the
 // next Open tries again.
-func (n *Node) checkLeftUnchecked(ctx context.Context) {
+func (n *Node) checkLeftUnchecked(ctx context.Context, sound map[string]bool) {
 	var left []uncheckedNew
-	var empty []string
+	var done []string // marks to clear: no change left, or checked already
 	err := n.db.View(ctx, func(tx *store.Tx) error {
 		docs, err := tx.UncheckedDocs()
 		if err != nil {
 			return err
 		}
 		for _, doc := range docs {
+			if sound[doc] {
+				done = append(done, doc)
+				continue
+			}
 			changes, err := tx.Changes(doc)
 			if err != nil {
 				return err
 			}
 			if len(changes) == 0 {
-				empty = append(empty, doc)
+				done = append(done, doc)
 				continue
 			}
 			left = append(left, uncheckedNew{doc: doc, hashes: hashesOf(changes)})
 		}
 		return nil
 	})
-	if err == nil && len(empty) > 0 {
-		err = n.db.Update(ctx, func(tx *store.Tx) error { return tx.ClearUnchecked(empty...) })
+	if err == nil && len(done) > 0 {
+		err = n.db.Update(ctx, func(tx *store.Tx) error { return tx.ClearUnchecked(done...) })
 	}
 	if err != nil {
 		n.log.Warn("read the documents left unchecked; the next open tries again", "err", storeErr(err))

@@ -119,6 +119,7 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		n.Close()
 		return nil, fmt.Errorf("node: open %s: %w", opts.Home, storeErr(err))
 	}
+	var sound map[string]bool // documents the check after an unclean shutdown found sound
 	if n.unclean {
 		// Before anything can edit: a change published before a commit
 		// the crash lost must not have its seq reused (decision 0045).
@@ -126,11 +127,12 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 			n.Close()
 			return nil, err
 		}
-		if err := n.checkAfterCrash(ctx); err != nil {
+		var err error
+		if sound, err = n.checkAfterCrash(ctx); err != nil {
 			n.log.Warn("check after an unclean shutdown; it runs again at the next open", "err", err)
 		}
 	}
-	n.checkLeftUnchecked(ctx) // new documents stored before their check (decision 0049)
+	n.checkLeftUnchecked(ctx, sound) // new documents stored before their check (decision 0049)
 	return n, nil
 }
 
