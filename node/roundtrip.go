@@ -532,11 +532,21 @@ func (n *Node) denyIfQuarantined() {
 }
 
 // checker runs the deferred checks of idle documents until the network
-// stops.
+// stops, every checkPoll, and less often while they fail (checkRetry).
 func (s *netState) checker() {
-	s.every(checkPoll, func() {
-		if err := s.n.checkUnchecked(s.ctx, checkIdle); err != nil && s.ctx.Err() == nil {
-			s.n.log.Warn("deferred round-trip check", "err", err)
+	var retry checkRetry
+	t := time.NewTimer(checkPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
 		}
-	})
+		err := s.n.checkUnchecked(s.ctx, checkIdle)
+		if s.ctx.Err() != nil {
+			return
+		}
+		t.Reset(retry.after(err, time.Now(), s.n.log))
+	}
 }
