@@ -32,3 +32,27 @@ func SetFreshDeferOff(t testing.TB, off bool) {
 	old := freshDeferOff.Swap(off)
 	t.Cleanup(func() { freshDeferOff.Store(old) })
 }
+
+// StoredDocCount counts the documents n stores, in every space.
+func StoredDocCount(t testing.TB, n *Node) int {
+	t.Helper()
+	count := 0
+	err := n.db.View(t.Context(), func(tx *store.Tx) error {
+		spaces, err := tx.Spaces()
+		if err != nil {
+			return err
+		}
+		for _, sp := range spaces {
+			rows, err := tx.Docs(sp.ID)
+			if err != nil {
+				return err
+			}
+			count += len(rows)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return count
+}
