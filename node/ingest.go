@@ -108,6 +108,7 @@ func (n *Node) Ingest(ctx context.Context, space, doc string, chunks [][]byte, a
 		_, err := n.ingest(ctx, tx, in, chunks, decoded)
 		return err
 	})
+	in.res.keptOnly(err)
 	res.add(in.res) // after the commit: what the engine made of a batch it took after it
 	return res, err
 }

@@ -151,6 +151,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 	out := make([]IngestResult, len(frames))
 	for i, in := range ins {
 		if in != nil {
+			in.res.keptOnly(err)
 			out[i] = in.res
 		}
 	}

@@ -44,14 +44,21 @@ func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) err
 		held = &tx.held
 		return fn(tx)
 	})
+	var refused error // a tail's, whose lock the update took over (catchup4tail.go)
 	switch {
 	case held == nil:
 	case err == nil:
 		err = held.err
-	case held.claimed != nil: // a tail's, whose lock the update took over (catchup4tail.go)
-		err = errors.Join(err, held.claimed)
+	default:
+		refused = held.claimed
 	}
 	n.denyIfQuarantined() // a deferred round-trip check quarantined an author
+	return afterRefusal(refused, n.recordQuarantine(ctx, err))
+}
+
+// recordQuarantine records, when err is a quarantineError, the changes it
+// carries, in a transaction of their own (the ingest's rolled back).
+func (n *Node) recordQuarantine(ctx context.Context, err error) error {
 	var qe *quarantineError
 	if !errors.As(err, &qe) {
 		return err

@@ -215,5 +215,6 @@ func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chun
 		_, err := l.n.ingest(ctx, tx, in, chunks, decoded)
 		return err
 	})
+	in.res.keptOnly(err)
 	return ingested(in.res), err // read after the commit (decision 0043)
 }
