@@ -255,8 +255,17 @@ func (n *Node) importSealed(ctx context.Context, r io.Reader, h wire.BundleHeade
 	rep := BundleReport{Space: bk.space}
 	err = n.ingestUpdate(ctx, func(tx *writeTx) error {
 		rep = BundleReport{Space: bk.space}
+		b.imported = b.imported[:0]
 		return n.applyBundle(ctx, tx, b, bk, &rep)
 	})
+	// Read after the commit: a batch the engine refused after it (decision
+	// 0043) counts what was kept.
+	for _, d := range b.imported {
+		rep.add(d.in.res)
+		if d.isNew && d.in.res.Stored > 0 {
+			rep.Docs++
+		}
+	}
 	return rep, err
 }
 
@@ -267,6 +276,15 @@ type openedBundle struct {
 	docs   []*bundleDoc
 	sig    wire.BundleEntry
 	digest [32]byte
+	// imported holds each document ingested so far, for the report.
+	imported []importedDoc
+}
+
+// importedDoc is a bundle's document as ingested: its ingest's state, whose
+// result is read after the commit, and whether it was new to this node.
+type importedDoc struct {
+	in    *incoming
+	isNew bool
 }
 
 type bundleDoc struct {
@@ -350,7 +368,7 @@ func (n *Node) applyBundle(ctx context.Context, tx *writeTx, b *openedBundle, bk
 		}
 	}
 	for _, d := range b.docs {
-		if err := n.importDoc(ctx, tx, r, bk.space, d, rep); err != nil {
+		if err := n.importDoc(ctx, tx, r, bk.space, d, b); err != nil {
 			return err
 		}
 	}
@@ -414,23 +432,18 @@ func (n *Node) takeWelcomeKey(tx *store.Tx, r *member.Roster, bk bundleKey) erro
 	return fmt.Errorf("%w: the welcome's key is of no epoch of the space", ErrInvalid)
 }
 
-// importDoc ingests one document of a bundle.
-func (n *Node) importDoc(ctx context.Context, tx *writeTx, r *member.Roster, space string, d *bundleDoc, rep *BundleReport) error {
+// importDoc ingests one document of a bundle, and notes it in b.imported
+// for the report.
+func (n *Node) importDoc(ctx context.Context, tx *writeTx, r *member.Roster, space string, d *bundleDoc, b *openedBundle) error {
 	isNew, err := docIsNew(tx.Tx, space, d.id)
 	if err != nil {
 		return err
 	}
 	in := &incoming{space: space, doc: d.id, hint: d.typ, meta: d.meta, roster: r}
 	atts := decodeAttestations(d.atts, &in.res)
-	res, err := n.ingest(ctx, tx, in, d.chunks, atts)
-	rep.add(res)
-	if err != nil {
-		return err
-	}
-	if isNew && res.Stored > 0 {
-		rep.Docs++
-	}
-	return nil
+	b.imported = append(b.imported, importedDoc{in: in, isNew: isNew})
+	_, err = n.ingest(ctx, tx, in, d.chunks, atts)
+	return err
 }
 
 // putWelcomeSpace records a space joined by a welcome: its default
