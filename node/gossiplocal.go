@@ -166,7 +166,11 @@ func (l gossipLocal) Ingest(ctx context.Context, d gossip.Delivered) (bool, erro
 
 // IngestAll stores several delivered batches in one transaction, each as
 // Ingest does, and reports per batch whether changes were held. An error
-// means nothing was stored (the transaction rolled back).
+// means nothing was stored (the transaction rolled back), or that a batch
+// the engine was fed while it was stored failed after the commit (decision
+// 0043) and was dropped from the change it failed on: what was kept stays
+// stored. Either way no count is returned, and gossip ingests each batch
+// again alone, which finds what was kept already stored.
 func (l gossipLocal) IngestAll(ctx context.Context, ds []gossip.Delivered) ([]bool, error) {
 	res := make([]IngestResult, len(ds))
 	decoded := make([][]seal.Attestation, len(ds))

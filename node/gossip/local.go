@@ -41,8 +41,10 @@ type Local interface {
 	Ingest(ctx context.Context, d Delivered) (missingDeps bool, err error)
 	// IngestAll ingests several delivered batches, in order, in one
 	// transaction (one durable commit), and reports for each whether
-	// changes were held. An error means none was stored: the caller
-	// ingests them one at a time.
+	// changes were held. An error means none was stored, or that the
+	// engine refused a batch after the commit and what it did not take
+	// was dropped: either way the caller ingests them one at a time
+	// (what is stored already comes back as a duplicate).
 	IngestAll(ctx context.Context, ds []Delivered) (missingDeps []bool, err error)
 }
 
