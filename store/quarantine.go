@@ -53,16 +53,21 @@ func (tx *Tx) IsQuarantined(hash [32]byte) (bool, error) {
 }
 
 // AuthorQuarantined reports whether any quarantined change was attested by
-// author.
+// author. It reads the quarantine list once per transaction, as
+// QuarantinedAmong does (an ingest of many documents asks once per
+// document and author).
 func (tx *Tx) AuthorQuarantined(author []byte) (bool, error) {
 	if err := tx.unlocked(); err != nil {
 		return false, err
 	}
-	ok, err := tx.exists("SELECT 1 FROM quarantine WHERE author = ? LIMIT 1", tx.sealer.Index(author))
+	list, err := tx.quarantineList()
 	if err != nil {
 		return false, fmt.Errorf("store: author quarantined: %w", err)
 	}
-	return ok, nil
+	if len(list.authors) == 0 {
+		return false, nil
+	}
+	return list.authors[string(tx.sealer.Index(author))], nil
 }
 
 // QuarantineList returns every quarantined change, oldest first.
@@ -131,29 +136,47 @@ func (tx *Tx) QuarantinedAmong(hashes [][32]byte) (map[[32]byte]bool, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
 	}
-	c := tx.cached()
-	listed := c.quarantined
-	if listed == nil {
-		listed = map[string]bool{}
-		err := tx.each("SELECT hash FROM quarantine", nil, func(scan func(...any) error) error {
-			var h []byte
-			err := scan(&h)
-			listed[string(h)] = true
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("store: quarantined among: %w", err)
-		}
-		c.quarantined = listed
+	list, err := tx.quarantineList()
+	if err != nil {
+		return nil, fmt.Errorf("store: quarantined among: %w", err)
 	}
 	out := map[[32]byte]bool{}
-	if len(listed) == 0 {
+	if len(list.hashes) == 0 {
 		return out, nil
 	}
 	for _, h := range hashes {
-		if listed[string(tx.hashIndex(h))] {
+		if list.hashes[string(tx.hashIndex(h))] {
 			out[h] = true
 		}
 	}
 	return out, nil
+}
+
+// quarantineIndex is the quarantine list's hash and author indexes, read
+// once per transaction.
+type quarantineIndex struct {
+	hashes  map[string]bool
+	authors map[string]bool
+}
+
+// quarantineList returns the quarantine list's indexes, read once per
+// transaction and again after the transaction writes the list.
+func (tx *Tx) quarantineList() (*quarantineIndex, error) {
+	c := tx.cached()
+	if c.quarantined != nil {
+		return c.quarantined, nil
+	}
+	list := &quarantineIndex{hashes: map[string]bool{}, authors: map[string]bool{}}
+	err := tx.each("SELECT hash, author FROM quarantine", nil, func(scan func(...any) error) error {
+		var h, a []byte
+		err := scan(&h, &a)
+		list.hashes[string(h)] = true
+		list.authors[string(a)] = true
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.quarantined = list
+	return list, nil
 }

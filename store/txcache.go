@@ -9,9 +9,10 @@ type txCache struct {
 	actors    map[string]bool     // doc index + actor index known stored
 	cuts      map[string]cutEntry // doc index + actor index
 	held      map[string]bool     // doc index: whether any change may be held
-	// quarantined: the hash indexes of the quarantine list, read once by
-	// QuarantinedAmong (nil: not read, or written since: read again).
-	quarantined map[string]bool
+	// quarantined: the hash and author indexes of the quarantine list,
+	// read once by QuarantinedAmong or AuthorQuarantined (nil: not read,
+	// or written since: read again).
+	quarantined *quarantineIndex
 	// noDoc: doc indexes DocsAmong found without a record in this
 	// transaction, and PutDoc has not written since (it then skips
 	// reading the record it would replace: decision 0044).
