@@ -111,7 +111,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.finishHeld(ctx, wt, l) // catch-up batches the engine was still applying (catchup3after.go)
 		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)
-		n.keepSnapshots(ctx, wt.held.notLeft(wt.touched)) // outside the transaction, never failing it
+		n.keepSnapshotsOf(ctx, wt.held.notLeft(wt.touched), wt.youngDocs()) // outside the transaction, never failing it
 		n.readmitKeys(wt.admitted)
 	}
 	return publishedEarly(wt.fresh, storeErr(err))

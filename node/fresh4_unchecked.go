@@ -84,6 +84,32 @@ func (n *Node) noteUnchecked(tx *writeTx, works []*docWork) error {
 	return tx.MarkUnchecked(ids)
 }
 
+// youngDocs returns the new documents tx stored unchecked that hold fewer
+// than snapshotEvery changes: the store had no record of them before tx,
+// so their stored changes are those tx stored, and keepSnapshots need not
+// read their counts (nil when there are none).
+func (tx *writeTx) youngDocs() map[string]bool {
+	if len(tx.unchecked) == 0 {
+		return nil
+	}
+	young := make(map[string]bool, len(tx.unchecked))
+	for _, u := range tx.unchecked {
+		young[u.doc] = true
+	}
+	count := make(map[string]int, len(young))
+	for _, s := range tx.stored {
+		if young[s.doc] {
+			count[s.doc] += s.n
+		}
+	}
+	for doc := range young {
+		if count[doc] >= snapshotEvery || count[doc] == 0 {
+			delete(young, doc)
+		}
+	}
+	return young
+}
+
 // committedUnchecked remembers, after the commit, the new documents the
 // transaction stored unchecked (called with n.mu held, before anything
 // else can build on them).

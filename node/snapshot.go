@@ -126,6 +126,14 @@ func (n *Node) loadFrom(ctx context.Context, doc string, data []byte, covers [][
 // commit (a sync session that ended): the work is owed to what committed,
 // and cancelling an engine call kills the engine.
 func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
+	n.keepSnapshotsOf(ctx, docs, nil)
+}
+
+// keepSnapshotsOf is keepSnapshots, told that the documents of young hold
+// fewer than snapshotEvery stored changes (new documents whose every
+// change the transaction just stored): none of them is due, and the store
+// is not asked.
+func (n *Node) keepSnapshotsOf(ctx context.Context, docs, young map[string]bool) {
 	if len(docs) == 0 {
 		return
 	}
@@ -147,7 +155,7 @@ func (n *Node) keepSnapshots(ctx context.Context, docs map[string]bool) {
 			}
 		}
 	}
-	due, err := n.snapshotsDue(ctx, docs)
+	due, err := n.snapshotsDue(ctx, docs, young)
 	if err != nil {
 		n.log.Warn("count document changes for snapshots", "err", err)
 	}
@@ -171,11 +179,18 @@ func (n *Node) keepSnapshot(ctx context.Context, doc string) {
 }
 
 // snapshotsDue returns the documents of docs with at least snapshotEvery
-// stored changes their newest snapshot does not cover.
-func (n *Node) snapshotsDue(ctx context.Context, docs map[string]bool) ([]string, error) {
+// stored changes their newest snapshot does not cover; those of young
+// (known to hold fewer) are not read.
+func (n *Node) snapshotsDue(ctx context.Context, docs, young map[string]bool) ([]string, error) {
+	if len(young) >= len(docs) && allIn(docs, young) {
+		return nil, nil
+	}
 	var due []string
 	err := n.db.View(ctx, func(tx *store.Tx) error {
 		for doc := range docs {
+			if young[doc] {
+				continue
+			}
 			ok, err := snapshotDue(tx, doc, &n.snaps)
 			if err != nil {
 				return err
@@ -256,4 +271,14 @@ func sameAsStored(tx *store.Tx, doc string, covers [][32]byte) error {
 		return fmt.Errorf("%w: the engine holds %d changes, the store %d", errSnapshotMismatch, len(covers), count)
 	}
 	return nil
+}
+
+// allIn reports whether every key of a is in b.
+func allIn(a, b map[string]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
 }
