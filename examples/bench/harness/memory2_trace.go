@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -65,9 +66,22 @@ func startMemTrace(path string) func() {
 				os.Getpid(), time.Since(start).Seconds(), mb(st["VmRSS"]), mb(st["RssAnon"]), mb(st["RssFile"]),
 				m(6), m(7), m(0), m(1), m(2), m(3), m(4), m(5),
 				float64(mi.uordblks+mi.hblkhd)/(1<<20), float64(mi.fordblks)/(1<<20), float64(mi.arena)/(1<<20), float64(mi.hblkhd)/(1<<20))
+			writeHeapProfile(fmt.Sprintf("%s.%d.heap", path, os.Getpid()))
 		}
 	}()
 	return func() { close(stop); <-done }
+}
+
+// writeHeapProfile replaces path with the Go heap profile at the
+// latest peak: what was live at the last collection and where the
+// garbage came from (decision 0057). A diagnostic: errors leave it out.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_ = pprof.WriteHeapProfile(f)
 }
 
 func mb(n int64) float64 { return float64(n) / (1 << 20) }

@@ -127,10 +127,38 @@ func (s *jointSampler) sample() {
 	}
 	j := Joint{NodeAnonKiB: nAnon, EngineAnonKiB: eAnon, FileKiB: union}
 	s.mu.Lock()
-	if j.KiB() > s.peak.KiB() {
+	higher := j.KiB() > s.peak.KiB()
+	if higher {
 		s.peak = j
 	}
 	s.mu.Unlock()
+	if higher {
+		keepPeakSmaps(os.Getenv(JointSmapsEnv), node, kids)
+	}
+}
+
+// JointSmapsEnv names a folder into which the driver copies, each time
+// a peer's joint reading reaches a new peak, /proc/PID/smaps of the node
+// and of each of its engines (node-PID.smaps, engine-NODEPID-PID.smaps,
+// overwritten at each new peak): where the pages are at the moment of
+// the peak (decision 0057). Unset, nothing is copied.
+const JointSmapsEnv = "WEFTBENCH_JOINT_SMAPS"
+
+// keepPeakSmaps copies the processes' smaps into dir (a diagnostic:
+// errors leave the copy out).
+func keepPeakSmaps(dir, node string, kids []string) {
+	if dir == "" {
+		return
+	}
+	copySmaps := func(pid, name string) {
+		if b, err := os.ReadFile("/proc/" + pid + "/smaps"); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, name), b, 0o600)
+		}
+	}
+	copySmaps(node, "node-"+node+".smaps")
+	for _, k := range kids {
+		copySmaps(k, "engine-"+node+"-"+k+".smaps")
+	}
 }
 
 // rssKiB reads RssAnon and RssFile of a process.
