@@ -3,6 +3,8 @@ package node
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/weftsync/weft/node/engine"
 )
 
 // MemoryLimit is the soft limit on the Go memory of a process that runs a
@@ -26,3 +28,13 @@ func SetMemoryLimit() int64 {
 	debug.SetMemoryLimit(MemoryLimit)
 	return MemoryLimit
 }
+
+// ShrinkBinaryPages lets go of the pages of the process's executable
+// that it mapped while starting and has the page cache read them back one
+// 4 KiB page at a time at their next use, so that the node holds only the
+// code and read-only data it runs (decision 0057; engine.ShrinkBinaryPages
+// says how). A process that runs a node calls it once, first thing, as
+// weft serve does; the engine does the same at its own start. It returns
+// the bytes that were resident. Best effort: an error leaves the pages
+// where they were.
+func ShrinkBinaryPages() (int64, error) { return engine.ShrinkBinaryPages() }

@@ -64,6 +64,7 @@ func (e *env) serve(ctx context.Context, f serveFlags) error {
 		return usagef("--relay-allow needs --relay")
 	}
 	node.SetMemoryLimit()           // decision 0030
+	_, _ = node.ShrinkBinaryPages() // decision 0057
 	hl, err := e.listenHTTP(f.http) // first, so that a taken port fails before anything starts
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -76,7 +77,8 @@ type peer struct {
 // child of this same binary: the caller's main must call
 // server.Dispatch first.
 func RunPeer(ctx context.Context, in io.Reader, out io.Writer) error {
-	node.SetMemoryLimit() // as weft serve does (decision 0030)
+	node.SetMemoryLimit()           // as weft serve does (decision 0030)
+	_, _ = node.ShrinkBinaryPages() // as weft serve does (decision 0057)
 	defer startMemTrace(os.Getenv(MemTraceEnv))()
 	p := &peer{}
 	p.cond = sync.NewCond(&p.mu)
@@ -107,6 +109,15 @@ func (p *peer) options() node.Options {
 	o := node.Options{Home: p.home, NoPassphrase: true, OnStored: p.onStored}
 	if os.Getenv("WEFTBENCH_LOG") != "" {
 		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	if path := os.Getenv(MemTraceEnv); path != "" {
+		// What the node still holds when it hands its free memory back
+		// during the engine's whole-document round trip (decision 0051):
+		// the live heap at the moment of (b)'s joint peak (decision 0057).
+		o.Engine.Release = func() {
+			debug.FreeOSMemory()
+			writeHeapProfile(fmt.Sprintf("%s.%d.release.heap", path, os.Getpid()))
+		}
 	}
 	return o
 }

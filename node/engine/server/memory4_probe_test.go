@@ -9,6 +9,7 @@ import (
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/node/engine"
 )
 
 // TestMemory4LoadProbe is a diagnostic, skipped unless asked for
@@ -51,7 +52,7 @@ func TestMemory4LoadProbe(t *testing.T) {
 		t.Fatal("glibc refused the mmap threshold")
 	}
 	reclaim()
-	_, _ = dropBinaryPages()
+	_, _ = engine.DropBinaryPages()
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
 		t.Fatalf("reset the peak: %v", err)
 	}

@@ -131,7 +131,7 @@ func TestDropBinaryPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dropped, err := dropBinaryPages()
+	dropped, err := engine.DropBinaryPages()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/weftsync/weft/examples/bench/harness"
+	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/engine/server"
 )
 
@@ -32,6 +33,10 @@ func main() {
 		}
 		return
 	}
+	// The driver runs the peers' binary: its pages, read with the disk's
+	// readahead, would be in the page cache in large folios that the
+	// peers then map whole (decision 0057).
+	_, _ = engine.ShrinkBinaryPages()
 	full := flag.Bool("full", false, "run the issue's sizes (1,000 docs, 10,000 entries, 10 nodes) instead of the short form")
 	nodes := flag.Int("nodes", 0, "nodes for scenario e (default: 3 short, 10 full)")
 	skipE := flag.Bool("skip-e", false, "skip scenario e")
