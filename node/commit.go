@@ -23,13 +23,13 @@ type writeTx struct {
 	stored   []storedNote        // changes received from outside and stored, for Options.OnStored
 	admitted []ed25519.PublicKey // new members, readmitted to gossip after the commit (readmit.go)
 	cut      map[string]bool     // documents an equivocation cut: reloaded without the cut changes (equivocate.go)
-	fresh    *freshNotes         // local changes to publish from memory, before the commit or after (pacedpublish.go, paced2early.go)
-	after    []*docWork          // received changes stored, for the engine after the commit (pacedapply.go)
-	held     heldAfter           // held documents' feeds, waited for after the commit (catchup3after.go)
-	unpoison map[string]bool     // documents whose poisoned leases this transaction abandons (paced2early.go)
+	fresh    *freshNotes         // local changes to publish from memory, before the commit or after (publishqueue.go, publishearly.go)
+	after    []*docWork          // received changes stored, for the engine after the commit (gossipstorefirst.go)
+	held     heldAfter           // held documents' feeds, waited for after the commit (heldcommit.go)
+	unpoison map[string]bool     // documents whose poisoned leases this transaction abandons (publishearly.go)
 
 	// unchecked: new documents stored before their round trip, remembered
-	// as unchecked after the commit (fresh4_unchecked.go).
+	// as unchecked after the commit (unchecked.go).
 	unchecked []uncheckedNew
 	// covered: unchecked changes a round trip in the transaction covered,
 	// forgotten after the commit (roundtripcovered.go).
@@ -42,7 +42,7 @@ type writeTx struct {
 // edit): the engine may have committed what the store did not, and the
 // changes may have been published before the commit (decision 0045).
 func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
-	l := n.lockWrite(ctx) // or taken over from a catch-up's tail (catchup4tail.go)
+	l := n.lockWrite(ctx) // or taken over from a catch-up's tail (heldtail.go)
 	defer l.unlock()
 	latency.Mark("update.locked")
 	wt := &writeTx{touched: map[string]bool{}}
@@ -50,13 +50,13 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		wt.Tx = tx
 		err := fn(wt)
 		if wt.fresh != nil && len(wt.fresh.early) > 0 {
-			latency.Mark("early.fn") // published before its insert (paced3early.go): off the path
+			latency.Mark("early.fn") // published before its insert (prestore.go): off the path
 		} else {
 			latency.Mark("update.fn")
 		}
 		if err == nil && wt.fresh != nil {
 			// Every write accepted, then the local changes published
-			// before the commit's fsync (decision 0045, paced2early.go).
+			// before the commit's fsync (decision 0045, publishearly.go).
 			if err = tx.Flush(); err == nil {
 				n.publishEarly(wt)
 				n.unqueueEarly(wt)
@@ -78,9 +78,9 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.notifyStored(wt.stored)
 		wt.stored = nil
 	}
-	wt.held.claimed = l.joinClaimed() // the tail whose lock it took over ends first (catchup4tail.go)
+	wt.held.claimed = l.joinClaimed() // the tail whose lock it took over ends first (heldtail.go)
 	if err != nil {
-		wt.held.abandon() // no feed outlives a failed transaction (catchup3after.go)
+		wt.held.abandon() // no feed outlives a failed transaction (heldcommit.go)
 	}
 	if errors.Is(err, errBeforeCommit) {
 		return err // a test's crash between the publish and the commit: nothing after it runs
@@ -95,9 +95,9 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		n.reloadCut(ctx, wt.cut)
 		n.committedUnchecked(wt) // before anything builds on them (decision 0049)
 		n.committedCovered(wt)
-		// Publishing first (pacedpublish.go), then OnStored (what was
+		// Publishing first (publishqueue.go), then OnStored (what was
 		// received is durable), the engine's applies that waited for the
-		// commit (pacedapply.go), then the watchers (the views show it
+		// commit (gossipstorefirst.go), then the watchers (the views show it
 		// now): snapshot upkeep reads the store and is not on the path of
 		// a change to its readers.
 		n.committedEarly(wt.fresh)
@@ -108,7 +108,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 		if !early {
 			latency.Mark("update.notified")
 		}
-		n.finishHeld(ctx, wt, l) // catch-up batches the engine was still applying (catchup3after.go)
+		n.finishHeld(ctx, wt, l) // catch-up batches the engine was still applying (heldcommit.go)
 		n.applyCommitted(ctx, wt)
 		n.watchers.notify(wt.touched)
 		n.keepSnapshotsOf(ctx, wt.held.notLeft(wt.touched), wt.youngDocs()) // outside the transaction, never failing it
@@ -118,7 +118,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 }
 
 // discard forgets the engine's copies of docs and abandons their leases.
-// When abandoning fails, the documents stay poisoned (paced2early.go):
+// When abandoning fails, the documents stay poisoned (publishearly.go):
 // the next edit of each abandons its lease first. The caller holds n.mu.
 func (n *Node) discard(ctx context.Context, docs map[string]bool) {
 	for doc := range docs {

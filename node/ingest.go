@@ -104,7 +104,7 @@ func (n *Node) Ingest(ctx context.Context, space, doc string, chunks [][]byte, a
 	var res IngestResult
 	decoded := decodeAttestations(atts, &res)
 	in := &incoming{space: space, doc: doc}
-	err := n.ingestUpdate(tailClaim(ctx), func(tx *writeTx) error { // may follow a catch-up's tail (catchup4tail.go)
+	err := n.ingestUpdate(tailClaim(ctx), func(tx *writeTx) error { // may follow a catch-up's tail (heldtail.go)
 		_, err := n.ingest(ctx, tx, in, chunks, decoded)
 		return err
 	})
@@ -149,7 +149,7 @@ type docWork struct {
 	added []store.Change // stored in this transaction, in causal order
 	isNew bool           // no record of the document before this transaction
 	// late is set when the engine's feed of the batch finishes after the
-	// ingest returned (a tail's, catchup4tail.go): a refusal then reports
+	// ingest returned (a tail's, heldtail.go): a refusal then reports
 	// an error and leaves the returned result as it was.
 	late bool
 }

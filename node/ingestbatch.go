@@ -92,7 +92,7 @@ func ingested(r IngestResult) replicate.Ingested {
 // depends on another). Signatures verified ahead are in sigs.
 func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sigs sigCache) ([]IngestResult, error) {
 	ins := make([]*incoming, len(frames))
-	ctx = tailClaim(ctx) // may take the write lock over from a catch-up's tail (catchup4tail.go)
+	ctx = tailClaim(ctx) // may take the write lock over from a catch-up's tail (heldtail.go)
 	err := n.ingestUpdate(ctx, func(tx *writeTx) error {
 		ids := make([]string, len(frames))
 		for i, f := range frames {
@@ -245,7 +245,7 @@ func (c *manyCall) returned() bool {
 type manyCall struct {
 	works []*docWork
 	// deferred is set for the works loaded without their round trip, to
-	// be checked after the commit (decision 0049, fresh4_unchecked.go).
+	// be checked after the commit (decision 0049, unchecked.go).
 	deferred []bool
 	res      []engine.DocResult
 	err      error

@@ -32,7 +32,7 @@ import (
 // OnStored says the batch is durable, and the update waits for the feed
 // after the commit with the node's write lock still held, so that nothing
 // reads the document's views or builds on the batch before the engine has
-// taken it (catchup3after.go). A batch the engine then refuses is dropped
+// taken it (heldcommit.go). A batch the engine then refuses is dropped
 // from the store from its culprit on, and the culprit quarantined, in a
 // transaction of its own. A feed still running when its transaction fails
 // is cancelled and waited for before the engine's copy is dropped
@@ -112,7 +112,7 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 		return nil // a new document stored unchecked: applyIncoming checks it first, without the batch (decision 0049)
 	}
 	// A committed batch's feed of the document still running (a tail's,
-	// catchup4tail.go): the engine holds the document, and this feed
+	// heldtail.go): the engine holds the document, and this feed
 	// follows it.
 	f.prev = n.feedOf(in.doc)
 	var err error
@@ -294,7 +294,7 @@ func (n *Node) applyHeld(ctx context.Context, tx *writeTx, w *docWork) error {
 		if err := n.joinHeld(ctx, tx, w.in.doc); err != nil {
 			return err
 		}
-		if err := n.afterFeedOf(ctx, w.in.doc); err != nil { // a tail's (catchup4tail.go)
+		if err := n.afterFeedOf(ctx, w.in.doc); err != nil { // a tail's (heldtail.go)
 			return err
 		}
 		return n.applyIncoming(ctx, tx, w.in, w.added, false)

@@ -40,7 +40,7 @@ func (s *netState) startGossip() error {
 }
 
 // publish sends the local changes committed since it last ran each time a
-// commit wakes it, from memory when it can (pacedpublish.go), and what the
+// commit wakes it, from memory when it can (publishqueue.go), and what the
 // outbox holds at the latest every publishEvery, until the network stops.
 // It publishes first and refreshes the gossip topics after (a commit may
 // have changed a roster or a key), then publishes again if the refresh
@@ -49,7 +49,7 @@ func (s *netState) startGossip() error {
 // memory) or the store's epoch or key (from the outbox) of a space it
 // publishes differs from what the joined topic was refreshed at.
 func (s *netState) publish() {
-	s.goRun(s.prepareWAL) // the WAL written ahead, off the path (paced3wal.go)
+	s.goRun(s.prepareWAL) // the WAL written ahead, off the path (walahead.go)
 	t := time.NewTicker(publishEvery)
 	defer t.Stop()
 	for {
@@ -65,7 +65,7 @@ func (s *netState) publish() {
 		s.publishFresh(readAll)
 		latency.Mark("pub.done")
 		if h := beforeRefresh.Load(); h != nil {
-			(*h)(s.n) // a test holding the topics stale (paced3_export_test.go)
+			(*h)(s.n) // a test holding the topics stale (export_publishfallback_test.go)
 		}
 		before := s.gossip.Joined()
 		if err := s.gossip.Refresh(s.ctx); err != nil && s.ctx.Err() == nil {

@@ -86,13 +86,13 @@ type Node struct {
 	watchers    watchers       // subscribers to document changes (notify.go)
 	rosters     rosterCache    // verified membership logs and rosters (rostercache.go)
 	deferred    deferredChecks // documents with received changes not yet round-trip checked (roundtrip.go)
-	imports     importSnaps    // snapshots postponed while a document's imports go on (localrate3_snapshot.go)
-	tails       tailState      // catch-up feeds finishing after their ingest returned (catchup4tail.go)
+	imports     importSnaps    // snapshots postponed while a document's imports go on (importsnapshot.go)
+	tails       tailState      // catch-up feeds finishing after their ingest returned (heldtail.go)
 	// unclean is set while the last process to open the home did not
 	// close it and the check after it (crashcheck.go) has not passed.
 	unclean bool
 	// poison holds documents whose actor leases must be abandoned before
-	// their next edit (paced2early.go); n.mu guards it.
+	// their next edit (publishearly.go); n.mu guards it.
 	poison poisoned
 	close  sync.Once
 }
@@ -179,9 +179,9 @@ func (n *Node) Name() string { return n.name }
 func (n *Node) Close() error {
 	var err error
 	n.close.Do(func() {
-		owed := n.imports.stop() // snapshots postponed after imports (localrate3_snapshot.go)
+		owed := n.imports.stop() // snapshots postponed after imports (importsnapshot.go)
 		err = n.stopNet()
-		n.waitTails() // catchup4tail.go
+		n.waitTails() // heldtail.go
 		// Changes applied unchecked are checked before the engine goes:
 		// which they are is not kept across a restart.
 		if cerr := n.checkUnchecked(context.Background(), 0); cerr != nil {
@@ -190,7 +190,7 @@ func (n *Node) Close() error {
 		n.writeOwed(owed)
 		dbErr := n.db.Close()
 		err = errors.Join(err, n.eng.Close(), dbErr)
-		if dbErr == nil && !n.unclean && !n.poisonedLeft() { // crashcheck.go, paced2early.go
+		if dbErr == nil && !n.unclean && !n.poisonedLeft() { // crashcheck.go, publishearly.go
 			err = errors.Join(err, n.lock.markClosed())
 		}
 		n.lock.release()

@@ -37,14 +37,14 @@ func (e *quarantineError) Is(target error) bool {
 // ingestUpdate runs fn in one transaction like update, and when fn
 // quarantined changes, records them once the transaction has rolled back.
 // It also returns what the engine said, after the commit, of the batches
-// it was still applying (catchup3after.go).
+// it was still applying (heldcommit.go).
 func (n *Node) ingestUpdate(ctx context.Context, fn func(tx *writeTx) error) error {
 	var held *heldAfter
 	err := n.update(ctx, func(tx *writeTx) error {
 		held = &tx.held
 		return fn(tx)
 	})
-	var refused error // a tail's, whose lock the update took over (catchup4tail.go)
+	var refused error // a tail's, whose lock the update took over (heldtail.go)
 	switch {
 	case held == nil:
 	case err == nil:

@@ -6,7 +6,7 @@ import (
 )
 
 // An ingest that took the write lock over from a catch-up's tail
-// (catchup4tail.go) and whose own transaction then failed, while the
+// (heldtail.go) and whose own transaction then failed, while the
 // engine refused the tail's batch after its commit (decision 0048). The
 // refusal is the cause: the ingest's batch most often failed because of it
 // (errAfterRefused: it would have built on what was dropped). So the

@@ -71,7 +71,7 @@ type deferredChecks struct {
 	quarantined atomic.Bool
 	// fresh holds the new documents stored before their round trip, each
 	// with when it was stored, and lastFresh when the newest was (decision
-	// 0049, fresh4_unchecked.go): the background pass checks them in
+	// 0049, unchecked.go): the background pass checks them in
 	// groups, and a check that passes clears their mark in the store.
 	fresh     map[string]time.Time
 	lastFresh time.Time

@@ -74,7 +74,7 @@ type netState struct {
 	sync   *replicate.Syncer
 	gossip *gossip.Gossip
 	kick   chan struct{}   // wakes the publisher after a local commit
-	fresh  *freshQueue     // local changes committed, for the publisher (pacedpublish.go)
+	fresh  *freshQueue     // local changes committed, for the publisher (publishqueue.go)
 	ctx    context.Context // the network's root context, cancelled by stop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // every goroutine the network started

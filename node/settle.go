@@ -51,7 +51,7 @@ func (l syncLocal) SettleReport(ctx context.Context, _, doc string) error {
 
 // settle releases a session's hold on doc and runs what its commits put
 // off, as keepSnapshots runs it after a commit: with the write lock held,
-// so after every tail of the session's batches has ended (catchup4tail.go).
+// so after every tail of the session's batches has ended (heldtail.go).
 // It returns what those tails reported that no ingest took.
 func (n *Node) settle(ctx context.Context, doc string) error {
 	n.deferred.release(doc)

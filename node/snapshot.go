@@ -163,7 +163,7 @@ func (n *Node) keepSnapshotsOf(ctx context.Context, docs, young map[string]bool)
 		if n.deferred.peek(doc) > 0 { // check them now, and keep what passed
 			err = n.checkCommitted(ctx, doc)
 		} else if n.imports.postpone(n, doc) {
-			continue // written once the document's imports pause (localrate3_snapshot.go)
+			continue // written once the document's imports pause (importsnapshot.go)
 		} else {
 			err = n.writeSnapshot(ctx, doc)
 		}

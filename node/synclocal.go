@@ -100,7 +100,7 @@ func addOp(tx *store.Tx, log *member.Log, space string, blob []byte) error {
 }
 
 // Digest returns, per document of a space, its type and version vector:
-// DigestTips without the tips (sender_digest.go).
+// DigestTips without the tips (digestshared.go).
 func (l syncLocal) Digest(ctx context.Context, space string) (map[string]replicate.DocDigest, error) {
 	out, _, err := l.digestShared(ctx, space, false)
 	return out, err
@@ -207,7 +207,7 @@ func (l syncLocal) Ingest(ctx context.Context, space, doc, typ string, chunks, a
 // the chunks parsed ahead in parsed (FrameIn.Parsed, or nil).
 func (l syncLocal) ingestFrame(ctx context.Context, space, doc, typ string, chunks, atts [][]byte, sigs sigCache, parsed any) (replicate.Ingested, error) {
 	in := &incoming{space: space, doc: doc, hint: model.DocType(typ), sigs: sigs, parsed: parsedOf(parsed, len(chunks))}
-	err := l.n.ingestUpdate(tailClaim(ctx), func(tx *writeTx) error { // may follow a catch-up's tail (catchup4tail.go)
+	err := l.n.ingestUpdate(tailClaim(ctx), func(tx *writeTx) error { // may follow a catch-up's tail (heldtail.go)
 		if _, err := tx.Space(space); err != nil {
 			return err
 		}

@@ -136,11 +136,11 @@ func BenchmarkSeqCheckAfterMerge(b *testing.B) {
 
 var errRollback = fmt.Errorf("rollback")
 
-// BenchmarkCatchUp10k stores 10,000 changes of one actor's linear history
+// BenchmarkStoreLinear10k stores 10,000 changes of one actor's linear history
 // in one transaction into a fresh store, as a member catching up on a
 // ledger does (scenario b of the sync benchmarks). ns/op is per change;
 // the fresh store for each round is made outside the timer.
-func BenchmarkCatchUp10k(b *testing.B) {
+func BenchmarkStoreLinear10k(b *testing.B) {
 	const n = 10000
 	changes := make([]Change, n)
 	for i := range changes {
@@ -191,7 +191,7 @@ func cpuTime() time.Duration {
 // BenchmarkManyDocs reads what a sync sender reads for a space of 1,000
 // small documents (scenario a): the digest (every document's version
 // vector) and every document's changes and attestations, per document and
-// through the reads for many documents at once (manydocs_ingestpipe.go).
+// through the reads for many documents at once (spacereads.go).
 func BenchmarkManyDocs(b *testing.B) {
 	db, _ := testDB(b)
 	const n = 1000
@@ -263,12 +263,12 @@ func BenchmarkManyDocs(b *testing.B) {
 	})
 }
 
-// BenchmarkCatchUp10kThread is BenchmarkCatchUp10k measuring the CPU of
+// BenchmarkStoreLinear10kThread is BenchmarkStoreLinear10k measuring the CPU of
 // the goroutine that runs the transaction alone (its OS thread, locked),
 // which the load of other processes does not inflate: with -prepared,
 // each change's indexes and sealed row are made on another goroutine
 // (ChangePreparer, decision 0033), as ingest makes them for a large batch.
-func BenchmarkCatchUp10kThread(b *testing.B) {
+func BenchmarkStoreLinear10kThread(b *testing.B) {
 	for _, prepared := range []bool{false, true} {
 		b.Run(fmt.Sprintf("prepared=%v", prepared), func(b *testing.B) {
 			const n = 10000

@@ -59,7 +59,7 @@ type DB struct {
 	cuts      cutState      // whether any cut is stored (live.go)
 	writeTurn chan struct{} // holds a token while a write transaction runs
 	ckpt      *checkpointer // checkpoints the WAL beside the writer (checkpoint.go)
-	digests   digestCache   // the write generation and the space digests read at it (sender_digestcache.go)
+	digests   digestCache   // the write generation and the space digests read at it (digestcache.go)
 	closeOnce sync.Once
 	closeErr  error
 }

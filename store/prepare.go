@@ -55,7 +55,7 @@ func (p *ChangePreparer) Prepare(c Change) (*PreparedChange, error) {
 	for _, d := range c.Deps {
 		e.deps = append(e.deps, p.indexOf(d[:]))
 	}
-	plain, err := marshalRow(e.Change) // encMode.Marshal, by hand for a Change (catchupnode_codec.go)
+	plain, err := marshalRow(e.Change) // encMode.Marshal, by hand for a Change (changecodec.go)
 	if err != nil {
 		return nil, fmt.Errorf("store: seal change: %w", err)
 	}

@@ -68,7 +68,7 @@ func (tx *Tx) indexOf(id []byte) []byte {
 
 // seal encodes v in CBOR and seals it for column "blob" of the keyed row.
 func (tx *Tx) seal(table string, v any, keys ...[]byte) ([]byte, error) {
-	plain, err := marshalRow(v) // encMode.Marshal; by hand for a Change (catchupnode_codec.go)
+	plain, err := marshalRow(v) // encMode.Marshal; by hand for a Change (changecodec.go)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		return fmt.Errorf("store: write queued rows and manifests: %w", err)
 	}
 	if write {
-		db.digests.gen.Add(1) // odd while the commit may land (sender_digestcache.go)
+		db.digests.gen.Add(1) // odd while the commit may land (digestcache.go)
 	}
 	err = stx.Commit()
 	if write {

@@ -294,7 +294,7 @@ func unpackChunks(p *packedChanges) ([][]byte, error) {
 
 // unpackChunksWithin is unpackChunks with the rebuilt chunks bounded by
 // limit bytes in all (at most MaxDecompressed): the frames of one batched
-// message share one such budget (senderbatch.go).
+// message share one such budget (batched.go).
 func unpackChunksWithin(p *packedChanges, limit int) ([][]byte, error) {
 	if len(p.Bodies) > MaxItems {
 		return nil, malformed("%d chunks, over %d", len(p.Bodies), MaxItems)

@@ -95,7 +95,7 @@ func (s *Syncer) addTags(ctx context.Context, st *SpaceState) error {
 	if err != nil {
 		return err
 	}
-	setTags(st, fs.Hashes) // freshcpu_tags.go
+	setTags(st, fs.Hashes) // tags.go
 	return nil
 }
 

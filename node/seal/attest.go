@@ -68,7 +68,7 @@ func (a Attestation) fields() [][]byte {
 }
 
 // Marshal encodes a in deterministic CBOR: equal attestations encode to
-// equal bytes. The encoding is written directly (freshcpu_attest.go),
+// equal bytes. The encoding is written directly (attest_wire.go),
 // the bytes encMode makes of attestWire.
 func (a Attestation) Marshal() []byte {
 	if b, ok := a.appendWire(make([]byte, 0, a.wireSize())); ok {

@@ -28,7 +28,7 @@ func Verify(pub ed25519.PublicKey, context string, sig []byte, fields ...[]byte)
 	if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
 		return false
 	}
-	return verifierOf(pub).verify(message(context, fields), sig) // ed25519.Verify, the key decoded once (freshcpu_verify.go)
+	return verifierOf(pub).verify(message(context, fields), sig) // ed25519.Verify, the key decoded once (verify.go)
 }
 
 // message builds the length-prefixed bytes that Sign signs.

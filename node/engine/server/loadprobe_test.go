@@ -12,20 +12,20 @@ import (
 	"github.com/weftsync/weft/node/engine"
 )
 
-// TestMemory4LoadProbe is a diagnostic, skipped unless asked for
+// TestLoadProbe is a diagnostic, skipped unless asked for
 // (decision 0051): it measures, in this process, the peak resident
 // memory (VmHWM, reset first) of loading the saved form of a
 // 10,000-entry ledger, and the C heap in use and free after it, under
-// the mmap threshold in WEFT_MEMORY4_MMAP (bytes; the engine's 128 KiB
-// when unset). WEFT_MEMORY4_PROBE names the file holding the saved form;
+// the mmap threshold in WEFT_LOAD_PROBE_MMAP (bytes; the engine's 128 KiB
+// when unset). WEFT_LOAD_PROBE names the file holding the saved form;
 // a first run writes it. Run one threshold per process (without -race):
 //
 //	go test -c -o /tmp/probe.test ./node/engine/server/
-//	WEFT_MEMORY4_PROBE=/tmp/ledger.saved WEFT_MEMORY4_MMAP=16384 /tmp/probe.test -test.run TestMemory4LoadProbe -test.v
-func TestMemory4LoadProbe(t *testing.T) {
-	path := os.Getenv("WEFT_MEMORY4_PROBE")
+//	WEFT_LOAD_PROBE=/tmp/ledger.saved WEFT_LOAD_PROBE_MMAP=16384 /tmp/probe.test -test.run TestLoadProbe -test.v
+func TestLoadProbe(t *testing.T) {
+	path := os.Getenv("WEFT_LOAD_PROBE")
 	if path == "" || raceEnabled {
-		t.Skip("a diagnostic: set WEFT_MEMORY4_PROBE and run without -race")
+		t.Skip("a diagnostic: set WEFT_LOAD_PROBE and run without -race")
 	}
 	likeAnEngine(t)
 	crdt.Enable()
@@ -43,7 +43,7 @@ func TestMemory4LoadProbe(t *testing.T) {
 		}
 		t.Skip("saved form written; run again to measure its load")
 	}
-	threshold := os.Getenv("WEFT_MEMORY4_MMAP")
+	threshold := os.Getenv("WEFT_LOAD_PROBE_MMAP")
 	if n, err := strconv.Atoi(threshold); err == nil {
 		if !setMmapThreshold(n) {
 			t.Fatalf("glibc refused an mmap threshold of %d", n)

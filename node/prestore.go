@@ -21,7 +21,7 @@ import (
 // publish always could (decision 0045): the documents are dropped from the
 // engine, their leases abandoned, and the error says the change went out.
 
-// prestoreOff, set by tests only (paced3_export_test.go), turns publishing
+// prestoreOff, set by tests only (export_publishfallback_test.go), turns publishing
 // before the insert off: the change is published after the function, as
 // decision 0045 does.
 var prestoreOff atomic.Bool

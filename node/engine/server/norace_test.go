@@ -2,5 +2,5 @@
 
 package server
 
-// raceEnabled: see memory3_race_test.go.
+// raceEnabled: see race_test.go.
 const raceEnabled = false

@@ -8,13 +8,13 @@ import (
 	"github.com/weftsync/weft/node/engine"
 )
 
-// TestMemory4ReleaseWhileWaiting: a round trip of a whole document
+// TestReleaseWhileWaiting: a round trip of a whole document
 // (OpCheck) that runs past ReleaseAfter starts Release on a goroutine of
 // its own and answers without waiting for it; a second one while the
 // first release still runs starts none; calls that hold no whole document
 // (edits, views, pings) release nothing however long they take; Close
 // waits for the release in flight (decision 0051).
-func TestMemory4ReleaseWhileWaiting(t *testing.T) {
+func TestReleaseWhileWaiting(t *testing.T) {
 	var started atomic.Int32
 	unblock := make(chan struct{})
 	var done atomic.Bool
@@ -69,9 +69,9 @@ func TestMemory4ReleaseWhileWaiting(t *testing.T) {
 	}
 }
 
-// TestMemory4NoReleaseWhenOff: a negative ReleaseAfter turns releases
+// TestNoReleaseWhenOff: a negative ReleaseAfter turns releases
 // off; a round trip quicker than ReleaseAfter releases nothing.
-func TestMemory4NoReleaseWhenOff(t *testing.T) {
+func TestNoReleaseWhenOff(t *testing.T) {
 	for _, after := range []time.Duration{-1, time.Hour} {
 		var n atomic.Int32
 		e := newEngine(t, engine.Config{ReleaseAfter: after, Release: func() { n.Add(1) }})
@@ -88,10 +88,10 @@ func TestMemory4NoReleaseWhenOff(t *testing.T) {
 	}
 }
 
-// TestMemory4DefaultRelease: the default release (a collection, free
+// TestDefaultRelease: the default release (a collection, free
 // pages returned) runs beside a round trip and the engine goes on
 // working after it.
-func TestMemory4DefaultRelease(t *testing.T) {
+func TestDefaultRelease(t *testing.T) {
 	e := newEngine(t, engine.Config{ReleaseAfter: time.Microsecond})
 	createLedger(t, e, "ledger", actor(0xaa))
 	if _, err := e.Check(t.Context(), "ledger"); err != nil {

@@ -47,14 +47,14 @@ func arrives(t *testing.T, n *node.Node, sp node.Space, id, what string) {
 	})
 }
 
-// TestPaced2CrashAfterEarlyPublish (decision 0045): a publishes a change
+// TestCrashAfterEarlyPublish (decision 0045): a publishes a change
 // before its commit and crashes before the commit. b stores the change.
 // On restart, a's next edit is made under a new actor (every lease is
 // abandoned after an unclean shutdown), so b sees no equivocation and
 // quarantines nobody; and the change a published and lost comes back to a
 // by sync. Without the abandon, a would make its next change under the
 // same actor and seq, and b would record an equivocation.
-func TestPaced2CrashAfterEarlyPublish(t *testing.T) {
+func TestCrashAfterEarlyPublish(t *testing.T) {
 	ctx := t.Context()
 	a, b, aOpts, sp, ledger := pacedPair(t)
 	before := node.LeaseOf(a, ledger)
@@ -133,11 +133,11 @@ func TestPaced2CrashAfterEarlyPublish(t *testing.T) {
 	}
 }
 
-// TestPaced2FailedCommitAbandonsLease (decision 0045): a commit that fails
+// TestFailedCommitAbandonsLease (decision 0045): a commit that fails
 // after the change was published abandons the document's lease, says that
 // the change went out, and the change reaches b and comes back to a by
 // sync; a's next edit is under a new actor and b sees no equivocation.
-func TestPaced2FailedCommitAbandonsLease(t *testing.T) {
+func TestFailedCommitAbandonsLease(t *testing.T) {
 	ctx := t.Context()
 	a, b, _, sp, ledger := pacedPair(t)
 	before := node.LeaseOf(a, ledger)
@@ -179,11 +179,11 @@ func TestPaced2FailedCommitAbandonsLease(t *testing.T) {
 	}
 }
 
-// TestPaced2PoisonedLease (decision 0045): a document left with a lease to
+// TestPoisonedLease (decision 0045): a document left with a lease to
 // abandon (a failed transaction whose abandon failed too) takes a new
 // actor at its next edit, and until then Close leaves the home marked as
 // not closed cleanly, so that the next Open abandons every lease.
-func TestPaced2PoisonedLease(t *testing.T) {
+func TestPoisonedLease(t *testing.T) {
 	ctx := t.Context()
 	n, opts := initNode(t, "Gil")
 	sp := must[node.Space](t)(n.CreateSpace(ctx, "Fund"))
@@ -277,18 +277,18 @@ func earlyCommit(evs []latency.Event, sent time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-var pacedTailCases = flag.Int("paced2.cases", 0, "TestPaced2Tail: case studies a makes before the paced changes (0 skips the test)")
+var pacedTailCases = flag.Int("paced.tail-cases", 0, "TestPacedTail: case studies a makes before the paced changes (0 skips the test)")
 
-// TestPaced2Tail looks for what stalls the slowest paced changes after a
-// has made many documents, as scenario adp does: a makes -paced2.cases
+// TestPacedTail looks for what stalls the slowest paced changes after a
+// has made many documents, as scenario adp does: a makes -paced.tail-cases
 // case studies (b receives them by gossip), then -paced.n paced changes,
 // traced, and logs for the slowest tenth the steps that took longer than
 // twice their median (and 0.3 ms more). It measures and asserts only
-// that every change arrives: `go test -run TestPaced2Tail -v ./node/
-// -args -paced2.cases 1000 -paced.n 100`.
-func TestPaced2Tail(t *testing.T) {
+// that every change arrives: `go test -run TestPacedTail -v ./node/
+// -args -paced.tail-cases 1000 -paced.n 100`.
+func TestPacedTail(t *testing.T) {
 	if *pacedTailCases == 0 {
-		t.Skip("-paced2.cases not set")
+		t.Skip("-paced.tail-cases not set")
 	}
 	ctx := t.Context()
 	a, b, _, sp, _ := pacedPair(t)

@@ -20,14 +20,14 @@ import (
 // change, its attestation, the document's type and metadata and the
 // space's current epoch and key as the transaction read them), and hands
 // it to the publisher once the commit is durable. Decision 0045 now
-// publishes most of them before the commit instead (paced2early.go),
+// publishes most of them before the commit instead (publishearly.go),
 // having made the reuse of a seq after a lost commit impossible another
 // way; this path takes what that one leaves. The outbox stays the durable
 // record: the publisher deletes the rows of what it published, and reads
 // the outbox itself whenever memory may not hold all of it (at start,
 // after a publish that kept rows, on its timer).
 
-// pacedOff, set by tests only (export_paced_test.go), turns this
+// pacedOff, set by tests only (export_gossipingest_test.go), turns this
 // decision's paths off (publishing from memory, gossip stored before the
 // engine, the validator's signatures reused) so that a test can measure
 // them against the old ones in one run.
@@ -52,11 +52,11 @@ type freshNotes struct {
 	changes   []freshChange
 	rosters   map[string][32]byte
 	handed    bool              // committed and handed to the publisher
-	early     []store.OutboxRow // rows of changes published before the commit (paced2early.go)
+	early     []store.OutboxRow // rows of changes published before the commit (publishearly.go)
 	earlyGone bool              // and deleted from the outbox in the same transaction
 	// noted holds the rows of the changes noted (in changes or in early):
 	// an edit's change may be noted, and published, before its store
-	// insert notes it again (paced3early.go).
+	// insert notes it again (prestore.go).
 	noted map[store.OutboxRow]bool
 }
 
@@ -76,7 +76,7 @@ func (n *Node) noteFresh(tx *writeTx, space, doc string, lc localChange) error {
 	}
 	key := store.OutboxRow{Doc: doc, Hash: lc.c.Hash}
 	if f.noted[key] {
-		return nil // noted before its insert (paced3early.go)
+		return nil // noted before its insert (prestore.go)
 	}
 	row, ok := s.fresh.doc(doc)
 	if !ok {
@@ -129,7 +129,7 @@ type freshQueue struct {
 	complete bool
 	sent     []store.OutboxRow       // published right after their commit, for the publisher to delete
 	docs     map[string]store.DocRow // records of documents published, kept (at most maxFreshDocs)
-	early    atomic.Int64            // changes published before their commit (paced2early.go), for tests
+	early    atomic.Int64            // changes published before their commit (publishearly.go), for tests
 }
 
 // maxFreshDocs bounds the document records the publisher keeps.

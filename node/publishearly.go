@@ -38,7 +38,7 @@ import (
 // What was published but never stored comes back to this node by sync,
 // as any member's change does: it is attested, and its actor is ours.
 
-// earlyOff, set by tests only (paced2_export_test.go), turns publishing
+// earlyOff, set by tests only (export_publishearly_test.go), turns publishing
 // before the commit off, to measure it against decision 0032's path in
 // one run.
 var earlyOff atomic.Bool
@@ -49,7 +49,7 @@ var earlyOff atomic.Bool
 var errBeforeCommit = errors.New("node: stopped before the commit (test)")
 
 // beforeCommitHooks holds, per node, a test's hook run after the early
-// publish and before the commit (paced2_export_test.go); hooked says
+// publish and before the commit (export_publishearly_test.go); hooked says
 // whether there is any, so that update pays one atomic load.
 var (
 	beforeCommitHooks sync.Map // *Node -> func() error

@@ -20,12 +20,12 @@ import (
 // time the change is not published before its commit, still reaches b
 // after it, and leaves a's outbox empty.
 
-// TestPaced3BusyPublisherAfterCommit: while the publisher holds its lock
+// TestBusyPublisherAfterCommit: while the publisher holds its lock
 // (busy publishing), a's edit is not published before its commit, nor
 // right after it (publishCommitted only tries the lock): nothing goes
 // around the publisher, whose order is commit order. Once the publisher
 // lets go, it publishes the edit, and b stores it.
-func TestPaced3BusyPublisherAfterCommit(t *testing.T) {
+func TestBusyPublisherAfterCommit(t *testing.T) {
 	ctx := t.Context()
 	a, b, _, sp, _ := pacedPair(t)
 	early := node.PublishedEarly(a)
@@ -68,13 +68,13 @@ func TestPaced3BusyPublisherAfterCommit(t *testing.T) {
 	arrives(t, b, sp, id3, "the third entry reaches b")
 }
 
-// TestPaced3StaleTopicsAfterCommit: a revokes an invitation, and a's publisher is held
+// TestStaleTopicsAfterCommit: a revokes an invitation, and a's publisher is held
 // before it refreshes its topics, so they are behind the roster a's next
 // edit reads. That edit is not published before its commit (a refresh
 // then would read the committed store, without the edit's writes); right
 // after the commit, it is published from memory, refreshing the topics
 // first, and b stores it while the publisher goroutine is still held.
-func TestPaced3StaleTopicsAfterCommit(t *testing.T) {
+func TestStaleTopicsAfterCommit(t *testing.T) {
 	ctx := t.Context()
 	a, b, _, sp, _ := pacedPair(t)
 	stop := make(chan struct{})
@@ -132,12 +132,12 @@ func TestPaced3StaleTopicsAfterCommit(t *testing.T) {
 	arrives(t, b, sp, id2, "the next entry reaches b")
 }
 
-// TestPaced3LargeChangeAfterCommit: a change larger than an envelope is
+// TestLargeChangeAfterCommit: a change larger than an envelope is
 // neither published nor announced before its commit (gossip's Publish
 // refuses it, and an announcement then would send b to pull a change a's
 // store does not serve yet): it is announced by its hash after the commit,
 // and b fetches it by sync.
-func TestPaced3LargeChangeAfterCommit(t *testing.T) {
+func TestLargeChangeAfterCommit(t *testing.T) {
 	ctx := t.Context()
 	a, b, _, sp, _ := pacedPair(t)
 	id := must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Long"}}))
@@ -182,10 +182,10 @@ func TestPaced3LargeChangeAfterCommit(t *testing.T) {
 	outboxEmpties(t, a)
 }
 
-// TestPaced3WALAhead: a node started with the WAL written ahead (decision
+// TestWALAhead: a node started with the WAL written ahead (decision
 // 0053; off by default) writes its store's WAL ahead, and its edits after that overwrite it in place: the
 // file does not grow.
-func TestPaced3WALAhead(t *testing.T) {
+func TestWALAhead(t *testing.T) {
 	const want = 4 << 20
 	node.SetWALAhead(t, want)
 	ctx := t.Context()

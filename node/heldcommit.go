@@ -56,7 +56,7 @@ var heldCommitted func(doc string)
 type heldAfter struct {
 	works []*docWork
 	// left is the works a tail finishes after the update returns
-	// (catchup4tail.go).
+	// (heldtail.go).
 	left []*docWork
 	// claimed is the error of the tail whose lock the update took over,
 	// known once the transaction ended (writeLock.joinClaimed).
@@ -179,7 +179,7 @@ func (n *Node) reportDropped(w *docWork, out heldOutcome, row *store.Quarantined
 	doc, dropped := w.in.doc, len(w.added)-out.keep
 	res := &w.in.res
 	if w.late {
-		res = &IngestResult{} // returned already (catchup4tail.go)
+		res = &IngestResult{} // returned already (heldtail.go)
 	}
 	res.Stored -= dropped
 	if row != nil {

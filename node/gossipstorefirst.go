@@ -60,7 +60,7 @@ func (n *Node) ingestGossip(ctx context.Context, tx *writeTx, in *incoming, chun
 // applyBefore applies, in tx, what tx had left for after the commit of
 // doc, in order.
 func (n *Node) applyBefore(ctx context.Context, tx *writeTx, doc string) error {
-	if err := n.joinHeld(ctx, tx, doc); err != nil { // a feed of doc handed on comes first (catchup3after.go)
+	if err := n.joinHeld(ctx, tx, doc); err != nil { // a feed of doc handed on comes first (heldcommit.go)
 		return err
 	}
 	var now, later []*docWork
