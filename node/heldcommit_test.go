@@ -3,7 +3,6 @@ package node_test
 import (
 	"errors"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,13 +23,7 @@ func TestHeldCommitsBeforeEngine(t *testing.T) {
 	node.SetHeldFeed(t, 4, 8)
 	ctx := t.Context()
 	a, aOpts, b, sp, ledger := sharedLedger(t)
-	var told atomic.Int64
-	aOpts.OnStored = func(_, doc string, n int) {
-		if doc == ledger {
-			told.Add(int64(n))
-		}
-	}
-	a = reopen(t, a, aOpts)
+	a, told := countStored(t, a, aOpts, ledger)
 	before := len(must[[]node.LedgerEntry](t)(a.Entries(ctx, sp)))
 	const entries = 30
 	frame := entriesFrame(t, b, sp, ledger, entries)

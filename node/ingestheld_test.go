@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 
 	"github.com/weftsync/weft/crdt/model"
@@ -206,6 +207,19 @@ func sharedLedger(t *testing.T) (a *node.Node, aOpts node.Options, b *node.Node,
 	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-26", Direction: "in", AmountMinor: 1, Currency: "EUR"}))
 	exchange(t, a, b, sp)
 	return a, aOpts, b, sp, must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+}
+
+// countStored reopens a with an OnStored that counts the changes it is
+// told of in ledger, and returns a and the count.
+func countStored(t *testing.T, a *node.Node, aOpts node.Options, ledger string) (*node.Node, *atomic.Int64) {
+	t.Helper()
+	told := new(atomic.Int64)
+	aOpts.OnStored = func(_, doc string, n int) {
+		if doc == ledger {
+			told.Add(int64(n))
+		}
+	}
+	return reopen(t, a, aOpts), told
 }
 
 // entriesFrame makes n new ledger entries on b (addEntries) and returns

@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"sync/atomic"
 	"testing"
 
 	"github.com/weftsync/weft/node"
@@ -15,13 +14,7 @@ func TestTailNextBatchToldBeforeEarlierFeed(t *testing.T) {
 	node.SetHeldFeed(t, 4, 8)
 	ctx := t.Context()
 	a, aOpts, b, sp, ledger := sharedLedger(t)
-	var told atomic.Int64
-	aOpts.OnStored = func(_, doc string, n int) {
-		if doc == ledger {
-			told.Add(int64(n))
-		}
-	}
-	a = reopen(t, a, aOpts)
+	a, told := countStored(t, a, aOpts, ledger)
 	const entries = 12
 	tb := newTailBatches(t, a, b, sp, ledger, entries)
 	release := stopFirstFeed(t, ledger)
