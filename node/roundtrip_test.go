@@ -161,18 +161,7 @@ func findPoison(t *testing.T, base [][]byte, real []byte) []byte {
 	rng := rand.New(rand.NewPCG(3, 1000))
 	tried, applyFails := 0, 0
 	for i := range 5_000 {
-		b := slices.Clone(body)
-		sp := spans[rng.IntN(len(spans))]
-		j := sp[0] + rng.IntN(sp[1]-sp[0])
-		switch rng.IntN(3) {
-		case 0:
-			b[j]++
-		case 1:
-			b[j]--
-		default:
-			b[j] ^= 1 << rng.IntN(7)
-		}
-		cand := changeChunk(b)
+		cand := changeChunk(mutateByte(rng, body, spans))
 		c, err := wire.ParseChange(cand)
 		if err != nil || c.Seq != rc.Seq || c.StartOp != rc.StartOp || !bytes.Equal(c.Actor, rc.Actor) || !slices.Equal(c.Deps, rc.Deps) {
 			continue
@@ -274,4 +263,21 @@ func storedLoadsBack(t *testing.T, n *node.Node, doc string) {
 	if _, err := eng.Check(ctx, doc); err != nil {
 		t.Fatalf("%s's stored document %s does not save and load: %v", n.Name(), doc, err)
 	}
+}
+
+// mutateByte returns a copy of body with one byte, picked at random within
+// one of spans, moved by one or with one of its low seven bits flipped.
+func mutateByte(rng *rand.Rand, body []byte, spans [][2]int) []byte {
+	b := slices.Clone(body)
+	sp := spans[rng.IntN(len(spans))]
+	j := sp[0] + rng.IntN(sp[1]-sp[0])
+	switch rng.IntN(3) {
+	case 0:
+		b[j]++
+	case 1:
+		b[j]--
+	default:
+		b[j] ^= 1 << rng.IntN(7)
+	}
+	return b
 }
