@@ -34,6 +34,9 @@ type writeTx struct {
 	// covered: unchecked changes a round trip in the transaction covered,
 	// forgotten after the commit (roundtripcovered.go).
 	covered []coveredCheck
+	// checkedBefore: the unchecked state of the documents checked in the
+	// transaction, put back if it rolls back (checkrollback.go).
+	checkedBefore map[string]uncheckedBefore
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -63,6 +66,9 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 				err = n.beforeCommit()
 			}
 		}
+		if err == nil {
+			err = n.faultCommit()
+		}
 		return err
 	})
 	early := wt.fresh != nil && len(wt.fresh.early) > 0
@@ -81,6 +87,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	wt.held.claimed = l.joinClaimed() // the tail whose lock it took over ends first (heldtail.go)
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (heldcommit.go)
+		n.rollbackUnchecked(wt)
 	}
 	if errors.Is(err, errBeforeCommit) {
 		return err // a test's crash between the publish and the commit: nothing after it runs

@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/weftsync/weft/crdt/model"
@@ -91,5 +92,39 @@ func TestFreshCheckedOnceAfterCrash(t *testing.T) {
 		if node.MarkedUnchecked(t, a, doc) || node.Unchecked(a, doc) != 0 {
 			t.Fatalf("%s still marked or remembered unchecked after Open checked it", doc)
 		}
+	}
+}
+
+// TestCheckRolledBackLeavesUnchecked: a local edit checks a new document
+// stored before its round trip (checkBeforeEdit), the check passes, and
+// the edit's commit then fails. The store keeps the document's mark, so
+// the node must still remember its changes as unchecked and the document
+// as new: the background pass checks it, and clears the mark.
+func TestCheckRolledBackLeavesUnchecked(t *testing.T) {
+	ctx := t.Context()
+	a, _, _, sp, docs := freshHonest(t, 1)
+	doc := docs[0]
+	held := node.Unchecked(a, doc)
+	stop := node.FailCommits(t, a, errors.New("the disk is full"))
+	title := "Edited"
+	if err := a.PatchCase(ctx, sp, doc, model.CasePatch{Lang: "en", Title: &title}); err == nil {
+		t.Fatal("premise: the edit committed")
+	}
+	stop()
+	if !node.MarkedUnchecked(t, a, doc) {
+		t.Fatal("premise: the failed commit cleared the store's mark")
+	}
+	if got := node.Unchecked(a, doc); got != held {
+		t.Fatalf("after the rolled back check: %d changes remembered unchecked, want %d", got, held)
+	}
+	trips := must[int](t)(node.EngineRoundTrips(a))
+	if err := node.CheckFresh(a); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[int](t)(node.EngineRoundTrips(a)) - trips; got != 1 {
+		t.Fatalf("the background pass made %d round trips; want 1, the document's", got)
+	}
+	if node.MarkedUnchecked(t, a, doc) || node.Unchecked(a, doc) != 0 {
+		t.Fatal("the background pass left the document marked or remembered unchecked")
 	}
 }

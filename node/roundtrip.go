@@ -233,6 +233,8 @@ func (n *Node) checkDoc(ctx context.Context, tx *writeTx, doc string, exclude ma
 // form that passed the last check (nil when doc held nothing unchecked).
 func (n *Node) checkDocKeep(ctx context.Context, tx *writeTx, doc string, exclude map[[32]byte]bool, keep bool) (map[[32]byte]bool, *checked, error) {
 	dropped := map[[32]byte]bool{}
+	// What it clears in memory is put back should tx roll back.
+	tx.keepUnchecked(&n.deferred, doc)
 	for range checkBudget + 1 { // each round drops at least one change
 		pending := n.deferred.peek(doc)
 		if pending == 0 {
@@ -488,8 +490,7 @@ func (n *Node) checkUnchecked(ctx context.Context, idle time.Duration) error {
 // stored as the snapshot right after, in its own transaction: the engine
 // saves and loads the document once for both.
 func (n *Node) checkCommitted(ctx context.Context, doc string) error {
-	before := n.deferred.hashes(doc)
-	if len(before) == 0 {
+	if n.deferred.peek(doc) == 0 {
 		return nil
 	}
 	wt := &writeTx{touched: map[string]bool{}}
@@ -506,7 +507,7 @@ func (n *Node) checkCommitted(ctx context.Context, doc string) error {
 	if err != nil {
 		// Nothing it dropped or quarantined was committed: the changes it
 		// cleared are unchecked again, and the engine's copy forgotten.
-		n.deferred.restore(doc, before)
+		n.rollbackUnchecked(wt)
 		if len(wt.touched) > 0 {
 			n.discard(context.WithoutCancel(ctx), wt.touched)
 		}
