@@ -159,6 +159,7 @@ func (n *Node) applyCommittedAlone(ctx context.Context, w *docWork, why error) e
 		err = errors.Join(err, n.eng.Drop(ctx, doc))
 	}
 	if err != nil {
+		n.rollbackUnchecked(wt)
 		return fmt.Errorf("node: changes of %s stored before the engine refused them (the engine said: %v): %w", doc, why, storeErr(err))
 	}
 	n.watchers.notify(wt.touched)

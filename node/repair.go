@@ -83,6 +83,7 @@ func (n *Node) repairCommitted(ctx context.Context, doc string, why error) error
 		return err
 	})
 	if err != nil {
+		n.rollbackUnchecked(wt)
 		n.discard(context.WithoutCancel(ctx), wt.touched)
 		return storeErr(err)
 	}
