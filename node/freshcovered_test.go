@@ -6,6 +6,7 @@ import (
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/gossip"
 	"github.com/weftsync/weft/node/replicate"
 )
 
@@ -126,5 +127,47 @@ func TestCheckRolledBackLeavesUnchecked(t *testing.T) {
 	}
 	if node.MarkedUnchecked(t, a, doc) || node.Unchecked(a, doc) != 0 {
 		t.Fatal("the background pass left the document marked or remembered unchecked")
+	}
+}
+
+// TestFreshCoveredByGossipAfterCommit: a change gossiped to a new document
+// stored before its round trip is stored first and applied after the
+// commit (decision 0032), small as it is with its round trip: that check
+// covers the document, so its changes are forgotten at once, and the
+// background pass clears its mark without checking it again (one round
+// trip, the other new document's).
+func TestFreshCoveredByGossipAfterCommit(t *testing.T) {
+	ctx := t.Context()
+	a, _, c, sp, docs := freshHonest(t, 2)
+	title := "Gossiped"
+	if err := c.PatchCase(ctx, sp, docs[0], model.CasePatch{Lang: "en", Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	changes := must[[]replicate.Change](t)(c.SyncLocal().Missing(ctx, sp.ID, docs[0], nil))
+	last := changes[len(changes)-1]
+	batch := gossip.Batch{Doc: docs[0], Type: string(model.Case), Chunks: [][]byte{last.Raw}, Atts: [][]byte{last.Attestation}}
+	if _, err := node.GossipIngest(ctx, a, gossip.Delivered{Space: sp.ID, Batch: batch}); err != nil {
+		t.Fatalf("gossip ingest: %v", err)
+	}
+	if cs := must[model.CaseStudy](t)(a.Case(ctx, sp, docs[0])); cs.Titles["en"] != title {
+		t.Fatalf("premise: the gossiped change was not applied (title %q)", cs.Titles["en"])
+	}
+	if n := node.Unchecked(a, docs[0]); n != 0 {
+		t.Fatalf("after the check that covered it: %d changes remembered unchecked, want none", n)
+	}
+	if !node.MarkedUnchecked(t, a, docs[0]) {
+		t.Fatal("premise: the mark was cleared before the background pass (not the path after the commit)")
+	}
+	trips := must[int](t)(node.EngineRoundTrips(a))
+	if err := node.CheckFresh(a); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[int](t)(node.EngineRoundTrips(a)) - trips; got != 1 {
+		t.Fatalf("the background pass made %d round trips; want 1, the other new document's", got)
+	}
+	for _, doc := range docs {
+		if node.MarkedUnchecked(t, a, doc) {
+			t.Fatalf("%s still marked unchecked after the background pass", doc)
+		}
 	}
 }
