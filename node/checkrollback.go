@@ -67,7 +67,9 @@ func (d *deferredChecks) refresh(doc string, at time.Time) {
 }
 
 // commitFault, when set (tests alone), is asked before each transaction of
-// update commits; an error fails the commit, as a store's would.
+// update, and the background check's transaction of new documents
+// (checkFreshGroup), commits; an error fails the commit, as a store's
+// would.
 var commitFault atomic.Pointer[func(*Node) error]
 
 // faultCommit returns commitFault's answer for n (nil when unset).

@@ -2,13 +2,14 @@ package node
 
 import "testing"
 
-// FailCommits makes every transaction of n's update fail with err before
-// its commit, as a store's failing commit would, until the test ends or
-// the returned function is called.
-func FailCommits(t testing.TB, n *Node, err error) (stop func()) {
+// FailCommits makes every transaction of n's update, and of its
+// background check of new documents, fail before its commit with what
+// fault returns (nil lets it commit), as a store's failing commit would,
+// until the test ends or the returned function is called.
+func FailCommits(t testing.TB, n *Node, fault func() error) (stop func()) {
 	f := func(m *Node) error {
 		if m == n {
-			return err
+			return fault()
 		}
 		return nil
 	}
@@ -17,3 +18,6 @@ func FailCommits(t testing.TB, n *Node, err error) (stop func()) {
 	t.Cleanup(stop)
 	return stop
 }
+
+// CheckPoll is the network checker's pause after a pass that succeeds.
+const CheckPoll = checkPoll

@@ -106,7 +106,7 @@ func TestCheckRolledBackLeavesUnchecked(t *testing.T) {
 	a, _, _, sp, docs := freshHonest(t, 1)
 	doc := docs[0]
 	held := node.Unchecked(a, doc)
-	stop := node.FailCommits(t, a, errors.New("the disk is full"))
+	stop := node.FailCommits(t, a, func() error { return errors.New("the disk is full") })
 	title := "Edited"
 	if err := a.PatchCase(ctx, sp, doc, model.CasePatch{Lang: "en", Title: &title}); err == nil {
 		t.Fatal("premise: the edit committed")

@@ -246,6 +246,9 @@ func (n *Node) checkFreshGroup(ctx context.Context, docs []string) error {
 	var errs []error
 	if len(passed) > 0 {
 		err := n.db.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+			if err := n.faultCommit(); err != nil {
+				return err
+			}
 			return tx.ClearUnchecked(passed...)
 		})
 		if err != nil {
