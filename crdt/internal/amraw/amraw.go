@@ -14,45 +14,11 @@
 package amraw
 
 /*
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-// The declarations below are those of automerge-go's automerge.h (the
-// automerge C API the pinned automerge-go links), for the calls used here.
-struct AMdoc;
-struct AMobjId;
-struct AMresult;
-struct AMitem;
-struct AMitems;
-struct AMchange;
-typedef struct AMbyteSpan {
-	const uint8_t *src;
-	size_t count;
-} AMbyteSpan;
+#include "weft_am.h" // automerge.h's declarations, for the calls used here
+#include "weft_error.h"
 
 enum { weftStatusOK = 0, weftObjTypeList = 1, weftObjTypeMap = 2 };
 enum { weftValTypeObjType = (1 << 12) };
-
-struct AMresult *AMmapGet(const struct AMdoc *doc, const struct AMobjId *obj_id, AMbyteSpan key, const struct AMitems *heads);
-struct AMresult *AMlistPutObject(struct AMdoc *doc, const struct AMobjId *obj_id, size_t pos, bool insert, uint8_t obj_type);
-struct AMresult *AMmapPutStr(struct AMdoc *doc, const struct AMobjId *obj_id, AMbyteSpan key, AMbyteSpan value);
-struct AMresult *AMmapPutInt(struct AMdoc *doc, const struct AMobjId *obj_id, AMbyteSpan key, int64_t value);
-struct AMresult *AMcommit(struct AMdoc *doc, AMbyteSpan message, const int64_t *timestamp);
-struct AMresult *AMgetChangeByHash(struct AMdoc *doc, const uint8_t *src, size_t count);
-AMbyteSpan AMchangeRawBytes(const struct AMchange *change);
-uint8_t AMresultStatus(const struct AMresult *result);
-AMbyteSpan AMresultError(const struct AMresult *result);
-#include "weft_error.h"
-void AMresultFree(struct AMresult *result);
-struct AMitem *AMresultItem(struct AMresult *result);
-const struct AMobjId *AMitemObjId(const struct AMitem *item);
-uint32_t AMitemValType(const struct AMitem *item);
-bool AMitemToChangeHash(const struct AMitem *item, AMbyteSpan *value);
-bool AMitemToChange(struct AMitem *item, struct AMchange **value);
-uint8_t AMobjObjType(const struct AMdoc *doc, const struct AMobjId *obj_id);
 
 typedef struct {
 	const uint8_t *p;

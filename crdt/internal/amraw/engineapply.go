@@ -1,39 +1,10 @@
 package amraw
 
 /*
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-// Declarations of automerge-go's automerge.h, for the calls used here
-// (see amraw.go).
-struct AMdoc;
-struct AMresult;
-struct AMitem;
-typedef struct AMbyteSpan {
-	const uint8_t *src;
-	size_t count;
-} AMbyteSpan;
-typedef struct AMitems {
-	uint8_t detail[24];
-} AMitems;
+#include "weft_am.h" // automerge.h's declarations (see amraw.go)
+#include "weft_error.h"
 
 enum { weftApplyStatusOK = 0 };
-
-struct AMresult *AMloadIncremental(struct AMdoc *doc, const uint8_t *src, size_t count);
-struct AMresult *AMgetHeads(struct AMdoc *doc);
-uint8_t AMresultStatus(const struct AMresult *result);
-AMbyteSpan AMresultError(const struct AMresult *result);
-#include "weft_error.h"
-void AMresultFree(struct AMresult *result);
-struct AMitem *AMresultItem(struct AMresult *result);
-struct AMitems AMresultItems(struct AMresult *result);
-size_t AMitemsSize(const struct AMitems *items);
-struct AMitem *AMitemsNext(struct AMitems *items, ptrdiff_t n);
-bool AMitemToUint(const struct AMitem *item, uint64_t *value);
-bool AMitemToChangeHash(const struct AMitem *item, AMbyteSpan *value);
 
 // weft_apply_fail records the error of res (or msg when res is NULL or
 // says nothing), frees res and returns -1.

@@ -1,33 +1,10 @@
 package amraw
 
 /*
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-// Declarations of automerge-go's automerge.h, for the calls used here
-// (see amraw.go).
-struct AMdoc;
-struct AMobjId;
-struct AMresult;
-struct AMitem;
-struct AMitems;
-typedef struct AMbyteSpan {
-	const uint8_t *src;
-	size_t count;
-} AMbyteSpan;
+#include "weft_am.h" // automerge.h's declarations (see amraw.go)
 
 enum { weftKeyStatusOK = 0 };
 enum { weftValVoid = 1 << 0, weftValInt = 1 << 9, weftValStr = 1 << 13 };
-
-struct AMresult *AMmapGet(const struct AMdoc *doc, const struct AMobjId *obj_id, AMbyteSpan key, const struct AMitems *heads);
-uint8_t AMresultStatus(const struct AMresult *result);
-void AMresultFree(struct AMresult *result);
-struct AMitem *AMresultItem(struct AMresult *result);
-uint32_t AMitemValType(const struct AMitem *item);
-bool AMitemToInt(const struct AMitem *item, int64_t *value);
-bool AMitemToStr(const struct AMitem *item, AMbyteSpan *value);
 
 enum { weftKeyAbsent = 0, weftKeyStr = 1, weftKeyInt = 2, weftKeyOther = 3 };
 

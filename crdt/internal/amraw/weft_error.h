@@ -1,6 +1,6 @@
 // weft_error.h: the error copy shared by amraw's C functions. Include it
-// after the declarations of AMbyteSpan, struct AMresult and
-// AMresultError (each cgo preamble of the package declares them).
+// after weft_am.h, which declares AMbyteSpan, struct AMresult and
+// AMresultError.
 #ifndef WEFT_ERROR_H
 #define WEFT_ERROR_H
 
