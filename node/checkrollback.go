@@ -12,7 +12,8 @@ import (
 // does not commit, the store keeps the mark and the dropped changes, so
 // the memory must too: the transaction remembers each document's unchecked
 // state before its first check (keepUnchecked), and a rollback puts it back
-// (rollbackUnchecked).
+// (rollbackUnchecked). The changes the transaction itself applied
+// unchecked (addUnchecked) are forgotten too: the store never held them.
 
 // uncheckedBefore is a document's unchecked state before a transaction's
 // first check of it.
@@ -41,9 +42,24 @@ func (tx *writeTx) keepUnchecked(d *deferredChecks, doc string) {
 	tx.checkedBefore[doc] = b
 }
 
+// addUnchecked records changes applied to doc without their round trip:
+// in tx, which forgets them should it roll back, or, with tx nil, after a
+// commit.
+func (n *Node) addUnchecked(tx *writeTx, doc string, hashes [][32]byte) {
+	n.deferred.add(doc, hashes, time.Now())
+	if tx == nil {
+		return
+	}
+	if tx.appliedUnchecked == nil {
+		tx.appliedUnchecked = map[string][][32]byte{}
+	}
+	tx.appliedUnchecked[doc] = append(tx.appliedUnchecked[doc], hashes...)
+}
+
 // rollbackUnchecked puts back, after tx rolled back, the unchecked state
 // of the documents it checked: their changes unchecked again (before any
-// recorded since) and a new document's fresh mark.
+// recorded since) and a new document's fresh mark. The changes tx applied
+// unchecked are forgotten: they were never stored.
 func (n *Node) rollbackUnchecked(tx *writeTx) {
 	for doc, b := range tx.checkedBefore {
 		n.deferred.restore(doc, b.hashes)
@@ -51,7 +67,10 @@ func (n *Node) rollbackUnchecked(tx *writeTx) {
 			n.deferred.refresh(doc, b.freshAt)
 		}
 	}
-	tx.checkedBefore = nil
+	for doc, hashes := range tx.appliedUnchecked {
+		n.deferred.forget(doc, hashes)
+	}
+	tx.checkedBefore, tx.appliedUnchecked = nil, nil
 }
 
 // refresh marks doc fresh again, as stored at.

@@ -37,6 +37,10 @@ type writeTx struct {
 	// checkedBefore: the unchecked state of the documents checked in the
 	// transaction, put back if it rolls back (checkrollback.go).
 	checkedBefore map[string]uncheckedBefore
+	// appliedUnchecked: received changes the transaction applied without
+	// their round trip, per document, forgotten if it rolls back
+	// (checkrollback.go).
+	appliedUnchecked map[string][][32]byte
 }
 
 // update runs fn in one store transaction. If the transaction fails, every

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
-	"time"
 
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/store"
@@ -319,7 +318,7 @@ func (n *Node) fedOutcome(ctx context.Context, tx *writeTx, w *docWork) error {
 	f.wait()
 	if f.err == nil {
 		if len(f.unchecked) > 0 {
-			n.deferred.add(w.in.doc, f.unchecked, time.Now())
+			n.addUnchecked(tx, w.in.doc, f.unchecked)
 		}
 		return nil
 	}

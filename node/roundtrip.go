@@ -202,11 +202,7 @@ func (n *Node) applyLazy(ctx context.Context, tx *writeTx, doc string, added []s
 	if !unchecked { // the write lock is held: what doc held unchecked is what the check covered
 		return n.checkedNow(tx, doc, n.deferred.hashes(doc))
 	}
-	hashes := make([][32]byte, len(added))
-	for i, c := range added {
-		hashes[i] = c.Hash
-	}
-	n.deferred.add(doc, hashes, time.Now())
+	n.addUnchecked(tx, doc, hashesOf(added))
 	return nil
 }
 
