@@ -73,10 +73,18 @@ type BatchLocal interface {
 }
 
 // Read-ahead limits: how many frames, and how many bytes of them, the
-// opener's reader holds before the opener takes them.
+// opener's reader holds before the opener takes them. The bytes are
+// bounded as they arrived and as they were decoded: a responder chooses
+// how well its frames compress, so a bound on wire bytes alone would let
+// 8 MiB of them decode to hundreds of frames of MaxDecompressed each.
 const (
 	maxBatchFrames = 512
 	maxAheadBytes  = 8 << 20
+	// maxAheadDecoded bounds the decoded bytes (chunks, attestations,
+	// operations) of the frames read ahead: an honest catch-up of 10,000
+	// ledger entries decodes to about 4.5 MiB (decision 0028's figures),
+	// under it.
+	maxAheadDecoded = 16 << 20
 )
 
 // batchLimit is the most frames one batch takes: maxBatchFrames, lowered
@@ -87,6 +95,7 @@ var batchLimit = maxBatchFrames
 type received struct {
 	f    *Frame
 	size int64
+	held int64 // decoded bytes: what the frame holds in memory (decodedBytes)
 	err  error
 	job  *prepJob // the frame's PrepareFrame call, for a frame of changes
 }
@@ -187,6 +196,10 @@ type reader struct {
 	frames  chan received
 	room    chan struct{} // signalled when the opener takes frames
 	ahead   atomic.Int64  // bytes read and not yet taken
+	decoded atomic.Int64  // their decoded bytes
+	// waiting is signalled each time the reader stops reading until the
+	// opener takes frames (read by tests).
+	waiting chan struct{}
 	done    chan struct{}
 	ended   bool // the opener took the end frame or an error: the reader returned
 	limit   int
@@ -200,7 +213,8 @@ type reader struct {
 // With prep, each frame of changes is prepared as it is read.
 func startReader(c *conn, limit int, prep frameWork) *reader {
 	r := &reader{c: c, limit: limit, prep: prep, frames: make(chan received, maxBatchFrames), room: make(chan struct{}, 1),
-		done: make(chan struct{}), jobs: make(chan *prepJob, maxBatchFrames), prepped: make(chan struct{})}
+		waiting: make(chan struct{}, 1),
+		done:    make(chan struct{}), jobs: make(chan *prepJob, maxBatchFrames), prepped: make(chan struct{})}
 	if prep.any() {
 		go r.prepare() // owned by the opener: run closes jobs, stop waits for it
 	} else {
@@ -228,7 +242,8 @@ func (r *reader) run() {
 	defer close(r.done)
 	defer close(r.jobs)
 	for n := 0; r.limit == 0 || n < r.limit; {
-		for r.ahead.Load() > maxAheadBytes { // wait for the opener to catch up
+		for r.full() { // wait for the opener to catch up
+			r.signalWaiting()
 			<-r.room
 			if r.c.stopped.Load() {
 				return
@@ -250,7 +265,7 @@ func (r *reader) run() {
 				return // the opener cuts the transfer here
 			}
 			n++
-			got := received{f: f, size: sizes[i]}
+			got := received{f: f, size: sizes[i], held: decodedBytes(f)}
 			if r.prep.any() && f.Kind == KindChanges {
 				got.job = &prepJob{w: r.prep, in: FrameIn{Space: f.Space, Doc: f.Doc, Type: f.Type, Chunks: f.Chunks, Atts: f.Atts}, done: make(chan struct{})}
 				select {
@@ -259,12 +274,32 @@ func (r *reader) run() {
 				}
 			}
 			r.ahead.Add(got.size)
+			r.decoded.Add(got.held)
 			r.frames <- got // stop drains the channel: this never blocks for ever
 			if f.Kind == KindEnd {
 				return
 			}
 		}
 	}
+}
+
+// full reports whether the frames read ahead reach a read-ahead bound.
+func (r *reader) full() bool {
+	return r.ahead.Load() > maxAheadBytes || r.decoded.Load() > maxAheadDecoded
+}
+
+// signalWaiting tells a test, when one listens, that the reader waits.
+func (r *reader) signalWaiting() {
+	select {
+	case r.waiting <- struct{}{}:
+	default:
+	}
+}
+
+// decodedBytes is what f holds in memory once decoded: its chunks,
+// attestations and operations.
+func decodedBytes(f *Frame) int64 {
+	return chunkBytes(f.Chunks) + chunkBytes(f.Atts) + chunkBytes(f.Ops)
 }
 
 // next waits for the next frame.
@@ -294,6 +329,7 @@ func (r *reader) took(got received) {
 		r.ended = true // the reader returns after sending it
 	}
 	r.ahead.Add(-got.size)
+	r.decoded.Add(-got.held)
 	select {
 	case r.room <- struct{}{}:
 	default:
