@@ -2,7 +2,9 @@ package replicate
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"maps"
 	"sync"
 )
 
@@ -33,7 +35,15 @@ const (
 	// storing while the responder reads the rest (decision 0039); the
 	// budget then adapts, up to streamBudget.
 	firstStreamBudget = startBudget / 8
+	// maxStreamQueued bounds the raw bytes a streamed read queues ahead
+	// of the frames sent: the read pauses there and resumes, in a read of
+	// its own, once the queue is down to half. An honest catch-up of
+	// 10,000 ledger entries is about 4.5 MiB in all, under it.
+	maxStreamQueued = 8 << 20
 )
+
+// errStreamPaused ends a streamed read whose queue is full (readPaused).
+var errStreamPaused = errors.New("replicate: streamed read paused")
 
 // streamer returns Local as a StreamLocal, or nil.
 func (r *responder) streamer() StreamLocal {
@@ -47,21 +57,17 @@ func (r *responder) streamer() StreamLocal {
 // read), cut where doc cuts them (pack.go). The read never waits for the
 // network: what it reads is queued, so its read transaction (one of the
 // store's few reader connections) lasts as long as the read itself, as
-// Missing's, however slowly the opener takes the frames.
+// Missing's, however slowly the opener takes the frames. The queue is
+// bounded (readPaused): an opener that takes nothing holds at most
+// maxStreamQueued bytes of the document in memory, however large it is.
 func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ string, vv map[string]uint64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := &partQueue{ready: make(chan struct{}, 1)}
+	q := &partQueue{ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 	done := make(chan struct{})
 	go func() { // owned by stream: it waits for done before returning
 		defer close(done)
-		q.finish(sl.MissingStream(ctx, space, doc, vv, func(cs []Change) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			q.push(cs)
-			return nil
-		}))
+		q.finish(readPaused(ctx, sl, q, space, doc, vv))
 	}()
 	defer func() {
 		cancel()
@@ -117,21 +123,88 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 	return nil
 }
 
-// partQueue hands the parts a MissingStream read to the responder,
-// without bound: the read never waits for the network.
+// readPaused reads doc's missing changes into q. When q holds
+// maxStreamQueued raw bytes, the read ends (its transaction with it); once
+// the responder has taken q down to half, a new read resumes after what
+// was queued: a replica with vv and every change queued lacks exactly the
+// rest, in the same stored order. Each read is consistent on its own.
+func readPaused(ctx context.Context, sl StreamLocal, q *partQueue, space, doc string, vv map[string]uint64) error {
+	queued := maps.Clone(vv) // vv and what was queued
+	if queued == nil {
+		queued = map[string]uint64{}
+	}
+	for {
+		err := sl.MissingStream(ctx, space, doc, maps.Clone(queued), func(cs []Change) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			advance(queued, cs)
+			if q.push(cs) >= maxStreamQueued {
+				return errStreamPaused
+			}
+			return nil
+		})
+		if !errors.Is(err, errStreamPaused) {
+			return err
+		}
+		if err := q.waitBelow(ctx, maxStreamQueued/2); err != nil {
+			return err
+		}
+	}
+}
+
+// advance raises vv to the seqs of cs.
+func advance(vv map[string]uint64, cs []Change) {
+	for i := range cs {
+		a := hex.EncodeToString(cs[i].Actor)
+		vv[a] = max(vv[a], cs[i].Seq)
+	}
+}
+
+// partQueue hands the parts a MissingStream read to the responder. The
+// read never waits for the network while it runs; it pauses at a bound
+// (readPaused).
 type partQueue struct {
 	mu    sync.Mutex
 	parts [][]Change
+	bytes int // raw bytes of parts (contentSize)
 	ended bool
 	err   error
 	ready chan struct{} // signalled after a push or the end
+	room  chan struct{} // signalled after a take
+	// pauses counts the reads that paused (tests).
+	pauses int
 }
 
-func (q *partQueue) push(cs []Change) {
+// push queues cs and returns the raw bytes queued.
+func (q *partQueue) push(cs []Change) int {
 	q.mu.Lock()
 	q.parts = append(q.parts, cs)
+	q.bytes += contentSize(cs)
+	n := q.bytes
 	q.mu.Unlock()
 	q.signal()
+	return n
+}
+
+// waitBelow waits until the queue holds fewer than n raw bytes.
+func (q *partQueue) waitBelow(ctx context.Context, n int) error {
+	q.mu.Lock()
+	q.pauses++
+	q.mu.Unlock()
+	for {
+		q.mu.Lock()
+		left := q.bytes
+		q.mu.Unlock()
+		if left < n {
+			return nil
+		}
+		select {
+		case <-q.room:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // finish records the end of the read and its error.
@@ -156,7 +229,12 @@ func (q *partQueue) take(ctx context.Context) (part []Change, ok bool, err error
 		q.mu.Lock()
 		if len(q.parts) > 0 {
 			part, q.parts = q.parts[0], q.parts[1:]
+			q.bytes -= contentSize(part)
 			q.mu.Unlock()
+			select {
+			case q.room <- struct{}{}:
+			default:
+			}
 			return part, true, nil
 		}
 		ended, err := q.ended, q.err
