@@ -27,8 +27,14 @@ func (l syncLocal) attestationAt(ctx context.Context, doc string, ref int64, has
 	}
 }
 
-// streamPage is how many missing changes MissingStream hands on at once.
-const streamPage = 256
+// MissingStream hands on the missing changes a page at a time: at most
+// streamPage changes, and no more than streamPageBytes raw bytes past the
+// change that crosses them (a member may store changes of up to
+// wire.MaxChunkSize, so a count alone would not bound a page's memory).
+const (
+	streamPage      = 256
+	streamPageBytes = 1 << 20
+)
 
 var _ replicate.StreamLocal = syncLocal{}
 
@@ -50,6 +56,7 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 		}
 		size := 0 // an attestation's size, from the first one read
 		var page []replicate.Change
+		pageBytes := 0
 		var actor []byte // the last change's actor, and what vv holds of it
 		var have uint64
 		err = tx.EachChangeIndexed(doc, func(c store.Change, hashIndex []byte) error {
@@ -72,11 +79,11 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 				}
 			}
 			page = append(page, sc)
-			if len(page) < streamPage {
+			if pageBytes += len(c.Raw); len(page) < streamPage && pageBytes < streamPageBytes {
 				return nil
 			}
 			err := emit(page)
-			page = nil
+			page, pageBytes = nil, 0
 			return err
 		})
 		if err != nil || len(page) == 0 {
