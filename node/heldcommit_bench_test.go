@@ -12,6 +12,7 @@ import (
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/nodetest"
 )
 
 var (
@@ -81,7 +82,7 @@ func newHeldSource(ctx context.Context, dir string, members int) (*heldSource, e
 	s.ledger = d.Ledger
 	for i := range members {
 		home := filepath.Join(dir, fmt.Sprintf("member%d", i))
-		if err := s.admit(ctx, home); err != nil {
+		if err := nodetest.AdmitNew(ctx, s.n, s.sp, home, "Member"); err != nil {
 			return nil, err
 		}
 		s.homes = append(s.homes, home)
@@ -104,29 +105,6 @@ func newHeldSource(ctx context.Context, dir string, members int) (*heldSource, e
 		}
 	}
 	return s, nil
-}
-
-// admit makes a member in home, admitted to the space, and closes it.
-func (s *heldSource) admit(ctx context.Context, home string) error {
-	m, err := node.Init(ctx, node.Options{Home: home, NoPassphrase: true}, "Member")
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	inv, err := s.n.Invite(ctx, s.sp, node.InviteOptions{})
-	if err != nil {
-		return err
-	}
-	req, _, err := m.JoinRequest(ctx, inv.Code)
-	if err != nil {
-		return err
-	}
-	w, err := s.n.Admit(ctx, req)
-	if err != nil {
-		return err
-	}
-	_, err = m.AcceptWelcome(ctx, w)
-	return err
 }
 
 // catchUp has the next member ingest the ledger's changes in one batch and

@@ -12,6 +12,7 @@ import (
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/examples/bench/harness"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/nodetest"
 )
 
 var (
@@ -69,7 +70,7 @@ func (s *ledgerSource) make(home string) error {
 	s.ledger = d.Ledger
 	for i := range *ingestRuns {
 		home := filepath.Join(home, fmt.Sprintf("member%d", i))
-		if err := s.admit(ctx, home); err != nil {
+		if err := nodetest.AdmitNew(ctx, s.n, s.sp, home, "Member"); err != nil {
 			return err
 		}
 		s.homes = append(s.homes, home)
@@ -104,29 +105,6 @@ func (s *ledgerSource) close() {
 	if s.dir != "" {
 		os.RemoveAll(s.dir)
 	}
-}
-
-// admit makes a member in home, admitted to s's space, and closes it.
-func (s *ledgerSource) admit(ctx context.Context, home string) error {
-	m, err := node.Init(ctx, node.Options{Home: home, NoPassphrase: true}, "Member")
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	inv, err := s.n.Invite(ctx, s.sp, node.InviteOptions{})
-	if err != nil {
-		return err
-	}
-	req, _, err := m.JoinRequest(ctx, inv.Code)
-	if err != nil {
-		return err
-	}
-	w, err := s.n.Admit(ctx, req)
-	if err != nil {
-		return err
-	}
-	_, err = m.AcceptWelcome(ctx, w)
-	return err
 }
 
 // member opens a member admitted before the entries were made and not
