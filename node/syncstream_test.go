@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -50,5 +51,16 @@ func TestMissingStreamPagesBoundedByBytes(t *testing.T) {
 	}
 	if limit := 1<<20 + largest; most > limit {
 		t.Fatalf("a page of %d bytes (%d in %d pages); want at most %d, a megabyte and a change", most, total, parts, limit)
+	}
+	// The responder pauses a read by an error from emit (decision 0064):
+	// it ends the read at that page and comes back as it was.
+	pause := errors.New("paused")
+	pages := 0
+	err = sl.MissingStream(ctx, sp.ID, ledger, nil, func([]replicate.Change) error {
+		pages++
+		return pause
+	})
+	if !errors.Is(err, pause) || pages != 1 {
+		t.Fatalf("a read stopped by emit: %v after %d pages; want its error after one", err, pages)
 	}
 }
