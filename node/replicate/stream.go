@@ -1,6 +1,7 @@
 package replicate
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -155,8 +156,12 @@ func readPaused(ctx context.Context, sl StreamLocal, q *partQueue, space, doc st
 
 // advance raises vv to the seqs of cs.
 func advance(vv map[string]uint64, cs []Change) {
+	var actor []byte // the last change's actor (a ledger's are one actor's, mostly)
+	var a string
 	for i := range cs {
-		a := hex.EncodeToString(cs[i].Actor)
+		if i == 0 || !bytes.Equal(cs[i].Actor, actor) {
+			actor, a = cs[i].Actor, hex.EncodeToString(cs[i].Actor)
+		}
 		vv[a] = max(vv[a], cs[i].Seq)
 	}
 }
