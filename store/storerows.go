@@ -22,10 +22,23 @@ import (
 //
 // Every check a change passes is made when it is added, against the
 // store and the transaction's own record of what it inserted (txCache),
-// as before; only the writing waits. A group SQLite refuses is written
-// again a row at a time, to name the change whose row failed (an
-// *InsertError), and the transaction is failed from then on: every later
-// statement and the commit return that error, so nothing of it commits.
+// as before; only the writing waits. When SQLite refuses a row of a group,
+// the rows of the group from that one on are written again a row at a
+// time, to name the change whose row failed (an *InsertError), and the
+// transaction is failed from then on: every later statement and the
+// commit return that error, so nothing of it commits.
+//
+// The group statements are INSERT OR FAIL (decision 0060): a refused row
+// ends the statement and keeps the rows before it, instead of undoing the
+// statement (ABORT, SQLite's default). A statement that may abort after
+// it changed rows makes SQLite copy every page it touches first into a
+// statement journal, so that it can undo them; a group of 64 change rows
+// touches about as many pages of the random (doc, hash) index, and the
+// copies were a sixth of the store's CPU in a catch-up. Nothing needs the
+// undo: a refused row fails the whole transaction. keptRows (SQLite's
+// changes()) says how many rows the failed statement kept, so that the
+// rows written again one at a time start at the refused one; a statement
+// that was undone anyway (a trigger's RAISE(ABORT)) kept none.
 //
 // A change whose one dependency is its own actor's previous change (seq -
 // 1), as every change of a single writer's history is, writes no
@@ -126,7 +139,7 @@ func (tx *Tx) writeChangeRows(rows []queuedChange) error {
 			args = r.appendArgs(args)
 		}
 		if err := tx.execQueued(changeRowsQuery(n), args); err != nil {
-			return tx.nameFailed(rows[:n], err, func(r queuedChange) error {
+			return tx.nameFailed(rows[tx.keptRows(n):n], err, func(r queuedChange) error {
 				return tx.execQueued(changeRowsQuery(1), r.appendArgs(nil))
 			})
 		}
@@ -170,15 +183,17 @@ func (tx *Tx) writeDepRows(rows []queuedChange) error {
 			args = append(args, e.doc, e.hash, d.dep)
 		}
 		if err := tx.execQueued(depRowsQuery(n), args); err != nil {
-			// Name the change: write the group's changes' rows one at a time.
+			// Name the change: write the rows the statement did not keep,
+			// a change's at a time.
+			left := deps[tx.keptRows(n):n]
 			var owners []queuedChange
-			for i, d := range deps[:n] {
-				if i == 0 || d.owner != deps[i-1].owner {
+			for i, d := range left {
+				if i == 0 || d.owner != left[i-1].owner {
 					owners = append(owners, rows[d.owner])
 				}
 			}
 			return tx.nameFailed(owners, err, func(r queuedChange) error {
-				for _, d := range deps[:n] {
+				for _, d := range left {
 					if rows[d.owner].e != r.e {
 						continue
 					}
@@ -194,13 +209,14 @@ func (tx *Tx) writeDepRows(rows []queuedChange) error {
 	return nil
 }
 
-// nameFailed handles a group statement SQLite refused (err): SQLite undid
-// the whole statement, so it writes the group's rows again one by one
-// (one) and returns an *InsertError naming the first change whose row
-// fails, or, should every row go in alone, one naming the group's first.
-// A cancelled transaction's error is returned as it is.
+// nameFailed handles a group statement SQLite refused (err): group is
+// what the statement did not keep (keptRows), from the refused row on. It
+// writes those rows again one by one (one) and returns an *InsertError
+// naming the first change whose row fails, or, should every row go in
+// alone, one naming the group's first. A cancelled transaction's error is
+// returned as it is.
 func (tx *Tx) nameFailed(group []queuedChange, err error, one func(queuedChange) error) error {
-	if tx.ctx.Err() != nil { // the transaction was cancelled: no row is at fault
+	if tx.ctx.Err() != nil || len(group) == 0 { // cancelled: no row is at fault
 		return fmt.Errorf("store: write change rows: %w", err)
 	}
 	for _, r := range group {
@@ -209,6 +225,23 @@ func (tx *Tx) nameFailed(group []queuedChange, err error, one func(queuedChange)
 		}
 	}
 	return &InsertError{Hash: group[0].e.Hash, Err: err}
+}
+
+// keptRows is how many of its n rows the group statement that just failed
+// kept: SQLite's changes(), the rows an INSERT OR FAIL wrote before the
+// one it refused, 0 for a statement SQLite undid whole. It is 0 when it
+// cannot be read: the rows are then all written again, and a kept one
+// is named instead of the refused one, in a transaction that fails anyway.
+func (tx *Tx) keptRows(n int) int {
+	s, err := tx.prepared("SELECT changes()")
+	if err != nil {
+		return 0
+	}
+	var k int
+	if err := s.QueryRowContext(context.WithoutCancel(tx.ctx)).Scan(&k); err != nil || k < 0 || k >= n {
+		return 0
+	}
+	return k
 }
 
 // execQueued runs one of the queue's own statements (exec would write the
@@ -228,11 +261,11 @@ func (tx *Tx) execQueued(query string, args []any) error {
 
 // changeRowsQuery is the statement that writes n change rows.
 func changeRowsQuery(n int) string {
-	return multiRow(`INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, prev_dep, blob) VALUES `,
+	return multiRow(`INSERT OR FAIL INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, prev_dep, blob) VALUES `,
 		"(?, ?, ?, ?, ?, ?, ?, ?, ?)", n)
 }
 
 // depRowsQuery is the statement that writes n dependency rows.
 func depRowsQuery(n int) string {
-	return multiRow("INSERT INTO change_deps (doc, hash, dep) VALUES ", "(?, ?, ?)", n)
+	return multiRow("INSERT OR FAIL INTO change_deps (doc, hash, dep) VALUES ", "(?, ?, ?)", n)
 }

@@ -160,6 +160,72 @@ func TestInsertErrorNamesChange(t *testing.T) {
 	}
 }
 
+// TestInsertErrorNamesChangeAfterKeptRows: when a constraint refuses a
+// row in the middle of a group, INSERT OR FAIL (decision 0060) keeps the
+// group's rows before it; the error still names the refused change, with
+// SQLite's reason, and nothing of the transaction is committed. The
+// conflicting row is put in behind the store's back, so that only the
+// write meets it: a change row with the refused change's (doc, hash) under
+// another actor, or the refused change's dependency row.
+func TestInsertErrorNamesChangeAfterKeptRows(t *testing.T) {
+	for _, table := range []string{"changes", "change_deps"} {
+		// 10: the 11th row of a full group of 64; 70: the 7th of the
+		// tail's first group of 16, written at the commit.
+		for _, bad := range []int{10, 70} {
+			t.Run(fmt.Sprintf("%s/%d", table, bad), func(t *testing.T) {
+				db, _ := testDB(t)
+				const n = 100
+				doc := "d"
+				gen := chain
+				if table == "change_deps" {
+					gen = wideChain
+				}
+				var docIdx, hashIdx, depIdx []byte
+				view(t, db, func(tx *Tx) error {
+					c := gen(doc, bad)
+					docIdx, hashIdx, depIdx = tx.indexOf([]byte(doc)), tx.hashIndex(c.Hash), tx.hashIndex(c.Deps[0])
+					return nil
+				})
+				var err error
+				if table == "changes" {
+					_, err = db.sql.ExecContext(t.Context(), `INSERT INTO changes (doc, hash, actor, seq, start_op, max_op, max_op_reachable, blob)
+						VALUES (?, ?, x'00', 1, 1, 1, 1, x'00')`, docIdx, hashIdx)
+				} else {
+					_, err = db.sql.ExecContext(t.Context(), `INSERT INTO change_deps (doc, hash, dep) VALUES (?, ?, ?)`, docIdx, hashIdx, depIdx)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = db.Update(t.Context(), func(tx *Tx) error {
+					for i := range n {
+						if _, err := tx.AddChange(gen(doc, i)); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				var ie *InsertError
+				if !errors.As(err, &ie) {
+					t.Fatalf("Update gave %v, not an *InsertError", err)
+				}
+				if want := gen(doc, bad).Hash; ie.Hash != want {
+					t.Fatalf("the error names %x, not the refused change %x: %v", ie.Hash, want, err)
+				}
+				if !strings.Contains(err.Error(), "UNIQUE constraint failed") {
+					t.Fatalf("the error does not carry SQLite's: %v", err)
+				}
+				var stored int
+				if err := db.sql.QueryRow("SELECT count(*) FROM changes WHERE doc = ?", docIdx).Scan(&stored); err != nil {
+					t.Fatal(err)
+				}
+				if want := map[string]int{"changes": 1, "change_deps": 0}[table]; stored != want {
+					t.Fatalf("after the failed transaction %d change rows are stored, want %d (the one put in by the test)", stored, want)
+				}
+			})
+		}
+	}
+}
+
 // TestRowDigestUnchanged: rowDigest, rewritten to allocate less (decision
 // 0038), gives the digests every existing manifest was made with.
 func TestRowDigestUnchanged(t *testing.T) {
