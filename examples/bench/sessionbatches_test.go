@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"flag"
+	"os"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -8,6 +11,11 @@ import (
 	"github.com/weftsync/weft/examples/bench/harness"
 	"github.com/weftsync/weft/node/replicate"
 )
+
+// catchUpProfile names a file for a CPU profile of
+// BenchmarkCatchUpSessionBatches' catch-ups alone, without its fixture's
+// making (which -test.cpuprofile includes).
+var catchUpProfile = flag.String("bench.catchupprofile", "", "write a CPU profile of BenchmarkCatchUpSessionBatches' catch-ups, fixture left out, to this file")
 
 // BenchmarkCatchUpSessionBatches ingests -bench.ingest ledger entries the
 // way a sync session hands them to the node: in batches of about 2,000,
@@ -34,6 +42,17 @@ func BenchmarkCatchUpSessionBatches(b *testing.B) {
 			}
 		}
 		return nil
+	}
+	if *catchUpProfile != "" {
+		f, err := os.Create(*catchUpProfile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var durable, returned, settled time.Duration
 	var self, engine int64
