@@ -122,6 +122,14 @@ func TestAddChangeRules(t *testing.T) {
 			{c: ch(d, "a1", "A", 1, 1, 1), want: Stored, stored: []string{"a1"}},
 			{c: ch(d, "a2", "A", 2, 2, 1, "a1", "a1"), refused: ReasonHeader},
 		}},
+		// More dependencies than distinctDeps compares pairwise: the last
+		// repeats the first, or one of them is the change itself.
+		{name: "repeated dependency among many", steps: []step{
+			{c: ch(d, "m", "A", 1, 1, 1, "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x1"), refused: ReasonHeader},
+		}},
+		{name: "self dependency among many", steps: []step{
+			{c: ch(d, "m", "A", 1, 1, 1, "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "m"), refused: ReasonHeader},
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

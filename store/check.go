@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -66,6 +67,14 @@ func (tx *Tx) lookSeq(e *entry) error {
 
 // distinctDeps reports whether e's dependencies are distinct and not e.
 func distinctDeps(e *entry) bool {
+	if len(e.Deps) <= 8 { // nearly every change: compared pairwise, no map made
+		for i, d := range e.Deps {
+			if d == e.Hash || slices.Contains(e.Deps[:i], d) {
+				return false
+			}
+		}
+		return true
+	}
 	seen := map[[32]byte]bool{e.Hash: true}
 	for _, d := range e.Deps {
 		if seen[d] {
@@ -80,9 +89,9 @@ func distinctDeps(e *entry) bool {
 // dependencies (0 with none), and whether any dependency is not stored. It
 // notes when the actor's previous change is a direct dependency.
 func (tx *Tx) depsReachable(e *entry) (depMax uint64, missing bool, err error) {
-	rows := tx.cached().rows
+	c := tx.cached()
 	for _, d := range e.deps {
-		if row, ok := rows[string(e.doc)+string(d)]; ok { // inserted in this transaction
+		if row, ok := c.rows[string(c.key(e.doc, d))]; ok { // inserted in this transaction
 			depMax = max(depMax, row.reachable)
 			e.prevIsDep = e.prevIsDep || (row.seq+1 == e.Seq && string(row.actor) == string(e.actor))
 			continue

@@ -54,7 +54,8 @@ func (tx *Tx) putCut(doc, key, actor []byte, maxSeq uint64) error {
 // cutFor returns the cut of actor (by index) in doc, read from the sealed
 // value, not the plain column.
 func (tx *Tx) cutFor(doc, key []byte) (uint64, bool, error) {
-	if c, ok := tx.cached().cuts[string(doc)+string(key)]; ok {
+	tc := tx.cached()
+	if c, ok := tc.cuts[string(tc.key(doc, key))]; ok {
 		return c.maxSeq, c.ok, nil
 	}
 	if none, err := tx.noCuts(); err != nil || none { // no lookup per change when the store holds no cut (decision 0044)

@@ -35,8 +35,9 @@ func (e *entry) rowDigest(reachable uint64) [32]byte {
 
 // addActor records that actor wrote in doc, sealed, once.
 func (tx *Tx) addActor(doc, key, actor []byte) error {
-	known := tx.cached().actors
-	if known[string(doc)+string(key)] {
+	c := tx.cached()
+	known := c.actors
+	if known[string(c.key(doc, key))] {
 		return nil
 	}
 	fresh, err := tx.docFresh(doc) // its first change is being stored: no actor recorded yet

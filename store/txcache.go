@@ -27,6 +27,18 @@ type txCache struct {
 	// queue: the change rows and dependency rows inserted and not yet
 	// written (storerows.go).
 	queue queuedRows
+	// keyBuf: the bytes of the last key made by key, reused.
+	keyBuf []byte
+}
+
+// key returns the key of the maps above for two indexes (a document's and
+// an actor's or a change's), in a buffer the next call overwrites: it is
+// for m[string(c.key(a, b))], which reads a map without a copy of the key
+// (string(a)+string(b) made one, 64 bytes, for each of the four lookups
+// a stored change costs). A write, m[string(...)] = v, copies the key.
+func (c *txCache) key(a, b []byte) []byte {
+	c.keyBuf = append(append(c.keyBuf[:0], a...), b...)
+	return c.keyBuf
 }
 
 // actorSeqs is what a transaction knows of one actor's changes in one
@@ -102,8 +114,7 @@ func (tx *Tx) flush() error {
 // reading the highest stored seq once.
 func (tx *Tx) actorSeqs(doc, actor []byte) (*actorSeqs, error) {
 	c := tx.cached()
-	key := string(doc) + string(actor)
-	if s, ok := c.seqs[key]; ok {
+	if s, ok := c.seqs[string(c.key(doc, actor))]; ok {
 		return s, nil
 	}
 	var max uint64
@@ -117,18 +128,18 @@ func (tx *Tx) actorSeqs(doc, actor []byte) (*actorSeqs, error) {
 		}
 	}
 	s := &actorSeqs{max: max, added: map[uint64][]byte{}}
-	c.seqs[key] = s
+	c.seqs[string(doc)+string(actor)] = s
 	return s, nil
 }
 
 // inserted records in the cache a change insert wrote.
 func (tx *Tx) inserted(e *entry, reachable uint64) {
 	c := tx.cached()
-	if s, ok := c.seqs[string(e.doc)+string(e.actor)]; ok {
+	if s, ok := c.seqs[string(c.key(e.doc, e.actor))]; ok {
 		s.max = max(s.max, e.Seq)
 		s.added[e.Seq] = e.hash
 	}
-	c.rows[string(e.doc)+string(e.hash)] = insertedRow{reachable: reachable, actor: e.actor, seq: e.Seq}
+	c.rows[string(c.key(e.doc, e.hash))] = insertedRow{reachable: reachable, actor: e.actor, seq: e.Seq}
 }
 
 // forgetInserted drops what the cache knows of stored changes (sequences
