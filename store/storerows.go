@@ -233,6 +233,9 @@ func (tx *Tx) nameFailed(group []queuedChange, err error, one func(queuedChange)
 // cannot be read: the rows are then all written again, and a kept one
 // is named instead of the refused one, in a transaction that fails anyway.
 func (tx *Tx) keptRows(n int) int {
+	if tx.ctx.Err() != nil { // cancelled: nameFailed names no row
+		return 0
+	}
 	s, err := tx.prepared("SELECT changes()")
 	if err != nil {
 		return 0
