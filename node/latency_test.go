@@ -56,6 +56,10 @@ func (s *storedTimes) count() int {
 // -args -paced.n 100 -paced.trace`.
 func TestPacedLatency(t *testing.T) {
 	ctx := t.Context()
+	if *pacedTrace {
+		latency.Enable() // before the nodes start: gossip traces pubsub's steps only then
+		defer latency.Disable()
+	}
 	a, _ := serveNode(t, "Amina")
 	var got storedTimes
 	got.wake = make(chan struct{}, 1)
@@ -71,8 +75,6 @@ func TestPacedLatency(t *testing.T) {
 	// Warm up until gossip carries a change (the mesh forms first).
 	eventually(t, "a change of a reaches b by gossip", func() error { return gossiped(t, a, b, sp) })
 	if *pacedTrace {
-		latency.Enable()
-		defer latency.Disable()
 		latency.Take()
 	}
 	var lat, latOn, latOff []time.Duration
@@ -80,6 +82,7 @@ func TestPacedLatency(t *testing.T) {
 	defer node.SetPrestoreOff(false)
 	steps := map[string][][]time.Duration{}
 	var aCommit []time.Duration // a's commit after publishing, off the path (decision 0045)
+	hop := make([][]time.Duration, len(pacedHop))
 	start := time.Now()
 	for i := range *pacedN {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * *pacedEvery)))
@@ -131,6 +134,12 @@ func TestPacedLatency(t *testing.T) {
 					steps[name][k] = append(steps[name][k], d)
 				}
 			}
+			at = chainTimes(pacedHop, evs, sent)
+			for k := 1; k < len(pacedHop); k++ {
+				if at[k] >= 0 {
+					hop[k] = append(hop[k], at[k]-at[k-1])
+				}
+			}
 			if d, ok := earlyCommit(evs, sent); ok {
 				aCommit = append(aCommit, d)
 			}
@@ -175,6 +184,15 @@ func TestPacedLatency(t *testing.T) {
 				t.Logf("%s: time to each step from the one before:%s", name, sb.String())
 			}
 		}
+		var sb strings.Builder
+		for k := 1; k < len(pacedHop); k++ {
+			if len(hop[k]) > 0 {
+				fmt.Fprintf(&sb, "\n  %-22s %s", pacedHop[k], stepStats(hop[k]))
+			}
+		}
+		if sb.Len() > 0 {
+			t.Logf("pubsub's hop, from a's seal to b's validator:%s", sb.String())
+		}
 		if len(aCommit) > 0 {
 			t.Logf("a's commit after publishing before it (off the path): %s", stepStats(aCommit))
 		}
@@ -211,6 +229,10 @@ var pacedChain = []string{"update.locked", "update.fn", "update.committed", "pub
 	"pub.published", "val.start", "val.opened", "val.parsed", "val.held", "val.attest", "val.done", "recv.next",
 	"recv.work", "ingest.start", "update.locked", "update.fn", "update.committed", "update.notified",
 	"engine.after", "engine.applied"}
+
+// pacedHop is the order of pubsub's steps (gossip's hop marks) from a's
+// sealed envelope to b's validator.
+var pacedHop = []string{"pub.sealed", "ps.sendrpc", "ps.written", "ps.recvrpc", "ps.validate", "val.start"}
 
 // chainTimes finds chain's steps in evs in order, each the first of its
 // name after the step before, and returns their times from sent (-1 for a

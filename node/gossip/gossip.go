@@ -13,6 +13,8 @@ import (
 	pb "github.com/libp2p/go-libp2p-pubsub/pb"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // Options configure a Gossip; every field is optional.
@@ -146,6 +148,9 @@ func (g *Gossip) pubsubOptions() []pubsub.Option {
 		// seconds before the mesh forms must not wait for the next pull.
 		pubsub.WithFloodPublish(true),
 		g.scoring(),
+	}
+	if latency.On() {
+		opts = append(opts, pubsub.WithRawTracer(hopMarks{self: g.h.ID()}))
 	}
 	return append(opts, g.opts.PubSub...)
 }

@@ -198,6 +198,8 @@ func (p *peer) do(ctx context.Context, req Request) (Response, error) {
 			}
 		}
 		return resp, err
+	case "steps":
+		return takeSteps()
 	case "mark":
 		p.mu.Lock()
 		p.events = nil

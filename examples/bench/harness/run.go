@@ -31,6 +31,10 @@ type Config struct {
 	// the sending peer another (a-sender.pprof, ...), and the CPU time of
 	// every process is logged. In e, node 0 and node 1 are profiled.
 	Profile string
+	// Steps, when set, logs where scenario p's changes spend their time
+	// from A's sealed envelope to B's commit (node/latency marks; the
+	// peers must run with latency.Env set).
+	Steps bool
 }
 
 func (c Config) want(s string) bool { return c.Only == "" || strings.Contains(c.Only, s) }
@@ -283,11 +287,23 @@ func runPaced(cfg Config, a, b *proc, space string, log io.Writer, res *Results)
 	if err != nil {
 		return err
 	}
+	if cfg.Steps {
+		if _, err := steps(a, b); err != nil { // forget the warm-up's marks
+			return err
+		}
+	}
 	lat, err := latency(a, []*proc{b}, space, cfg.PacedSamples, cfg.PacedEvery, cfg.Timeout)
 	if err != nil {
 		return err
 	}
 	res.Paced = lat
+	if cfg.Steps {
+		evs, err := steps(a, b)
+		if err != nil {
+			return err
+		}
+		logSteps(log, evs)
+	}
 	return prof(log)
 }
 

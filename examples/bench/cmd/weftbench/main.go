@@ -20,6 +20,7 @@ import (
 	"github.com/weftsync/weft/examples/bench/harness"
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/engine/server"
+	"github.com/weftsync/weft/node/latency"
 )
 
 func main() {
@@ -44,6 +45,7 @@ func main() {
 	prof := flag.String("profile", "", "folder for CPU profiles of the receivers (a.pprof, ...) and senders (a-sender.pprof, ...) of scenarios a, b, d, p and e")
 	engProf := flag.String("engine-profile", "", "folder for CPU profiles of every peer's engine (engine-PID.pprof; the receiver's engine of (a) is the one that loads new documents)")
 	joint := flag.Bool("joint", false, "also sample each peer and its engine together, each page once, every 20 ms (decision 0046); costs the driver CPU that the peers share, so latency figures run without it")
+	stepsFlag := flag.Bool("steps", false, "trace the steps of scenario p's changes (node/latency marks in every peer) and log where the time goes from A's publish to B's commit")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short
@@ -75,6 +77,10 @@ func main() {
 	spawn := harness.Spawn{Path: exe, Args: []string{"peer"}, Joint: *joint}
 	if *engProf != "" {
 		spawn.Env = []string{server.ProfileEnv + "=" + *engProf}
+	}
+	if *stepsFlag {
+		spawn.Env = append(spawn.Env, latency.Env+"=1")
+		cfg.Steps = true
 	}
 	res, err := harness.Run(ctx, cfg, spawn, home, os.Stderr)
 	res.Print(os.Stdout)
