@@ -179,7 +179,8 @@ func (n *Node) reportDropped(w *docWork, out heldOutcome, row *store.Quarantined
 	doc, dropped := w.in.doc, len(w.added)-out.keep
 	res := &w.in.res
 	if w.late {
-		res = &IngestResult{} // returned already (heldtail.go)
+		res = &IngestResult{} // returned already (heldtail.go): the session's Settle reports the drop
+		n.droppedLate(doc, dropped)
 	}
 	res.Stored -= dropped
 	if row != nil {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/weftsync/weft/node/replicate"
 )
 
 // A catch-up's engine tails off the path (decision 0048).
@@ -116,7 +118,11 @@ type tailState struct {
 	// errs holds, by document, the errors of tails, for the session's
 	// Settle to report.
 	errs map[string][]error
-	wg   sync.WaitGroup // the tails' goroutines (waitTails)
+	// dropped counts, by document, the changes those tails dropped that
+	// their ingests had returned as stored (reportDropped): Settle reports
+	// them so that the session's report says what stayed.
+	dropped map[string]int
+	wg      sync.WaitGroup // the tails' goroutines (waitTails)
 }
 
 // writeLock is how an update holds the node's write lock: taken, or
@@ -303,9 +309,25 @@ func (n *Node) finishWork(ctx context.Context, w *docWork) error {
 func (n *Node) settleErr(doc string) error {
 	n.tails.mu.Lock()
 	defer n.tails.mu.Unlock()
-	errs := n.tails.errs[doc]
+	errs, dropped := n.tails.errs[doc], n.tails.dropped[doc]
 	delete(n.tails.errs, doc)
-	return errors.Join(errs...)
+	delete(n.tails.dropped, doc)
+	err := errors.Join(errs...)
+	if err != nil && dropped > 0 {
+		return &replicate.DroppedAfterIngest{Changes: dropped, Err: err}
+	}
+	return err
+}
+
+// droppedLate records that a tail dropped n changes of doc that its
+// ingest had returned as stored (settleErr reports them).
+func (n *Node) droppedLate(doc string, dropped int) {
+	n.tails.mu.Lock()
+	defer n.tails.mu.Unlock()
+	if n.tails.dropped == nil {
+		n.tails.dropped = map[string]int{}
+	}
+	n.tails.dropped[doc] += dropped
 }
 
 // waitTails waits for the tails' goroutines (Close).

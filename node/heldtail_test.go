@@ -9,6 +9,7 @@ import (
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/node/wire"
 	"github.com/weftsync/weft/store"
 )
@@ -210,6 +211,12 @@ func TestTailRefusalDropsNextBatch(t *testing.T) {
 	}
 	if err = node.SettleDoc(ctx, a, ledger); !node.AfterRefused(err) {
 		t.Fatalf("settle = %v; want the second batch's drop reported", err)
+	}
+	// Both ingests had returned their batch as stored: Settle says how
+	// many of those changes did not stay, for the session's report.
+	var late *replicate.DroppedAfterIngest
+	if !errors.As(err, &late) || late.Changes != entries-bad+entries {
+		t.Fatalf("settle = %v; want %d changes reported stored said dropped", err, entries-bad+entries)
 	}
 
 	have := storedSet(t, a, ledger)

@@ -2,6 +2,7 @@ package replicate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -29,9 +30,30 @@ type Settler interface {
 // error, before it acknowledges the answer, as when IngestFrames fails.
 type SettleReporter interface {
 	Settler
-	// SettleReport is Settle, and returns what it found.
+	// SettleReport is Settle, and returns what it found: a
+	// DroppedAfterIngest, or an error wrapping one, when it counts the
+	// changes dropped that ingests had reported stored.
 	SettleReport(ctx context.Context, space, doc string) error
 }
+
+// DroppedAfterIngest is a SettleReporter's error, or wraps it, when changes
+// that IngestFrames reported stored for the document were dropped after it
+// returned (the engine refused them after their commit, decision 0048):
+// the pull's report counts them refused, not stored, so that it says what
+// stayed, and the pull ends with the error.
+type DroppedAfterIngest struct {
+	// Changes counts the changes dropped.
+	Changes int
+	// Err says why.
+	Err error
+}
+
+func (e *DroppedAfterIngest) Error() string {
+	return fmt.Sprintf("%d changes reported stored were dropped after their ingest returned: %v", e.Changes, e.Err)
+}
+
+// Unwrap returns why.
+func (e *DroppedAfterIngest) Unwrap() error { return e.Err }
 
 // openDoc is a document whose frames the opener took last and left open.
 type openDoc struct{ space, doc string }
@@ -65,6 +87,7 @@ func (o *opener) settleUnless(ctx context.Context, next *openDoc) error {
 		ctx = context.WithoutCancel(ctx)
 		if r, ok := o.settler().(SettleReporter); ok {
 			if err = r.SettleReport(ctx, o.open.space, o.open.doc); err != nil {
+				o.droppedAfter(*o.open, err)
 				err = fmt.Errorf("replicate: settle %s: %w", o.open.doc, err)
 			}
 		} else {
@@ -73,4 +96,17 @@ func (o *opener) settleUnless(ctx context.Context, next *openDoc) error {
 	}
 	o.open = next
 	return err
+}
+
+// droppedAfter moves, in open's report, the changes that err says were
+// dropped after their ingest (DroppedAfterIngest) from stored to refused.
+func (o *opener) droppedAfter(open openDoc, err error) {
+	var dropped *DroppedAfterIngest
+	d := o.t.docs[open.space][open.doc]
+	if !errors.As(err, &dropped) || d == nil {
+		return
+	}
+	n := min(max(dropped.Changes, 0), d.Stored)
+	d.Stored -= n
+	d.Refused += n
 }

@@ -8,15 +8,18 @@ import (
 )
 
 // reportLocal is a settleLocal whose SettleReport finds that doc1's
-// batches were dropped after their ingest returned (decision 0048).
+// batches were dropped after their ingest returned (decision 0048):
+// droppedLate of its changes.
 type reportLocal struct{ *settleLocal }
 
 var errDroppedAfter = errors.New("doc1's batches were dropped after their ingest returned")
 
+const droppedLate = 7
+
 func (l reportLocal) SettleReport(ctx context.Context, space, doc string) error {
 	l.Settle(ctx, space, doc)
 	if doc == "doc1" {
-		return errDroppedAfter
+		return &DroppedAfterIngest{Changes: droppedLate, Err: errDroppedAfter}
 	}
 	return nil
 }
@@ -25,7 +28,8 @@ func (l reportLocal) SettleReport(ctx context.Context, space, doc string) error 
 // what a document's batches stored was dropped after their ingest
 // returned, the pull ends with that error, incomplete, and so does not
 // acknowledge the answer; a Local that finds nothing lets the pull
-// complete.
+// complete. The report counts the changes dropped after their ingest as
+// refused, not stored: it says what stayed.
 func TestPullEndsWhenSettleReports(t *testing.T) {
 	defer func(l int) { batchLimit = l }(batchLimit)
 	batchLimit = 7 // batches end inside doc1: it is left open, then settled
@@ -68,6 +72,15 @@ func TestPullEndsWhenSettleReports(t *testing.T) {
 			}
 			if !drop && (err != nil || !rep.Complete) {
 				t.Fatalf("pull = %v, complete %v; want it complete", err, rep.Complete)
+			}
+			for _, d := range rep.Spaces[0].Docs {
+				want := Ingested{Stored: sizes[d.Doc]}
+				if drop && d.Doc == "doc1" {
+					want = Ingested{Stored: sizes[d.Doc] - droppedLate, Refused: droppedLate}
+				}
+				if d.Ingested != want {
+					t.Fatalf("report of %s: %+v, want %+v (what stayed)", d.Doc, d.Ingested, want)
+				}
 			}
 		})
 	}
