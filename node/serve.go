@@ -123,6 +123,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	s.goRun(s.reachLoop)
 	s.goRun(s.limitedTick)
 	s.goRun(s.watchReachability)
+	s.goRun(s.warmEngine) // the engine's process starts while the node dials (enginewarm.go)
 	if s.reach.dht != nil {
 		s.goRun(s.dhtLoop)
 	}
