@@ -40,7 +40,8 @@ func startMemTrace(path string) func() {
 		names := []string{"/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
 			"/memory/classes/heap/free:bytes", "/memory/classes/heap/stacks:bytes",
 			"/memory/classes/os-stacks:bytes", "/memory/classes/metadata/other:bytes",
-			"/memory/classes/total:bytes", "/memory/classes/heap/released:bytes"}
+			"/memory/classes/total:bytes", "/memory/classes/heap/released:bytes",
+			"/gc/heap/live:bytes", "/gc/heap/goal:bytes"}
 		samples := make([]metrics.Sample, len(names))
 		for i, n := range names {
 			samples[i].Name = n
@@ -62,9 +63,9 @@ func startMemTrace(path string) func() {
 			metrics.Read(samples)
 			mi := C.mallinfo2()
 			m := func(i int) float64 { return float64(samples[i].Value.Uint64()) / (1 << 20) }
-			fmt.Fprintf(f, "%d %7.2f rss=%.1f anon=%.1f file=%.1f | go total=%.1f released=%.1f objects=%.1f unused=%.1f free=%.1f stacks=%.1f os-stacks=%.1f meta=%.1f | c inuse=%.1f free=%.1f arena=%.1f mmap=%.1f\n",
+			fmt.Fprintf(f, "%d %7.2f rss=%.1f anon=%.1f file=%.1f | go total=%.1f released=%.1f objects=%.1f unused=%.1f free=%.1f stacks=%.1f os-stacks=%.1f meta=%.1f live=%.1f goal=%.1f | c inuse=%.1f free=%.1f arena=%.1f mmap=%.1f\n",
 				os.Getpid(), time.Since(start).Seconds(), mb(st["VmRSS"]), mb(st["RssAnon"]), mb(st["RssFile"]),
-				m(6), m(7), m(0), m(1), m(2), m(3), m(4), m(5),
+				m(6), m(7), m(0), m(1), m(2), m(3), m(4), m(5), m(8), m(9),
 				float64(mi.uordblks+mi.hblkhd)/(1<<20), float64(mi.fordblks)/(1<<20), float64(mi.arena)/(1<<20), float64(mi.hblkhd)/(1<<20))
 			writeHeapProfile(fmt.Sprintf("%s.%d.heap", path, os.Getpid()))
 		}
