@@ -26,8 +26,13 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 // fourteenth of its time (docs/performance.md).
 const zstdLevel = zstd.SpeedFastest
 
-// zstdWindow: a larger window finds nothing more in frames of changes.
-const zstdWindow = 1 << 20
+// zstdWindow: a larger window finds nothing more in frames of changes
+// (1 MiB compressed ledger frames of 240 to 2,000 entries to within 0.1 %
+// of 256 KiB, decision 0061), and each encoder keeps a history of the
+// window and a block (with WithLowerEncoderMem; 1 MiB at the least
+// without), live for the life of the process: two encoders held 5.3 MB
+// with a 1 MiB window and 2.1 MB with this one.
+const zstdWindow = 256 << 10
 
 // codecs is how many messages are compressed or decompressed at once; more
 // wait. Each decoder holds at most a window of MaxDecompressed.
@@ -36,7 +41,7 @@ const codecs = 2
 // zenc compresses messages: one frame each, with a checksum and
 // frameDict.
 var zenc = must(zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithEncoderConcurrency(codecs),
-	zstd.WithWindowSize(zstdWindow), zstd.WithZeroFrames(true), zstd.WithEncoderDictRaw(dictID, frameDict)))
+	zstd.WithWindowSize(zstdWindow), zstd.WithLowerEncoderMem(true), zstd.WithZeroFrames(true), zstd.WithEncoderDictRaw(dictID, frameDict)))
 
 // zdec decompresses messages behind the MaxDecompressed cap, in memory
 // bounded by it (window and output), codecs at a time.
