@@ -272,7 +272,8 @@ func withStartOp(t *testing.T, chunk []byte, startOp uint64) []byte {
 }
 
 // TestParentKillsBloatedEngine: past MaxRSS the parent kills the engine
-// after the call, which still succeeds; the next call starts a fresh one.
+// after the call, which still succeeds; the next call starts a fresh one,
+// whose own size is read after its call (and kills it too).
 func TestParentKillsBloatedEngine(t *testing.T) {
 	e := newEngine(t, engine.Config{MaxRSS: 1 << 20})
 	if _, err := e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
@@ -283,6 +284,9 @@ func TestParentKillsBloatedEngine(t *testing.T) {
 	}
 	if _, err := e.Call(t.Context(), engine.Request{Op: engine.OpPing}); err != nil {
 		t.Fatalf("ping after the kill: %v", err)
+	}
+	if e.Restarts() != 2 {
+		t.Fatalf("restarts = %d after the second engine's call, want 2", e.Restarts())
 	}
 }
 

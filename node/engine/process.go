@@ -15,6 +15,11 @@ type process struct {
 	stdin  io.WriteCloser
 	stdout io.ReadCloser
 	stderr tailBuffer
+	// statm is the child's /proc/PID/statm, opened once at start and read
+	// again after each call: opening it costs most of the read (about 90
+	// µs against 11 after 150 ms idle, decision 0062). Nil when it could
+	// not be opened; closed when the child is gone.
+	statm *os.File
 
 	done    chan struct{}
 	waitErr error
@@ -22,7 +27,22 @@ type process struct {
 
 func (p *process) wait() {
 	p.waitErr = p.cmd.Wait()
+	if p.statm != nil {
+		_ = p.statm.Close()
+	}
 	close(p.done)
+}
+
+// openStatm opens the child's statm for residentBytes; best effort (a
+// child whose size cannot be read is never killed for it).
+func (p *process) openStatm() {
+	if p.cmd.Process == nil {
+		return
+	}
+	f, err := os.Open("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/statm")
+	if err == nil {
+		p.statm = f
+	}
 }
 
 // exited returns a channel that yields the exit error once the process is gone.
@@ -43,17 +63,18 @@ func (p *process) kill() {
 
 func (p *process) stderrTail() string { return p.stderr.String() }
 
-// residentBytes reads the child's resident set size from /proc; 0 when it
-// cannot be read.
+// residentBytes reads the child's resident set size from its statm; 0 when
+// it cannot be read.
 func (p *process) residentBytes() int64 {
-	if p.cmd.Process == nil {
+	if p.statm == nil {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/statm")
-	if err != nil {
+	var buf [128]byte
+	n, err := p.statm.ReadAt(buf[:], 0)
+	if n == 0 && err != nil {
 		return 0
 	}
-	f := bytes.Fields(b)
+	f := bytes.Fields(buf[:n])
 	if len(f) < 2 {
 		return 0
 	}
