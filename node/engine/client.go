@@ -370,7 +370,8 @@ func startProcess(cfg Config) (*process, error) {
 		return nil, fmt.Errorf("engine: start %s: %w", path, err)
 	}
 	p.stdin, p.stdout = stdin, stdout
-	go p.wait() // owned by the process: ends when it exits
+	p.openStatm() // before wait, which closes it
+	go p.wait()   // owned by the process: ends when it exits
 	return p, nil
 }
 
