@@ -26,14 +26,10 @@ const (
 	// streamFrom is the fewest missing changes, by the digests, for which
 	// a document is streamed rather than read whole.
 	streamFrom = 2048
-	// streamBudget bounds the raw bytes of a streamed frame (about 1,900
-	// ledger entries): a frame leaves once its changes are read, and zstd
-	// still sees enough of them at once. It was twice this until decision
-	// 0061: the responder holds a frame's changes, their packed copy and
-	// the frame's encoding at once, and with frames of 4,000 entries the
-	// sender's live heap rose by about 5 MB while it served weftbench's
-	// (b), with these by about 3 (the wire bytes 2 to 3 % more).
-	streamBudget = startBudget
+	// streamBudget bounds the raw bytes of a streamed frame (twice the
+	// first frame's, about 4,000 ledger entries): a frame leaves once
+	// its changes are read, and zstd still sees enough of them at once.
+	streamBudget = 2 * startBudget
 	// firstStreamBudget bounds the raw bytes of a streamed document's
 	// first frame (about 240 ledger entries, a page of the store's read):
 	// it leaves as soon as they are read, so that the opener starts
