@@ -39,6 +39,39 @@ func (c *sentCounter) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
 	}
 }
 
+// publishPair is two members, a and b, of one space, each with its own
+// gossip on its own host, connected, a seeing b on the space's topic.
+type publishPair struct {
+	space, doc string
+	a, b       *author
+	ga, gb     *Gossip
+}
+
+// newPublishPair starts a publishPair, a's gossip made with aOpts; both
+// are closed when the test ends.
+func newPublishPair(t *testing.T, aOpts Options) publishPair {
+	t.Helper()
+	p := publishPair{space: model.NewID(), doc: model.NewID(), a: newAuthor(t), b: newAuthor(t)}
+	k := SpaceKey{ID: p.space, Epoch: [32]byte{1}, Key: bytes.Repeat([]byte{7}, 32)}
+	local := &fakeLocal{spaces: []SpaceKey{k}, members: map[string]bool{p.space + string(p.a.id.Public): true,
+		p.space + string(p.b.id.Public): true}}
+	ha, hb := quotaHost(t, p.a.id), quotaHost(t, p.b.id)
+	var err error
+	if p.ga, err = New(t.Context(), ha, local, aOpts); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.ga.Close() })
+	if p.gb, err = New(t.Context(), hb, local, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.gb.Close() })
+	if err := ha.Connect(t.Context(), peer.AddrInfo{ID: hb.ID(), Addrs: hb.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a sees b on the topic", func() bool { return len(p.ga.TopicPeers(p.space)) == 1 })
+	return p
+}
+
 // TestPublishSendsBeforeReturning: on one processor, Publish returns only
 // after pubsub's loop has handed the envelope to the peer's send queue
 // (it yields to the loop it woke), so a caller that goes on to store its
@@ -46,27 +79,9 @@ func (c *sentCounter) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
 // runs only once the caller blocks, and no publish is sent by the time
 // it returns.
 func TestPublishSendsBeforeReturning(t *testing.T) {
-	space, doc := model.NewID(), model.NewID()
-	k := SpaceKey{ID: space, Epoch: [32]byte{1}, Key: bytes.Repeat([]byte{7}, 32)}
-	a, b := newAuthor(t), newAuthor(t)
-	local := &fakeLocal{spaces: []SpaceKey{k}, members: map[string]bool{space + string(a.id.Public): true,
-		space + string(b.id.Public): true}}
-	ha, hb := quotaHost(t, a.id), quotaHost(t, b.id)
 	sent := &sentCounter{}
-	ga, err := New(t.Context(), ha, local, Options{PubSub: []pubsub.Option{pubsub.WithRawTracer(sent)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ga.Close()
-	gb, err := New(t.Context(), hb, local, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gb.Close()
-	if err := ha.Connect(t.Context(), peer.AddrInfo{ID: hb.ID(), Addrs: hb.Addrs()}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "a sees b on the topic", func() bool { return len(ga.TopicPeers(space)) == 1 })
+	p := newPublishPair(t, Options{PubSub: []pubsub.Option{pubsub.WithRawTracer(sent)}})
+	a, ga, space, doc := p.a, p.ga, p.space, p.doc
 
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const n = 20

@@ -1,11 +1,8 @@
 package gossip
 
 import (
-	"bytes"
 	"slices"
 	"testing"
-
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/latency"
@@ -16,28 +13,10 @@ import (
 // the receiver's in order. (The publisher's marks come after the queue
 // push and the stream write they name, so a receiver may mark first.)
 func TestHopMarks(t *testing.T) {
-	space, doc := model.NewID(), model.NewID()
-	k := SpaceKey{ID: space, Epoch: [32]byte{1}, Key: bytes.Repeat([]byte{7}, 32)}
-	a, b := newAuthor(t), newAuthor(t)
-	local := &fakeLocal{spaces: []SpaceKey{k}, members: map[string]bool{space + string(a.id.Public): true,
-		space + string(b.id.Public): true}}
-	latency.Enable()
+	latency.Enable() // before gossip starts: the tracer is added at New
 	defer latency.Disable()
-	ha, hb := quotaHost(t, a.id), quotaHost(t, b.id)
-	ga, err := New(t.Context(), ha, local, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ga.Close()
-	gb, err := New(t.Context(), hb, local, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gb.Close()
-	if err := ha.Connect(t.Context(), peer.AddrInfo{ID: hb.ID(), Addrs: hb.Addrs()}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "a sees b on the topic", func() bool { return len(ga.TopicPeers(space)) == 1 })
+	p := newPublishPair(t, Options{})
+	a, ga, gb, space, doc := p.a, p.ga, p.gb, p.space, p.doc
 	latency.Take()
 	ch := a.change(t, model.NewID(), "v")
 	if err := ga.Publish(t.Context(), space, Batch{Doc: doc, Type: "ledger", Chunks: [][]byte{ch.Raw},
