@@ -39,6 +39,20 @@ func Equivocations(n *Node, doc string) int {
 	return count
 }
 
+// EquivocationSeqs returns the seq of each proof of equivocation n stores
+// for doc, in the order stored.
+func EquivocationSeqs(n *Node, doc string) []uint64 {
+	var out []uint64
+	_ = n.db.View(context.Background(), func(tx *store.Tx) error {
+		evs, err := tx.Equivocations(doc)
+		for _, ev := range evs {
+			out = append(out, ev.Seq)
+		}
+		return err
+	})
+	return out
+}
+
 // PullFrom pulls once from the connected peer p, as the node's own timer
 // would, and returns the pull's error.
 func PullFrom(ctx context.Context, n *Node, p peer.ID) error {

@@ -3,6 +3,7 @@ package node_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"iter"
@@ -27,16 +28,44 @@ import (
 // cut the actor at the same seq, read identical change sets (neither half
 // and nothing built on either), keep taking honest edits, and load the
 // same documents after a restart.
-func TestHostileEquivocationSplit(t *testing.T) { equivocationSplit(t, 1) }
+func TestHostileEquivocationSplit(t *testing.T) { equivocationSplit(t, splitShape{depth: 1}) }
 
 // TestHostileEquivocationSplitDeep: the same with halves of two changes
 // each, attested only at their second change, so that no attestation
 // names the seq where they part: the fork is found from the chunks.
-func TestHostileEquivocationSplitDeep(t *testing.T) { equivocationSplit(t, 2) }
+func TestHostileEquivocationSplitDeep(t *testing.T) { equivocationSplit(t, splitShape{depth: 2}) }
 
-// equivocationSplit runs the split with halves of depth changes each, the
-// hostile actor's seqs 1 to depth, only the last attested.
-func equivocationSplit(t *testing.T, depth int) {
+// TestHostileEquivocationSplitDeeperThanOnePull: halves of 150 changes,
+// attested only at the last, part at seq 1, deeper than a fixed depth of
+// 64 seqs of evidence reaches: neither node proves it at a seq on the way
+// (only at seq 1, where the halves part, and at 150, where the
+// attestations differ), so the first pull that finds the fork heals it
+// (evidence below the compared seq is bounded by bytes, not by a count of
+// seqs).
+func TestHostileEquivocationSplitDeeperThanOnePull(t *testing.T) {
+	equivocationSplit(t, splitShape{depth: 150, oneStep: true})
+}
+
+// TestHostileEquivocationSplitLargeParting: halves of two changes whose
+// first, where they part, carries 600 KiB (more than evidence of 512 KiB
+// held, and a frame of 1 MiB takes it only compressed), attested only at
+// the second: each node still proves the fork at seq 1 and the replicas
+// agree, rather than each keeping its own half at seq 1 under a cut
+// proven one seq higher.
+func TestHostileEquivocationSplitLargeParting(t *testing.T) {
+	equivocationSplit(t, splitShape{depth: 2, partingBytes: 600 << 10})
+}
+
+// splitShape is the shape of the halves of an equivocationSplit.
+type splitShape struct {
+	depth        int  // changes per half, the hostile actor's seqs 1 to depth, only the last attested
+	partingBytes int  // when positive, the size of a memo the first change of each half carries
+	oneStep      bool // every proof must be at the fork (seq 1) or at the attested seq, none on the way
+}
+
+// equivocationSplit runs the split with halves of sh's shape.
+func equivocationSplit(t *testing.T, sh splitShape) {
+	depth := sh.depth
 	ctx := t.Context()
 	x, xOpts := serveNode(t, "Xia")
 	y, yOpts := serveNode(t, "Yusuf")
@@ -56,7 +85,11 @@ func equivocationSplit(t *testing.T, depth int) {
 		var chain [][]byte
 		for i := range depth {
 			chain = append(chain, forge(t, append(slices.Clone(base), chain...), eqActor, func(d *am.Doc) error {
-				return d.Path("entries", 0).Set(map[string]any{"id": model.NewID(), "amount_minor": amount + int64(i)})
+				e := map[string]any{"id": model.NewID(), "amount_minor": amount + int64(i)}
+				if i == 0 && sh.partingBytes > 0 {
+					e["memo"] = partingMemo(t, sh.partingBytes)
+				}
+				return d.Path("entries", 0).Set(e)
 			}))
 		}
 		return chain
@@ -131,6 +164,15 @@ func equivocationSplit(t *testing.T, depth int) {
 				return err
 			}
 		}
+		if sh.oneStep {
+			for _, n := range []*node.Node{x, y} {
+				for _, seq := range node.EquivocationSeqs(n, ledger) {
+					if seq != 1 && seq != uint64(depth) {
+						t.Fatalf("%s proved the fork at seq %d, a step on the way to seq 1 (proofs at %v)", n.Name(), seq, node.EquivocationSeqs(n, ledger))
+					}
+				}
+			}
+		}
 		if ex, ey := node.Equivocations(x, ledger), node.Equivocations(y, ledger); ex == 0 || ey == 0 {
 			return fmt.Errorf("proofs held: x %d, y %d", ex, ey)
 		}
@@ -191,6 +233,19 @@ func equivocationSplit(t *testing.T, depth int) {
 	if gx, gy := entryIDs(t, x, sp), entryIDs(t, y, sp); !slices.Equal(gx, before) || !slices.Equal(gy, before) {
 		t.Fatalf("after a restart x shows %v, y %v, want %v", gx, gy, before)
 	}
+}
+
+// partingMemo is n bytes of text that compresses little (hex of a hash
+// chain), unlike a repeated character.
+func partingMemo(t *testing.T, n int) string {
+	t.Helper()
+	var b []byte
+	h := sha256.Sum256([]byte(t.Name()))
+	for len(b) < n {
+		b = hex.AppendEncode(b, h[:])
+		h = sha256.Sum256(h[:])
+	}
+	return string(b[:n])
 }
 
 // rawHashes hashes each raw change as sameSets does.

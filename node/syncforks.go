@@ -18,12 +18,17 @@ import (
 
 var _ replicate.Forks = syncLocal{}
 
-// Limits of the evidence sent for one document.
+// Limits of evidence.
 const (
-	// forkDepth is how far below the opener's seq evidence reaches: a
-	// fork deeper than that is found a step at a time, one pull each.
-	forkDepth = 64
-	// maxEvidenceChunks and maxEvidenceBytes bound one evidence frame.
+	// evidenceBelow bounds the raw bytes of the changes a part of
+	// evidence carries below the seq the opener's tag was compared at: a
+	// fork that deep is proven in one pull (at least 2,000 ledger
+	// entries); a deeper one a step of that many bytes per pull.
+	evidenceBelow = 512 << 10
+	// evidenceWindow is how many seqs one read below that seq takes.
+	evidenceWindow = 1024
+	// maxEvidenceChunks and maxEvidenceBytes bound the evidence of proofs
+	// a bundle carries per document.
 	maxEvidenceChunks = 1024
 	maxEvidenceBytes  = 512 << 10
 	// maxTipCache bounds the cache of change hashes by (doc, actor, seq).
@@ -111,15 +116,17 @@ func (l syncLocal) hashAt(tx *store.Tx, doc, actorHex string, seq uint64) ([32]b
 }
 
 // Evidence returns what shows a replica with vector theirs how our history
-// of doc differs: for each forked actor, our changes of it from forkDepth
-// below theirs up to the first one we hold an exact attestation of, with
-// that attestation; and for each proof of equivocation we hold whose seq
-// theirs reaches, our own side from that seq, the proof's attestations
-// and the other side's chunks. Ingest at the other end finds the
+// of doc differs: for each forked actor, one part with our changes of it
+// up to the first one at or above theirs that we hold an exact
+// attestation of, with that attestation, and below theirs as far as
+// evidenceBelow bytes reach (optional: a frame may leave them out); and
+// for each proof of equivocation we hold whose seq theirs reaches, our
+// own side from that seq in a part, and the proof's attestations with the
+// other side's chunks in another. Ingest at the other end finds the
 // equivocation from whichever side it does not hold.
-func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[string]uint64, forked []string) (chunks, atts [][]byte, err error) {
-	e := &evidence{seen: map[[32]byte]bool{}}
-	err = l.view(ctx, func(tx *store.Tx) error {
+func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[string]uint64, forked []string) ([]replicate.EvidencePart, error) {
+	var parts []replicate.EvidencePart
+	err := l.view(ctx, func(tx *store.Tx) error {
 		if row, err := tx.Doc(doc); err != nil || row.Space != space {
 			return fmt.Errorf("%w: document %s of space %s: %v", ErrNotFound, doc, space, err)
 		}
@@ -132,10 +139,14 @@ func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[s
 			if err != nil || theirs[a] == 0 {
 				continue
 			}
-			t := theirs[a]
-			if err := e.side(tx, doc, actor, max(t, forkDepth)-forkDepth+1, t, exact[a]); err != nil {
+			p, err := side(tx, doc, actor, theirs[a], exact[a])
+			if err != nil {
 				return err
 			}
+			if p.Optional, err = below(tx, doc, actor, theirs[a], &p); err != nil {
+				return err
+			}
+			parts = append(parts, p)
 		}
 		evs, err := tx.Equivocations(doc)
 		if err != nil {
@@ -144,31 +155,43 @@ func (l syncLocal) Evidence(ctx context.Context, space, doc string, theirs map[s
 		evs = slices.DeleteFunc(evs, func(ev store.Equivocation) bool {
 			return theirs[hex.EncodeToString(ev.Actor)] < ev.Seq
 		})
-		return e.proofs(tx, doc, exact, evs)
+		more, err := proofParts(tx, doc, exact, evs)
+		parts = append(parts, more...)
+		return err
 	})
-	return e.chunks, e.atts, err
+	return parts, err
 }
 
-// proofs adds, for each of evs (proofs of equivocation stored for doc),
-// our own side from the proof's seq, the proof's attestations and the
-// other side's chunks: what lets ingest elsewhere find the same
-// equivocation from whichever side it holds.
-func (e *evidence) proofs(tx *store.Tx, doc string, exact map[string]map[uint64][]store.AttestationRow, evs []store.Equivocation) error {
+// proofParts returns, for each of evs (proofs of equivocation stored for
+// doc), a part with our own side from the proof's seq and the proof's
+// attestations, and, for a proof found from chunks, a part with the other
+// side's chunks and the same attestations: what lets ingest
+// elsewhere find the same equivocation from whichever side it holds.
+func proofParts(tx *store.Tx, doc string, exact map[string]map[uint64][]store.AttestationRow, evs []store.Equivocation) ([]replicate.EvidencePart, error) {
+	var parts []replicate.EvidencePart
 	for _, ev := range evs {
-		if err := e.side(tx, doc, ev.Actor, ev.Seq, ev.Seq, exact[hex.EncodeToString(ev.Actor)]); err != nil {
-			return err
+		own, err := side(tx, doc, ev.Actor, ev.Seq, exact[hex.EncodeToString(ev.Actor)])
+		if err != nil {
+			return nil, err
 		}
-		e.att(ev.First)
-		e.att(ev.Second)
-		for _, c := range ev.Chunks {
-			e.chunk(sha256.Sum256(c), c)
+		var atts [][]byte
+		for _, b := range [][]byte{ev.First, ev.Second} {
+			if len(b) > 0 && len(b) <= replicate.MaxAttestation {
+				atts = append(atts, b)
+			}
+		}
+		own.Atts = append(own.Atts, atts...)
+		parts = append(parts, own)
+		if len(ev.Chunks) > 0 {
+			parts = append(parts, replicate.EvidencePart{Chunks: ev.Chunks, Atts: atts})
 		}
 	}
-	return nil
+	return parts, nil
 }
 
 // proofEvidence is the evidence of every proof of equivocation stored for
-// doc (a bundle carries it after the document's changes).
+// doc (a bundle carries it after the document's changes), without
+// repeats, within maxEvidenceChunks and maxEvidenceBytes.
 func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) {
 	evs, err := tx.Equivocations(doc)
 	if err != nil || len(evs) == 0 { // most documents: no attestations read
@@ -178,34 +201,42 @@ func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	e := &evidence{seen: map[[32]byte]bool{}}
-	err = e.proofs(tx, doc, exact, evs)
-	return e.chunks, e.atts, err
-}
-
-// evidence gathers one document's evidence, without repeats, within the
-// limits.
-type evidence struct {
-	chunks, atts [][]byte
-	bytes        int
-	seen         map[[32]byte]bool
-}
-
-// side adds our changes of actor from seq from up to the first seq at or
-// above to whose change we hold an attestation of (to itself when there
-// is none within maxEvidenceChunks), and that attestation. An attestation
-// of the other side at the same seq (a proof's) is passed over: it covers
-// a change we do not hold.
-func (e *evidence) side(tx *store.Tx, doc string, actor []byte, from, to uint64, exact map[uint64][]store.AttestationRow) error {
-	cs, err := tx.ActorChanges(doc, actor, from, to+maxEvidenceChunks-1)
+	parts, err := proofParts(tx, doc, exact, evs)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	seen, size := map[[32]byte]bool{}, 0
+	for _, p := range parts {
+		for _, c := range p.Chunks {
+			h := sha256.Sum256(c)
+			if seen[h] || len(chunks) >= maxEvidenceChunks || size+len(c) > maxEvidenceBytes {
+				continue
+			}
+			seen[h], size = true, size+len(c)
+			chunks = append(chunks, c)
+		}
+		for _, a := range p.Atts {
+			if h := sha256.Sum256(a); !seen[h] {
+				seen[h] = true
+				atts = append(atts, a)
+			}
+		}
+	}
+	return chunks, atts, nil
+}
+
+// side returns our changes of actor from seq at up to the first seq at or
+// above it whose change we hold an exact attestation of (at most
+// maxEvidenceChunks seqs above; the change at at alone when there is
+// none), with that attestation. An attestation of the other side at the
+// same seq (a proof's) is passed over: it covers a change we do not hold.
+func side(tx *store.Tx, doc string, actor []byte, at uint64, exact map[uint64][]store.AttestationRow) (replicate.EvidencePart, error) {
+	cs, err := tx.ActorChanges(doc, actor, at, at+maxEvidenceChunks-1)
+	if err != nil {
+		return replicate.EvidencePart{}, err
 	}
 	end, att := -1, (*store.AttestationRow)(nil)
 	for i, c := range cs {
-		if c.Seq < to {
-			continue
-		}
 		for _, a := range exact[c.Seq] {
 			if a.Hash == c.Hash {
 				end, att = i, &a
@@ -216,44 +247,47 @@ func (e *evidence) side(tx *store.Tx, doc string, actor []byte, from, to uint64,
 			break
 		}
 	}
-	if att == nil { // nothing of ours attested: our side up to to alone
+	var p replicate.EvidencePart
+	if att == nil { // nothing of ours attested: our change at at alone
 		end = -1
-		for i, c := range cs {
-			if c.Seq <= to {
-				end = i
-			}
+		if len(cs) > 0 && cs[0].Seq == at {
+			end = 0
 		}
+	} else if len(att.Blob) > 0 && len(att.Blob) <= replicate.MaxAttestation {
+		p.Atts = [][]byte{att.Blob}
 	}
 	for _, c := range cs[:end+1] {
-		e.chunk(c.Hash, c.Raw)
+		p.Chunks = append(p.Chunks, c.Raw)
 	}
-	if att != nil {
-		e.att(att.Blob)
-	}
-	return nil
+	return p, nil
 }
 
-// chunk adds one chunk unless it is there already or over the limits.
-func (e *evidence) chunk(h [32]byte, raw []byte) {
-	if e.seen[h] || len(e.chunks) >= maxEvidenceChunks || e.bytes+len(raw) > maxEvidenceBytes {
-		return
+// below puts in front of p's chunks our changes of actor below seq at, from
+// the highest down, as far as evidenceBelow bytes reach, and returns how
+// many it put. Read a window of seqs at a time: a deep history is not read
+// whole.
+func below(tx *store.Tx, doc string, actor []byte, at uint64, p *replicate.EvidencePart) (int, error) {
+	var low [][]byte // highest first
+	size := 0
+	for hi := at - 1; hi >= 1; {
+		lo := hi - min(hi, evidenceWindow) + 1
+		cs, err := tx.ActorChanges(doc, actor, lo, hi)
+		if err != nil {
+			return 0, err
+		}
+		for i := len(cs) - 1; i >= 0; i-- {
+			if size+len(cs[i].Raw) > evidenceBelow || len(low) >= replicate.MaxItems {
+				lo = 1
+				break
+			}
+			size += len(cs[i].Raw)
+			low = append(low, cs[i].Raw)
+		}
+		hi = lo - 1
 	}
-	e.seen[h] = true
-	e.bytes += len(raw)
-	e.chunks = append(e.chunks, raw)
-}
-
-// att adds one attestation unless it is empty or there already.
-func (e *evidence) att(b []byte) {
-	if len(b) == 0 || len(b) > replicate.MaxAttestation {
-		return
-	}
-	h := sha256.Sum256(b)
-	if e.seen[h] {
-		return
-	}
-	e.seen[h] = true
-	e.atts = append(e.atts, b)
+	slices.Reverse(low)
+	p.Chunks = append(low, p.Chunks...)
+	return len(low), nil
 }
 
 // exactByActor maps each hex actor of doc to its attested seqs and the

@@ -42,13 +42,25 @@ type Forks interface {
 	// cut leaves out; and per document with a proof of equivocation, per
 	// hex actor proven, the highest seq of it we still take.
 	Tips(ctx context.Context, space string, at map[string]map[string]uint64) (ForkState, error)
-	// Evidence returns the chunks and attestations that show a replica
-	// with vector theirs how our history of doc differs from its: for
-	// each hex actor in forked, our changes of it up to and beyond
-	// theirs[actor] with the attestation that covers them, and every
-	// proof of equivocation we hold for an actor theirs goes past the
-	// cut of. No chunks: nothing to show.
-	Evidence(ctx context.Context, space, doc string, theirs map[string]uint64, forked []string) (chunks, atts [][]byte, err error)
+	// Evidence returns the parts that show a replica with vector theirs
+	// how our history of doc differs from its: for each hex actor in
+	// forked, our changes of it below, at and beyond theirs[actor] up to
+	// the attestation that covers them, with that attestation; and every
+	// proof of equivocation we hold for an actor theirs goes past the cut
+	// of. Each part is sent in a frame of its own; none: nothing to show.
+	Evidence(ctx context.Context, space, doc string, theirs map[string]uint64, forked []string) ([]EvidencePart, error)
+}
+
+// EvidencePart is one piece of evidence that must travel in one frame:
+// chunks of one actor's history in seq order and the attestations that
+// cover them (ingest finds a fork only from chunks it can tie to an
+// attestation in the same batch). Its first Optional chunks reach below
+// the seq the opener's tag was compared at, to find a deeper fork in the
+// same pull; the responder leaves out as many of them as it must, lowest
+// first, for the part to fit a frame.
+type EvidencePart struct {
+	Chunks, Atts [][]byte
+	Optional     int
 }
 
 // ForkState is what Forks.Tips returns.
@@ -170,21 +182,51 @@ func forkOf(m map[string]*docFork, doc string, theirs map[string]uint64) *docFor
 	return fk
 }
 
-// evidence sends the frame that shows the opener how our history of doc
-// differs from its own. Evidence too large for a frame is left unsent
-// (logged): the next pull sends what the opener then lacks.
+// evidence sends the frames that show the opener how our history of doc
+// differs from its own: one per part, each left as whole as a frame
+// allows (fitEvidence). A part that cannot fit even without its optional
+// chunks is left unsent (logged): the next pull sends it again.
 func (r *responder) evidence(ctx context.Context, space, doc, typ string, fk *docFork) error {
-	chunks, atts, err := r.s.local.(Forks).Evidence(ctx, space, doc, fk.theirs, fk.forked)
-	if err != nil || len(chunks) == 0 {
-		return err
-	}
-	b, err := EncodeFrame(&Frame{Version: Version, Kind: KindChanges, Space: space, Doc: doc, Type: typ, Chunks: chunks, Atts: atts})
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed) {
-		r.s.log.Warn("evidence of a forked history left unsent", "doc", doc, "chunks", len(chunks), "err", err)
-		return nil
-	}
+	parts, err := r.s.local.(Forks).Evidence(ctx, space, doc, fk.theirs, fk.forked)
 	if err != nil {
 		return err
 	}
-	return r.send(b, len(chunks))
+	for _, p := range parts {
+		if len(p.Chunks) == 0 {
+			continue
+		}
+		b, n, err := fitEvidence(space, doc, typ, p)
+		if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed) {
+			r.s.log.Warn("evidence of a forked history left unsent", "doc", doc, "chunks", len(p.Chunks), "err", err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.send(b, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fitEvidence encodes p as one frame of changes, leaving out its optional
+// chunks from the lowest, halving what is left of them each time, until
+// the frame fits the limits (MaxFrame compressed, or MaxLargeFrame for a
+// chunk alone, and MaxItems). It returns the frame and how many chunks it
+// holds, or the error of the frame without any optional chunk.
+func fitEvidence(space, doc, typ string, p EvidencePart) ([]byte, int, error) {
+	opt := min(max(p.Optional, 0), len(p.Chunks)-1)
+	skip := max(0, len(p.Chunks)-MaxItems)
+	for {
+		chunks := p.Chunks[min(skip, opt):]
+		b, err := EncodeFrame(&Frame{Version: Version, Kind: KindChanges, Space: space, Doc: doc, Type: typ, Chunks: chunks, Atts: p.Atts})
+		if err == nil {
+			return b, len(chunks), nil
+		}
+		if skip >= opt || !(errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed)) {
+			return nil, 0, err
+		}
+		skip += (opt - skip + 1) / 2
+	}
 }

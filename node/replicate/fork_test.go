@@ -37,7 +37,7 @@ func (l *forkLocal) Tips(_ context.Context, _ string, at map[string]map[string]u
 	return fs, nil
 }
 
-func (l *forkLocal) Evidence(_ context.Context, _, doc string, _ map[string]uint64, forked []string) ([][]byte, [][]byte, error) {
+func (l *forkLocal) Evidence(_ context.Context, _, doc string, _ map[string]uint64, forked []string) ([]EvidencePart, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(forked) == 0 {
@@ -46,7 +46,7 @@ func (l *forkLocal) Evidence(_ context.Context, _, doc string, _ map[string]uint
 	for _, a := range forked {
 		l.asked = append(l.asked, doc+" "+a)
 	}
-	return [][]byte{[]byte("evidence of " + doc)}, nil, nil
+	return []EvidencePart{{Chunks: [][]byte{[]byte("evidence of " + doc)}}}, nil
 }
 
 // forkPair is two forkLocals holding the same three documents (one, two
