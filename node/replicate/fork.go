@@ -210,23 +210,40 @@ func (r *responder) evidence(ctx context.Context, space, doc, typ string, fk *do
 	return nil
 }
 
-// fitEvidence encodes p as one frame of changes, leaving out its optional
-// chunks from the lowest, halving what is left of them each time, until
-// the frame fits the limits (MaxFrame compressed, or MaxLargeFrame for a
-// chunk alone, and MaxItems). It returns the frame and how many chunks it
-// holds, or the error of the frame without any optional chunk.
+// fitEvidence encodes p as one frame of changes with as many of its
+// optional chunks, the highest kept, as fit the limits (MaxFrame
+// compressed, or MaxLargeFrame for a chunk alone, and MaxItems): whole if
+// it fits, else without its optional chunks, else by bisection between
+// the two. It returns the frame and how many chunks it holds, or the error
+// of the frame without any optional chunk.
 func fitEvidence(space, doc, typ string, p EvidencePart) ([]byte, int, error) {
+	encode := func(skip int) ([]byte, error) {
+		return EncodeFrame(&Frame{Version: Version, Kind: KindChanges, Space: space, Doc: doc, Type: typ, Chunks: p.Chunks[skip:], Atts: p.Atts})
+	}
+	tooLarge := func(err error) bool { return errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed) }
 	opt := min(max(p.Optional, 0), len(p.Chunks)-1)
-	skip := max(0, len(p.Chunks)-MaxItems)
-	for {
-		chunks := p.Chunks[min(skip, opt):]
-		b, err := EncodeFrame(&Frame{Version: Version, Kind: KindChanges, Space: space, Doc: doc, Type: typ, Chunks: chunks, Atts: p.Atts})
-		if err == nil {
-			return b, len(chunks), nil
+	lo := max(0, len(p.Chunks)-MaxItems) // the most chunks a frame may hold
+	if lo <= opt {
+		if b, err := encode(lo); err == nil || !tooLarge(err) {
+			return b, len(p.Chunks) - lo, err
 		}
-		if skip >= opt || !(errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed)) {
+	}
+	hi := max(lo, opt)
+	b, err := encode(hi)
+	if err != nil {
+		return nil, 0, err
+	}
+	for hi-lo > 1 { // encode(lo) fails, encode(hi) fits
+		mid := lo + (hi-lo)/2
+		mb, err := encode(mid)
+		switch {
+		case err == nil:
+			hi, b = mid, mb
+		case tooLarge(err):
+			lo = mid
+		default:
 			return nil, 0, err
 		}
-		skip += (opt - skip + 1) / 2
 	}
+	return b, len(p.Chunks) - hi, nil
 }
