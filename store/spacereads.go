@@ -110,6 +110,49 @@ type DocChanges struct {
 // MaxManyDocs bounds the documents of one ManyChanges call.
 const MaxManyDocs = 256
 
+// ChangeBytes returns, for each of docs (at most MaxManyDocs) that holds
+// changes, the bytes of its stored change rows' blobs (sealed: about the
+// raw changes and a few dozen bytes each), cut changes included. SQLite
+// takes a blob's length from its row's header, without reading the blob.
+func (tx *Tx) ChangeBytes(docs []string) (map[string]int64, error) {
+	if err := tx.unlocked(); err != nil {
+		return nil, err
+	}
+	if len(docs) > MaxManyDocs {
+		return nil, fmt.Errorf("store: change bytes: %d documents, over %d", len(docs), MaxManyDocs)
+	}
+	out := make(map[string]int64, len(docs))
+	if len(docs) == 0 {
+		return out, nil
+	}
+	ids := make(map[string]string, len(docs)) // doc index -> ID
+	args := make([]any, 0, len(docs))
+	for _, id := range docs {
+		key := tx.index(id)
+		if _, dup := ids[string(key)]; !dup {
+			ids[string(key)] = id
+			args = append(args, key)
+		}
+	}
+	in := "(?" + strings.Repeat(",?", len(args)-1) + ")"
+	err := tx.each("SELECT doc, SUM(length(blob)) FROM changes WHERE doc IN "+in+" GROUP BY doc", args,
+		func(scan func(...any) error) error {
+			var key []byte
+			var n int64
+			if err := scan(&key, &n); err != nil {
+				return err
+			}
+			if id, ok := ids[string(key)]; ok {
+				out[id] = n
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: change bytes: %w", err)
+	}
+	return out, nil
+}
+
 // ManyChanges returns the changes and attestations of each of docs (at
 // most MaxManyDocs) that is a document of space, with one query per
 // table; a document of another space or not stored is absent from the

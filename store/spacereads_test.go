@@ -143,3 +143,41 @@ func manyKeys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestChangeBytes: the stored bytes of each document that holds changes,
+// its cut changes included (they are stored), about its raw changes'
+// bytes; a document without changes, or not stored, is absent.
+func TestChangeBytes(t *testing.T) {
+	db := manyDocsFixture(t)
+	view(t, db, func(tx *Tx) error {
+		got, err := tx.ChangeBytes([]string{"d2", "d3", "nope", "d1", "d1"})
+		if err != nil {
+			return err
+		}
+		if _, ok := got["d3"]; ok || len(got) != 2 {
+			t.Fatalf("sizes %v: want d1 and d2 only", got)
+		}
+		raw := func(doc string, actors ...string) (n int64, count int64) {
+			for _, a := range actors {
+				cs, err := tx.ActorChanges(doc, []byte(a), 1, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range cs {
+					n, count = n+int64(len(c.Raw)), count+1
+				}
+			}
+			return n, count
+		}
+		for doc, actors := range map[string][]string{"d1": {"A", "B"}, "d2": {"C", "D"}} {
+			n, count := raw(doc, actors...)
+			if count != 3 || got[doc] < n || got[doc] > n+count*128 {
+				t.Fatalf("%s: %d bytes stored for %d bytes of %d raw changes (the cut included)", doc, got[doc], n, count)
+			}
+		}
+		if _, err := tx.ChangeBytes(make([]string, MaxManyDocs+1)); err == nil {
+			t.Fatal("ChangeBytes took more than MaxManyDocs documents")
+		}
+		return nil
+	})
+}

@@ -173,6 +173,9 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 		}
 	}
 	pre := &prefetch{local: r.s.local, space: space, digest: digest, send: send, streams: r.streamer() != nil}
+	if pre.streams {
+		pre.sizer, _ = r.s.local.(DocSizer)
+	}
 	for _, doc := range order {
 		if fk, ok := forks[doc]; ok { // evidence first: the cut it brings refuses what follows
 			if err := r.evidence(ctx, space, doc, digest[doc].Type, fk); err != nil {
@@ -183,7 +186,11 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 			continue
 		}
 		if sl := r.streamer(); sl != nil {
-			if w, ok := pre.stream(doc); ok {
+			w, ok, err := pre.stream(ctx, doc)
+			if err != nil {
+				return err
+			}
+			if ok {
 				if err := r.stream(ctx, sl, space, doc, digest[doc].Type, w.VV); err != nil {
 					return err
 				}
