@@ -110,16 +110,17 @@ type DocChanges struct {
 // MaxManyDocs bounds the documents of one ManyChanges call.
 const MaxManyDocs = 256
 
-// ChangeBytes returns, for each of docs (at most MaxManyDocs) that holds
-// changes, the bytes of its stored change rows' blobs (sealed: about the
-// raw changes and a few dozen bytes each), cut changes included. SQLite
+// DocBytes returns, for each of docs (at most MaxManyDocs) that holds
+// changes, the bytes of its stored change rows' and attestations' blobs
+// (sealed: about the raw changes and attestations and a few dozen bytes
+// each), cut changes included: about what ManyChanges holds of it. SQLite
 // takes a blob's length from its row's header, without reading the blob.
-func (tx *Tx) ChangeBytes(docs []string) (map[string]int64, error) {
+func (tx *Tx) DocBytes(docs []string) (map[string]int64, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
 	}
 	if len(docs) > MaxManyDocs {
-		return nil, fmt.Errorf("store: change bytes: %d documents, over %d", len(docs), MaxManyDocs)
+		return nil, fmt.Errorf("store: document bytes: %d documents, over %d", len(docs), MaxManyDocs)
 	}
 	out := make(map[string]int64, len(docs))
 	if len(docs) == 0 {
@@ -135,20 +136,22 @@ func (tx *Tx) ChangeBytes(docs []string) (map[string]int64, error) {
 		}
 	}
 	in := "(?" + strings.Repeat(",?", len(args)-1) + ")"
-	err := tx.each("SELECT doc, SUM(length(blob)) FROM changes WHERE doc IN "+in+" GROUP BY doc", args,
-		func(scan func(...any) error) error {
-			var key []byte
-			var n int64
-			if err := scan(&key, &n); err != nil {
-				return err
-			}
-			if id, ok := ids[string(key)]; ok {
-				out[id] = n
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("store: change bytes: %w", err)
+	for _, table := range []string{"changes", "attestations"} {
+		err := tx.each("SELECT doc, SUM(length(blob)) FROM "+table+" WHERE doc IN "+in+" GROUP BY doc", args,
+			func(scan func(...any) error) error {
+				var key []byte
+				var n int64
+				if err := scan(&key, &n); err != nil {
+					return err
+				}
+				if id, ok := ids[string(key)]; ok {
+					out[id] += n
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("store: document bytes: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -144,13 +144,13 @@ func manyKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// TestChangeBytes: the stored bytes of each document that holds changes,
-// its cut changes included (they are stored), about its raw changes'
-// bytes; a document without changes, or not stored, is absent.
-func TestChangeBytes(t *testing.T) {
+// TestDocBytes: the stored bytes of each document that holds changes,
+// its cut changes and its attestations included, about their raw bytes;
+// a document without changes, or not stored, is absent.
+func TestDocBytes(t *testing.T) {
 	db := manyDocsFixture(t)
 	view(t, db, func(tx *Tx) error {
-		got, err := tx.ChangeBytes([]string{"d2", "d3", "nope", "d1", "d1"})
+		got, err := tx.DocBytes([]string{"d2", "d3", "nope", "d1", "d1"})
 		if err != nil {
 			return err
 		}
@@ -167,16 +167,23 @@ func TestChangeBytes(t *testing.T) {
 					n, count = n+int64(len(c.Raw)), count+1
 				}
 			}
+			as, err := tx.Attestations(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range as {
+				n, count = n+int64(len(a.Blob)), count+1
+			}
 			return n, count
 		}
 		for doc, actors := range map[string][]string{"d1": {"A", "B"}, "d2": {"C", "D"}} {
 			n, count := raw(doc, actors...)
-			if count != 3 || got[doc] < n || got[doc] > n+count*128 {
-				t.Fatalf("%s: %d bytes stored for %d bytes of %d raw changes (the cut included)", doc, got[doc], n, count)
+			if count != 4 || got[doc] < n || got[doc] > n+count*128 {
+				t.Fatalf("%s: %d bytes stored for %d bytes of %d raw changes and attestations (the cut included)", doc, got[doc], n, count)
 			}
 		}
-		if _, err := tx.ChangeBytes(make([]string, MaxManyDocs+1)); err == nil {
-			t.Fatal("ChangeBytes took more than MaxManyDocs documents")
+		if _, err := tx.DocBytes(make([]string, MaxManyDocs+1)); err == nil {
+			t.Fatal("DocBytes took more than MaxManyDocs documents")
 		}
 		return nil
 	})
