@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"testing"
@@ -149,6 +150,11 @@ func manyKeys[V any](m map[string]V) []string {
 // a document without changes, or not stored, is absent.
 func TestDocBytes(t *testing.T) {
 	db := manyDocsFixture(t)
+	update(t, db, func(tx *Tx) error { // an attestation larger than the sealing's overhead on the rows
+		_, err := tx.AddAttestation(AttestationRow{Doc: "d1", Space: "S", Actor: []byte("B"), Seq: 1, Hash: h("1b"),
+			Signer: []byte("sb"), Blob: bytes.Repeat([]byte("b"), 4096)})
+		return err
+	})
 	view(t, db, func(tx *Tx) error {
 		got, err := tx.DocBytes([]string{"d2", "d3", "nope", "d1", "d1"})
 		if err != nil {
@@ -178,7 +184,7 @@ func TestDocBytes(t *testing.T) {
 		}
 		for doc, actors := range map[string][]string{"d1": {"A", "B"}, "d2": {"C", "D"}} {
 			n, count := raw(doc, actors...)
-			if count != 4 || got[doc] < n || got[doc] > n+count*128 {
+			if count < 4 || got[doc] < n || got[doc] > n+count*128 {
 				t.Fatalf("%s: %d bytes stored for %d bytes of %d raw changes and attestations (the cut included)", doc, got[doc], n, count)
 			}
 		}
