@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/weftsync/weft/crdt/model"
@@ -122,7 +123,9 @@ var _ replicate.ManyLocal = syncLocal{}
 
 // MissingMany is Missing for many documents of a space, in one read
 // transaction with one query per table for each store.MaxManyDocs of
-// them.
+// them. A read that finds them holding more than replicate.MaxReadBytes
+// stops and fails with replicate.ErrReadOverBytes (the responder streams
+// them).
 func (l syncLocal) MissingMany(ctx context.Context, space string, want []replicate.DocWant) ([][]replicate.Change, error) {
 	out := make([][]replicate.Change, len(want))
 	err := l.view(ctx, func(tx *store.Tx) error {
@@ -132,7 +135,10 @@ func (l syncLocal) MissingMany(ctx context.Context, space string, want []replica
 			for i, w := range group {
 				ids[i] = w.Doc
 			}
-			got, err := tx.ManyChanges(space, ids)
+			got, err := tx.ManyChangesWithin(space, ids, replicate.MaxReadBytes)
+			if errors.Is(err, store.ErrOverBytes) {
+				return fmt.Errorf("%w: %w", replicate.ErrReadOverBytes, err)
+			}
 			if err != nil {
 				return err
 			}

@@ -92,17 +92,3 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 		return emit(page)
 	})
 }
-
-var _ replicate.DocSizer = syncLocal{}
-
-// DocBytes returns the stored bytes of each of docs that holds changes
-// (store.Tx.DocBytes), so that the responder streams a document too
-// large to read whole, however few changes the opener lacks of it.
-func (l syncLocal) DocBytes(ctx context.Context, space string, docs []string) (map[string]int64, error) {
-	var out map[string]int64
-	err := l.view(ctx, func(tx *store.Tx) (err error) {
-		out, err = tx.DocBytes(docs)
-		return err
-	})
-	return out, err
-}

@@ -25,6 +25,9 @@ var (
 	// ErrBusy is returned when another connection holds the write lock past
 	// the busy timeout.
 	ErrBusy = errors.New("store: busy")
+	// ErrOverBytes: a read bounded by bytes (ManyChangesWithin) found
+	// more; what it read is dropped.
+	ErrOverBytes = errors.New("store: read over its bound of bytes")
 	// ErrTooNew is returned by Open when the file's schema is newer than
 	// this build knows.
 	ErrTooNew = errors.New("store: schema newer than this program")

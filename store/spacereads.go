@@ -110,57 +110,20 @@ type DocChanges struct {
 // MaxManyDocs bounds the documents of one ManyChanges call.
 const MaxManyDocs = 256
 
-// DocBytes returns, for each of docs (at most MaxManyDocs) that holds
-// changes, the bytes of its stored change rows' and attestations' blobs
-// (sealed: about the raw changes and attestations and a few dozen bytes
-// each), cut changes included: about what ManyChanges holds of it. SQLite
-// takes a blob's length from its row's header, without reading the blob.
-func (tx *Tx) DocBytes(docs []string) (map[string]int64, error) {
-	if err := tx.unlocked(); err != nil {
-		return nil, err
-	}
-	if len(docs) > MaxManyDocs {
-		return nil, fmt.Errorf("store: document bytes: %d documents, over %d", len(docs), MaxManyDocs)
-	}
-	out := make(map[string]int64, len(docs))
-	if len(docs) == 0 {
-		return out, nil
-	}
-	ids := make(map[string]string, len(docs)) // doc index -> ID
-	args := make([]any, 0, len(docs))
-	for _, id := range docs {
-		key := tx.index(id)
-		if _, dup := ids[string(key)]; !dup {
-			ids[string(key)] = id
-			args = append(args, key)
-		}
-	}
-	in := "(?" + strings.Repeat(",?", len(args)-1) + ")"
-	for _, table := range []string{"changes", "attestations"} {
-		err := tx.each("SELECT doc, SUM(length(blob)) FROM "+table+" WHERE doc IN "+in+" GROUP BY doc", args,
-			func(scan func(...any) error) error {
-				var key []byte
-				var n int64
-				if err := scan(&key, &n); err != nil {
-					return err
-				}
-				if id, ok := ids[string(key)]; ok {
-					out[id] += n
-				}
-				return nil
-			})
-		if err != nil {
-			return nil, fmt.Errorf("store: document bytes: %w", err)
-		}
-	}
-	return out, nil
-}
-
 // ManyChanges returns the changes and attestations of each of docs (at
 // most MaxManyDocs) that is a document of space, with one query per
 // table; a document of another space or not stored is absent from the
 // result.
 func (tx *Tx) ManyChanges(space string, docs []string) (map[string]*DocChanges, error) {
+	return tx.ManyChangesWithin(space, docs, 0)
+}
+
+// ManyChangesWithin is ManyChanges bounded by bytes: once the blobs of the
+// change and attestation rows it has read (cut changes included, sealed:
+// about their raw bytes) pass maxBytes, when positive, it stops and fails
+// with ErrOverBytes. A document's rows are read whole, so what documents
+// hold, not what a reader lacks of them, decides.
+func (tx *Tx) ManyChangesWithin(space string, docs []string, maxBytes int64) (map[string]*DocChanges, error) {
 	if err := tx.unlocked(); err != nil {
 		return nil, err
 	}
@@ -208,10 +171,20 @@ func (tx *Tx) ManyChanges(space string, docs []string) (map[string]*DocChanges, 
 			}
 		}
 	}
+	var read int64
+	over := func(sealed []byte) error {
+		if read += int64(len(sealed)); maxBytes > 0 && read > maxBytes {
+			return fmt.Errorf("%w: %d bytes read of documents of space %s, bound %d", ErrOverBytes, read, space, maxBytes)
+		}
+		return nil
+	}
 	err = tx.each("SELECT doc, hash, blob FROM changes WHERE doc IN "+in+" ORDER BY n", args[1:],
 		func(scan func(...any) error) error {
 			var d, h, sealed []byte
 			if err := scan(&d, &h, &sealed); err != nil {
+				return err
+			}
+			if err := over(sealed); err != nil {
 				return err
 			}
 			dc := out[ids[string(d)]]
@@ -230,6 +203,9 @@ func (tx *Tx) ManyChanges(space string, docs []string) (map[string]*DocChanges, 
 			var d, actor, signer, sealed []byte
 			var seq uint64
 			if err := scan(&d, &actor, &seq, &signer, &sealed); err != nil {
+				return err
+			}
+			if err := over(sealed); err != nil {
 				return err
 			}
 			dc := out[ids[string(d)]]

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -145,51 +146,31 @@ func manyKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// TestDocBytes: the stored bytes of each document that holds changes,
-// its cut changes and its attestations included, about their raw bytes;
-// a document without changes, or not stored, is absent.
-func TestDocBytes(t *testing.T) {
+// TestManyChangesWithinBound: a read bounded by bytes answers as
+// ManyChanges does while the documents' change and attestation rows fit
+// the bound, and fails with ErrOverBytes once they pass it, attestations
+// counted.
+func TestManyChangesWithinBound(t *testing.T) {
 	db := manyDocsFixture(t)
-	update(t, db, func(tx *Tx) error { // an attestation larger than the sealing's overhead on the rows
+	update(t, db, func(tx *Tx) error { // an attestation larger than every change row together
 		_, err := tx.AddAttestation(AttestationRow{Doc: "d1", Space: "S", Actor: []byte("B"), Seq: 1, Hash: h("1b"),
-			Signer: []byte("sb"), Blob: bytes.Repeat([]byte("b"), 4096)})
+			Signer: []byte("sb"), Blob: bytes.Repeat([]byte("b"), 8192)})
 		return err
 	})
 	view(t, db, func(tx *Tx) error {
-		got, err := tx.DocBytes([]string{"d2", "d3", "nope", "d1", "d1"})
+		docs := []string{"d1", "d2", "d3"}
+		whole, err := tx.ManyChanges("S", docs)
 		if err != nil {
 			return err
 		}
-		if _, ok := got["d3"]; ok || len(got) != 2 {
-			t.Fatalf("sizes %v: want d1 and d2 only", got)
+		got, err := tx.ManyChangesWithin("S", docs, 64<<10)
+		if err != nil || !reflect.DeepEqual(got, whole) {
+			t.Fatalf("within 64 KiB: %v, equal to ManyChanges: %v", err, reflect.DeepEqual(got, whole))
 		}
-		raw := func(doc string, actors ...string) (n int64, count int64) {
-			for _, a := range actors {
-				cs, err := tx.ActorChanges(doc, []byte(a), 1, 10)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, c := range cs {
-					n, count = n+int64(len(c.Raw)), count+1
-				}
+		for _, bound := range []int64{8192, 100} { // 8192: the change rows fit, the attestations do not
+			if _, err := tx.ManyChangesWithin("S", docs, bound); !errors.Is(err, ErrOverBytes) {
+				t.Fatalf("within %d bytes: %v, want ErrOverBytes", bound, err)
 			}
-			as, err := tx.Attestations(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range as {
-				n, count = n+int64(len(a.Blob)), count+1
-			}
-			return n, count
-		}
-		for doc, actors := range map[string][]string{"d1": {"A", "B"}, "d2": {"C", "D"}} {
-			n, count := raw(doc, actors...)
-			if count < 4 || got[doc] < n || got[doc] > n+count*128 {
-				t.Fatalf("%s: %d bytes stored for %d bytes of %d raw changes and attestations (the cut included)", doc, got[doc], n, count)
-			}
-		}
-		if _, err := tx.DocBytes(make([]string, MaxManyDocs+1)); err == nil {
-			t.Fatal("DocBytes took more than MaxManyDocs documents")
 		}
 		return nil
 	})

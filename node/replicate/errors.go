@@ -25,6 +25,9 @@ var (
 	ErrBusy = errors.New("replicate: responder busy")
 	// ErrClosed: the Syncer is closed.
 	ErrClosed = errors.New("replicate: closed")
+	// ErrReadOverBytes: a ManyLocal's read of a group of documents found
+	// them holding more than MaxReadBytes; the responder streams them.
+	ErrReadOverBytes = errors.New("replicate: documents over the bytes a read may hold")
 )
 
 // ErrOlderPeer: the peer does not speak ProtocolID; it most likely runs

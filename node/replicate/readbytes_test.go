@@ -9,15 +9,36 @@ import (
 	"testing"
 )
 
-// sizedLocal is a manyLocal that streams and tells documents' sizes, and
-// records the documents each MissingStream read.
-type sizedLocal struct {
+// boundedLocal is a manyLocal whose MissingMany reads documents whole, in
+// order, and fails with ErrReadOverBytes once they hold more than
+// MaxReadBytes, as the node's store read does; it records the documents
+// and bytes of each read that succeeded, and streams.
+type boundedLocal struct {
 	*manyLocal
 	smu      sync.Mutex
+	answered map[string]int64 // document -> bytes of the read that answered it
 	streamed []string
 }
 
-func (l *sizedLocal) MissingStream(ctx context.Context, space, doc string, vv map[string]uint64, emit func([]Change) error) error {
+func (l *boundedLocal) MissingMany(ctx context.Context, space string, want []DocWant) ([][]Change, error) {
+	var held int64
+	for _, w := range want {
+		for _, c := range l.changes[w.Doc] {
+			if held += int64(len(c.Raw)); held > MaxReadBytes {
+				return nil, ErrReadOverBytes
+			}
+		}
+	}
+	out, err := l.manyLocal.MissingMany(ctx, space, want)
+	l.smu.Lock()
+	for _, w := range want {
+		l.answered[w.Doc] = held
+	}
+	l.smu.Unlock()
+	return out, err
+}
+
+func (l *boundedLocal) MissingStream(ctx context.Context, space, doc string, vv map[string]uint64, emit func([]Change) error) error {
 	l.smu.Lock()
 	l.streamed = append(l.streamed, doc)
 	l.smu.Unlock()
@@ -33,21 +54,13 @@ func (l *sizedLocal) MissingStream(ctx context.Context, space, doc string, vv ma
 	return nil
 }
 
-func (l *sizedLocal) DocBytes(_ context.Context, _ string, docs []string) (map[string]int64, error) {
-	out := map[string]int64{}
-	for _, d := range docs {
-		for _, c := range l.changes[d] {
-			out[d] += int64(len(c.Raw))
-		}
-	}
-	return out, nil
-}
-
 // TestReadsNotStreamedBoundedByBytes: documents that lack few changes by
-// the digests (fewer than streamFrom) but hold many bytes are not read
-// whole in a group: a document of more than maxReadBytes is streamed,
-// and a group read ends before the document that would take it past
-// maxReadBytes. Every change still arrives.
+// the digests (fewer than streamFrom) but hold many bytes, read with
+// others, make the group read fail with ErrReadOverBytes (the node's
+// store read stops there): the responder then streams each document of
+// that group, and reads the later ones in groups again. Every change
+// arrives, and no document is answered by a read of more than
+// MaxReadBytes.
 func TestReadsNotStreamedBoundedByBytes(t *testing.T) {
 	const mib = 1 << 20
 	l := &memLocal{open: true, digest: map[string]DocDigest{}, changes: map[string][]Change{}}
@@ -65,35 +78,32 @@ func TestReadsNotStreamedBoundedByBytes(t *testing.T) {
 	for i := range 12 {
 		add(fmt.Sprintf("c-medium%02d", i), 1, mib) // 12 MiB in 12 documents
 	}
-	add("d-small", 3, 100)
-	server := &sizedLocal{manyLocal: &manyLocal{memLocal: l}}
+	for i := range 40 {
+		add(fmt.Sprintf("d-small%02d", i), 3, 100)
+	}
+	server := &boundedLocal{manyLocal: &manyLocal{memLocal: l}, answered: map[string]int64{}}
 	a, b := pair(t)
-	sb := New(b, server, Options{Quota: Quota{ServeBytes: -1, ServeBytesBurst: -1, PullBytes: -1, PullBytesBurst: -1}})
+	noQuota := Quota{ServeBytes: -1, ServeBytesBurst: -1, PullBytes: -1, PullBytesBurst: -1}
+	sb := New(b, server, Options{Quota: noQuota})
 	defer sb.Close()
 	client := emptyPrepLocal()
-	sa := New(a, client, Options{Quota: Quota{ServeBytes: -1, ServeBytesBurst: -1, PullBytes: -1, PullBytesBurst: -1}})
+	sa := New(a, client, Options{Quota: noQuota})
 	defer sa.Close()
 
 	rep, err := sa.Pull(t.Context(), b.ID())
-	want := 3 + 12 + 12 + 3
+	want := 3 + 12 + 12 + 40*3
 	if err != nil || !rep.Complete || rep.Received() != want {
 		t.Fatalf("pull: %v, %+v; want %d changes", err, rep, want)
 	}
-	for _, g := range server.groups {
-		var size int64
-		for _, d := range g {
-			for _, c := range l.changes[d] {
-				size += int64(len(c.Raw))
-			}
-		}
-		if len(g) > 1 && size > maxReadBytes {
-			t.Fatalf("a group read of %d bytes (%v), over %d", size, g, maxReadBytes)
-		}
-		if slices.Contains(g, "b-big") {
-			t.Fatalf("the document of 12 MiB was read whole in a group: %v", g)
+	for doc, held := range server.answered {
+		if held > MaxReadBytes {
+			t.Fatalf("%s answered by a read of %d bytes, over %d", doc, held, MaxReadBytes)
 		}
 	}
-	if len(server.streamed) == 0 || slices.ContainsFunc(server.streamed, func(d string) bool { return d != "b-big" }) {
-		t.Fatalf("streamed %v, want b-big alone (its read may pause and resume)", server.streamed)
+	if !slices.Contains(server.streamed, "b-big") {
+		t.Fatalf("streamed %v, want b-big among them", server.streamed)
+	}
+	if _, ok := server.answered["d-small39"]; !ok {
+		t.Fatalf("the documents after the streamed ones were not read in groups again (streamed %v)", server.streamed)
 	}
 }

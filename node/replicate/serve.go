@@ -173,9 +173,6 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 		}
 	}
 	pre := &prefetch{local: r.s.local, space: space, digest: digest, send: send, streams: r.streamer() != nil}
-	if pre.streams {
-		pre.sizer, _ = r.s.local.(DocSizer)
-	}
 	for _, doc := range order {
 		if fk, ok := forks[doc]; ok { // evidence first: the cut it brings refuses what follows
 			if err := r.evidence(ctx, space, doc, digest[doc].Type, fk); err != nil {
@@ -186,11 +183,7 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 			continue
 		}
 		if sl := r.streamer(); sl != nil {
-			w, ok, err := pre.stream(ctx, doc)
-			if err != nil {
-				return err
-			}
-			if ok {
+			if w, ok := pre.stream(doc); ok {
 				if err := r.stream(ctx, sl, space, doc, digest[doc].Type, w.VV); err != nil {
 					return err
 				}
@@ -198,6 +191,14 @@ func (r *responder) docs(ctx context.Context, space string, digest map[string]Do
 			}
 		}
 		cs, err := pre.missing(ctx, doc)
+		if sl := r.streamer(); sl != nil && errors.Is(err, ErrReadOverBytes) {
+			if w, ok := pre.stream(doc); ok { // too large to read with others, or whole
+				if err := r.stream(ctx, sl, space, doc, digest[doc].Type, w.VV); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if err != nil {
 			return err
 		}
