@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -180,7 +181,11 @@ func proofParts(tx *store.Tx, doc string, exact map[string]map[uint64][]store.At
 				atts = append(atts, b)
 			}
 		}
-		own.Atts = append(own.Atts, atts...)
+		for _, b := range atts { // ours may be one of the proof's
+			if !slices.ContainsFunc(own.Atts, func(o []byte) bool { return bytes.Equal(o, b) }) {
+				own.Atts = append(own.Atts, b)
+			}
+		}
 		parts = append(parts, own)
 		if len(ev.Chunks) > 0 {
 			parts = append(parts, replicate.EvidencePart{Chunks: ev.Chunks, Atts: atts})
