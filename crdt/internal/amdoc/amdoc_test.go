@@ -158,7 +158,11 @@ func mustDeps(t *testing.T, chunk []byte) [][32]byte {
 }
 
 func TestCheck(t *testing.T) {
-	// No test of this package calls Enable before this one.
+	// The gate is process-wide: start from a closed gate and restore it after,
+	// so the test holds under -count and -shuffle, whatever ran before it.
+	was := enabled.Load()
+	enabled.Store(false)
+	t.Cleanup(func() { enabled.Store(was) })
 	if err := Check(); !errors.Is(err, ErrNotEngine) {
 		t.Fatalf("before Enable: %v, want ErrNotEngine", err)
 	}
