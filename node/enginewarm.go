@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/latency"
 )
 
 // The engine process starts with the network (decision 0059).
@@ -26,4 +27,5 @@ func (s *netState) warmEngine() {
 	if _, err := s.n.eng.Call(context.WithoutCancel(s.ctx), engine.Request{Op: engine.OpPing}); err != nil {
 		s.n.log.Debug("start the engine with the network", "err", err)
 	}
+	latency.Mark("engine.warmed")
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // Redial backoff: the pause before the next dial to a peer doubles with
@@ -139,7 +141,9 @@ func (d *dialer) connected(p peer.ID, t *dialTarget, now time.Time) bool {
 func (d *dialer) dial(info peer.AddrInfo, t *dialTarget) {
 	ctx, cancel := context.WithTimeout(d.s.ctx, dialTimeout)
 	defer cancel()
+	latency.Mark("net.dial")
 	err := d.s.h.Connect(ctx, info)
+	latency.Mark("net.dialed")
 	if err != nil && d.s.ctx.Err() == nil {
 		d.s.n.log.Info("dial peer", "peer", info.ID.String(), "err", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/replicate"
 )
 
@@ -67,6 +68,7 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 		return ctx.Err()
 	}
 	defer func() { <-pp.sem }()
+	latency.Mark("pull.turn")
 	started()
 	// A relayed connection may be all there is: sync runs over it even
 	// when the relay limits it.

@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/weftsync/weft/node/gossip"
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/p2p"
 	"github.com/weftsync/weft/node/replicate"
 )
@@ -129,6 +130,7 @@ func (n *Node) Start(ctx context.Context, o NetOptions) error {
 	}
 	s.startJoins(ctx)
 	n.net = s
+	latency.Mark("net.started")
 	return nil
 }
 
@@ -160,6 +162,7 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 		return nil, fmt.Errorf("node: start network: %w", err)
 	}
 	s.h = h
+	latency.Mark("net.host")
 	ro := replicate.Options{Logger: n.log, Idle: o.IdleTimeout, Quota: o.SyncQuota, OnServed: s.served}
 	if n.syncOptions != nil {
 		n.syncOptions(&ro)
@@ -184,7 +187,10 @@ func (n *Node) startNet(ctx context.Context, o NetOptions, boot, remembered []pe
 		}
 	}
 	h.Network().Notify(&network.NotifyBundle{
-		ConnectedF:    func(_ network.Network, c network.Conn) { s.pullSoon(c.RemotePeer()) },
+		ConnectedF: func(_ network.Network, c network.Conn) {
+			latency.Mark("net.connected")
+			s.pullSoon(c.RemotePeer())
+		},
 		DisconnectedF: func(network.Network, network.Conn) { s.dial.kick() },
 	})
 	return s, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/replicate"
 	"github.com/weftsync/weft/store"
 )
@@ -50,10 +51,12 @@ func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[
 		if row, err := tx.Doc(doc); err != nil || row.Space != space {
 			return fmt.Errorf("%w: document %s of space %s: %v", ErrNotFound, doc, space, err)
 		}
+		latency.Mark("stream.begun")
 		refs, err := tx.AttestationRefs(doc)
 		if err != nil {
 			return err
 		}
+		latency.Mark("stream.refs")
 		size := 0 // an attestation's size, from the first one read
 		var page []replicate.Change
 		pageBytes := 0

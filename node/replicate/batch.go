@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // FrameIn is one received frame of changes, as BatchLocal takes it.
@@ -254,6 +256,7 @@ func (r *reader) run() {
 			r.frames <- received{err: fmt.Errorf("%w: %w", ErrIncomplete, err)}
 			return
 		}
+		latency.Mark("pull.read")
 		frames, sizes, err := decodeFrames(body, r.c.batched)
 		if err != nil {
 			r.ahead.Add(int64(lengthSize + len(body)))
@@ -435,8 +438,10 @@ func (o *opener) changesBatch(ctx context.Context, frames []received) error {
 		docs = append(docs, d)
 	}
 	if len(in) > 0 {
+		latency.Mark("pull.batch")
 		open := o.markOpen(in)
 		res, err := o.s.local.(BatchLocal).IngestFrames(ctx, in)
+		latency.Mark("pull.ingested")
 		serr := o.settleUnless(ctx, open) // the frames of the document open before stopped, unless it is still the one
 		for i, r := range res[:min(len(res), len(docs))] {
 			docs[i].add(r)

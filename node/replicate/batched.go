@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // ProtocolBatched is /weft/sync/3: message format 2 (ProtocolID), except
@@ -85,9 +87,11 @@ func (r *responder) flush() error {
 	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
 		return errServeQuota
 	}
+	latency.Mark("serve.packed")
 	if err := r.c.write(b); err != nil {
 		return err
 	}
+	latency.Mark("serve.sent")
 	r.sum.Frames += uint64(frames)
 	r.sum.Changes += uint64(changes)
 	return nil

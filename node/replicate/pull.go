@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // Pull asks p for what this node lacks of the spaces they share and
@@ -30,10 +32,12 @@ func (s *Syncer) Pull(ctx context.Context, p peer.ID) (rep Report, err error) {
 	if err != nil {
 		return rep, err
 	}
+	latency.Mark("pull.start")
 	req, err := s.request(ctx, key)
 	if err != nil {
 		return rep, err
 	}
+	latency.Mark("pull.request")
 	return rep, s.exchange(ctx, p, req, &rep)
 }
 
@@ -83,6 +87,7 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	if err != nil {
 		return fmt.Errorf("replicate: open stream to %s: %w", p, olderPeer(err))
 	}
+	latency.Mark("pull.stream")
 	stop := s.resetOnCancel(ctx, st)
 	defer stop()
 	o := &opener{s: s, c: &conn{s: st, idle: s.opts.Idle, batched: st.Protocol() == ProtocolBatched}, peer: p, asked: map[string]bool{}}
@@ -95,8 +100,10 @@ func (s *Syncer) exchange(ctx context.Context, p peer.ID, req *Request, rep *Rep
 	err = o.run(ctx, b, rep)
 	err = olderPeer(err)
 	o.t.fill(rep)
+	latency.Mark("pull.answered")
 	if err == nil {
 		rep.Remote, rep.Unserved, err = o.acknowledge(ctx, req)
+		latency.Mark("pull.acked")
 		if err != nil { // the answer is in: only what the peer holds stays unknown
 			s.log.Debug("acknowledge a pull", "peer", p, "err", err)
 			err = nil
@@ -145,6 +152,7 @@ func (o *opener) run(ctx context.Context, req []byte, rep *Report) (err error) {
 		if got.err != nil {
 			return got.err
 		}
+		latency.Mark("pull.got")
 		f := got.f
 		var done bool
 		var err error

@@ -10,6 +10,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // handle serves one pull on st.
@@ -41,6 +43,7 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 	if err != nil {
 		return err
 	}
+	latency.Mark("serve.request")
 	from := st.Conn().RemotePeer()
 	if !s.quota.servePulls.Take(from, 1, time.Now()) {
 		return s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &Summary{Busy: true}})
@@ -67,6 +70,7 @@ func (s *Syncer) serve(ctx context.Context, st network.Stream, c *conn) error {
 	if err := s.writeFrame(c, &Frame{Version: Version, Kind: KindEnd, Summary: &r.sum}); err != nil {
 		return err
 	}
+	latency.Mark("serve.end")
 	ps, err := r.acknowledged(ctx, req)
 	if len(ps.Spaces) > 0 && s.opts.OnServed != nil {
 		ps.Peer = st.Conn().RemotePeer()
@@ -145,10 +149,12 @@ func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	if err := r.ops(ctx, want); err != nil {
 		return err
 	}
+	latency.Mark("serve.ops")
 	digest, err := r.s.local.Digest(ctx, want.Space)
 	if err != nil {
 		return err
 	}
+	latency.Mark("serve.digest")
 	theirs := map[string]map[string]uint64{}
 	for _, d := range want.Docs {
 		theirs[d.Doc] = vvMap(d.VV)
@@ -157,6 +163,7 @@ func (r *responder) space(ctx context.Context, want *SpaceState) error {
 	if err != nil {
 		return err
 	}
+	latency.Mark("serve.forks")
 	return r.docs(ctx, want.Space, digest, theirs, forks)
 }
 
@@ -282,9 +289,11 @@ func (r *responder) send(b []byte, n int) error {
 	if !r.s.quota.serveBytes.Take(r.peer, float64(len(b)), time.Now()) {
 		return errServeQuota
 	}
+	latency.Mark("serve.packed")
 	if err := r.c.write(b); err != nil {
 		return err
 	}
+	latency.Mark("serve.sent")
 	r.sum.Frames++
 	r.sum.Changes += uint64(n)
 	return nil

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"maps"
 	"sync"
+
+	"github.com/weftsync/weft/node/latency"
 )
 
 // StreamLocal is a Local that can hand one document's missing changes in
@@ -83,6 +85,7 @@ func (r *responder) stream(ctx context.Context, sl StreamLocal, space, doc, typ 
 	size, open := 0, true  // raw bytes of cs; whether more may come
 	more := func() error { // waits for the next part, or the end of the read
 		part, ok, err := q.take(ctx)
+		latency.Mark("serve.part")
 		switch {
 		case err != nil:
 			return err

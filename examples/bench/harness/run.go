@@ -323,6 +323,11 @@ func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log 
 	if err != nil {
 		return err
 	}
+	if cfg.Steps {
+		if _, err := steps(a, b); err != nil { // the marks of the entries' recording
+			return err
+		}
+	}
 	st, err := b.start(a)
 	if err != nil {
 		return err
@@ -330,6 +335,13 @@ func runCatchUp(ctx context.Context, cfg Config, a, b *proc, ledger string, log 
 	w, err := b.call(Request{Op: "wait_stored", Space: ledger, N: cfg.Entries, TimeoutMs: int(cfg.Timeout.Milliseconds())})
 	if err != nil {
 		return err
+	}
+	if cfg.Steps {
+		evs, err := steps(a, b)
+		if err != nil {
+			return err
+		}
+		logTimeline(log, st.StartNs, w, evs)
 	}
 	if err := prof(log); err != nil {
 		return err

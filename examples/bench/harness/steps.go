@@ -110,3 +110,23 @@ func logSteps(log io.Writer, evs []stepEvent) {
 	}
 	logf(log, "p: steps from A's sealed envelope to B's commit (sum of medians %.3f ms):%s", sum.Seconds()*1000, sb.String())
 }
+
+// logTimeline logs scenario b's marks of both peers, each as milliseconds
+// from B's start, with the commits OnStored counted (w.Times) among them:
+// where the catch-up's time goes, one run.
+func logTimeline(log io.Writer, start int64, w Response, evs []stepEvent) {
+	for i := 0; i < len(w.Times); {
+		j := i
+		for j < len(w.Times) && w.Times[j] == w.Times[i] {
+			j++
+		}
+		evs = append(evs, stepEvent{Step: fmt.Sprintf("b:stored %d (%d in all)", j-i, j), Ns: w.Times[i]})
+		i = j
+	}
+	slices.SortStableFunc(evs, func(x, y stepEvent) int { return int(x.Ns - y.Ns) })
+	var b strings.Builder
+	for _, e := range evs {
+		fmt.Fprintf(&b, "%9.2f ms  %s\n", float64(e.Ns-start)/1e6, e.Step)
+	}
+	fmt.Fprintf(log, "b timeline (ms from B's start):\n%s", b.String())
+}
