@@ -42,9 +42,6 @@ func Main() error {
 	if err := limitAddressSpace(marginFromEnv()); err != nil {
 		return fmt.Errorf("limit memory: %w", err)
 	}
-	// Best effort too: at the default priority the engine only competes
-	// with its node for the CPU.
-	_ = lowerPriority(engineNice)
 	stop, err := startProfile(os.Getenv(ProfileEnv))
 	if err != nil {
 		return fmt.Errorf("profile: %w", err)
