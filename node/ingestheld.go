@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/weftsync/weft/node/engine"
+	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/store"
 )
 
@@ -142,11 +143,18 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 	heldFeedsStarted.Add(1)
 	f.ctx, f.cancel = context.WithCancel(context.WithoutCancel(f.parent))
 	f.unlink = context.AfterFunc(f.parent, f.cancel)
-	f.parts = make(chan []store.Change, 16)
+	// Room for every part of the batch: the store never waits for the
+	// engine's applies (decision 0069). The parts are slices of the
+	// batch's own changes, held until the feed ends whatever the room.
+	f.parts = make(chan []store.Change, feedRoom(len(in.changes)))
 	f.done = make(chan struct{})
 	go f.run() // owned by the storing goroutine, or the heldAfter it hands it to
 	return nil
 }
+
+// feedRoom is the parts buffer of a feed of a batch of n changes: one
+// part per heldPart changes offered, and the rest.
+func feedRoom(n int) int { return n/heldPart + 2 }
 
 // run loads the document when asked to, then applies each part in turn,
 // as applyLazy would (checked now only while the document is small);
@@ -211,7 +219,14 @@ func (f *heldFeed) offer(added []store.Change) {
 	if !f.feeding() || f.shut || len(added)-f.fed < heldPart {
 		return
 	}
-	f.parts <- added[f.fed:len(added):len(added)]
+	part := added[f.fed:len(added):len(added)]
+	select {
+	case f.parts <- part:
+	default: // the engine is a full buffer behind: the store waits for it
+		latency.Mark("feed.full")
+		f.parts <- part
+		latency.Mark("feed.taken")
+	}
 	f.fed = len(added)
 }
 
