@@ -45,7 +45,7 @@ func main() {
 	prof := flag.String("profile", "", "folder for CPU profiles of the receivers (a.pprof, ...) and senders (a-sender.pprof, ...) of scenarios a, b, d, p and e")
 	engProf := flag.String("engine-profile", "", "folder for CPU profiles of every peer's engine (engine-PID.pprof; the receiver's engine of (a) is the one that loads new documents)")
 	joint := flag.Bool("joint", false, "also sample each peer and its engine together, each page once, every 20 ms (decision 0046); costs the driver CPU that the peers share, so latency figures run without it")
-	stepsFlag := flag.Bool("steps", false, "trace the steps of scenario p's changes (node/latency marks in every peer) and log where the time goes from A's publish to B's commit")
+	stepsFlag := flag.Bool("steps", false, "trace the steps of scenario p's changes (node/latency marks in every peer) and log where the time goes from A's publish to B's commit; for scenario b, log the timeline of both peers from B's start")
 	dir := flag.String("dir", "", "folder for the nodes' homes (default: a new temporary folder, removed after)")
 	flag.Parse()
 	cfg := harness.Short
