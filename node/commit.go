@@ -154,6 +154,9 @@ func (n *Node) discard(ctx context.Context, docs map[string]bool) {
 // createDoc makes a new document under a fresh actor and stores its first
 // change.
 func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c model.Create) error {
+	if err := checkOpBudget(tx, row.ID, model.Edit{Create: &c}); err != nil {
+		return err
+	}
 	actor := seal.NewActor(n.id.Public)
 	tx.touched[row.ID] = true
 	chunks, err := n.eng.Create(ctx, row.ID, c, actor, n.now())
@@ -166,11 +169,14 @@ func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c m
 	if err := tx.LeaseActor(row.ID, actor); err != nil {
 		return err
 	}
-	return n.storeLocal(tx, row.Space, row.ID, actor, chunks)
+	return localOpBudget(n.storeLocal(tx, row.Space, row.ID, actor, chunks), row.ID, model.Edit{Create: &c})
 }
 
 // editDoc applies one typed edit to doc and stores the changes it made.
 func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e model.Edit) error {
+	if err := checkOpBudget(tx, doc, e); err != nil {
+		return err
+	}
 	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
 		return err
@@ -185,9 +191,9 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 	latency.Mark("edit.engine")
 	if p := n.publishBeforeStore(tx, space, doc, actor, chunks); p != nil {
 		defer p.close()
-		return n.storeLocalPiped(tx, space, doc, actor, chunks, p)
+		return localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, p), doc, e)
 	}
-	return n.storeLocal(tx, space, doc, actor, chunks)
+	return localOpBudget(n.storeLocal(tx, space, doc, actor, chunks), doc, e)
 }
 
 // startEdit readies doc for a local edit in tx: the actor it is made

@@ -272,6 +272,9 @@ func (n *Node) mayReverseAll(ctx context.Context, sp Space, targets map[string]i
 // next group's parsing and signing start (attestPipe), so that the engine,
 // the signatures and the store work at once rather than in turn.
 func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, edits []model.Edit) error {
+	if err := checkOpBudgetMany(tx, doc, edits); err != nil {
+		return err
+	}
 	actor, err := n.startEdit(ctx, tx, doc)
 	if err != nil {
 		return err
@@ -295,7 +298,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 			return err
 		}
 		if k+1 == len(groups) {
-			return n.storeLocalPiped(tx, space, doc, actor, chunks, pipe)
+			return localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
 		}
 		next := make(chan editResult, 1)
 		go func(g []model.Edit, at time.Time) { // owned here: waited for below, whatever happens
@@ -310,7 +313,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 		// with the other cores busy signing, it waits for a preemption
 		// (12.5 ms in a timeline under load) while the engine idles.
 		runtime.Gosched()
-		err = n.storeLocalPiped(tx, space, doc, actor, chunks, pipe)
+		err = localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
 		r := <-next
 		if pipe != nil {
 			pipe.close()

@@ -11,6 +11,17 @@ import (
 // 2^32, and no honest document comes near 2^31 ops.
 const opLimit = 1 << 31
 
+// MaxDocOps is the highest op counter a change may reach: its max_op, which
+// checkContext makes the longest chain of ops in its causal history
+// (startOp is 1 + the highest op its dependencies reach). The engine holds
+// about 490 bytes of memory per op of text and 620 per op of a ledger
+// (decision 0065), so a document at the limit costs it about 180 MiB: within
+// its document budget and far from its address-space margin, where 1.1
+// million ops killed it. A 10,000-entry ledger reaches 100,000. The refusal
+// depends on the change alone (its header and op count), so every node
+// decides it alike, whatever else it holds.
+const MaxDocOps = 300_000
+
 // checkStatic applies the checks that need no ancestor: header shape, op
 // range, (actor, seq) reuse and cuts.
 func (tx *Tx) checkStatic(e *entry) error {
@@ -20,6 +31,9 @@ func (tx *Tx) checkStatic(e *entry) error {
 	}
 	if e.StartOp >= opLimit || e.MaxOp >= opLimit || e.Seq >= opLimit {
 		return refuse(ReasonStartOpRange)
+	}
+	if e.MaxOp > MaxDocOps {
+		return refuse(ReasonOpBudget)
 	}
 	if err := tx.lookSeq(e); err != nil {
 		return err

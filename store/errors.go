@@ -43,6 +43,7 @@ const (
 	ReasonHeader        Reason = "malformed header"            // seq 0, max_op below start_op - 1, self or repeated dependency
 	ReasonStartOpRange  Reason = "op counter at or above 2^31" // the startOp poison
 	ReasonStartOp       Reason = "startOp is not 1 + max_op_reachable of its deps"
+	ReasonOpBudget      Reason = "op counter past the document's budget" // MaxDocOps
 	ReasonSeqReused     Reason = "(actor, seq) already stored under another hash"
 	ReasonSeqGap        Reason = "the actor's previous change is not an ancestor"
 	ReasonCut           Reason = "actor cut below this seq"
