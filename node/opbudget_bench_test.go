@@ -12,8 +12,6 @@ func BenchmarkEditOps(b *testing.B) {
 	e := model.Edit{AddEntry: &model.Entry{ID: model.NewID(), Date: "2026-11-27", Direction: "in",
 		AmountMinor: 1250, Currency: "EUR", Category: "dues", Memo: "November dues"}}
 	for b.Loop() {
-		if _, err := editOps(e); err != nil {
-			b.Fatal(err)
-		}
+		_ = editOps(e)
 	}
 }
