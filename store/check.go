@@ -16,8 +16,9 @@ const opLimit = 1 << 31
 // (startOp is 1 + the highest op its dependencies reach). The engine holds
 // about 490 bytes of memory per op of text and 620 per op of a ledger
 // (decision 0065), so a document at the limit costs it about 180 MiB: within
-// its document budget and far from its address-space margin, where 1.1
-// million ops killed it. A 10,000-entry ledger reaches 100,000. The refusal
+// its document budget and far from its 768 MiB address-space margin (about
+// 1.4 million characters of text killed it). A 10,000-entry ledger reaches
+// 100,000. The refusal
 // depends on the change alone (its header and op count), so every node
 // decides it alike, whatever else it holds.
 const MaxDocOps = 300_000
