@@ -37,7 +37,7 @@ func ledgerChanges(t *testing.T, n int) [][]byte {
 // likeAnEngine runs the rest of the test on one P, as an engine runs
 // (engine.childEnv sets GOMAXPROCS=1): then the finalizers wait for the
 // engine's goroutine to block, as they do in an engine.
-func likeAnEngine(t *testing.T) {
+func likeAnEngine(t testing.TB) {
 	old := runtime.GOMAXPROCS(1)
 	t.Cleanup(func() { runtime.GOMAXPROCS(old) })
 }
