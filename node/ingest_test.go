@@ -22,6 +22,17 @@ import (
 // actor, and returns the raw change. Only tests do this outside the engine.
 func forge(t *testing.T, chunks [][]byte, actor []byte, edit func(d *am.Doc) error) []byte {
 	t.Helper()
+	d := forgeDoc(t, chunks, actor)
+	if err := edit(d); err != nil {
+		t.Fatal(err)
+	}
+	return forgeCommit(t, d, "tidy up")
+}
+
+// forgeDoc loads chunks with automerge-go in the test process, under actor,
+// for a modified client's edits.
+func forgeDoc(t *testing.T, chunks [][]byte, actor []byte) *am.Doc {
+	t.Helper()
 	d := am.New()
 	if err := d.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
 		t.Fatal(err)
@@ -29,11 +40,14 @@ func forge(t *testing.T, chunks [][]byte, actor []byte, edit func(d *am.Doc) err
 	if err := d.SetActorID(hex.EncodeToString(actor)); err != nil {
 		t.Fatal(err)
 	}
-	if err := edit(d); err != nil {
-		t.Fatal(err)
-	}
+	return d
+}
+
+// forgeCommit commits d's pending edits with msg and returns the raw change.
+func forgeCommit(t *testing.T, d *am.Doc, msg string) []byte {
+	t.Helper()
 	when := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
-	h, err := d.Commit("tidy up", am.CommitOptions{Time: &when})
+	h, err := d.Commit(msg, am.CommitOptions{Time: &when})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,8 @@
 package node_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"testing"
@@ -25,28 +23,13 @@ import (
 // directly, with no check of weft's.
 func forgeBodies(t *testing.T, chunks [][]byte, actor []byte, langs []string, chars int) [][]byte {
 	t.Helper()
-	d := am.New()
-	if err := d.LoadIncremental(bytes.Join(chunks, nil)); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.SetActorID(hex.EncodeToString(actor)); err != nil {
-		t.Fatal(err)
-	}
-	when := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
+	d := forgeDoc(t, chunks, actor)
 	var out [][]byte
 	for _, lang := range langs {
 		if err := d.Path("bodies", lang).Set(am.NewText(text(chars))); err != nil {
 			t.Fatal(err)
 		}
-		h, err := d.Commit("body", am.CommitOptions{Time: &when})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ch, err := d.Change(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ch.Save())
+		out = append(out, forgeCommit(t, d, "body"))
 	}
 	return out
 }
