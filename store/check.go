@@ -18,9 +18,8 @@ const opLimit = 1 << 31
 // (decision 0065), so a document at the limit costs it about 180 MiB: within
 // its document budget and far from its 768 MiB address-space margin (about
 // 1.4 million characters of text killed it). A 10,000-entry ledger reaches
-// 100,000. The refusal
-// depends on the change alone (its header and op count), so every node
-// decides it alike, whatever else it holds.
+// 100,000. The refusal depends on the change alone (its header and op
+// count), so every node decides it alike, whatever else it holds.
 const MaxDocOps = 300_000
 
 // checkStatic applies the checks that need no ancestor: header shape, op
