@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node/member"
@@ -121,6 +122,10 @@ func (l syncLocal) DigestTips(ctx context.Context, space string) (map[string]rep
 
 var _ replicate.ManyLocal = syncLocal{}
 
+// readsOverBytes counts the group reads that stopped at
+// replicate.MaxReadBytes (tests).
+var readsOverBytes atomic.Int64
+
 // MissingMany is Missing for many documents of a space, in one read
 // transaction with one query per table for each store.MaxManyDocs of
 // them. A read that finds them holding more than replicate.MaxReadBytes
@@ -137,6 +142,7 @@ func (l syncLocal) MissingMany(ctx context.Context, space string, want []replica
 			}
 			got, err := tx.ManyChangesWithin(space, ids, replicate.MaxReadBytes)
 			if errors.Is(err, store.ErrOverBytes) {
+				readsOverBytes.Add(1)
 				return fmt.Errorf("%w: %w", replicate.ErrReadOverBytes, err)
 			}
 			if err != nil {

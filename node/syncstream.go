@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/weftsync/weft/node/latency"
 	"github.com/weftsync/weft/node/replicate"
@@ -39,6 +40,9 @@ const (
 
 var _ replicate.StreamLocal = syncLocal{}
 
+// streamedReads counts the documents read by MissingStream (tests).
+var streamedReads atomic.Int64
+
 // MissingStream is Missing for one large document, handed to emit a page
 // at a time as the store reads them, so that the responder's first frame
 // leaves before the whole document is read (decision 0028). The pages
@@ -47,6 +51,7 @@ var _ replicate.StreamLocal = syncLocal{}
 // carries a function that reads its attestation (replicate.Change.Attest),
 // which the responder calls for the few its frames carry (decision 0033).
 func (l syncLocal) MissingStream(ctx context.Context, space, doc string, vv map[string]uint64, emit func([]replicate.Change) error) error {
+	streamedReads.Add(1)
 	return l.view(ctx, func(tx *store.Tx) error {
 		if row, err := tx.Doc(doc); err != nil || row.Space != space {
 			return fmt.Errorf("%w: document %s of space %s: %v", ErrNotFound, doc, space, err)

@@ -1,0 +1,9 @@
+package node
+
+// ReadsOverBytes counts the group reads (MissingMany) that stopped at
+// replicate.MaxReadBytes, in this process.
+func ReadsOverBytes() int64 { return readsOverBytes.Load() }
+
+// StreamedReads counts the documents read by MissingStream, in this
+// process.
+func StreamedReads() int64 { return streamedReads.Load() }
