@@ -56,11 +56,23 @@ func TestHostileEquivocationSplitLargeParting(t *testing.T) {
 	equivocationSplit(t, splitShape{depth: 2, partingBytes: 600 << 10})
 }
 
+// TestHostileEquivocationSplitDeeperThanEvidence: halves of four changes
+// of 200 KiB each, attested only at the last, part at seq 1, deeper than
+// the 512 KiB of changes that evidence carries below the compared seq
+// (evidenceBelow): the first pull that finds the fork proves it on the
+// way (at seq 2), and successive pulls heal it: both prove it at seq 1,
+// cut the actor at 0, and hold identical change sets.
+func TestHostileEquivocationSplitDeeperThanEvidence(t *testing.T) {
+	equivocationSplit(t, splitShape{depth: 4, eachBytes: 200 << 10, steps: true})
+}
+
 // splitShape is the shape of the halves of an equivocationSplit.
 type splitShape struct {
 	depth        int  // changes per half, the hostile actor's seqs 1 to depth, only the last attested
 	partingBytes int  // when positive, the size of a memo the first change of each half carries
+	eachBytes    int  // when positive, the size of a memo every change of each half carries
 	oneStep      bool // every proof must be at the fork (seq 1) or at the attested seq, none on the way
+	steps        bool // some proof must be on the way: the fork is deeper than one pull's evidence
 }
 
 // equivocationSplit runs the split with halves of sh's shape.
@@ -88,6 +100,9 @@ func equivocationSplit(t *testing.T, sh splitShape) {
 				e := map[string]any{"id": model.NewID(), "amount_minor": amount + int64(i)}
 				if i == 0 && sh.partingBytes > 0 {
 					e["memo"] = partingMemo(t, sh.partingBytes)
+				}
+				if sh.eachBytes > 0 {
+					e["memo"] = partingMemo(t, sh.eachBytes)
 				}
 				return d.Path("entries", 0).Set(e)
 			}))
@@ -178,6 +193,21 @@ func equivocationSplit(t *testing.T, sh splitShape) {
 		}
 		return sameSets(t, sp.ID, x, y)
 	})
+	if sh.steps {
+		var on []uint64
+		for _, n := range []*node.Node{x, y} {
+			for _, seq := range node.EquivocationSeqs(n, ledger) {
+				if seq != 1 && seq != uint64(depth) {
+					on = append(on, seq)
+				}
+			}
+		}
+		if len(on) == 0 {
+			t.Fatalf("premise: the fork was proven in one pull (proofs of x %v, of y %v), not deeper than one pull's evidence",
+				node.EquivocationSeqs(x, ledger), node.EquivocationSeqs(y, ledger))
+		}
+		t.Logf("proofs of x %v, of y %v", node.EquivocationSeqs(x, ledger), node.EquivocationSeqs(y, ledger))
+	}
 	for _, n := range []*node.Node{x, y} {
 		cuts := node.Cuts(n, ledger)
 		if len(cuts) != 1 || !slices.Equal(cuts[0].Actor, eqActor) || cuts[0].MaxSeq != 0 {
