@@ -140,41 +140,82 @@ func exportChanges(tx *store.Tx, doc string, bw *wire.BundleWriter) error {
 	if err != nil {
 		return err
 	}
-	e := wire.BundleEntry{Kind: wire.EntryChanges, Doc: doc}
-	size := 0
-	flush := func() error {
-		err := writeEntry(bw, e)
-		e.Chunks, e.Atts, size = nil, nil, 0
-		return err
-	}
+	ew := changesWriter{bw: bw, e: wire.BundleEntry{Kind: wire.EntryChanges, Doc: doc}}
 	for _, c := range changes {
-		if size > 0 && size+len(c.Raw) > wire.MaxBundleEntry {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		e.Chunks, size = append(e.Chunks, c.Raw), size+len(c.Raw)
-	}
-	for _, a := range atts {
-		if size+len(a.Blob) > wire.MaxBundleEntry {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		e.Atts, size = append(e.Atts, a.Blob), size+len(a.Blob)
-	}
-	if size > 0 {
-		if err := flush(); err != nil {
+		if err := ew.chunk(c.Raw); err != nil {
 			return err
 		}
 	}
-	// The proofs of equivocation held, with both sides, after the changes
-	// they build on: the importer finds the fork and cuts as we did.
-	chunks, proofAtts, err := proofEvidence(tx, doc)
-	if err != nil || len(chunks)+len(proofAtts) == 0 {
+	for _, a := range atts {
+		if err := ew.att(a.Blob); err != nil {
+			return err
+		}
+	}
+	if err := ew.flush(); err != nil {
 		return err
 	}
-	return writeEntry(bw, wire.BundleEntry{Kind: wire.EntryChanges, Doc: doc, Chunks: chunks, Atts: proofAtts})
+	// The proofs of equivocation held, with both sides, after the changes
+	// they build on: the importer finds the fork and cuts as we did. The
+	// importer ingests all of a document's entries in one batch, so the
+	// evidence may take as many entries as it needs.
+	chunks, proofAtts, err := proofEvidence(tx, doc)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		if err := ew.chunk(c); err != nil {
+			return err
+		}
+	}
+	for _, a := range proofAtts {
+		if err := ew.att(a); err != nil {
+			return err
+		}
+	}
+	return ew.flush()
+}
+
+// changesWriter writes a document's chunks and attestations in entries of
+// at most wire.MaxBundleEntry bytes.
+type changesWriter struct {
+	bw   *wire.BundleWriter
+	e    wire.BundleEntry
+	size int
+}
+
+func (w *changesWriter) chunk(c []byte) error {
+	if err := w.room(len(c)); err != nil {
+		return err
+	}
+	w.e.Chunks, w.size = append(w.e.Chunks, c), w.size+len(c)
+	return nil
+}
+
+func (w *changesWriter) att(a []byte) error {
+	if err := w.room(len(a)); err != nil {
+		return err
+	}
+	w.e.Atts, w.size = append(w.e.Atts, a), w.size+len(a)
+	return nil
+}
+
+// room writes the entry so far when n more bytes would take it past
+// wire.MaxBundleEntry.
+func (w *changesWriter) room(n int) error {
+	if w.size > 0 && w.size+n > wire.MaxBundleEntry {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush writes the entry so far, if it holds anything.
+func (w *changesWriter) flush() error {
+	if len(w.e.Chunks)+len(w.e.Atts) == 0 {
+		return nil
+	}
+	err := writeEntry(w.bw, w.e)
+	w.e.Chunks, w.e.Atts, w.size = nil, nil, 0
+	return err
 }
 
 // bundleKey is the key a bundle opens with and what it is for.

@@ -28,10 +28,9 @@ const (
 	evidenceBelow = 512 << 10
 	// evidenceWindow is how many seqs one read below that seq takes.
 	evidenceWindow = 1024
-	// maxEvidenceChunks and maxEvidenceBytes bound the evidence of proofs
-	// a bundle carries per document.
+	// maxEvidenceChunks bounds the seqs a side of evidence reaches above
+	// the seq it starts at (side).
 	maxEvidenceChunks = 1024
-	maxEvidenceBytes  = 512 << 10
 	// maxTipCache bounds the cache of change hashes by (doc, actor, seq).
 	maxTipCache = 1 << 16
 )
@@ -196,7 +195,8 @@ func proofParts(tx *store.Tx, doc string, exact map[string]map[uint64][]store.At
 
 // proofEvidence is the evidence of every proof of equivocation stored for
 // doc (a bundle carries it after the document's changes), without
-// repeats, within maxEvidenceChunks and maxEvidenceBytes.
+// repeats. It is not bounded here: it is what the proofs stored, and a
+// bundle holds the document's changes whole anyway.
 func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) {
 	evs, err := tx.Equivocations(doc)
 	if err != nil || len(evs) == 0 { // most documents: no attestations read
@@ -210,15 +210,14 @@ func proofEvidence(tx *store.Tx, doc string) (chunks, atts [][]byte, err error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	seen, size := map[[32]byte]bool{}, 0
+	seen := map[[32]byte]bool{}
 	for _, p := range parts {
 		for _, c := range p.Chunks {
 			h := sha256.Sum256(c)
-			if seen[h] || len(chunks) >= maxEvidenceChunks || size+len(c) > maxEvidenceBytes {
-				continue
+			if !seen[h] {
+				seen[h] = true
+				chunks = append(chunks, c)
 			}
-			seen[h], size = true, size+len(c)
-			chunks = append(chunks, c)
 		}
 		for _, a := range p.Atts {
 			if h := sha256.Sum256(a); !seen[h] {
