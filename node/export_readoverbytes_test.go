@@ -4,6 +4,6 @@ package node
 // replicate.MaxReadBytes, in this process.
 func ReadsOverBytes() int64 { return readsOverBytes.Load() }
 
-// StreamedReads counts the documents read by MissingStream, in this
-// process.
+// StreamedReads counts MissingStream's reads (one per document streamed,
+// and one per resume of a paused read), in this process.
 func StreamedReads() int64 { return streamedReads.Load() }

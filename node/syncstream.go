@@ -40,7 +40,8 @@ const (
 
 var _ replicate.StreamLocal = syncLocal{}
 
-// streamedReads counts the documents read by MissingStream (tests).
+// streamedReads counts MissingStream's reads, a paused read's resume
+// again (tests).
 var streamedReads atomic.Int64
 
 // MissingStream is Missing for one large document, handed to emit a page
