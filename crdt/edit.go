@@ -81,6 +81,9 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 			}
 			return ledger.AddEntry(w, *e.AddEntry, ix)
 		}, nil
+	case e.ContinueLedger != nil && d.typ == model.Ledger:
+		to := e.ContinueLedger.To
+		return func(w *amdoc.Writer) (string, error) { return ledger.Continue(w, to) }, nil
 	case e.Create != nil:
 		return nil, amdoc.Invalid("crdt", "create", "a document is created by Create, not edited")
 	}
@@ -89,7 +92,8 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 
 func countSet(e model.Edit) int {
 	n := 0
-	for _, set := range []bool{e.Create != nil, e.AddEvent != nil, e.PatchEvent != nil, e.PatchCase != nil, e.AddEntry != nil} {
+	for _, set := range []bool{e.Create != nil, e.AddEvent != nil, e.PatchEvent != nil, e.PatchCase != nil, e.AddEntry != nil,
+		e.ContinueLedger != nil} {
 		if set {
 			n++
 		}

@@ -41,6 +41,12 @@ type writeTx struct {
 	// their round trip, per document, forgotten if it rolls back
 	// (checkrollback.go).
 	appliedUnchecked map[string][][32]byte
+
+	// opBudget bounds the op counter of the local changes made in the
+	// transaction (decision 0071: the node's budget less opReserve), and
+	// intoReserve lets a ledger's continuation marker use the reserve.
+	opBudget    uint64
+	intoReserve bool
 }
 
 // update runs fn in one store transaction. If the transaction fails, every
@@ -52,7 +58,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	l := n.lockWrite(ctx) // or taken over from a catch-up's tail (heldtail.go)
 	defer l.unlock()
 	latency.Mark("update.locked")
-	wt := &writeTx{touched: map[string]bool{}}
+	wt := &writeTx{touched: map[string]bool{}, opBudget: n.opBudget()}
 	err := n.db.Update(ctx, func(tx *store.Tx) error {
 		wt.Tx = tx
 		err := fn(wt)

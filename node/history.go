@@ -99,7 +99,12 @@ func (n *Node) Audit(ctx context.Context, sp Space) ([]Finding, error) {
 		}
 		out = append(out, h.finding(ev, ev.Action))
 	}
-	return append(out, h.reversalFindings()...), nil
+	out = append(out, h.reversalFindings()...)
+	openings, err := n.openingFindings(ctx, sp, h.view.Entries)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, openings...), nil
 }
 
 // reversalFindings checks every reversing entry against the ledger's rules:

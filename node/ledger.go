@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -24,10 +25,33 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 			return "", err
 		}
 	}
-	err = n.update(ctx, func(tx *writeTx) error {
-		return n.editDoc(ctx, tx, sp.ID, rec.Ledger, model.Edit{AddEntry: &e})
-	})
+	doc, err := n.entryLedger(ctx, rec)
+	if err != nil {
+		return "", err
+	}
+	add := func(doc string) error {
+		return n.update(ctx, func(tx *writeTx) error {
+			return n.editDoc(ctx, tx, sp.ID, doc, model.Edit{AddEntry: &e})
+		})
+	}
+	err = add(doc)
+	if errors.Is(err, ErrInvalid) {
+		// Perhaps a member continued the ledger (decision 0071): follow.
+		if next, ok := n.continuedLedger(ctx, rec, doc); ok {
+			err = add(next)
+		}
+	}
 	return e.ID, err
+}
+
+// continuedLedger returns where the space's ledger continues when doc, the
+// ledger an entry was refused by, is no longer the current one.
+func (n *Node) continuedLedger(ctx context.Context, rec spaceRecord, doc string) (string, bool) {
+	c, _, err := n.ledgerChain(ctx, rec)
+	if err != nil || c.Waiting != "" || c.Current == doc {
+		return "", false
+	}
+	return c.Current, true
 }
 
 // Entries lists the ledger's entries in recorded order, each with the
@@ -65,20 +89,18 @@ func (n *Node) Balances(ctx context.Context, sp Space) ([]Balance, error) {
 	return balances(v.Entries), nil
 }
 
-// ledgerView returns the ID of a space's ledger and what it holds.
+// ledgerView returns the ID of a space's current ledger (where its
+// continuations lead, decision 0071) and what it holds.
 func (n *Node) ledgerView(ctx context.Context, sp Space) (string, model.LedgerView, error) {
 	rec, err := n.resolveSpace(ctx, sp.ID)
 	if err != nil {
 		return "", model.LedgerView{}, err
 	}
-	v, err := n.view(ctx, rec.Ledger)
+	c, v, err := n.ledgerChain(ctx, rec)
 	if err != nil {
 		return "", model.LedgerView{}, err
 	}
-	if v.Ledger == nil {
-		return "", model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
-	}
-	return rec.Ledger, *v.Ledger, nil
+	return c.Current, v, nil
 }
 
 func balances(entries []model.Entry) []Balance {

@@ -102,17 +102,21 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 	if err != nil {
 		return LedgerImport{}, err
 	}
+	ledger, err := n.entryLedger(ctx, rec)
+	if err != nil {
+		return LedgerImport{}, err
+	}
 	edits := make([]model.Edit, len(rows))
 	for i := range rows {
 		edits[i] = model.Edit{AddEntry: &rows[i].Entry}
 	}
 	start := time.Now()
 	err = n.update(ctx, func(tx *writeTx) error {
-		n.imports.mark(rec.Ledger) // its snapshot waits for the imports to pause (decision 0047)
-		return n.editDocMany(ctx, tx, sp.ID, rec.Ledger, edits)
+		n.imports.mark(ledger) // its snapshot waits for the imports to pause (decision 0047)
+		return n.editDocMany(ctx, tx, sp.ID, ledger, edits)
 	})
 	if err != nil {
-		n.imports.unmark(rec.Ledger)
+		n.imports.unmark(ledger)
 	}
 	if err != nil && !checked && errors.Is(err, ErrInvalid) {
 		// The engine refused an entry the ledger-free check let through

@@ -181,6 +181,9 @@ func (n *Node) storeLocalPiped(tx *writeTx, space, doc string, actor []byte, chu
 		if lc.err != nil {
 			return lc.err
 		}
+		if err := n.checkLocalOps(tx, doc, lc.c.MaxOp()); err != nil {
+			return err
+		}
 		var res store.Result
 		var err error
 		if lc.pc != nil {

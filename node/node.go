@@ -73,8 +73,14 @@ type Node struct {
 	eng    *engine.Engine
 	log    *slog.Logger
 	mu     sync.Mutex // serialises local edits, so each document has one writer
-	netMu  sync.Mutex // guards net
-	net    *netState  // the running network, nil until Start
+
+	// docOps is the op budget local changes are judged by, store.MaxDocOps
+	// unless a test sets a smaller one (opreserve.go); nearBudget the
+	// documents whose local changes passed 90 % of it.
+	docOps     uint64
+	nearBudget nearBudget
+	netMu      sync.Mutex // guards net
+	net        *netState  // the running network, nil until Start
 	// failAfterEngine, set only by tests, fails a local edit between the
 	// engine's commit and the store's.
 	failAfterEngine func(doc string) error

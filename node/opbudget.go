@@ -83,7 +83,7 @@ func checkOpBudgetMany(tx *writeTx, doc string, edits []model.Edit) error {
 			return err
 		}
 	}
-	if have+ops > store.MaxDocOps {
+	if have+ops > tx.localLimit() {
 		return opBudgetError(doc, e, have, ops)
 	}
 	return nil
@@ -102,7 +102,7 @@ func splitAdvice(e model.Edit) string {
 	case e.PatchCase != nil || (e.Create != nil && e.Create.Case != nil):
 		return "split the text into a new case study"
 	case e.AddEntry != nil:
-		return "start a new ledger for further entries"
+		return "run `weft ledger continue SPACE` to carry its balances into a new ledger"
 	}
 	return "split the content into a new document"
 }
@@ -112,7 +112,7 @@ func splitAdvice(e model.Edit) string {
 // opBudgetError gives.
 func localOpBudget(err error, doc string, e model.Edit) error {
 	var refused *store.RefusedError
-	if errors.As(err, &refused) && refused.Reason == store.ReasonOpBudget {
+	if errors.Is(err, errOpReserve) || errors.As(err, &refused) && refused.Reason == store.ReasonOpBudget {
 		return fmt.Errorf("%w: document %s would pass its %d operations: %s",
 			ErrInvalid, doc, store.MaxDocOps, splitAdvice(e))
 	}

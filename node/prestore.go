@@ -50,8 +50,11 @@ func (n *Node) publishBeforeStore(tx *writeTx, space, doc string, actor []byte, 
 		return p
 	}
 	lc := p.next(0)
-	if lc.err != nil || lc.pc == nil {
-		return p // storeLocalPiped meets the error, or stores it without publishing first
+	if lc.err != nil || lc.pc == nil || lc.c.MaxOp() > tx.localLimit() {
+		// storeLocalPiped meets the error (or refuses a change reaching
+		// into the op reserve, which peers would take: decision 0071), or
+		// stores it without publishing first.
+		return p
 	}
 	if taken, err := tx.SeqTaken(lc.pc); err != nil || taken {
 		return p // the insert refuses it, as it always did: nothing is published

@@ -20,7 +20,10 @@ type spaceRecord struct {
 	Name     string `cbor:"2,keyasint"`
 	Created  int64  `cbor:"3,keyasint"`
 	Calendar string `cbor:"4,keyasint"` // the default calendar document
-	Ledger   string `cbor:"5,keyasint"`
+	Ledger   string `cbor:"5,keyasint"` // the space's first ledger
+	// Current is the ledger that continues Ledger, as this node last
+	// resolved it (decision 0071); "" while none is known.
+	Current string `cbor:"6,keyasint,omitempty"`
 }
 
 // docMeta is what the store keeps beside a document, sealed.
@@ -62,6 +65,19 @@ func (n *Node) CreateSpace(ctx context.Context, name string) (Space, error) {
 		return Space{}, fmt.Errorf("node: create space: %w", err)
 	}
 	return rec.space(), nil
+}
+
+// spaceRecordIn reads one space's record in tx.
+func spaceRecordIn(tx *store.Tx, space string) (spaceRecord, error) {
+	var rec spaceRecord
+	b, err := tx.Space(space)
+	if err != nil {
+		return rec, err
+	}
+	if err := cbor.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("%w: space record: %w", ErrCorrupt, err)
+	}
+	return rec, nil
 }
 
 func putSpaceRecord(tx *store.Tx, rec spaceRecord) error {

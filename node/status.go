@@ -41,6 +41,12 @@ type SpaceStatus struct {
 	PendingOut int `json:"pending_out"`
 	PendingIn  int `json:"pending_in"`
 	Unknown    int `json:"unknown"`
+	// NearBudget lists the documents past 90 % of their op budget, with
+	// the command that continues them (decision 0071).
+	NearBudget []DocOps `json:"near_budget,omitempty"`
+	// Ledger is set once the space's ledger was continued: where it
+	// continues, and any duplicate continuations.
+	Ledger *LedgerChain `json:"ledger,omitempty"`
 }
 
 // Status reports the stored state. The daemon adds its network.
@@ -77,6 +83,9 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		st.Unsent, err = tx.OutboxLen()
 		return err
 	})
+	if err == nil {
+		err = n.ledgerStatus(ctx, recs, st.Spaces)
+	}
 	if err != nil || !st.Daemon {
 		return st, storeErr(err)
 	}
@@ -152,5 +161,22 @@ func (n *Node) spaceStatus(tx *store.Tx, r spaceRecord) (SpaceStatus, error) {
 		ss.Changes += c
 		ss.Held += len(held)
 	}
-	return ss, nil
+	ss.NearBudget, err = n.nearBudgetIn(tx, r.ID)
+	return ss, err
+}
+
+// ledgerStatus adds to each space whose ledger this node knows continued
+// where it continues.
+func (n *Node) ledgerStatus(ctx context.Context, recs []spaceRecord, spaces []SpaceStatus) error {
+	for i, r := range recs {
+		if r.Current == "" || i >= len(spaces) {
+			continue
+		}
+		c, _, err := n.ledgerChain(ctx, r)
+		if err != nil {
+			return err
+		}
+		spaces[i].Ledger = &c
+	}
+	return nil
 }

@@ -47,14 +47,13 @@ func AddEntry(w *amdoc.Writer, e model.Entry, ix *Index) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if entries = root.List("entries"); entries == nil {
+		if entries = root.List(EntriesKey); entries == nil {
 			return "", amdoc.Invalid(schema, "entries", "this document has no entries list")
 		}
-	}
-	if ix == nil {
-		var err error
-		if ix, err = readIndex(entries); err != nil {
-			return "", err
+		if ix == nil {
+			if ix, err = readIndex(root); err != nil {
+				return "", err
+			}
 		}
 	}
 	msg, err := Admit(e, ix)
@@ -77,6 +76,9 @@ func Admit(e model.Entry, ix *Index) (string, error) {
 	if err := amdoc.Check(); err != nil {
 		return "", err
 	}
+	if ix.continued != "" {
+		return "", amdoc.Invalid(schema, "entries", "this ledger is continued in %s: record entries there", ix.continued)
+	}
 	if err := ValidateEntry(e); err != nil {
 		return "", err
 	}
@@ -96,13 +98,16 @@ const EntriesKey = "entries"
 // Fields returns e's fields in the order AddEntry writes them: the order
 // is part of the change's bytes, so every writer of entries uses it.
 func Fields(e model.Entry) []amraw.Field {
-	f := make([]amraw.Field, 0, 10)
+	f := make([]amraw.Field, 0, 12)
 	f = append(f, amraw.Field{Key: "id", Str: e.ID}, amraw.Field{Key: "date", Str: e.Date},
 		amraw.Field{Key: "direction", Str: e.Direction}, amraw.Field{Key: "amount_minor", Int: e.AmountMinor, IsInt: true},
 		amraw.Field{Key: "currency", Str: e.Currency}, amraw.Field{Key: "category", Str: e.Category},
 		amraw.Field{Key: "memo", Str: e.Memo}, amraw.Field{Key: "from", Str: e.From}, amraw.Field{Key: "to", Str: e.To})
 	if e.Reverses != "" {
 		f = append(f, amraw.Field{Key: "reverses", Str: e.Reverses})
+	}
+	if e.OpeningOf != "" {
+		f = append(f, amraw.Field{Key: "opening_of", Str: e.OpeningOf}, amraw.Field{Key: "opening_at", Str: e.OpeningAt})
 	}
 	return f
 }

@@ -15,6 +15,9 @@ type Index struct {
 	reverses map[string]string // entry ID -> the ID it reverses, or ""
 	reversed map[string]bool   // entry IDs some entry reverses
 	entries  *am.List          // the entries list it was read from (nil when there is none)
+	// continued is the ledger this one continues in, "" when it does not:
+	// it then takes no entries (decision 0071).
+	continued string
 }
 
 // ReadIndex reads the Index of a ledger document.
@@ -26,7 +29,7 @@ func ReadIndex(doc *am.Doc) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readIndex(root.List("entries"))
+	return readIndex(root)
 }
 
 // Len returns how many entries the index holds.
@@ -40,9 +43,17 @@ func (ix *Index) add(e model.Entry) {
 	}
 }
 
-// readIndex reads every entry's id and reverses fields.
-func readIndex(l *am.List) (*Index, error) {
+// ContinuedIn returns the ledger this one continues in, "" when none.
+func (ix *Index) ContinuedIn() string { return ix.continued }
+
+// readIndex reads every entry's id and reverses fields, and whether the
+// ledger is continued, from the document's root.
+func readIndex(root amdoc.Fields) (*Index, error) {
+	l := root.List(EntriesKey)
 	ix := &Index{reverses: map[string]string{}, reversed: map[string]bool{}, entries: l}
+	if in := continuations(root); len(in) > 0 {
+		ix.continued = in[0]
+	}
 	if l == nil {
 		return ix, nil
 	}

@@ -37,7 +37,25 @@ func ValidateEntry(e model.Entry) error {
 			return err
 		}
 	}
+	if err := validateOpening(e); err != nil {
+		return err
+	}
 	return validateReverses(e)
+}
+
+// validateOpening checks an opening balance's marks: both or neither, the
+// ledger's ID, and the heads as ascending hex hashes.
+func validateOpening(e model.Entry) error {
+	if e.OpeningOf == "" && e.OpeningAt == "" {
+		return nil
+	}
+	if err := amdoc.ID(schema, "opening_of", e.OpeningOf); err != nil {
+		return err
+	}
+	if _, err := model.ParseHeads(e.OpeningAt); err != nil {
+		return amdoc.Invalid(schema, "opening_at", "%v", err)
+	}
+	return nil
 }
 
 func validateReverses(e model.Entry) error {

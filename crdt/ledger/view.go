@@ -20,7 +20,8 @@ func View(doc *am.Doc) (*model.LedgerView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &model.LedgerView{Currency: root.Str("currency"), Entries: make([]model.Entry, 0, len(maps))}
+	v := &model.LedgerView{Currency: root.Str("currency"), Entries: make([]model.Entry, 0, len(maps)),
+		ContinuedIn: continuations(root)}
 	for _, f := range maps {
 		v.Entries = append(v.Entries, readEntry(f))
 	}
@@ -56,6 +57,7 @@ func readEntry(f amdoc.Fields) model.Entry {
 		ID: f.Str("id"), Date: f.Str("date"), Direction: f.Str("direction"),
 		AmountMinor: f.Int("amount_minor"), Currency: f.Str("currency"),
 		Category: f.Str("category"), Memo: f.Str("memo"), From: f.Str("from"),
-		To: f.Str("to"), Reverses: f.Str("reverses"),
+		To: f.Str("to"), Reverses: f.Str("reverses"), OpeningOf: f.Str("opening_of"),
+		OpeningAt: f.Str("opening_at"),
 	}
 }

@@ -20,6 +20,8 @@ type Edit struct {
 	PatchEvent *EventPatch `cbor:"patch_event,omitempty"`
 	PatchCase  *CasePatch  `cbor:"patch_case,omitempty"`
 	AddEntry   *Entry      `cbor:"add_entry,omitempty"`
+	// ContinueLedger marks a ledger as continued in another (decision 0071).
+	ContinueLedger *LedgerContinuation `cbor:"continue_ledger,omitempty"`
 }
 
 // View is everything a document holds, typed. Exactly one of Calendar, Case

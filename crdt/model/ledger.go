@@ -22,10 +22,25 @@ type Entry struct {
 	From        string `cbor:"from" json:"from"`
 	To          string `cbor:"to" json:"to"`
 	Reverses    string `cbor:"reverses,omitempty" json:"reverses,omitempty"`
+	// OpeningOf and OpeningAt mark an opening balance of a continued
+	// ledger (decision 0071): the ledger it was carried from, and that
+	// ledger's heads (hex change hashes, ascending, comma-separated) at
+	// which the balance was computed.
+	OpeningOf string `cbor:"opening_of,omitempty" json:"opening_of,omitempty"`
+	OpeningAt string `cbor:"opening_at,omitempty" json:"opening_at,omitempty"`
 }
 
 // LedgerView is what a ledger document holds.
 type LedgerView struct {
 	Currency string  `cbor:"currency" json:"currency"`
 	Entries  []Entry `cbor:"entries" json:"entries"`
+	// ContinuedIn lists the ledgers this one is continued in, ascending
+	// (decision 0071): the first is where it continues; more than one means
+	// members continued it concurrently, and the others are duplicates.
+	ContinuedIn []string `cbor:"continued_in,omitempty" json:"continued_in,omitempty"`
+}
+
+// LedgerContinuation marks a ledger as continued in the ledger To.
+type LedgerContinuation struct {
+	To string `cbor:"to"`
 }

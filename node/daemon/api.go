@@ -140,6 +140,21 @@ func (c *Client) Balances(ctx context.Context, sp node.Space) ([]node.Balance, e
 	return call[[]node.Balance](ctx, c, mBalances, sp)
 }
 
+// ContinueLedger is (*node.Node).ContinueLedger on the daemon's node.
+func (c *Client) ContinueLedger(ctx context.Context, sp node.Space) (node.LedgerContinuation, error) {
+	return call[node.LedgerContinuation](ctx, c, mContinueLedger, sp)
+}
+
+// LedgerChain is (*node.Node).LedgerChain on the daemon's node.
+func (c *Client) LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error) {
+	return call[node.LedgerChain](ctx, c, mLedgerChain, sp)
+}
+
+// NearOpBudget is (*node.Node).NearOpBudget on the daemon's node.
+func (c *Client) NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error) {
+	return call[[]node.DocOps](ctx, c, mNearOpBudget, sp)
+}
+
 // Audit is (*node.Node).Audit on the daemon's node.
 func (c *Client) Audit(ctx context.Context, sp node.Space) ([]node.Finding, error) {
 	findings, err := call[[]node.Finding](ctx, c, mAudit, sp)

@@ -60,6 +60,9 @@ func dispatch() map[string]handler {
 		mImportEntries:  importEntries,
 		mSyncUntil:      fn2((*node.Node).SyncUntilCurrent),
 		mCuts:           fn0((*node.Node).Cuts),
+		mContinueLedger: fn1((*node.Node).ContinueLedger),
+		mLedgerChain:    fn1((*node.Node).LedgerChain),
+		mNearOpBudget:   fn1((*node.Node).NearOpBudget),
 	}
 }
 

@@ -46,6 +46,9 @@ const (
 	mImportEntries  = "ImportEntries"
 	mSyncUntil      = "SyncUntilCurrent"
 	mCuts           = "Cuts"
+	mContinueLedger = "ContinueLedger"
+	mLedgerChain    = "LedgerChain"
+	mNearOpBudget   = "NearOpBudget"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

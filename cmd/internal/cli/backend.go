@@ -43,6 +43,9 @@ type Backend interface {
 	Entries(ctx context.Context, sp node.Space) ([]node.LedgerEntry, error)
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
 	ImportEntries(ctx context.Context, sp node.Space, r io.Reader) (node.LedgerImport, error)
+	ContinueLedger(ctx context.Context, sp node.Space) (node.LedgerContinuation, error)
+	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
+	NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error)
 
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)

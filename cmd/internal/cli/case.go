@@ -62,6 +62,7 @@ func caseAddCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emitAdded(sp, id)
 			})
 		},

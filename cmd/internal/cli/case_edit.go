@@ -60,6 +60,7 @@ func (e *env) editCase(cmd *cobra.Command, args []string, p model.CasePatch) err
 		if err := n.PatchCase(ctx, sp, c.ID, p); err != nil {
 			return err
 		}
+		e.adviseOpBudget(ctx, n, sp)
 		return e.emit(map[string]string{"id": c.ID}, func(w io.Writer) { fmt.Fprintln(w, c.ID) })
 	})
 }

@@ -58,6 +58,7 @@ func eventAddCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emitAdded(sp, id)
 			})
 		},

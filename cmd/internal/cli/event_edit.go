@@ -28,6 +28,7 @@ func eventEditCmd(e *env) *cobra.Command {
 				if err := n.PatchEvent(ctx, sp, p); err != nil {
 					return err
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emit(map[string]string{"id": ev.ID}, func(w io.Writer) { fmt.Fprintln(w, ev.ID) })
 			})
 		},

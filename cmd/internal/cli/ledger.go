@@ -16,7 +16,7 @@ import (
 func ledgerCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{Use: "ledger", Short: "Record money and aid moving between groups, transparently"}
 	cmd.AddCommand(ledgerAddCmd(e), ledgerListCmd(e), ledgerBalanceCmd(e), ledgerAuditCmd(e),
-		ledgerReverseCmd(e), ledgerExportCmd(e), ledgerImportCmd(e))
+		ledgerReverseCmd(e), ledgerExportCmd(e), ledgerImportCmd(e), ledgerContinueCmd(e))
 	return cmd
 }
 
@@ -37,6 +37,7 @@ func ledgerAddCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emitAdded(sp, id)
 			})
 		},
@@ -86,6 +87,7 @@ func ledgerListCmd(e *env) *cobra.Command {
 					return err
 				}
 				out := node.EntryRecords(ents)
+				e.noteChain(ctx, n, sp)
 				return e.emit(out, func(w io.Writer) {
 					for _, en := range out {
 						fmt.Fprintf(w, "%s  %s  %-8s %12s %s  %-12s %s (recorded by %s)\n", en.ID, en.Date, en.Direction,
@@ -109,6 +111,7 @@ func ledgerBalanceCmd(e *env) *cobra.Command {
 					return err
 				}
 				out := node.BalanceRecords(bals)
+				e.noteChain(ctx, n, sp)
 				return e.emit(out, func(w io.Writer) {
 					for _, b := range out {
 						fmt.Fprintf(w, "%s  in %s  out %s  transfers %s  balance %s\n", b.Currency, b.In, b.Out, b.Transfer, b.Balance)

@@ -61,6 +61,7 @@ func ledgerReverseCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emit(map[string]string{"id": id}, func(w io.Writer) { fmt.Fprintln(w, id) })
 			})
 		},

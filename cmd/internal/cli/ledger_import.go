@@ -48,6 +48,7 @@ refuses the file (it was imported before). Use - to read stdin.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", args[1], err)
 				}
+				e.adviseOpBudget(ctx, n, sp)
 				return e.emit(rep, func(w io.Writer) {
 					if rep.Imported == 0 {
 						fmt.Fprintln(w, "the file holds no entries: nothing imported")

@@ -46,6 +46,12 @@ func printStatus(w io.Writer, st node.Status) {
 			fmt.Fprintf(w, "    pending: %d change(s) members lack, %d held by members and not here; %d member(s) not heard from yet\n",
 				s.PendingOut, s.PendingIn, s.Unknown)
 		}
+		for _, d := range s.NearBudget {
+			fmt.Fprintf(w, "    %s %s holds %d of its %d operations: run '%s'\n", d.Type, d.Doc, d.Ops, d.Budget, d.Advice)
+		}
+		if s.Ledger != nil {
+			printChain(w, *s.Ledger)
+		}
 	}
 	for _, p := range st.PendingJoins {
 		fmt.Fprintf(w, "space %s: join pending since %s, %d queued edit(s)", p.Space, p.Added.Local().Format("2006-01-02 15:04"), p.Queued)
