@@ -6,8 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	am "github.com/automerge/automerge-go"
+
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/node/seal"
 )
 
 // someEntries records entries in two currencies, a transfer and a reversal,
@@ -82,5 +86,148 @@ func TestContinueLedgerCarriesBalances(t *testing.T) {
 	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 100, Currency: "EUR"}))
 	if f := must[[]node.Finding](t)(a.Audit(ctx, sp)); len(f) != 0 {
 		t.Fatalf("audit of the continued ledger: %+v", f)
+	}
+}
+
+// TestConcurrentContinuationsResolveAlike: two members continue the same
+// ledger while apart, then sync over libp2p on 127.0.0.1. Both nodes pick
+// the new ledger with the lower ID, report the other as a duplicate, refuse
+// entries into the old ledger, and record new entries in the winner,
+// including the member whose own continuation lost.
+func TestConcurrentContinuationsResolveAlike(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	someEntries(t, a, sp)
+	pa, pb := newSyncPeer(t, "a", a, replicate.Options{}), newSyncPeer(t, "b", b, replicate.Options{})
+	connect(t, pa, pb)
+	converge(t, pa, pb)
+	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+
+	ca := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	cb := must[node.LedgerContinuation](t)(b.ContinueLedger(ctx, sp))
+	converge(t, pa, pb)
+	win, lose := min(ca.To, cb.To), max(ca.To, cb.To)
+	want := node.LedgerChain{Current: win, Previous: []string{old}, Duplicates: []string{lose}}
+	for _, n := range []*node.Node{a, b} {
+		if got := must[node.LedgerChain](t)(n.LedgerChain(ctx, sp)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s resolves %+v, want %+v", n.Name(), got, want)
+		}
+		refusedAsContinued(t, n, sp, old, win)
+		must[string](t)(n.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 100, Currency: "EUR"}))
+	}
+	converge(t, pa, pb)
+	for _, n := range []*node.Node{a, b} {
+		ents := must[[]node.LedgerEntry](t)(n.Entries(ctx, sp))
+		if last := ents[len(ents)-2:]; last[0].OpeningOf != "" || last[1].OpeningOf != "" {
+			t.Fatalf("%s: the two new entries are not both in the winning ledger %s", n.Name(), win)
+		}
+		if f := must[[]node.Finding](t)(n.Audit(ctx, sp)); len(f) != 0 {
+			t.Fatalf("%s: audit %+v", n.Name(), f)
+		}
+	}
+}
+
+// TestAuditChecksOpeningBalances: the audit of a continued ledger replays
+// the old ledger up to the heads the opening balances record and reports
+// an opening balance that does not match: one a modified client appended
+// (attested, so nothing else in the audit objects to it), and an honest one
+// whose amount it altered. An entry a member recorded in the old ledger
+// before the move reached him is reported as not carried.
+func TestAuditChecksOpeningBalances(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	someEntries(t, a, sp)
+	exchange(t, a, b, sp)
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	if f := must[[]node.Finding](t)(a.Audit(ctx, sp)); len(f) != 0 {
+		t.Fatalf("audit before tampering: %+v", f)
+	}
+	// Bo, apart, records an entry in the old ledger before the move reaches him.
+	late := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 300, Currency: "EUR"}))
+	exchange(t, a, b, sp)
+	exchange(t, b, a, sp)
+
+	bid := node.IdentityOf(b)
+	fake := model.NewItemID()
+	raw := forge(t, node.DocChanges(b, c.To), seal.NewActor(bid.Public), func(d *am.Doc) error {
+		if err := d.Path("entries", 0, "amount_minor").Set(c.Openings[0].AmountMinor + 1); err != nil {
+			return err
+		}
+		return d.Path("entries").List().Append(map[string]any{"id": fake, "date": "2026-11-27", "direction": "in",
+			"amount_minor": int64(500_000), "currency": "EUR", "category": "opening balance", "memo": "",
+			"from": "", "to": "", "opening_of": c.From, "opening_at": c.Heads})
+	})
+	res := must[node.IngestResult](t)(b.Ingest(ctx, sp.ID, c.To, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, c.To, raw)}))
+	if res.Stored != 1 {
+		t.Fatalf("b's own ingest: %+v", res)
+	}
+	findings := must[[]node.Finding](t)(b.Audit(ctx, sp))
+	problem := map[string]string{}
+	for _, f := range findings {
+		problem[f.EntryID] = f.Problem
+	}
+	for id, want := range map[string]string{fake: "opening balance differs", c.Openings[0].ID: "opening balance differs",
+		late: "recorded in the continued ledger after"} {
+		if !strings.HasPrefix(problem[id], want) {
+			t.Errorf("entry %s: finding %q, want %q...", id, problem[id], want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("findings %+v", findings)
+	}
+}
+
+// TestLocalEditsKeepRoomToContinue: with a test budget of 12,000 ops,
+// local entries are refused 1,000 ops short of it, with the advice to
+// continue the ledger; past 90 % the ledger is listed, with that command,
+// by NearOpBudget and Status; the continuation's marker fits even with the
+// ledger exactly at the local limit, and entries go on in the new ledger.
+func TestLocalEditsKeepRoomToContinue(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	const budget = 12_000
+	node.SetDocOps(a, budget)
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	for range 4 { // 271 entries a batch: under the size at which the estimate is checked
+		csv := "date,direction,amount,currency\n" + strings.Repeat("2026-11-01,in,1.00,EUR\n", 271)
+		must[node.LedgerImport](t)(a.ImportEntries(ctx, sp, strings.NewReader(csv)))
+	}
+	near := must[[]node.DocOps](t)(a.NearOpBudget(ctx, sp))
+	if len(near) != 1 || near[0].Doc != old || near[0].Advice != "weft ledger continue "+sp.ID {
+		t.Fatalf("near the budget at %d ops: %+v", node.DocMaxOp(a, old), near)
+	}
+	var err error
+	for i := 0; err == nil && i < 100; i++ {
+		_, err = a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-02", Direction: "in", AmountMinor: 100, Currency: "EUR"})
+	}
+	if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), "weft ledger continue") {
+		t.Fatalf("entry at %d ops: %v, want ErrInvalid saying to continue the ledger", node.DocMaxOp(a, old), err)
+	}
+	if m := node.DocMaxOp(a, old); m > budget-node.OpReserve {
+		t.Fatalf("local entries reached op %d, past %d", m, budget-node.OpReserve)
+	}
+	st := must[node.Status](t)(a.Status(ctx))
+	if len(st.Spaces) != 1 || len(st.Spaces[0].NearBudget) != 1 || st.Spaces[0].NearBudget[0].Doc != old {
+		t.Fatalf("status: %+v", st.Spaces)
+	}
+	// The budget lowered so that the ledger stands exactly at the local
+	// limit: not one more op of an entry fits, and the marker still does.
+	full := node.DocMaxOp(a, old)
+	node.SetDocOps(a, full+node.OpReserve)
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	if m := node.DocMaxOp(a, old); m <= full {
+		t.Fatalf("the marker left the ledger at op %d", m)
+	}
+	node.SetDocOps(a, budget)
+	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-02", Direction: "in", AmountMinor: 100, Currency: "EUR"}))
+	if got := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); got.Current != c.To {
+		t.Fatalf("chain %+v", got)
 	}
 }
