@@ -104,7 +104,13 @@ func (n *Node) Audit(ctx context.Context, sp Space) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(out, openings...), nil
+	for _, f := range openings {
+		if f.EntryID != "" {
+			f = h.entryFinding(f.EntryID, f.Problem)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // reversalFindings checks every reversing entry against the ledger's rules:

@@ -112,11 +112,11 @@ func TestConcurrentContinuationsResolveAlike(t *testing.T) {
 	win, lose := min(ca.To, cb.To), max(ca.To, cb.To)
 	want := node.LedgerChain{Current: win, Previous: []string{old}, Duplicates: []string{lose}}
 	for _, n := range []*node.Node{a, b} {
+		must[string](t)(n.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 100, Currency: "EUR"}))
 		if got := must[node.LedgerChain](t)(n.LedgerChain(ctx, sp)); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s resolves %+v, want %+v", n.Name(), got, want)
 		}
 		refusedAsContinued(t, n, sp, old, win)
-		must[string](t)(n.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 100, Currency: "EUR"}))
 	}
 	converge(t, pa, pb)
 	for _, n := range []*node.Node{a, b} {
