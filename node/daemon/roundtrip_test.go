@@ -70,6 +70,8 @@ type backend interface {
 	Doctor(ctx context.Context) (node.Doctor, error)
 	Relays(ctx context.Context, sp node.Space) ([]string, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
+	NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error)
+	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
 
@@ -301,6 +303,21 @@ var steps = []struct {
 	}},
 	{"Audit", func(t *testing.T, f *fixture) {
 		both(t, f, func(b backend) ([]node.Finding, error) { return b.Audit(t.Context(), f.sp) })
+	}},
+	{"NearOpBudget", func(t *testing.T, f *fixture) {
+		both(t, f, func(b backend) ([]node.DocOps, error) { return b.NearOpBudget(t.Context(), f.sp) })
+	}},
+	{"ContinueLedger", func(t *testing.T, f *fixture) {
+		c := must[node.LedgerContinuation](t)(f.c.ContinueLedger(t.Context(), f.sp))
+		if c.From == "" || c.To == "" || c.From == c.To {
+			t.Fatalf("continuation %+v", c)
+		}
+	}},
+	{"LedgerChain", func(t *testing.T, f *fixture) {
+		c := both(t, f, func(b backend) (node.LedgerChain, error) { return b.LedgerChain(t.Context(), f.sp) })
+		if len(c.Previous) != 1 {
+			t.Fatalf("chain %+v after one continuation", c)
+		}
 	}},
 	{"Log", func(t *testing.T, f *fixture) {
 		l := both(t, f, func(b backend) ([]node.LogEntry, error) { return b.Log(t.Context(), f.sp, time.Time{}, 0) })

@@ -34,6 +34,7 @@ type Backend interface {
 	Entries(ctx context.Context, sp node.Space) ([]node.LedgerEntry, error)
 	Balances(ctx context.Context, sp node.Space) ([]node.Balance, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
+	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
 	Reverse(ctx context.Context, sp node.Space, entryID, memo string) (string, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 

@@ -36,6 +36,9 @@ func (s *Server) ledgerRoutes(mux *http.ServeMux) {
 		bals, err := s.b.Balances(r.Context(), sp)
 		return node.BalanceRecords(bals), err
 	})
+	s.inSpace(mux, "GET", "/ledger/chain", http.StatusOK, func(r *http.Request, sp node.Space) (any, error) {
+		return s.b.LedgerChain(r.Context(), sp) // where a continued ledger continues (decision 0071)
+	})
 	s.inSpace(mux, "GET", "/ledger/audit", http.StatusOK, func(r *http.Request, sp node.Space) (any, error) {
 		findings, err := s.b.Audit(r.Context(), sp)
 		return nonNil(findings), err

@@ -140,6 +140,14 @@ func TestLedgerRoundTrip(t *testing.T) {
 	if len(findings) != 0 {
 		t.Fatalf("audit findings = %v", findings)
 	}
+	var chain struct {
+		Current  string
+		Previous []string
+	}
+	a.call("GET", sp+"/ledger/chain", nil, http.StatusOK, &chain)
+	if chain.Current == "" || len(chain.Previous) != 0 {
+		t.Fatalf("chain of a ledger never continued = %+v", chain)
+	}
 }
 
 func TestMembersStatusPeers(t *testing.T) {
