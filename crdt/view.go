@@ -35,3 +35,21 @@ func (d *Doc) View() (model.View, error) {
 	}
 	return v, nil
 }
+
+// RootView is View without a ledger's entries: its currency and the
+// ledgers it continues in (decision 0071), read from the root alone, at a
+// cost that does not grow with the entries. Other types read as View.
+func (d *Doc) RootView() (model.View, error) {
+	if d.typ != model.Ledger {
+		return d.View()
+	}
+	if d.poison != nil {
+		return model.View{}, d.poison
+	}
+	root, err := amdoc.Root(d.am)
+	if err != nil {
+		return model.View{}, fmt.Errorf("crdt: view: %w", err)
+	}
+	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema"), Ledger: ledger.RootView(root)}
+	return v, nil
+}

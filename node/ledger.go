@@ -96,11 +96,18 @@ func (n *Node) ledgerView(ctx context.Context, sp Space) (string, model.LedgerVi
 	if err != nil {
 		return "", model.LedgerView{}, err
 	}
-	c, v, err := n.ledgerChain(ctx, rec)
+	c, _, err := n.ledgerChain(ctx, rec)
 	if err != nil {
 		return "", model.LedgerView{}, err
 	}
-	return c.Current, v, nil
+	v, err := n.view(ctx, c.Current)
+	if err != nil {
+		return "", model.LedgerView{}, err
+	}
+	if v.Ledger == nil {
+		return "", model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, c.Current)
+	}
+	return c.Current, *v.Ledger, nil
 }
 
 func balances(entries []model.Entry) []Balance {

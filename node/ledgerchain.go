@@ -42,8 +42,10 @@ func (n *Node) LedgerChain(ctx context.Context, sp Space) (LedgerChain, error) {
 }
 
 // ledgerChain follows the continuation markers from the space's first
-// ledger, returns the chain and the current ledger's view, and records the
-// current ledger in the space record when it moved.
+// ledger, returns the chain and the current ledger's root (currency and
+// continuations, no entries: Engine.ViewRoot, whose cost does not grow
+// with the ledgers), and records the current ledger in the space record
+// when it moved.
 func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, model.LedgerView, error) {
 	c := LedgerChain{Current: rec.Ledger, Previous: []string{}, Duplicates: []string{}}
 	seen := map[string]bool{rec.Ledger: true}
@@ -74,10 +76,10 @@ func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, m
 	return c, v, err
 }
 
-// ledgerDoc views doc, which must be a ledger. A document this node does
-// not hold (yet) is ErrNotFound.
+// ledgerDoc views the root of doc, which must be a ledger. A document
+// this node does not hold (yet) is ErrNotFound.
 func (n *Node) ledgerDoc(ctx context.Context, doc string) (model.LedgerView, error) {
-	v, err := n.view(ctx, doc)
+	v, err := n.viewRoot(ctx, doc)
 	if err != nil {
 		return model.LedgerView{}, err
 	}

@@ -13,9 +13,20 @@ import (
 // view reads doc through the engine, loading it from the store when the
 // engine does not hold it.
 func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
+	return n.viewBy(ctx, doc, n.eng.View)
+}
+
+// viewRoot is view of the document's root fields alone (Engine.ViewRoot).
+func (n *Node) viewRoot(ctx context.Context, doc string) (model.View, error) {
+	return n.viewBy(ctx, doc, n.eng.ViewRoot)
+}
+
+// viewBy reads doc with read, loading it into the engine first when the
+// engine does not hold it.
+func (n *Node) viewBy(ctx context.Context, doc string, read func(context.Context, string) (model.View, error)) (model.View, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	v, err := n.eng.View(ctx, doc)
+	v, err := read(ctx, doc)
 	if !errors.Is(err, engine.ErrNotLoaded) {
 		return v, err
 	}
@@ -41,5 +52,5 @@ func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
 		return model.View{}, storeErr(err)
 	}
 	n.keepSnapshot(ctx, doc)
-	return n.eng.View(ctx, doc)
+	return read(ctx, doc)
 }

@@ -61,3 +61,9 @@ func readEntry(f amdoc.Fields) model.Entry {
 		OpeningAt: f.Str("opening_at"),
 	}
 }
+
+// RootView is what a ledger's root says without its entries: the default
+// currency and where it continues.
+func RootView(root amdoc.Fields) *model.LedgerView {
+	return &model.LedgerView{Currency: root.Str("currency"), ContinuedIn: continuations(root)}
+}

@@ -72,6 +72,9 @@ type Request struct {
 	Batch []DocApply `cbor:"batch,omitempty"`
 	// Edits, for OpEditMany, are the typed edits to apply in order.
 	Edits []model.Edit `cbor:"edits,omitempty"`
+	// RootOnly, for OpView, reads the root's fields alone: a ledger's
+	// currency and continuations, not its entries (decision 0071).
+	RootOnly bool `cbor:"root_only,omitempty"`
 }
 
 // Response is the engine's answer to one Request.

@@ -46,6 +46,17 @@ func (e *Engine) Edit(ctx context.Context, doc string, edit model.Edit, at time.
 	return resp.Changes, err
 }
 
+// ViewRoot reads a loaded document's root fields alone: for a ledger, its
+// currency and continuations without its entries, at a cost that does not
+// grow with them.
+func (e *Engine) ViewRoot(ctx context.Context, doc string) (model.View, error) {
+	resp, err := e.Call(ctx, Request{Op: OpView, Doc: doc, RootOnly: true})
+	if err != nil || resp.View == nil {
+		return model.View{}, err
+	}
+	return *resp.View, nil
+}
+
 // View reads a loaded document.
 func (e *Engine) View(ctx context.Context, doc string) (model.View, error) {
 	resp, err := e.Call(ctx, Request{Op: OpView, Doc: doc})

@@ -223,7 +223,11 @@ func (s *server) view(req engine.Request) (engine.Response, error) {
 	if !ok {
 		return engine.Response{}, errNotLoaded
 	}
-	v, err := d.View()
+	view := d.View
+	if req.RootOnly {
+		view = d.RootView
+	}
+	v, err := view()
 	if err != nil {
 		return engine.Response{}, err
 	}
