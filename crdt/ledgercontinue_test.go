@@ -1,0 +1,59 @@
+package crdt_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	am "github.com/automerge/automerge-go"
+
+	"github.com/weftsync/weft/crdt"
+	"github.com/weftsync/weft/crdt/model"
+)
+
+// TestContinueLedger: a continued ledger refuses entries ("continued in
+// NEW") and a second continuation; two continuations made concurrently on
+// two copies both survive the merge (each is a key of its own), listed
+// ascending in the view and the root view, and the ledger refuses entries
+// with the lower ID named, in either merge order.
+func TestContinueLedger(t *testing.T) {
+	e := sampleEntry(5)
+	t.Run("refuses entries and a second continuation", func(t *testing.T) {
+		d, _ := newLedger(t)
+		edit(t, d, model.Edit{ContinueLedger: &model.LedgerContinuation{To: id(7)}})
+		if _, err := d.Edit(model.Edit{AddEntry: &e}, at); !errors.Is(err, crdt.ErrInvalid) || !strings.Contains(err.Error(), "continued in "+id(7)) {
+			t.Fatalf("entry into a continued ledger: %v", err)
+		}
+		if _, err := d.Edit(model.Edit{ContinueLedger: &model.LedgerContinuation{To: id(8)}}, at); !errors.Is(err, crdt.ErrInvalid) {
+			t.Fatalf("second continuation: %v", err)
+		}
+	})
+	for _, order := range []string{"high first", "low first"} {
+		t.Run("concurrent, "+order, func(t *testing.T) {
+			d, history := newLedger(t)
+			high := rawEdit(t, history, func(doc *am.Doc) error { return doc.Path("continued_in/" + id(9)).Set(id(9)) })
+			low := rawEdit(t, history, func(doc *am.Doc) error { return doc.Path("continued_in/" + id(3)).Set(id(3)) })
+			first, second := high, low
+			if order == "low first" {
+				first, second = low, high
+			}
+			for _, c := range [][][]byte{first, second} {
+				if _, err := d.Apply(c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := []string{id(3), id(9)}
+			if got := view(t, d).Ledger.ContinuedIn; !reflect.DeepEqual(got, want) {
+				t.Fatalf("view: continued in %v, want %v", got, want)
+			}
+			rv, err := d.RootView()
+			if err != nil || !reflect.DeepEqual(rv.Ledger.ContinuedIn, want) || rv.Ledger.Entries != nil {
+				t.Fatalf("root view %+v, %v", rv.Ledger, err)
+			}
+			if _, err := d.Edit(model.Edit{AddEntry: &e}, at); err == nil || !strings.Contains(err.Error(), "continued in "+id(3)) {
+				t.Fatalf("entry: %v, want refused naming %s", err, id(3))
+			}
+		})
+	}
+}
