@@ -135,7 +135,8 @@ func TestConcurrentContinuationsResolveAlike(t *testing.T) {
 // an opening balance that does not match: one a modified client appended
 // (attested, so nothing else in the audit objects to it), and an honest one
 // whose amount it altered. An entry a member recorded in the old ledger
-// before the move reached him is reported as not carried.
+// before the move reached him is reported as not carried; his next entry,
+// once it reached him, goes to the new ledger.
 func TestAuditChecksOpeningBalances(t *testing.T) {
 	ctx := t.Context()
 	a, _ := initNode(t, "Amina")
@@ -152,6 +153,11 @@ func TestAuditChecksOpeningBalances(t *testing.T) {
 	late := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 300, Currency: "EUR"}))
 	exchange(t, a, b, sp)
 	exchange(t, b, a, sp)
+	// Now that the move reached him, his next entry follows it.
+	next := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 200, Currency: "EUR"}))
+	if ents := must[[]node.LedgerEntry](t)(b.Entries(ctx, sp)); ents[len(ents)-1].ID != next {
+		t.Fatalf("Bo's entry after the move is not the last of the new ledger")
+	}
 
 	bid := node.IdentityOf(b)
 	fake := model.NewItemID()
