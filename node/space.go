@@ -200,12 +200,17 @@ func (n *Node) SpaceDetail(ctx context.Context, sp Space) (SpaceDetail, error) {
 		if err != nil {
 			return err
 		}
+		if rec, err := spaceRecordIn(tx, sp.ID); err == nil {
+			d.Ledger = orDefault(rec.Current, rec.Ledger) // where its continuations lead, as last resolved
+		}
 		for _, r := range rows {
 			switch r.Type {
 			case model.Calendar:
 				d.Calendars = append(d.Calendars, docRef(r))
 			case model.Ledger:
-				d.Ledger = r.ID
+				if d.Ledger == "" {
+					d.Ledger = r.ID
+				}
 			case model.Case:
 				d.Cases++
 			}
