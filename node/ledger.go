@@ -37,7 +37,11 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 	err = add(doc)
 	if errors.Is(err, ErrInvalid) {
 		// Perhaps a member continued the ledger (decision 0071): follow.
-		if next, ok := n.continuedLedger(ctx, rec, doc); ok {
+		next, werr := n.continuedLedger(ctx, rec, doc)
+		switch {
+		case werr != nil:
+			err = werr
+		case next != "":
 			err = add(next)
 		}
 	}
@@ -45,13 +49,17 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 }
 
 // continuedLedger returns where the space's ledger continues when doc, the
-// ledger an entry was refused by, is no longer the current one.
-func (n *Node) continuedLedger(ctx context.Context, rec spaceRecord, doc string) (string, bool) {
+// ledger an entry was refused by, is no longer the current one ("" when it
+// still is), or the error that says the continuation has not arrived.
+func (n *Node) continuedLedger(ctx context.Context, rec spaceRecord, doc string) (string, error) {
 	c, _, err := n.ledgerChain(ctx, rec)
-	if err != nil || c.Waiting != "" || c.Current == doc {
-		return "", false
+	if err != nil || c.Current == doc && c.Waiting == "" {
+		return "", nil // the entry's own refusal stands
 	}
-	return c.Current, true
+	if c.Waiting != "" {
+		return "", c.waitingErr()
+	}
+	return c.Current, nil
 }
 
 // Entries lists the ledger's entries in recorded order, each with the

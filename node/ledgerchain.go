@@ -49,44 +49,94 @@ func (n *Node) LedgerChain(ctx context.Context, sp Space) (LedgerChain, error) {
 func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, model.LedgerView, error) {
 	c := LedgerChain{Current: rec.Ledger, Previous: []string{}, Duplicates: []string{}}
 	seen := map[string]bool{rec.Ledger: true}
-	v, err := n.ledgerDoc(ctx, rec.Ledger)
-	for err == nil && len(v.ContinuedIn) > 0 && len(seen) <= maxChain {
-		next := v.ContinuedIn[0]
-		c.Duplicates = append(c.Duplicates, v.ContinuedIn[1:]...)
-		if seen[next] {
-			break // a cycle: stay at the last ledger reached
+	v, err := n.viewRoot(ctx, rec.Ledger)
+	if err != nil {
+		return c, model.LedgerView{}, err
+	}
+	if v.Ledger == nil {
+		return c, model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
+	}
+	cur := *v.Ledger
+	for len(cur.ContinuedIn) > 0 && len(seen) <= maxChain {
+		next, nv, err := n.nextLedger(ctx, rec.ID, cur.ContinuedIn, seen)
+		if err != nil {
+			return c, cur, err
 		}
-		nv, nerr := n.ledgerDoc(ctx, next)
-		if errors.Is(nerr, ErrNotFound) {
-			c.Waiting = next
+		c.Duplicates = append(c.Duplicates, nv.others...)
+		if nv.waiting != "" {
+			c.Waiting = nv.waiting
 			break
 		}
-		if nerr != nil {
-			return c, v, nerr
+		if next == "" {
+			break // no marker names a ledger of this space: a modified client's
 		}
 		seen[next] = true
-		c.Previous, c.Current, v = append(c.Previous, c.Current), next, nv
-	}
-	if err != nil {
-		return c, v, err
+		c.Previous, c.Current, cur = append(c.Previous, c.Current), next, nv.view
 	}
 	if c.Current != orDefault(rec.Current, rec.Ledger) {
 		err = n.setCurrentLedger(ctx, rec.ID, c.Current)
 	}
-	return c, v, err
+	return c, cur, err
 }
 
-// ledgerDoc views the root of doc, which must be a ledger. A document
-// this node does not hold (yet) is ErrNotFound.
-func (n *Node) ledgerDoc(ctx context.Context, doc string) (model.LedgerView, error) {
-	v, err := n.viewRoot(ctx, doc)
-	if err != nil {
-		return model.LedgerView{}, err
+// candidate is what nextLedger found: the next ledger's root, or the ID
+// it waits for, and the other markers' ledgers (duplicates).
+type candidate struct {
+	view    model.LedgerView
+	waiting string
+	others  []string
+}
+
+// nextLedger picks where a ledger continues among its markers' IDs,
+// ascending: the first that names a ledger of the space. IDs naming
+// another kind of document, a ledger of another space or one already in
+// the chain are skipped (only a modified client writes them). An ID this
+// node does not hold stops the search: it may be the winner, not yet
+// received. The IDs after the one chosen that are not skipped are
+// duplicates.
+func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen map[string]bool) (string, candidate, error) {
+	var next string
+	var out candidate
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		held, ok, err := n.heldLedger(ctx, space, id)
+		switch {
+		case err != nil:
+			return "", candidate{}, err
+		case held && !ok:
+			continue // not a ledger of this space
+		case next != "" || out.waiting != "":
+			out.others = append(out.others, id)
+		case !held:
+			out.waiting = id
+		default:
+			v, err := n.viewRoot(ctx, id)
+			if err != nil {
+				return "", candidate{}, err
+			}
+			if v.Ledger == nil {
+				return "", candidate{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, id)
+			}
+			next, out.view = id, *v.Ledger
+		}
 	}
-	if v.Ledger == nil {
-		return model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrNotFound, doc)
-	}
-	return *v.Ledger, nil
+	return next, out, nil
+}
+
+// heldLedger reports whether this node holds document id, and whether it
+// is a ledger of space, from the store's document row.
+func (n *Node) heldLedger(ctx context.Context, space, id string) (held, ok bool, err error) {
+	err = n.db.View(ctx, func(tx *store.Tx) error {
+		row, err := tx.Doc(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		held, ok = err == nil, row.Space == space && row.Type == model.Ledger
+		return err
+	})
+	return held, ok, storeErr(err)
 }
 
 // setCurrentLedger records in the space record the ledger entries go to.

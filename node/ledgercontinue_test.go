@@ -237,3 +237,68 @@ func TestLocalEditsKeepRoomToContinue(t *testing.T) {
 		t.Fatalf("chain %+v", got)
 	}
 }
+
+// TestContinuationToAnotherDocumentIgnored: a modified client marks the
+// ledger as continued in the space's calendar. Entries are refused (the
+// ledger says it is continued) but nothing follows the marker, and an
+// honest continuation answers it: entries then go to the new ledger.
+func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	someEntries(t, a, sp)
+	exchange(t, a, b, sp)
+	d := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp))
+	old, cal := d.Ledger, d.Calendars[0].ID
+	bid := node.IdentityOf(b)
+	raw := forge(t, node.DocChanges(b, old), seal.NewActor(bid.Public), func(doc *am.Doc) error {
+		return doc.Path("continued_in/" + cal).Set(cal)
+	})
+	must[node.IngestResult](t)(b.Ingest(ctx, sp.ID, old, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, old, raw)}))
+	exchange(t, b, a, sp)
+
+	entry := model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"}
+	if _, err := a.AddEntry(ctx, sp, entry); !errors.Is(err, node.ErrInvalid) {
+		t.Fatalf("entry into the ledger marked by the modified client: %v", err)
+	}
+	if c := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); c.Current != old || c.Waiting != "" {
+		t.Fatalf("chain %+v followed the marker into the calendar", c)
+	}
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	id := must[string](t)(a.AddEntry(ctx, sp, entry))
+	if got := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); got.Current != c.To || len(got.Duplicates) != 0 {
+		t.Fatalf("chain %+v, want current %s and no duplicates", got, c.To)
+	}
+	if ents := must[[]node.LedgerEntry](t)(a.Entries(ctx, sp)); ents[len(ents)-1].ID != id {
+		t.Fatal("the entry is not in the new ledger")
+	}
+}
+
+// TestContinuationNotYetReceivedWaits: when the marker has arrived but the
+// new ledger has not, the chain says what it waits for and entries are
+// refused with the advice to sync, not recorded in the old ledger.
+func TestContinuationNotYetReceivedWaits(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	exchange(t, a, b, sp)
+	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	unseen := model.NewID()
+	bid := node.IdentityOf(b)
+	raw := forge(t, node.DocChanges(b, old), seal.NewActor(bid.Public), func(doc *am.Doc) error {
+		return doc.Path("continued_in/" + unseen).Set(unseen)
+	})
+	must[node.IngestResult](t)(b.Ingest(ctx, sp.ID, old, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, old, raw)}))
+	exchange(t, b, a, sp)
+	if c := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); c.Current != old || c.Waiting != unseen {
+		t.Fatalf("chain %+v, want waiting for %s", c, unseen)
+	}
+	_, err := a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"})
+	if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), "sync") {
+		t.Fatalf("entry while the continuation has not arrived: %v", err)
+	}
+}
