@@ -25,41 +25,28 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 			return "", err
 		}
 	}
-	doc, err := n.entryLedger(ctx, rec)
+	t, err := n.entryLedger(ctx, rec)
 	if err != nil {
 		return "", err
 	}
-	add := func(doc string) error {
+	add := func(t entryTarget) error {
+		e.Unfollowed = t.unfollowed
 		return n.update(ctx, func(tx *writeTx) error {
-			return n.editDoc(ctx, tx, sp.ID, doc, model.Edit{AddEntry: &e})
+			return n.editDoc(ctx, tx, sp.ID, t.doc, model.Edit{AddEntry: &e})
 		})
 	}
-	err = add(doc)
+	err = add(t)
 	if errors.Is(err, ErrInvalid) {
 		// Perhaps a member continued the ledger (decision 0071): follow.
-		next, werr := n.continuedLedger(ctx, rec, doc)
+		nt, moved, rerr := n.retarget(ctx, rec, t)
 		switch {
-		case werr != nil:
-			err = werr
-		case next != "":
-			err = add(next)
+		case rerr != nil:
+			err = rerr
+		case moved:
+			err = add(nt)
 		}
 	}
 	return e.ID, err
-}
-
-// continuedLedger returns where the space's ledger continues when doc, the
-// ledger an entry was refused by, is no longer the current one ("" when it
-// still is), or the error that says the continuation has not arrived.
-func (n *Node) continuedLedger(ctx context.Context, rec spaceRecord, doc string) (string, error) {
-	c, _, err := n.ledgerChain(ctx, rec)
-	if err != nil || c.Current == doc && c.Waiting == "" {
-		return "", nil // the entry's own refusal stands
-	}
-	if c.Waiting != "" {
-		return "", c.waitingErr()
-	}
-	return c.Current, nil
 }
 
 // Entries lists the ledger's entries in recorded order, each with the

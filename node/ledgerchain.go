@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/store"
@@ -22,9 +23,11 @@ type LedgerChain struct {
 	// concurrently, whose entries past their opening balances are not in
 	// Current (the member who made one re-records them).
 	Duplicates []string `json:"duplicates"`
-	// Waiting is set when Current is continued in a ledger this node has
-	// not received yet: entries are refused until it arrives.
-	Waiting string `json:"waiting,omitempty"`
+	// Announced are continuations the chain's markers name that this node
+	// does not hold: not received yet (syncing with a member brings them),
+	// or forged by a modified client. They route no entries: entries go to
+	// Current until a continuation arrives.
+	Announced []string `json:"announced"`
 }
 
 // maxChain bounds how many continuations are followed: a hostile member
@@ -47,7 +50,7 @@ func (n *Node) LedgerChain(ctx context.Context, sp Space) (LedgerChain, error) {
 // with the ledgers), and records the current ledger in the space record
 // when it moved.
 func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, model.LedgerView, error) {
-	c := LedgerChain{Current: rec.Ledger, Previous: []string{}, Duplicates: []string{}}
+	c := LedgerChain{Current: rec.Ledger, Previous: []string{}, Duplicates: []string{}, Announced: []string{}}
 	seen := map[string]bool{rec.Ledger: true}
 	v, err := n.viewRoot(ctx, rec.Ledger)
 	if err != nil {
@@ -63,37 +66,40 @@ func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, m
 			return c, cur, err
 		}
 		c.Duplicates = append(c.Duplicates, nv.others...)
-		if nv.waiting != "" {
-			c.Waiting = nv.waiting
-			break
-		}
+		c.Announced = append(c.Announced, nv.unheld...)
 		if next == "" {
-			break // no marker names a ledger of this space: a modified client's
+			break // no marker names a held ledger of this space
 		}
 		seen[next] = true
 		c.Previous, c.Current, cur = append(c.Previous, c.Current), next, nv.view
 	}
-	if c.Current != orDefault(rec.Current, rec.Ledger) {
-		err = n.setCurrentLedger(ctx, rec.ID, c.Current)
+	want := c.Current
+	if want == rec.Ledger && len(cur.ContinuedIn) == 0 {
+		want = "" // as never continued: entries read nothing more
+	}
+	if rec.Current != want {
+		err = n.setCurrentLedger(ctx, rec.ID, want)
 	}
 	return c, cur, err
 }
 
-// candidate is what nextLedger found: the next ledger's root, or the ID
-// it waits for, and the other markers' ledgers (duplicates).
+// candidate is what nextLedger found: the next ledger's root, the other
+// markers' ledgers (duplicates) and the IDs this node does not hold.
 type candidate struct {
-	view    model.LedgerView
-	waiting string
-	others  []string
+	view   model.LedgerView
+	others []string
+	unheld []string
 }
 
 // nextLedger picks where a ledger continues among its markers' IDs,
-// ascending: the first that names a ledger of the space. IDs naming
-// another kind of document, a ledger of another space or one already in
-// the chain are skipped (only a modified client writes them). An ID this
-// node does not hold stops the search: it may be the winner, not yet
-// received. The IDs after the one chosen that are not skipped are
-// duplicates.
+// ascending: the first that names a ledger of the space this node holds.
+// IDs naming another kind of document, a ledger of another space or one
+// already in the chain are skipped (only a modified client writes them).
+// An ID this node does not hold is reported and skipped: it may be an
+// honest continuation not received yet, or one a modified client forged,
+// which nobody will ever hold; waiting for it would let that client stop
+// every member's entries for good. The held ledgers of the space after the
+// one chosen are duplicates.
 func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen map[string]bool) (string, candidate, error) {
 	var next string
 	var out candidate
@@ -105,12 +111,12 @@ func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen 
 		switch {
 		case err != nil:
 			return "", candidate{}, err
-		case held && !ok:
-			continue // not a ledger of this space
-		case next != "" || out.waiting != "":
-			out.others = append(out.others, id)
 		case !held:
-			out.waiting = id
+			out.unheld = append(out.unheld, id)
+		case !ok:
+			continue // not a ledger of this space
+		case next != "":
+			out.others = append(out.others, id)
 		default:
 			v, err := n.viewRoot(ctx, id)
 			if err != nil {
@@ -139,7 +145,10 @@ func (n *Node) heldLedger(ctx context.Context, space, id string) (held, ok bool,
 	return held, ok, storeErr(err)
 }
 
-// setCurrentLedger records in the space record the ledger entries go to.
+// setCurrentLedger records in the space record the ledger entries go to:
+// "" while the first ledger carries no marker, so that entries and status
+// resolve no chain; the first ledger's ID once it carries markers this node
+// does not follow.
 func (n *Node) setCurrentLedger(ctx context.Context, space, ledger string) error {
 	return n.update(ctx, func(tx *writeTx) error { return putCurrentLedger(tx.Tx, space, ledger) })
 }
@@ -150,33 +159,46 @@ func putCurrentLedger(tx *store.Tx, space, ledger string) error {
 		return err
 	}
 	rec.Current = ledger
-	if ledger == rec.Ledger {
-		rec.Current = ""
-	}
 	return putSpaceRecord(tx, rec)
 }
 
-// entryLedger returns the ledger a new entry of the space goes to. While
-// no continuation is known it reads nothing; after one, it resolves the
-// chain, so that a node whose own continuation lost to a concurrent one
-// follows the one every node chose.
-func (n *Node) entryLedger(ctx context.Context, rec spaceRecord) (string, error) {
-	if rec.Current == "" {
-		return rec.Ledger, nil
-	}
-	c, _, err := n.ledgerChain(ctx, rec)
-	if err != nil {
-		return "", err
-	}
-	return c.Current, c.waitingErr()
+// entryTarget is where a new entry goes: the ledger, and the markers of it
+// the node checked and does not follow (model.Entry.Unfollowed).
+type entryTarget struct {
+	doc        string
+	unfollowed []string
 }
 
-// waitingErr refuses entries while the ledger's continuation has not
-// arrived.
-func (c LedgerChain) waitingErr() error {
-	if c.Waiting == "" {
-		return nil
+// entryLedger returns where a new entry of the space goes. While no
+// continuation is known it reads nothing; after one, it resolves the
+// chain, so that a node whose own continuation lost to a concurrent one
+// follows the one every node chose.
+func (n *Node) entryLedger(ctx context.Context, rec spaceRecord) (entryTarget, error) {
+	if rec.Current == "" {
+		return entryTarget{doc: rec.Ledger}, nil
 	}
-	return fmt.Errorf("%w: ledger %s is continued in %s, which this node has not received yet: sync with a member, then record the entry",
-		ErrInvalid, c.Current, c.Waiting)
+	c, cur, err := n.ledgerChain(ctx, rec)
+	if err != nil {
+		return entryTarget{}, err
+	}
+	return targetOf(c, cur), nil
+}
+
+// retarget is called after the engine refused an entry into t: the ledger
+// may carry a marker this node had not seen. It resolves the chain and
+// returns where the entry goes now, and false when that is t (the
+// refusal then stands).
+func (n *Node) retarget(ctx context.Context, rec spaceRecord, t entryTarget) (entryTarget, bool, error) {
+	c, cur, err := n.ledgerChain(ctx, rec)
+	if err != nil {
+		return t, false, err
+	}
+	nt := targetOf(c, cur)
+	return nt, nt.doc != t.doc || !slices.Equal(nt.unfollowed, t.unfollowed), nil
+}
+
+// targetOf is where entries go by chain c, whose current ledger's root is
+// cur: every marker cur carries is one the chain did not follow.
+func targetOf(c LedgerChain, cur model.LedgerView) entryTarget {
+	return entryTarget{doc: c.Current, unfollowed: cur.ContinuedIn}
 }

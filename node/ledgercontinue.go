@@ -36,9 +36,6 @@ func (n *Node) ContinueLedger(ctx context.Context, sp Space) (LedgerContinuation
 		return LedgerContinuation{}, err
 	}
 	chain, v, err := n.ledgerChain(ctx, rec)
-	if err == nil {
-		err = chain.waitingErr()
-	}
 	if err != nil {
 		return LedgerContinuation{}, err
 	}

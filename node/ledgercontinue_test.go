@@ -110,7 +110,7 @@ func TestConcurrentContinuationsResolveAlike(t *testing.T) {
 	cb := must[node.LedgerContinuation](t)(b.ContinueLedger(ctx, sp))
 	converge(t, pa, pb)
 	win, lose := min(ca.To, cb.To), max(ca.To, cb.To)
-	want := node.LedgerChain{Current: win, Previous: []string{old}, Duplicates: []string{lose}}
+	want := node.LedgerChain{Current: win, Previous: []string{old}, Duplicates: []string{lose}, Announced: []string{}}
 	for _, n := range []*node.Node{a, b} {
 		must[string](t)(n.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 100, Currency: "EUR"}))
 		if got := must[node.LedgerChain](t)(n.LedgerChain(ctx, sp)); !reflect.DeepEqual(got, want) {
@@ -239,9 +239,9 @@ func TestLocalEditsKeepRoomToContinue(t *testing.T) {
 }
 
 // TestContinuationToAnotherDocumentIgnored: a modified client marks the
-// ledger as continued in the space's calendar. Entries are refused (the
-// ledger says it is continued) but nothing follows the marker, and an
-// honest continuation answers it: entries then go to the new ledger.
+// ledger as continued in the space's calendar. Nothing follows the marker:
+// entries are still recorded in the ledger, and an honest continuation
+// then moves them to the new ledger.
 func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
 	ctx := t.Context()
 	a, _ := initNode(t, "Amina")
@@ -260,10 +260,10 @@ func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
 	exchange(t, b, a, sp)
 
 	entry := model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"}
-	if _, err := a.AddEntry(ctx, sp, entry); !errors.Is(err, node.ErrInvalid) {
+	if _, err := a.AddEntry(ctx, sp, entry); err != nil {
 		t.Fatalf("entry into the ledger marked by the modified client: %v", err)
 	}
-	if c := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); c.Current != old || c.Waiting != "" {
+	if c := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); c.Current != old || len(c.Announced) != 0 {
 		t.Fatalf("chain %+v followed the marker into the calendar", c)
 	}
 	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
@@ -276,10 +276,25 @@ func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
 	}
 }
 
-// TestContinuationNotYetReceivedWaits: when the marker has arrived but the
-// new ledger has not, the chain says what it waits for and entries are
-// refused with the advice to sync, not recorded in the old ledger.
-func TestContinuationNotYetReceivedWaits(t *testing.T) {
+// forgeMarker has b, as a modified client, mark ledger as continued in to,
+// and sends the marker to a.
+func forgeMarker(t *testing.T, a, b *node.Node, sp node.Space, ledger, to string) {
+	t.Helper()
+	bid := node.IdentityOf(b)
+	raw := forge(t, node.DocChanges(b, ledger), seal.NewActor(bid.Public), func(doc *am.Doc) error {
+		return doc.Path("continued_in/" + to).Set(to)
+	})
+	must[node.IngestResult](t)(b.Ingest(t.Context(), sp.ID, ledger, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, ledger, raw)}))
+	exchange(t, b, a, sp)
+}
+
+// TestForgedContinuationDoesNotStopEntries: a modified client marks the
+// ledger as continued in an ID no node holds, lower than any real one.
+// Entries are still recorded in the ledger, on the node that received the
+// marker as on the one that wrote it; the chain and the status name the
+// continuation as announced, not received; an honest continuation then
+// becomes the current ledger on both nodes, beside the forged one.
+func TestForgedContinuationDoesNotStopEntries(t *testing.T) {
 	ctx := t.Context()
 	a, _ := initNode(t, "Amina")
 	b, _ := initNode(t, "Bo")
@@ -287,18 +302,89 @@ func TestContinuationNotYetReceivedWaits(t *testing.T) {
 	joinSpace(t, a, b, sp)
 	exchange(t, a, b, sp)
 	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
-	unseen := model.NewID()
-	bid := node.IdentityOf(b)
-	raw := forge(t, node.DocChanges(b, old), seal.NewActor(bid.Public), func(doc *am.Doc) error {
-		return doc.Path("continued_in/" + unseen).Set(unseen)
-	})
-	must[node.IngestResult](t)(b.Ingest(ctx, sp.ID, old, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, old, raw)}))
-	exchange(t, b, a, sp)
-	if c := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); c.Current != old || c.Waiting != unseen {
-		t.Fatalf("chain %+v, want waiting for %s", c, unseen)
+	forged := strings.Repeat("2", model.IDLen-1) + "a" // lower than any ID NewID draws, but by a chance of 2^-125
+	forgeMarker(t, a, b, sp, old, forged)
+
+	entry := model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"}
+	for _, n := range []*node.Node{a, b} {
+		id, err := n.AddEntry(ctx, sp, entry)
+		if err != nil {
+			t.Fatalf("%s: entry into the ledger with a forged marker: %v", n.Name(), err)
+		}
+		if ents := must[[]node.LedgerEntry](t)(n.Entries(ctx, sp)); len(ents) == 0 || ents[len(ents)-1].ID != id {
+			t.Fatalf("%s: the entry is not in the ledger", n.Name())
+		}
+		want := node.LedgerChain{Current: old, Previous: []string{}, Duplicates: []string{}, Announced: []string{forged}}
+		if c := must[node.LedgerChain](t)(n.LedgerChain(ctx, sp)); !reflect.DeepEqual(c, want) {
+			t.Fatalf("%s: chain %+v, want %+v", n.Name(), c, want)
+		}
+		st := must[node.Status](t)(n.Status(ctx))
+		if len(st.Spaces) != 1 || st.Spaces[0].Ledger == nil || !reflect.DeepEqual(st.Spaces[0].Ledger.Announced, []string{forged}) {
+			t.Fatalf("%s: status does not name the announced continuation: %+v", n.Name(), st.Spaces)
+		}
 	}
-	_, err := a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"})
-	if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), "sync") {
-		t.Fatalf("entry while the continuation has not arrived: %v", err)
+	// A second entry goes straight in (the chain is known now).
+	must[string](t)(a.AddEntry(ctx, sp, entry))
+
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	if c.From != old {
+		t.Fatalf("continued %s, want %s", c.From, old)
+	}
+	exchange(t, a, b, sp)
+	for _, n := range []*node.Node{a, b} {
+		id := must[string](t)(n.AddEntry(ctx, sp, entry))
+		want := node.LedgerChain{Current: c.To, Previous: []string{old}, Duplicates: []string{}, Announced: []string{forged}}
+		if got := must[node.LedgerChain](t)(n.LedgerChain(ctx, sp)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: chain %+v, want %+v", n.Name(), got, want)
+		}
+		if ents := must[[]node.LedgerEntry](t)(n.Entries(ctx, sp)); ents[len(ents)-1].ID != id {
+			t.Fatalf("%s: the entry is not in the new ledger", n.Name())
+		}
+		// An entry sent to the old ledger without the markers the node
+		// does not follow is refused by the engine, naming the lowest.
+		refusedAsContinued(t, n, sp, old, forged)
+	}
+}
+
+// TestContinuationArrivingLateMovesTheChain: the marker of an honest
+// continuation reaches Bo before the new ledger does. Bo's entry is
+// recorded in the old ledger (the continuation is announced, not held);
+// once the new ledger arrives the chain moves to it, Bo's next entry goes
+// there, and the audit reports the first as not carried.
+func TestContinuationArrivingLateMovesTheChain(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	someEntries(t, a, sp)
+	exchange(t, a, b, sp)
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	// Only the old ledger, with its marker, reaches Bo.
+	aid := node.IdentityOf(a)
+	var raws, atts [][]byte
+	for _, raw := range node.DocChanges(a, c.From) {
+		raws, atts = append(raws, raw), append(atts, attest(t, aid, sp.ID, c.From, raw))
+	}
+	must[node.IngestResult](t)(b.Ingest(ctx, sp.ID, c.From, raws, atts))
+	if got := must[node.LedgerChain](t)(b.LedgerChain(ctx, sp)); got.Current != c.From || !reflect.DeepEqual(got.Announced, []string{c.To}) {
+		t.Fatalf("chain before the new ledger arrived: %+v", got)
+	}
+	late := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 300, Currency: "EUR"}))
+	exchange(t, a, b, sp)
+	next := must[string](t)(b.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 200, Currency: "EUR"}))
+	want := node.LedgerChain{Current: c.To, Previous: []string{c.From}, Duplicates: []string{}, Announced: []string{}}
+	if got := must[node.LedgerChain](t)(b.LedgerChain(ctx, sp)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("chain after the new ledger arrived: %+v, want %+v", got, want)
+	}
+	if ents := must[[]node.LedgerEntry](t)(b.Entries(ctx, sp)); ents[len(ents)-1].ID != next {
+		t.Fatal("the entry after the new ledger arrived is not in it")
+	}
+	var found bool
+	for _, f := range must[[]node.Finding](t)(b.Audit(ctx, sp)) {
+		found = found || f.EntryID == late && strings.HasPrefix(f.Problem, "recorded in the continued ledger after")
+	}
+	if !found {
+		t.Fatalf("the audit does not report entry %s as not carried", late)
 	}
 }

@@ -102,7 +102,7 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 	if err != nil {
 		return LedgerImport{}, err
 	}
-	ledger, err := n.entryLedger(ctx, rec)
+	target, err := n.entryLedger(ctx, rec)
 	if err != nil {
 		return LedgerImport{}, err
 	}
@@ -111,12 +111,28 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 		edits[i] = model.Edit{AddEntry: &rows[i].Entry}
 	}
 	start := time.Now()
-	err = n.update(ctx, func(tx *writeTx) error {
-		n.imports.mark(ledger) // its snapshot waits for the imports to pause (decision 0047)
-		return n.editDocMany(ctx, tx, sp.ID, ledger, edits)
-	})
-	if err != nil {
-		n.imports.unmark(ledger)
+	record := func(t entryTarget) error {
+		for i := range rows {
+			rows[i].Entry.Unfollowed = t.unfollowed
+		}
+		err := n.update(ctx, func(tx *writeTx) error {
+			n.imports.mark(t.doc) // its snapshot waits for the imports to pause (decision 0047)
+			return n.editDocMany(ctx, tx, sp.ID, t.doc, edits)
+		})
+		if err != nil {
+			n.imports.unmark(t.doc)
+		}
+		return err
+	}
+	err = record(target)
+	if errors.Is(err, ErrInvalid) {
+		// Perhaps a member continued the ledger (decision 0071): follow,
+		// as AddEntry does. Nothing was recorded.
+		if nt, moved, rerr := n.retarget(ctx, rec, target); rerr != nil {
+			err = rerr
+		} else if moved {
+			err = record(nt)
+		}
 	}
 	if err != nil && !checked && errors.Is(err, ErrInvalid) {
 		// The engine refused an entry the ledger-free check let through

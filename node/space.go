@@ -22,7 +22,8 @@ type spaceRecord struct {
 	Calendar string `cbor:"4,keyasint"` // the default calendar document
 	Ledger   string `cbor:"5,keyasint"` // the space's first ledger
 	// Current is the ledger that continues Ledger, as this node last
-	// resolved it (decision 0071); "" while none is known.
+	// resolved it (decision 0071), or Ledger itself while its only markers
+	// name ledgers this node does not hold; "" while no marker is known.
 	Current string `cbor:"6,keyasint,omitempty"`
 }
 

@@ -76,8 +76,8 @@ func Admit(e model.Entry, ix *Index) (string, error) {
 	if err := amdoc.Check(); err != nil {
 		return "", err
 	}
-	if ix.continued != "" {
-		return "", amdoc.Invalid(schema, "entries", "this ledger is continued in %s: record entries there", ix.continued)
+	if to := ix.ContinuedIn(e.Unfollowed); to != "" {
+		return "", amdoc.Invalid(schema, "entries", "this ledger is continued in %s: record entries there", to)
 	}
 	if err := ValidateEntry(e); err != nil {
 		return "", err

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"slices"
+
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt/internal/amdoc"
@@ -15,9 +17,10 @@ type Index struct {
 	reverses map[string]string // entry ID -> the ID it reverses, or ""
 	reversed map[string]bool   // entry IDs some entry reverses
 	entries  *am.List          // the entries list it was read from (nil when there is none)
-	// continued is the ledger this one continues in, "" when it does not:
-	// it then takes no entries (decision 0071).
-	continued string
+	// continued lists, ascending, the ledgers this one's markers say it
+	// continues in (decision 0071): it takes no entries unless the node
+	// names every one of them as unfollowed.
+	continued []string
 }
 
 // ReadIndex reads the Index of a ledger document.
@@ -43,17 +46,23 @@ func (ix *Index) add(e model.Entry) {
 	}
 }
 
-// ContinuedIn returns the ledger this one continues in, "" when none.
-func (ix *Index) ContinuedIn() string { return ix.continued }
+// ContinuedIn returns the first of the ledger's markers not in unfollowed,
+// "" when none: the ledger then takes entries.
+func (ix *Index) ContinuedIn(unfollowed []string) string {
+	for _, id := range ix.continued {
+		if !slices.Contains(unfollowed, id) {
+			return id
+		}
+	}
+	return ""
+}
 
 // readIndex reads every entry's id and reverses fields, and whether the
 // ledger is continued, from the document's root.
 func readIndex(root amdoc.Fields) (*Index, error) {
 	l := root.List(EntriesKey)
 	ix := &Index{reverses: map[string]string{}, reversed: map[string]bool{}, entries: l}
-	if in := continuations(root); len(in) > 0 {
-		ix.continued = in[0]
-	}
+	ix.continued = continuations(root)
 	if l == nil {
 		return ix, nil
 	}

@@ -28,6 +28,12 @@ type Entry struct {
 	// which the balance was computed.
 	OpeningOf string `cbor:"opening_of,omitempty" json:"opening_of,omitempty"`
 	OpeningAt string `cbor:"opening_at,omitempty" json:"opening_at,omitempty"`
+	// Unfollowed is not written into the document: it lists the ledger's
+	// continuation markers (decision 0071) that the node checked and does
+	// not follow, because it holds no ledger of the space by that ID (a
+	// continuation not received yet, or a marker a modified client forged).
+	// The engine refuses the entry for any other marker the ledger holds.
+	Unfollowed []string `cbor:"unfollowed,omitempty" json:"-"`
 }
 
 // LedgerView is what a ledger document holds.

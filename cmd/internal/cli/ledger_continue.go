@@ -57,8 +57,8 @@ func printChain(w io.Writer, c node.LedgerChain) {
 	if len(c.Previous) > 0 {
 		fmt.Fprintf(w, "    ledger %s continues %s\n", c.Current, strings.Join(c.Previous, " <- "))
 	}
-	if c.Waiting != "" {
-		fmt.Fprintf(w, "    ledger %s is continued in %s, not received yet: sync with a member\n", c.Current, c.Waiting)
+	for _, a := range c.Announced {
+		fmt.Fprintf(w, "    continuation %s is announced but not received: sync with a member (entries go to %s until it arrives)\n", a, c.Current)
 	}
 	for _, d := range c.Duplicates {
 		fmt.Fprintf(w, "    ledger %s is a duplicate continuation (a lower ID won): entries recorded in it are not in %s\n", d, c.Current)
@@ -68,7 +68,7 @@ func printChain(w io.Writer, c node.LedgerChain) {
 // noteChain tells people, on stderr, where the ledger shown continues.
 func (e *env) noteChain(ctx context.Context, n Backend, sp node.Space) {
 	c, err := n.LedgerChain(ctx, sp)
-	if err != nil || (len(c.Previous) == 0 && c.Waiting == "" && len(c.Duplicates) == 0) {
+	if err != nil || (len(c.Previous) == 0 && len(c.Announced) == 0 && len(c.Duplicates) == 0) {
 		return
 	}
 	var b strings.Builder
