@@ -30,6 +30,26 @@ func TestContinueLedger(t *testing.T) {
 			t.Fatalf("continued in %v, want %v", got, want)
 		}
 	})
+	t.Run("records an entry naming every marker as unfollowed", func(t *testing.T) {
+		d, _ := newLedger(t)
+		edit(t, d, model.Edit{ContinueLedger: &model.LedgerContinuation{To: id(7)}})
+		edit(t, d, model.Edit{ContinueLedger: &model.LedgerContinuation{To: id(8)}})
+		some := sampleEntry(6)
+		some.Unfollowed = []string{id(7)}
+		if _, err := d.Edit(model.Edit{AddEntry: &some}, at); !errors.Is(err, crdt.ErrInvalid) || !strings.Contains(err.Error(), "continued in "+id(8)) {
+			t.Fatalf("entry naming one of two markers: %v, want refused naming %s", err, id(8))
+		}
+		all, many := e, sampleEntry(7)
+		all.Unfollowed, many.Unfollowed = []string{id(7), id(8)}, []string{id(7), id(8)}
+		edit(t, d, model.Edit{AddEntry: &all})
+		if _, err := d.EditMany([]model.Edit{{AddEntry: &many}}, at); err != nil {
+			t.Fatalf("entries (EditMany) naming every marker: %v", err)
+		}
+		ents := view(t, d).Ledger.Entries
+		if n := len(ents); n < 2 || ents[n-2].ID != all.ID || ents[n-1].ID != many.ID || len(ents[n-2].Unfollowed) != 0 {
+			t.Fatalf("entries %+v", ents)
+		}
+	})
 	for _, order := range []string{"high first", "low first"} {
 		t.Run("concurrent, "+order, func(t *testing.T) {
 			d, history := newLedger(t)
