@@ -304,6 +304,11 @@ func TestForgedContinuationDoesNotStopEntries(t *testing.T) {
 	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
 	forged := strings.Repeat("2", model.IDLen-1) + "a" // lower than any ID NewID draws, but by a chance of 2^-125
 	forgeMarker(t, a, b, sp, old, forged)
+	// An import, before Bo's node resolved the chain, is recorded too.
+	csv := "date,direction,amount,currency\n2026-11-27,in,1.00,EUR\n2026-11-27,out,0.50,EUR\n"
+	if imp := must[node.LedgerImport](t)(b.ImportEntries(ctx, sp, strings.NewReader(csv))); imp.Imported != 2 {
+		t.Fatalf("import into the ledger with a forged marker: %+v", imp)
+	}
 
 	entry := model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"}
 	for _, n := range []*node.Node{a, b} {
