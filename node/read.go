@@ -13,6 +13,9 @@ import (
 // view reads doc through the engine, loading it from the store when the
 // engine does not hold it.
 func (n *Node) view(ctx context.Context, doc string) (model.View, error) {
+	if err := n.overOpsErr(doc); err != nil {
+		return model.View{}, err
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	v, err := n.eng.View(ctx, doc)

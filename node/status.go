@@ -24,6 +24,9 @@ type Status struct {
 	Unsent      int               `json:"unsent"` // local changes not yet announced to peers
 	// PendingJoins are the spaces this node waits to be admitted to.
 	PendingJoins []PendingJoin `json:"pending_joins"`
+	// OverOps are the documents whose total of stored operations passed
+	// the limit (decision 0070): kept and passed on, never opened here.
+	OverOps []DocOps `json:"over_ops"`
 }
 
 // SpaceStatus counts what one space holds on this node.
@@ -46,7 +49,7 @@ type SpaceStatus struct {
 // Status reports the stored state. The daemon adds its network.
 func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
-		Connected: []string{}, Reached: map[string]string{}}
+		Connected: []string{}, Reached: map[string]string{}, OverOps: n.OverOpsDocs()}
 	if addrs := n.Addrs(); addrs != nil { // serving: this is the daemon's node
 		st.Daemon, st.Listen = true, addrs
 		st.Connected = append(st.Connected, n.ConnectedPeers()...)
