@@ -178,3 +178,18 @@ func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, add
 	}
 	return true, nil
 }
+
+// localTotalOps refuses a local edit whose changes, stored in tx, take doc
+// past the total of stored ops a node opens: the transaction fails, and
+// the engine's copy, which holds the edit, is dropped with it. A local
+// edit is this node's own, not a change two nodes may receive in
+// different orders, so refusing it splits no replicas. It reads doc's
+// manifest, which the store has just updated: no query.
+func localTotalOps(tx *writeTx, doc string) error {
+	total, err := tx.DocTotalOps(doc)
+	if err != nil || total <= docTotalOpsLimit {
+		return err
+	}
+	return fmt.Errorf("%w: this edit would take document %s to %d operations in all, past the %d a node opens (its history has many concurrent branches): copy what you need into a new document",
+		ErrInvalid, doc, total, docTotalOpsLimit)
+}
