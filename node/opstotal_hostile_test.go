@@ -28,10 +28,13 @@ import (
 // (a's engine keeps its process, with no restart), no one is quarantined,
 // both report the document in their status, reads and edits of it are
 // refused with ErrInvalid, and the space's other case study still reads
-// and takes edits.
+// and takes edits. The batch that passes the total would be fed to a's
+// engine while it is stored (a held document's catch-up, fed here from
+// two changes on): it is not, since it may pass the total.
 func TestConcurrentChainsPastTotalOps(t *testing.T) {
 	const limit, chars = 20_000, 8_000
 	node.SetDocTotalOpsLimit(t, limit)
+	node.SetHeldFeed(t, 1, 2)
 	ctx := t.Context()
 	a, _ := serveNode(t, "Amina")
 	b, _ := serveNode(t, "Bao")
@@ -63,6 +66,9 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 		_, err := a.Case(ctx, sp, id)
 		return err
 	})
+	if err := node.CheckFresh(a); err != nil { // checked (decision 0049): a catch-up of it may be fed to the engine
+		t.Fatal(err)
+	}
 
 	// Then three concurrent chains, each from the base, under three actors.
 	hid := node.IdentityOf(hn)
@@ -76,7 +82,7 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 		chains = append(chains, sha256.Sum256(chain[0][8:]))
 		chunks += len(chain)
 	}
-	pid, restarts := node.EnginePID(a), node.EngineRestarts(a)
+	pid, restarts, feeds := node.EnginePID(a), node.EngineRestarts(a), node.HeldFeedsStarted()
 	hc.setAnswer(answerFrames(t, frames, chunks))
 	_ = node.PullFrom(pctx, a, hc.h.ID())
 	hostileEventually(t, "a stores the three chains", func() error {
@@ -90,6 +96,9 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 	})
 	if total := node.DocTotalOps(a, id); total <= limit {
 		t.Fatalf("a's store counts %d ops in the case, want past %d", total, limit)
+	}
+	if f := node.HeldFeedsStarted() - feeds; f != 0 {
+		t.Fatalf("a fed its engine the batch that passes the total (%d feeds)", f)
 	}
 
 	hostileStart(t, b, a.Addrs()...)
