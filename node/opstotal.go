@@ -171,6 +171,12 @@ func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, add
 		if err := n.barOverOps(ctx, in.doc, total); err != nil {
 			return false, err
 		}
+		// Never opened again, so never round-trip checked: its marks go.
+		n.deferred.clear(in.doc, n.deferred.peek(in.doc))
+		n.deferred.unfresh(in.doc)
+		if err := tx.ClearUnchecked(in.doc); err != nil {
+			return false, err
+		}
 	} else {
 		n.over.mu.Lock()
 		n.over.docs[in.doc] = total

@@ -37,7 +37,7 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 	node.SetHeldFeed(t, 1, 2)
 	ctx := t.Context()
 	a, _ := serveNode(t, "Amina")
-	b, _ := serveNode(t, "Bao")
+	b, bOpts := serveNode(t, "Bao")
 	hn, _ := serveNode(t, "Mallory")
 	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
 	joinSpace(t, a, b, sp)
@@ -134,5 +134,23 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 	}
 	if p, r := node.EnginePID(a), node.EngineRestarts(a); p != pid || r != restarts {
 		t.Fatalf("a's engine: process %d, %d restarts; want %d, %d", p, r, pid, restarts)
+	}
+	if u := node.Unchecked(a, id); u != 0 {
+		t.Fatalf("a keeps %d changes of the case to check in an engine that never opens it", u)
+	}
+
+	// Reopened, b finds the document past the total in its store and
+	// bars it before anything can load it.
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b = must[*node.Node](t)(node.Open(ctx, bOpts))
+	defer b.Close()
+	st := must[node.Status](t)(b.Status(ctx))
+	if len(st.OverOps) != 1 || st.OverOps[0].Doc != id {
+		t.Fatalf("reopened, b's status lists %v past the total, want %s", st.OverOps, id)
+	}
+	if _, err := b.Case(ctx, sp, id); !errors.Is(err, node.ErrInvalid) {
+		t.Fatalf("reopened, b reads the case past the total: %v, want ErrInvalid", err)
 	}
 }
