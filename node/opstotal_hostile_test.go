@@ -30,11 +30,11 @@ import (
 // refused with ErrInvalid, and the space's other case study still reads
 // and takes edits. The batch that passes the total would be fed to a's
 // engine while it is stored (a held document's catch-up, fed here from
-// two changes on): it is not, since it may pass the total.
+// three changes on): it is not, since it may pass the total.
 func TestConcurrentChainsPastTotalOps(t *testing.T) {
 	const limit, chars = 20_000, 8_000
 	node.SetDocTotalOpsLimit(t, limit)
-	node.SetHeldFeed(t, 1, 2)
+	node.SetHeldFeed(t, 1, 3)
 	ctx := t.Context()
 	a, _ := serveNode(t, "Amina")
 	b, bOpts := serveNode(t, "Bao")
@@ -72,18 +72,19 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 
 	// Then three concurrent chains, each from the base, under three actors.
 	hid := node.IdentityOf(hn)
-	frames := [][]byte{baseFrame}
 	var chains [][32]byte
-	chunks := len(baseRaw)
+	var chainRaw, chainAtts [][]byte
 	for _, lang := range []string{"es", "fr", "de"} {
 		chain := forgeBodies(t, baseRaw, seal.NewActor(hid.Public), []string{lang}, chars)
-		atts := [][]byte{attest(t, hid, sp.ID, id, chain[0])}
-		frames = append(frames, changesFrame(t, sp.ID, id, string(model.Case), chain, atts))
+		chainRaw = append(chainRaw, chain[0])
+		chainAtts = append(chainAtts, attest(t, hid, sp.ID, id, chain[0]))
 		chains = append(chains, sha256.Sum256(chain[0][8:]))
-		chunks += len(chain)
 	}
+	// One frame: a takes the three chains in one batch of three changes,
+	// the smallest batch fed (SetHeldFeed above), and it passes the total.
+	frame := changesFrame(t, sp.ID, id, string(model.Case), chainRaw, chainAtts)
 	pid, restarts, feeds := node.EnginePID(a), node.EngineRestarts(a), node.HeldFeedsStarted()
-	hc.setAnswer(answerFrames(t, frames, chunks))
+	hc.setAnswer(answerFrames(t, [][]byte{frame}, len(chainRaw)))
 	_ = node.PullFrom(pctx, a, hc.h.ID())
 	hostileEventually(t, "a stores the three chains", func() error {
 		stored := node.StoredChangeHashes(a, id)
