@@ -108,7 +108,7 @@ func (n *Node) overOpsErr(doc string) error {
 	if !ok {
 		return nil
 	}
-	return fmt.Errorf("%w: document %s holds %d operations in all, past the %d this node opens: its history has concurrent branches no honest edit makes (a member's modified client?); its changes are kept and passed on to peers, but it cannot be read or edited here. Copy what you need into a new document, and tell the space's members (see 'weft status')",
+	return fmt.Errorf("%w: document %s holds %d operations in all, past the %d this node opens: its history has concurrent branches no honest edit makes (a member's modified client?); its changes are kept and passed on to peers, but no member's node opens it, so it cannot be read or edited. Its history of who wrote what stays readable ('weft log'): start a new document for this work and tell the space's members",
 		ErrInvalid, doc, total, docTotalOpsLimit)
 }
 

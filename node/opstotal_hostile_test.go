@@ -133,6 +133,12 @@ func TestConcurrentChainsPastTotalOps(t *testing.T) {
 		}
 		t.Fatalf("a lists %q, want the other case alone, edited", listed)
 	}
+	// Its history of who wrote what stays readable: the log reads the
+	// store, not the engine.
+	logged := must[[]node.LogEntry](t)(a.Log(ctx, sp, time.Time{}, 0))
+	if !slices.ContainsFunc(logged, func(e node.LogEntry) bool { return e.Doc == id }) {
+		t.Errorf("a's log shows nothing of the case past the total")
+	}
 	if p, r := node.EnginePID(a), node.EngineRestarts(a); p != pid || r != restarts {
 		t.Fatalf("a's engine: process %d, %d restarts; want %d, %d", p, r, pid, restarts)
 	}
