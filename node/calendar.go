@@ -114,6 +114,9 @@ func (n *Node) Events(ctx context.Context, sp Space, calendar string) ([]Calenda
 	}
 	var out []CalendarEvent
 	for _, c := range cals {
+		if _, over := n.overOpsOf(c.ID); over && calendar == "" {
+			continue // not opened here (opstotal.go): 'weft status' lists it
+		}
 		v, err := n.view(ctx, c.ID)
 		if err != nil {
 			return nil, err

@@ -35,6 +35,9 @@ func (n *Node) Cases(ctx context.Context, sp Space) ([]model.CaseStudy, error) {
 	}
 	out := make([]model.CaseStudy, 0, len(refs))
 	for _, r := range refs {
+		if _, over := n.overOpsOf(r.ID); over {
+			continue // not opened here (opstotal.go): 'weft status' lists it
+		}
 		c, err := n.caseDoc(ctx, r.ID)
 		if err != nil {
 			return nil, err

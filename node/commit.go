@@ -206,6 +206,9 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 // under (leased when there is none), and the document's unchecked
 // received changes checked first (roundtrip.go).
 func (n *Node) startEdit(ctx context.Context, tx *writeTx, doc string) ([]byte, error) {
+	if err := n.overOpsErr(doc); err != nil {
+		return nil, err
+	}
 	actor, err := n.lease(ctx, tx, doc)
 	if err != nil {
 		return nil, err
@@ -274,7 +277,7 @@ func storeChange(doc string, c *wire.Change) store.Change {
 
 // engineErr maps engine errors onto the node's.
 func engineErr(err error) error {
-	if errors.Is(err, engine.ErrInvalid) {
+	if errors.Is(err, engine.ErrInvalid) || errors.Is(err, engine.ErrBarred) {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return err

@@ -40,7 +40,7 @@ func (n *Node) ingestGossip(ctx context.Context, tx *writeTx, in *incoming, chun
 	}
 	in.feed = n.heldFeed(ctx)
 	defer in.feed.stop() // no engine call outlives the transaction
-	w, err := n.ingestStore(tx, in, chunks, atts)
+	w, err := n.ingestStore(ctx, tx, in, chunks, atts)
 	if err != nil || w == nil {
 		return in.res, err
 	}

@@ -135,7 +135,7 @@ func (n *Node) ingest(ctx context.Context, tx *writeTx, in *incoming, chunks [][
 		in.feed = n.heldFeed(ctx)
 	}
 	defer in.feed.stop() // no engine call outlives the transaction
-	w, err := n.ingestStore(tx, in, chunks, atts)
+	w, err := n.ingestStore(ctx, tx, in, chunks, atts)
 	if err != nil || w == nil {
 		return in.res, err
 	}
@@ -156,7 +156,7 @@ type docWork struct {
 
 // ingestStore runs the store's half of ingest: parse, check attestations,
 // store. It returns nil when nothing was stored.
-func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (*docWork, error) {
+func (n *Node) ingestStore(ctx context.Context, tx *writeTx, in *incoming, chunks [][]byte, atts []seal.Attestation) (*docWork, error) {
 	fresh, err := in.isNew(tx.Tx)
 	if err != nil {
 		return nil, err
@@ -184,6 +184,9 @@ func (n *Node) ingestStore(tx *writeTx, in *incoming, chunks [][]byte, atts []se
 		return nil, err
 	}
 	tx.stored = append(tx.stored, storedNote{space: in.space, doc: in.doc, n: len(added)})
+	if over, err := n.storedPastOps(ctx, tx, in, added, fresh); over || err != nil {
+		return nil, err // stored, and not for the engine
+	}
 	return &docWork{in: in, added: added, isNew: fresh}, nil
 }
 

@@ -120,7 +120,7 @@ func (n *Node) ingestFrames(ctx context.Context, frames []replicate.FrameIn, sig
 			}
 			ins[i] = in
 			decoded := decodeAttestations(f.Atts, &in.res)
-			w, err := n.ingestStore(tx, in, f.Chunks, decoded)
+			w, err := n.ingestStore(ctx, tx, in, f.Chunks, decoded)
 			if err != nil {
 				return err
 			}

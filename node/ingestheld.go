@@ -105,6 +105,12 @@ func (f *heldFeed) start(tx *writeTx, in *incoming, fresh bool) error {
 		return nil
 	}
 	n := f.n
+	if _, over := n.overOpsOf(in.doc); over {
+		return nil // stored only (opstotal.go)
+	}
+	if pass, err := mayPassOps(tx.Tx, in.doc, in.changes); err != nil || pass {
+		return err // the batch may take it past its total: the engine is given nothing before the store has the total
+	}
 	if err := n.joinHeld(f.parent, tx, in.doc); err != nil {
 		return err
 	}

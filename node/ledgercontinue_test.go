@@ -205,7 +205,7 @@ func TestLocalEditsKeepRoomToContinue(t *testing.T) {
 		csv := "date,direction,amount,currency\n" + strings.Repeat("2026-11-01,in,1.00,EUR\n", 271)
 		must[node.LedgerImport](t)(a.ImportEntries(ctx, sp, strings.NewReader(csv)))
 	}
-	near := must[[]node.DocOps](t)(a.NearOpBudget(ctx, sp))
+	near := must[[]node.NearDoc](t)(a.NearOpBudget(ctx, sp))
 	if len(near) != 1 || near[0].Doc != old || near[0].Advice != "weft ledger continue "+sp.ID {
 		t.Fatalf("near the budget at %d ops: %+v", node.DocMaxOp(a, old), near)
 	}

@@ -203,6 +203,9 @@ func (n *Node) storeLocalPiped(tx *writeTx, space, doc string, actor []byte, chu
 			return err
 		}
 	}
+	if err := localTotalOps(tx, doc); err != nil {
+		return err
+	}
 	// The attestations and outbox rows go in with a statement per group
 	// of rows, not per change (decision 0035), in the same transaction,
 	// sealed ahead on the workers when they could be (decision 0036).

@@ -100,7 +100,10 @@ type Node struct {
 	// poison holds documents whose actor leases must be abandoned before
 	// their next edit (publishearly.go); n.mu guards it.
 	poison poisoned
-	close  sync.Once
+	// over: documents past their total of stored ops, barred from the
+	// engine (opstotal.go).
+	over  overOps
+	close sync.Once
 }
 
 // storeFile is the store's file name inside the home folder.
@@ -124,6 +127,10 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 	if err := n.db.VerifyAll(ctx); err != nil {
 		n.Close()
 		return nil, fmt.Errorf("node: open %s: %w", opts.Home, storeErr(err))
+	}
+	if err := n.barStoredOverOps(ctx); err != nil { // before anything can load them (decision 0070)
+		n.Close()
+		return nil, err
 	}
 	var sound map[string]bool // documents the check after an unclean shutdown found sound
 	if n.unclean {

@@ -51,8 +51,8 @@ func (n *Node) checkLocalOps(tx *writeTx, doc string, maxOp uint64) error {
 	return nil
 }
 
-// DocOps is one document near its op budget.
-type DocOps struct {
+// NearDoc is one document near its op budget (decision 0071).
+type NearDoc struct {
 	Doc    string `json:"doc"`
 	Space  string `json:"space"`
 	Type   string `json:"type"`
@@ -91,9 +91,9 @@ func (b *nearBudget) snapshot() map[string]uint64 {
 // NearOpBudget lists the space's documents that local edits took past 90 %
 // of their op budget, with what to do: an edit command prints it after the
 // edit. It reads nothing from the store unless such a document exists.
-func (n *Node) NearOpBudget(ctx context.Context, sp Space) ([]DocOps, error) {
+func (n *Node) NearOpBudget(ctx context.Context, sp Space) ([]NearDoc, error) {
 	near := n.nearBudget.snapshot()
-	out := []DocOps{}
+	out := []NearDoc{}
 	if len(near) == 0 {
 		return out, nil
 	}
@@ -117,8 +117,8 @@ func (n *Node) NearOpBudget(ctx context.Context, sp Space) ([]DocOps, error) {
 }
 
 // nearDoc describes a document near its budget.
-func (n *Node) nearDoc(row store.DocRow, ops uint64) DocOps {
-	d := DocOps{Doc: row.ID, Space: row.Space, Type: string(row.Type), Ops: ops, Budget: n.opBudget()}
+func (n *Node) nearDoc(row store.DocRow, ops uint64) NearDoc {
+	d := NearDoc{Doc: row.ID, Space: row.Space, Type: string(row.Type), Ops: ops, Budget: n.opBudget()}
 	switch string(row.Type) {
 	case "ledger":
 		d.Advice = "weft ledger continue " + row.Space
@@ -130,12 +130,12 @@ func (n *Node) nearDoc(row store.DocRow, ops uint64) DocOps {
 
 // nearBudgetIn lists every document of tx past 90 % of its budget, for
 // weft status: one read of each document's op counter.
-func (n *Node) nearBudgetIn(tx *store.Tx, space string) ([]DocOps, error) {
+func (n *Node) nearBudgetIn(tx *store.Tx, space string) ([]NearDoc, error) {
 	rows, err := tx.Docs(space)
 	if err != nil {
 		return nil, err
 	}
-	var out []DocOps
+	var out []NearDoc
 	for _, r := range rows {
 		ops, err := tx.DocMaxOp(r.ID)
 		if err != nil {

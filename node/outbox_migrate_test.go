@@ -42,6 +42,7 @@ func TestMigratedHomeKeepsOutbox(t *testing.T) {
 		"INSERT INTO old_outbox (doc, hash, blob) SELECT doc, hash, blob FROM outbox ORDER BY n DESC",
 		"DROP TABLE outbox",
 		"ALTER TABLE old_outbox RENAME TO outbox",
+		"ALTER TABLE manifests DROP COLUMN ops", // migration 0008
 		"PRAGMA user_version = 5",
 	} {
 		if _, err := raw.Exec(s); err != nil {

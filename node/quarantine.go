@@ -236,7 +236,8 @@ func (n *Node) readActor(tx *store.Tx, doc string) ([]byte, error) {
 func blameable(ctx context.Context, err error) bool {
 	var be *baseError
 	switch {
-	case ctx.Err() != nil, errors.As(err, &be), errors.Is(err, engine.ErrDeadline), errors.Is(err, engine.ErrClosed):
+	case ctx.Err() != nil, errors.As(err, &be), errors.Is(err, engine.ErrDeadline), errors.Is(err, engine.ErrClosed),
+		errors.Is(err, engine.ErrBarred): // refused unsent: nothing of the input was tried (opstotal.go)
 		return false
 	}
 	return true

@@ -24,6 +24,9 @@ func (n *Node) viewRoot(ctx context.Context, doc string) (model.View, error) {
 // viewBy reads doc with read, loading it into the engine first when the
 // engine does not hold it.
 func (n *Node) viewBy(ctx context.Context, doc string, read func(context.Context, string) (model.View, error)) (model.View, error) {
+	if err := n.overOpsErr(doc); err != nil {
+		return model.View{}, err
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	v, err := read(ctx, doc)

@@ -24,6 +24,9 @@ type Status struct {
 	Unsent      int               `json:"unsent"` // local changes not yet announced to peers
 	// PendingJoins are the spaces this node waits to be admitted to.
 	PendingJoins []PendingJoin `json:"pending_joins"`
+	// OverOps are the documents whose total of stored operations passed
+	// the limit (decision 0070): kept and passed on, never opened here.
+	OverOps []DocOps `json:"over_ops"`
 }
 
 // SpaceStatus counts what one space holds on this node.
@@ -43,7 +46,7 @@ type SpaceStatus struct {
 	Unknown    int `json:"unknown"`
 	// NearBudget lists the documents past 90 % of their op budget, with
 	// the command that continues them (decision 0071).
-	NearBudget []DocOps `json:"near_budget,omitempty"`
+	NearBudget []NearDoc `json:"near_budget,omitempty"`
 	// Ledger is set once the space's ledger was continued: where it
 	// continues, and any duplicate continuations.
 	Ledger *LedgerChain `json:"ledger,omitempty"`
@@ -52,7 +55,7 @@ type SpaceStatus struct {
 // Status reports the stored state. The daemon adds its network.
 func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{PeerID: n.PeerID(), Name: n.name, Home: n.opts.Home, Listen: []string{}, Spaces: []SpaceStatus{},
-		Connected: []string{}, Reached: map[string]string{}}
+		Connected: []string{}, Reached: map[string]string{}, OverOps: n.OverOpsDocs()}
 	if addrs := n.Addrs(); addrs != nil { // serving: this is the daemon's node
 		st.Daemon, st.Listen = true, addrs
 		st.Connected = append(st.Connected, n.ConnectedPeers()...)

@@ -220,6 +220,9 @@ func (n *Node) checkFreshGroup(ctx context.Context, docs []string) error {
 	var passed []string
 	for _, doc := range docs {
 		p := n.deferred.peek(doc)
+		if _, over := n.overOpsOf(doc); over {
+			p = 0 // barred from the engine, never checked (opstotal.go)
+		}
 		if p == 0 { // nothing left unchecked (a check that blamed nobody): only its mark to clear
 			passed = append(passed, doc)
 			continue
@@ -295,7 +298,7 @@ func (n *Node) checkLeftUnchecked(ctx context.Context, sound map[string]bool) {
 			return err
 		}
 		for _, doc := range docs {
-			if sound[doc] {
+			if _, over := n.overOpsOf(doc); sound[doc] || over { // over: never opened, so never checked (opstotal.go)
 				done = append(done, doc)
 				continue
 			}

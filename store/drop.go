@@ -115,6 +115,7 @@ func (tx *Tx) dropOne(doc, hash []byte) ([32]byte, bool, error) {
 	}
 	row := rowDigest(hash, actor, seq, startOp, maxOp, reachable, deps)
 	m.Count--
+	m.Ops -= min(m.Ops, changeOps(startOp, maxOp))
 	for i := range m.Digest {
 		m.Digest[i] ^= row[i]
 	}

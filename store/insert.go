@@ -20,7 +20,16 @@ func (tx *Tx) insert(e *entry, reachable uint64) error {
 	if err := tx.addActor(e.doc, e.actor, e.Actor); err != nil {
 		return err
 	}
-	return tx.bumpManifest(e.doc, e.rowDigest(reachable))
+	return tx.bumpManifest(e.doc, e.rowDigest(reachable), changeOps(e.StartOp, e.MaxOp))
+}
+
+// changeOps is how many ops a change of op counters startOp to maxOp
+// holds: what it adds to its document's total (migration 0008).
+func changeOps(startOp, maxOp uint64) uint64 {
+	if maxOp < startOp {
+		return 0
+	}
+	return maxOp - startOp + 1
 }
 
 // rowDigest is e's row digest (manifest.go) once stored with reachable:

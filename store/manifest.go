@@ -11,11 +11,14 @@ import (
 
 // manifest is a document's sealed summary of its change rows: how many, and
 // the XOR of each row's digest (order-independent, so inserting a change
-// needs only the old manifest).
+// needs only the old manifest). Ops, the document's total of stored ops
+// (migration 0008, decision 0070), is kept beside it in column ops, not
+// sealed: Verify recomputes it with the rest.
 type manifest struct {
 	_      struct{} `cbor:",toarray"`
 	Count  uint64
 	Digest [32]byte
+	Ops    uint64 `cbor:"-"`
 }
 
 // rowDigest hashes every column of a change row but the sealed blob (which
@@ -53,7 +56,8 @@ func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
 		return l.m, l.found, nil
 	}
 	var sealed []byte
-	err := tx.one("SELECT blob FROM manifests WHERE doc = ?", []any{doc}, &sealed)
+	var ops uint64
+	err := tx.one("SELECT blob, ops FROM manifests WHERE doc = ?", []any{doc}, &sealed, &ops)
 	if errors.Is(err, ErrNotFound) {
 		c.loaded[string(doc)] = loaded{}
 		return manifest{}, false, nil
@@ -65,6 +69,7 @@ func (tx *Tx) loadManifest(doc []byte) (manifest, bool, error) {
 	if err := tx.open("manifests", sealed, &m, doc); err != nil {
 		return manifest{}, false, err
 	}
+	m.Ops = ops
 	c.loaded[string(doc)] = loaded{m: m, found: true}
 	return m, true, nil
 }
@@ -80,14 +85,15 @@ func (tx *Tx) docFresh(doc []byte) (bool, error) {
 	return !found, err
 }
 
-// bumpManifest folds one new change row into doc's manifest, written when
-// the transaction commits.
-func (tx *Tx) bumpManifest(doc []byte, row [32]byte) error {
+// bumpManifest folds one new change row, of ops ops, into doc's manifest,
+// written when the transaction commits.
+func (tx *Tx) bumpManifest(doc []byte, row [32]byte, ops uint64) error {
 	m, _, err := tx.loadManifest(doc)
 	if err != nil {
 		return err
 	}
 	m.Count++
+	m.Ops += ops
 	for i := range m.Digest {
 		m.Digest[i] ^= row[i]
 	}
@@ -101,8 +107,8 @@ func (tx *Tx) writeManifest(doc []byte, m manifest) error {
 	if err != nil {
 		return fmt.Errorf("store: seal manifest: %w", err)
 	}
-	_, err = tx.exec(`INSERT INTO manifests (doc, blob) VALUES (?, ?)
-		ON CONFLICT (doc) DO UPDATE SET blob = excluded.blob`, doc, sealed)
+	_, err = tx.exec(`INSERT INTO manifests (doc, blob, ops) VALUES (?, ?, ?)
+		ON CONFLICT (doc) DO UPDATE SET blob = excluded.blob, ops = excluded.ops`, doc, sealed, m.Ops)
 	return err
 }
 
@@ -127,8 +133,8 @@ func (tx *Tx) verifyManifest(doc []byte) error {
 		return err
 	}
 	if got != want {
-		return fmt.Errorf("store: manifest of doc %x: %d rows, manifest says %d: %w",
-			doc[:4], got.Count, want.Count, ErrCorrupt)
+		return fmt.Errorf("store: manifest of doc %x: %d rows of %d ops, manifest says %d of %d: %w",
+			doc[:4], got.Count, got.Ops, want.Count, want.Ops, ErrCorrupt)
 	}
 	return nil
 }
@@ -150,6 +156,7 @@ func (tx *Tx) computeManifest(doc []byte) (manifest, error) {
 			row := rowDigest(hash, actor, seq, start, maxOp, reach, deps[string(hash)])
 			delete(deps, string(hash))
 			m.Count++
+			m.Ops += changeOps(start, maxOp)
 			for i := range m.Digest {
 				m.Digest[i] ^= row[i]
 			}

@@ -38,6 +38,7 @@ func TestMigrateChangeDeps(t *testing.T) {
 		"DROP TABLE change_deps",
 		"ALTER TABLE old_deps RENAME TO change_deps",
 		"CREATE INDEX change_deps_dep ON change_deps (doc, dep)",
+		"ALTER TABLE manifests DROP COLUMN ops", // migration 0008
 		"PRAGMA user_version = 3")
 
 	db, err := Open(t.Context(), path)

@@ -49,6 +49,7 @@ func TestMigrateOutboxByChange(t *testing.T) {
 		"INSERT INTO old_outbox (doc, hash, blob) SELECT doc, randomblob(32), blob FROM outbox LIMIT 1",
 		"DROP TABLE outbox",
 		"ALTER TABLE old_outbox RENAME TO outbox",
+		"ALTER TABLE manifests DROP COLUMN ops", // migration 0008
 		"PRAGMA user_version = 5")
 
 	db, err := Open(t.Context(), path)

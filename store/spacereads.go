@@ -281,15 +281,17 @@ func (tx *Tx) readAhead(keys []any) error {
 	}
 	in := "(?" + strings.Repeat(",?", len(keys)-1) + ")"
 	found := make(map[string]manifest, len(keys))
-	err := tx.each("SELECT doc, blob FROM manifests WHERE doc IN "+in, keys, func(scan func(...any) error) error {
+	err := tx.each("SELECT doc, blob, ops FROM manifests WHERE doc IN "+in, keys, func(scan func(...any) error) error {
 		var doc, sealed []byte
-		if err := scan(&doc, &sealed); err != nil {
+		var ops uint64
+		if err := scan(&doc, &sealed, &ops); err != nil {
 			return err
 		}
 		var m manifest
 		if err := tx.open("manifests", sealed, &m, doc); err != nil {
 			return err
 		}
+		m.Ops = ops
 		found[string(doc)] = m
 		return nil
 	})

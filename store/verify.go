@@ -34,13 +34,15 @@ func (db *DB) VerifyAll(ctx context.Context) error {
 // allManifests opens every manifest, by document index.
 func (tx *Tx) allManifests() (map[string]manifest, error) {
 	out := map[string]manifest{}
-	err := tx.each("SELECT doc, blob FROM manifests", nil, func(scan func(...any) error) error {
+	err := tx.each("SELECT doc, blob, ops FROM manifests", nil, func(scan func(...any) error) error {
 		var doc, sealed []byte
-		if err := scan(&doc, &sealed); err != nil {
+		var ops uint64
+		if err := scan(&doc, &sealed, &ops); err != nil {
 			return err
 		}
 		var m manifest
 		err := tx.open("manifests", sealed, &m, doc)
+		m.Ops = ops
 		out[string(doc)] = m
 		return err
 	})
@@ -127,6 +129,7 @@ func (r *docScan) flush(want map[string]manifest) error {
 	}
 	row := rowDigest(r.hash, r.actor, r.seq, r.start, r.maxOp, r.reach, r.deps)
 	r.sum.Count++
+	r.sum.Ops += changeOps(r.start, r.maxOp)
 	for i := range r.sum.Digest {
 		r.sum.Digest[i] ^= row[i]
 	}
@@ -140,8 +143,8 @@ func (r *docScan) finish(want map[string]manifest) error {
 	}
 	m, ok := want[string(r.docDone)]
 	if !ok || m != r.sum {
-		return fmt.Errorf("store: manifest of doc %x: %d rows, manifest says %d: %w",
-			r.docDone[:4], r.sum.Count, m.Count, ErrCorrupt)
+		return fmt.Errorf("store: manifest of doc %x: %d rows of %d ops, manifest says %d of %d: %w",
+			r.docDone[:4], r.sum.Count, r.sum.Ops, m.Count, m.Ops, ErrCorrupt)
 	}
 	delete(want, string(r.docDone))
 	r.docDone = nil

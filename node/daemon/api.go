@@ -151,8 +151,8 @@ func (c *Client) LedgerChain(ctx context.Context, sp node.Space) (node.LedgerCha
 }
 
 // NearOpBudget is (*node.Node).NearOpBudget on the daemon's node.
-func (c *Client) NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error) {
-	return call[[]node.DocOps](ctx, c, mNearOpBudget, sp)
+func (c *Client) NearOpBudget(ctx context.Context, sp node.Space) ([]node.NearDoc, error) {
+	return call[[]node.NearDoc](ctx, c, mNearOpBudget, sp)
 }
 
 // Audit is (*node.Node).Audit on the daemon's node.

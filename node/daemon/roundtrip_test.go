@@ -70,7 +70,7 @@ type backend interface {
 	Doctor(ctx context.Context) (node.Doctor, error)
 	Relays(ctx context.Context, sp node.Space) ([]string, error)
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
-	NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error)
+	NearOpBudget(ctx context.Context, sp node.Space) ([]node.NearDoc, error)
 	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
@@ -305,7 +305,7 @@ var steps = []struct {
 		both(t, f, func(b backend) ([]node.Finding, error) { return b.Audit(t.Context(), f.sp) })
 	}},
 	{"NearOpBudget", func(t *testing.T, f *fixture) {
-		both(t, f, func(b backend) ([]node.DocOps, error) { return b.NearOpBudget(t.Context(), f.sp) })
+		both(t, f, func(b backend) ([]node.NearDoc, error) { return b.NearOpBudget(t.Context(), f.sp) })
 	}},
 	{"ContinueLedger", func(t *testing.T, f *fixture) {
 		c := must[node.LedgerContinuation](t)(f.c.ContinueLedger(t.Context(), f.sp))

@@ -76,6 +76,8 @@ type Engine struct {
 	inRelease atomic.Bool
 	releasing sync.WaitGroup
 	releases  int
+	// barred: documents no call may name any more (Bar).
+	barred map[string]bool
 }
 
 // defaultReleaseAfter: a round trip longer than 150ms is one of a large
@@ -132,6 +134,9 @@ func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
 	if e.closed {
 		return Response{}, ErrClosed
 	}
+	if doc, ok := e.namesBarred(req); ok {
+		return Response{}, fmt.Errorf("engine: %s %s: %w", req.Op, doc, ErrBarred)
+	}
 	frame, err := encodeFrame(req)
 	if err != nil {
 		return Response{}, err
@@ -150,6 +155,48 @@ func (e *Engine) Call(ctx context.Context, req Request) (Response, error) {
 		_ = e.lost(p, <-p.exited(), fmt.Errorf("resident size %d bytes over %d", rss, e.cfg.MaxRSS), req.Op)
 	}
 	return resp, responseError(req.Op, resp)
+}
+
+// Bar drops doc from the engine, when the process holds it, and refuses
+// from then on every call that names it (ErrBarred), whatever its caller:
+// the node bars a document it must never open again (decision 0070), and
+// no path of the node's, however it came to name the document, can then
+// make the engine load or grow it.
+func (e *Engine) Bar(ctx context.Context, doc string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.barred == nil {
+		e.barred = map[string]bool{}
+	}
+	e.barred[doc] = true
+	if e.closed || e.proc == nil {
+		return nil // no process: it holds nothing
+	}
+	frame, err := encodeFrame(Request{Op: OpDrop, Doc: doc})
+	if err != nil {
+		return err
+	}
+	resp, err := e.roundTrip(ctx, e.proc, OpDrop, frame)
+	if err != nil {
+		return err
+	}
+	return responseError(OpDrop, resp)
+}
+
+// namesBarred reports a barred document that req names, if any.
+func (e *Engine) namesBarred(req Request) (string, bool) {
+	if len(e.barred) == 0 || req.Op == OpDrop { // a drop of it is harmless: the engine holds nothing of it
+		return "", false
+	}
+	if req.Doc != "" && e.barred[req.Doc] {
+		return req.Doc, true
+	}
+	for _, d := range req.Batch {
+		if e.barred[d.Doc] {
+			return d.Doc, true
+		}
+	}
+	return "", false
 }
 
 func (e *Engine) processLocked() (*process, error) {

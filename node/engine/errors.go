@@ -20,6 +20,9 @@ var (
 	ErrPoisoned = errors.New("engine: document dropped after a failed write")
 	// ErrTooLarge means a frame exceeded MaxFrame.
 	ErrTooLarge = errors.New("engine: frame too large")
+	// ErrBarred means the call named a document the Engine was told never
+	// to open again (Bar): nothing was sent to the engine process.
+	ErrBarred = errors.New("engine: document barred from the engine")
 	// ErrClosed means the Engine was closed.
 	ErrClosed = errors.New("engine: closed")
 )

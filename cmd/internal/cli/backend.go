@@ -45,7 +45,7 @@ type Backend interface {
 	ImportEntries(ctx context.Context, sp node.Space, r io.Reader) (node.LedgerImport, error)
 	ContinueLedger(ctx context.Context, sp node.Space) (node.LedgerContinuation, error)
 	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
-	NearOpBudget(ctx context.Context, sp node.Space) ([]node.DocOps, error)
+	NearOpBudget(ctx context.Context, sp node.Space) ([]node.NearDoc, error)
 
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)

@@ -63,6 +63,10 @@ func printStatus(w io.Writer, st node.Status) {
 		}
 		fmt.Fprintln(w)
 	}
+	for _, d := range st.OverOps {
+		fmt.Fprintf(w, "document %s: %d operations in all, past what this node opens; its changes are kept and passed on, but it is not read or edited here (concurrent branches no honest edit makes: copy what you need into a new document)\n",
+			d.Doc, d.Ops)
+	}
 	fmt.Fprintf(w, "%d local change(s) not yet announced to peers, %d quarantined\n", st.Unsent, st.Quarantined)
 }
 
