@@ -14,6 +14,17 @@ import (
 	"github.com/weftsync/weft/node/seal"
 )
 
+// strikeFund makes two members, Amina (the space's steward) and Bo, of a
+// new space whose ledger the tests continue.
+func strikeFund(t *testing.T) (a, b *node.Node, sp node.Space) {
+	t.Helper()
+	a, _ = initNode(t, "Amina")
+	b, _ = initNode(t, "Bo")
+	sp = must[node.Space](t)(a.CreateSpace(t.Context(), "Strike Fund"))
+	joinSpace(t, a, b, sp)
+	return a, b, sp
+}
+
 // someEntries records entries in two currencies, a transfer and a reversal,
 // and returns the ID of the first.
 func someEntries(t *testing.T, n *node.Node, sp node.Space) string {
@@ -96,10 +107,7 @@ func TestContinueLedgerCarriesBalances(t *testing.T) {
 // including the member whose own continuation lost.
 func TestConcurrentContinuationsResolveAlike(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
-	joinSpace(t, a, b, sp)
+	a, b, sp := strikeFund(t)
 	someEntries(t, a, sp)
 	pa, pb := newSyncPeer(t, "a", a, replicate.Options{}), newSyncPeer(t, "b", b, replicate.Options{})
 	connect(t, pa, pb)
@@ -139,10 +147,7 @@ func TestConcurrentContinuationsResolveAlike(t *testing.T) {
 // once it reached him, goes to the new ledger.
 func TestAuditChecksOpeningBalances(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
-	joinSpace(t, a, b, sp)
+	a, b, sp := strikeFund(t)
 	someEntries(t, a, sp)
 	exchange(t, a, b, sp)
 	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
@@ -244,10 +249,7 @@ func TestLocalEditsKeepRoomToContinue(t *testing.T) {
 // then moves them to the new ledger.
 func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
-	joinSpace(t, a, b, sp)
+	a, b, sp := strikeFund(t)
 	someEntries(t, a, sp)
 	exchange(t, a, b, sp)
 	d := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp))
@@ -296,10 +298,7 @@ func forgeMarker(t *testing.T, a, b *node.Node, sp node.Space, ledger, to string
 // becomes the current ledger on both nodes, beside the forged one.
 func TestForgedContinuationDoesNotStopEntries(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
-	joinSpace(t, a, b, sp)
+	a, b, sp := strikeFund(t)
 	exchange(t, a, b, sp)
 	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
 	forged := strings.Repeat("2", model.IDLen-1) + "a" // lower than any ID NewID draws, but by a chance of 2^-125
@@ -358,10 +357,7 @@ func TestForgedContinuationDoesNotStopEntries(t *testing.T) {
 // there, and the audit reports the first as not carried.
 func TestContinuationArrivingLateMovesTheChain(t *testing.T) {
 	ctx := t.Context()
-	a, _ := initNode(t, "Amina")
-	b, _ := initNode(t, "Bo")
-	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
-	joinSpace(t, a, b, sp)
+	a, b, sp := strikeFund(t)
 	someEntries(t, a, sp)
 	exchange(t, a, b, sp)
 	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
