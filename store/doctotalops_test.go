@@ -88,12 +88,7 @@ func TestDocTotalOps(t *testing.T) {
 	path := db.Path()
 	db.Close()
 	rawSQL(t, path, "UPDATE manifests SET ops = ops - 1")
-	db, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Unlock(s)
+	db = openUnlocked(t, path, s)
 	if err := db.VerifyAll(t.Context()); err == nil {
 		t.Fatal("VerifyAll passed a manifest whose ops total is wrong")
 	}
@@ -107,12 +102,7 @@ func TestMigrateDocTotalOps(t *testing.T) {
 	path := db.Path()
 	db.Close()
 	rawSQL(t, path, "ALTER TABLE manifests DROP COLUMN ops", "PRAGMA user_version = 7")
-	db, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Unlock(s)
+	db = openUnlocked(t, path, s)
 	if err := db.VerifyAll(t.Context()); err != nil {
 		t.Fatalf("verify after migrating: %v", err)
 	}

@@ -71,13 +71,20 @@ func reopen(t testing.TB, db *DB, s Sealer) *DB {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db2, err := Open(t.Context(), db.Path())
+	return openUnlocked(t, db.Path(), s)
+}
+
+// openUnlocked opens the store file at path (closed until now, e.g. after
+// rawSQL), closed when the test ends, and unlocks it with s.
+func openUnlocked(t testing.TB, path string, s Sealer) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db2.Close() })
-	db2.Unlock(s)
-	return db2
+	t.Cleanup(func() { db.Close() })
+	db.Unlock(s)
+	return db
 }
 
 // rawSQL runs statements on the store's file through a plain connection,

@@ -41,12 +41,7 @@ func TestMigrateChangeDeps(t *testing.T) {
 		"ALTER TABLE manifests DROP COLUMN ops", // migration 0008
 		"PRAGMA user_version = 3")
 
-	db, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Unlock(s)
+	db = openUnlocked(t, path, s)
 	if err := db.VerifyAll(t.Context()); err != nil {
 		t.Fatalf("verify after migrating: %v", err)
 	}

@@ -52,12 +52,7 @@ func TestMigrateOutboxByChange(t *testing.T) {
 		"ALTER TABLE manifests DROP COLUMN ops", // migration 0008
 		"PRAGMA user_version = 5")
 
-	db, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Unlock(s)
+	db = openUnlocked(t, path, s)
 	var v, index, mismatched int
 	if err := db.sql.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != SchemaVersion() || v < 6 {
 		t.Fatalf("user_version %d (%v), want %d", v, err, SchemaVersion())
