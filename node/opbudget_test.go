@@ -35,7 +35,8 @@ func fillCase(t *testing.T, n *node.Node, sp node.Space, id string, room uint64)
 // TestEditPastOpBudgetRefused: a case study filled close to its op budget
 // refuses an edit that would take it past, with an error that says to split
 // the text and matches ErrInvalid (exit code 2, HTTP 400); a large edit is
-// refused before the engine makes it, a small one by the store after; the
+// refused before the engine makes it, a small one after (by the reserve kept
+// for a ledger's continuation, decision 0071, ahead of the store's check); the
 // document is unchanged either way and a small edit within the budget still
 // goes in.
 func TestEditPastOpBudgetRefused(t *testing.T) {
@@ -69,7 +70,7 @@ func TestEditPastOpBudgetRefused(t *testing.T) {
 			t.Fatal("the engine made the refused edit")
 		}
 	})
-	t.Run("small edit, refused by the store", func(t *testing.T) {
+	t.Run("small edit, refused after the engine made it", func(t *testing.T) {
 		refused(t, "ar", 3900)
 	})
 	t.Run("small edit within the budget", func(t *testing.T) {
