@@ -25,14 +25,26 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 			return "", err
 		}
 	}
+	return e.ID, n.recordEntry(ctx, rec, &e, nil)
+}
+
+// recordEntry records e in the space's current ledger, following a
+// continuation this node had not seen when the engine refuses it (decision
+// 0071). with, when not nil, runs first in the entry's transaction.
+func (n *Node) recordEntry(ctx context.Context, rec spaceRecord, e *model.Entry, with func(tx *writeTx) error) error {
 	t, err := n.entryLedger(ctx, rec)
 	if err != nil {
-		return "", err
+		return err
 	}
 	add := func(t entryTarget) error {
 		e.Unfollowed = t.unfollowed
 		return n.update(ctx, func(tx *writeTx) error {
-			return n.editDoc(ctx, tx, sp.ID, t.doc, model.Edit{AddEntry: &e})
+			if with != nil {
+				if err := with(tx); err != nil {
+					return err
+				}
+			}
+			return n.editDoc(ctx, tx, rec.ID, t.doc, model.Edit{AddEntry: e})
 		})
 	}
 	err = add(t)
@@ -46,7 +58,7 @@ func (n *Node) AddEntry(ctx context.Context, sp Space, e model.Entry) (string, e
 			err = add(nt)
 		}
 	}
-	return e.ID, err
+	return err
 }
 
 // Entries lists the ledger's entries in recorded order, each with the

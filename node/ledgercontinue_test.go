@@ -389,3 +389,36 @@ func TestContinuationArrivingLateMovesTheChain(t *testing.T) {
 		t.Fatalf("the audit does not report entry %s as not carried", late)
 	}
 }
+
+// TestQueuedEntryFollowsContinuation: a member who joins a space whose
+// ledger was continued and records an entry while his join is pending has
+// it recorded, once admitted, in the current ledger, as AddEntry would:
+// not refused by the continued one.
+func TestQueuedEntryFollowsContinuation(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Strike Fund"))
+	someEntries(t, a, sp)
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	inv := must[node.Invitation](t)(a.Invite(ctx, sp, node.InviteOptions{}))
+
+	pending := must[node.Space](t)(b.Join(ctx, inv.Code))
+	queued := must[string](t)(b.AddEntry(ctx, pending, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 500, Currency: "EUR"}))
+	req, _ := must2(t)(b.JoinRequest(ctx, inv.Code))
+	joined := must[node.Space](t)(b.AcceptWelcome(ctx, must[[]byte](t)(a.Admit(ctx, req))))
+
+	if pj := must[[]node.PendingJoin](t)(b.PendingJoins(ctx)); len(pj) != 0 {
+		t.Fatalf("pending joins after the welcome: %+v", pj)
+	}
+	if got := must[node.LedgerChain](t)(b.LedgerChain(ctx, joined)); got.Current != c.To {
+		t.Fatalf("chain %+v, want current %s", got, c.To)
+	}
+	if !has(ctx, b, joined, queued) {
+		t.Fatalf("the entry queued while pending (%s) is not in the current ledger %s", queued, c.To)
+	}
+	exchange(t, b, a, joined)
+	if !has(ctx, a, sp, queued) {
+		t.Fatalf("the steward's current ledger lacks the replayed entry %s", queued)
+	}
+}

@@ -153,9 +153,17 @@ func (q queuedEdit) id() string {
 	return ""
 }
 
-// applyQueued applies q and deletes queue row num in one transaction.
+// applyQueued applies q and deletes queue row num in one transaction. An
+// entry goes where AddEntry's would: the space's current ledger.
 func (n *Node) applyQueued(ctx context.Context, rec spaceRecord, num int64, q queuedEdit) error {
 	sp := rec.space()
+	take := func(tx *writeTx) error {
+		ok, err := tx.DeleteQueuedEdit(num)
+		if err == nil && !ok {
+			err = errReplayed
+		}
+		return err
+	}
 	var apply func(tx *writeTx) error
 	switch {
 	case q.Kind == queuedEvent && q.Event != nil:
@@ -167,17 +175,13 @@ func (n *Node) applyQueued(ctx context.Context, rec spaceRecord, num int64, q qu
 	case q.Kind == queuedCase && q.Case != nil:
 		apply = func(tx *writeTx) error { return n.createCase(ctx, tx, sp, *q.Case) }
 	case q.Kind == queuedEntry && q.Entry != nil:
-		apply = func(tx *writeTx) error { return n.editDoc(ctx, tx, sp.ID, rec.Ledger, model.Edit{AddEntry: q.Entry}) }
+		return n.recordEntry(ctx, rec, q.Entry, take)
 	default:
 		return fmt.Errorf("%w: queued edit of kind %q", ErrCorrupt, q.Kind)
 	}
 	return n.update(ctx, func(tx *writeTx) error {
-		ok, err := tx.DeleteQueuedEdit(num)
-		if err != nil {
+		if err := take(tx); err != nil {
 			return err
-		}
-		if !ok {
-			return errReplayed
 		}
 		return apply(tx)
 	})
