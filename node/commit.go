@@ -175,7 +175,7 @@ func (n *Node) createDoc(ctx context.Context, tx *writeTx, row store.DocRow, c m
 	if err := tx.LeaseActor(row.ID, actor); err != nil {
 		return err
 	}
-	return localOpBudget(n.storeLocal(tx, row.Space, row.ID, actor, chunks), row.ID, model.Edit{Create: &c})
+	return localOpBudget(tx, n.storeLocal(tx, row.Space, row.ID, actor, chunks), row.ID, model.Edit{Create: &c})
 }
 
 // editDoc applies one typed edit to doc and stores the changes it made.
@@ -197,9 +197,9 @@ func (n *Node) editDoc(ctx context.Context, tx *writeTx, space, doc string, e mo
 	latency.Mark("edit.engine")
 	if p := n.publishBeforeStore(tx, space, doc, actor, chunks); p != nil {
 		defer p.close()
-		return localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, p), doc, e)
+		return localOpBudget(tx, n.storeLocalPiped(tx, space, doc, actor, chunks, p), doc, e)
 	}
-	return localOpBudget(n.storeLocal(tx, space, doc, actor, chunks), doc, e)
+	return localOpBudget(tx, n.storeLocal(tx, space, doc, actor, chunks), doc, e)
 }
 
 // startEdit readies doc for a local edit in tx: the actor it is made

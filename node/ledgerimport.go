@@ -318,7 +318,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 			return err
 		}
 		if k+1 == len(groups) {
-			return localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
+			return localOpBudget(tx, n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
 		}
 		next := make(chan editResult, 1)
 		go func(g []model.Edit, at time.Time) { // owned here: waited for below, whatever happens
@@ -333,7 +333,7 @@ func (n *Node) editDocMany(ctx context.Context, tx *writeTx, space, doc string, 
 		// with the other cores busy signing, it waits for a preemption
 		// (12.5 ms in a timeline under load) while the engine idles.
 		runtime.Gosched()
-		err = localOpBudget(n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
+		err = localOpBudget(tx, n.storeLocalPiped(tx, space, doc, actor, chunks, pipe), doc, edits[0])
 		r := <-next
 		if pipe != nil {
 			pipe.close()

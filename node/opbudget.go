@@ -13,6 +13,16 @@ import (
 // store refuses any change past it, local or received, so that no member can
 // make a document the engine cannot hold. A local edit that would take its
 // document past the bound is refused here, before the engine is asked.
+//
+// A local edit meets three op checks, in this order, each where the figure
+// it needs is at hand: the estimate here, before the engine
+// (checkOpBudget); each change's op counter from its parsed header, after
+// the engine, against the reserve kept for a continuation (checkLocalOps,
+// opreserve.go, decision 0071); the document's total of stored ops from
+// its manifest, once stored (localTotalOps, opstotal.go, decision 0070).
+// The first two judge by the node's budget, tx.opBudget (Node.opBudget:
+// store.MaxDocOps but under the test knob SetDocOps), less the reserve
+// (writeTx.localLimit), and their messages say that limit (budgetText).
 
 // smallEditOps is the estimated size, in ops, under which an edit is not
 // checked ahead: reading the document's op counter reads every change row
@@ -61,7 +71,7 @@ func editOps(e model.Edit) uint64 {
 }
 
 // checkOpBudget refuses edit e of doc when it would take the document past
-// store.MaxDocOps, before the engine makes it.
+// the op counter local edits may reach, before the engine makes it.
 func checkOpBudget(tx *writeTx, doc string, e model.Edit) error {
 	return checkOpBudgetMany(tx, doc, []model.Edit{e})
 }
@@ -84,16 +94,16 @@ func checkOpBudgetMany(tx *writeTx, doc string, edits []model.Edit) error {
 		}
 	}
 	if have+ops > tx.localLimit() {
-		return opBudgetError(doc, e, have, ops)
+		return opBudgetError(tx, doc, e, have, ops)
 	}
 	return nil
 }
 
-// opBudgetError says that doc holds have of its ops and an edit adding about
-// adds would take it past them, and what to do instead.
-func opBudgetError(doc string, e model.Edit, have, adds uint64) error {
-	return fmt.Errorf("%w: document %s holds %d of its %d operations and this edit adds about %d: %s",
-		ErrInvalid, doc, have, store.MaxDocOps, adds, splitAdvice(e))
+// opBudgetError says that doc holds have ops and an edit adding about adds
+// would take it past the limit of tx's local edits, and what to do instead.
+func opBudgetError(tx *writeTx, doc string, e model.Edit, have, adds uint64) error {
+	return fmt.Errorf("%w: document %s holds %d operations and this edit adds about %d, past %s: %s",
+		ErrInvalid, doc, have, adds, tx.budgetText(), splitAdvice(e))
 }
 
 // splitAdvice tells the user how to stay within a document's budget.
@@ -107,14 +117,18 @@ func splitAdvice(e model.Edit) string {
 	return "split the content into a new document"
 }
 
-// localOpBudget maps the store's refusal of a local change past
-// store.MaxDocOps (an edit the estimate let through) onto the error
-// opBudgetError gives.
-func localOpBudget(err error, doc string, e model.Edit) error {
+// localOpBudget maps the refusal of a local change of tx past its limit
+// (an edit the estimate let through) onto an error like opBudgetError's,
+// saying the limit that refused: the node's (checkLocalOps), or the
+// store's store.MaxDocOps, reached first only when the test knob sets the
+// node's budget above it.
+func localOpBudget(tx *writeTx, err error, doc string, e model.Edit) error {
 	var refused *store.RefusedError
-	if errors.Is(err, errOpReserve) || errors.As(err, &refused) && refused.Reason == store.ReasonOpBudget {
-		return fmt.Errorf("%w: document %s would pass its %d operations: %s",
-			ErrInvalid, doc, store.MaxDocOps, splitAdvice(e))
+	switch {
+	case errors.Is(err, errOpReserve):
+		return fmt.Errorf("%w: document %s would pass %s: %s", ErrInvalid, doc, tx.budgetText(), splitAdvice(e))
+	case errors.As(err, &refused) && refused.Reason == store.ReasonOpBudget:
+		return fmt.Errorf("%w: document %s would pass its %d operations: %s", ErrInvalid, doc, store.MaxDocOps, splitAdvice(e))
 	}
 	return err
 }

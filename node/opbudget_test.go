@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -79,4 +80,37 @@ func TestEditPastOpBudgetRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestOpBudgetMessageSaysLimit: the refusal of a local edit past the op
+// budget says the node's limit, the one that refused (here the test
+// knob's 12,000 ops, less the 1,000 kept for a continuation), not the
+// store's: for a large edit refused by its estimate before the engine and
+// for a small one refused by its change's op counter after it.
+func TestOpBudgetMessageSaysLimit(t *testing.T) {
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	const budget = 12_000
+	node.SetDocOps(a, budget)
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
+	id := must[string](t)(a.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Rent strike"}}))
+	body := text(8_000)
+	if err := a.PatchCase(ctx, sp, id, model.CasePatch{Lang: "en", Body: &body}); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("the %d operations local edits may reach (its budget of %d less %d", budget-node.OpReserve, budget, node.OpReserve)
+	for _, c := range []struct {
+		name  string
+		lang  string
+		chars int
+	}{
+		{"large edit, refused by its estimate", "es", 5_000},
+		{"small edit, refused by its op counter", "fr", 3_500},
+	} {
+		body := text(c.chars)
+		err := a.PatchCase(ctx, sp, id, model.CasePatch{Lang: c.lang, Body: &body})
+		if !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s at %d ops: %v, want ErrInvalid saying %q", c.name, node.DocMaxOp(a, id), err, want)
+		}
+	}
 }

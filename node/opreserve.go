@@ -38,6 +38,15 @@ func (tx *writeTx) localLimit() uint64 {
 	return tx.opBudget - opReserve
 }
 
+// budgetText says the limit of tx's local changes, for an error: the
+// document's budget, and the reserve when the limit keeps one.
+func (tx *writeTx) budgetText() string {
+	if l := tx.localLimit(); l < tx.opBudget {
+		return fmt.Sprintf("the %d operations local edits may reach (its budget of %d less %d kept to continue it)", l, tx.opBudget, tx.opBudget-l)
+	}
+	return fmt.Sprintf("its budget of %d operations", tx.opBudget)
+}
+
 // checkLocalOps refuses a local change of doc whose op counter reaches
 // into the reserve, and notes a document past 90 % of its budget. It reads
 // only the change's header, already parsed: nothing more per edit.
