@@ -42,6 +42,11 @@ type writeTx struct {
 	// (checkrollback.go).
 	appliedUnchecked map[string][][32]byte
 
+	// barredBefore: the documents the transaction barred past their total
+	// of stored ops (decision 0070), each with what the node knew of it
+	// before, put back if it rolls back (opstotal.go).
+	barredBefore map[string]barBefore
+
 	// opBudget bounds the op counter of the local changes made in the
 	// transaction (decision 0071: the node's budget less opReserve), and
 	// intoReserve lets a ledger's continuation marker use the reserve.
@@ -98,6 +103,7 @@ func (n *Node) update(ctx context.Context, fn func(tx *writeTx) error) error {
 	if err != nil {
 		wt.held.abandon() // no feed outlives a failed transaction (heldcommit.go)
 		n.rollbackUnchecked(wt)
+		n.rollbackBars(wt)
 	}
 	if errors.Is(err, errBeforeCommit) {
 		return err // a test's crash between the publish and the commit: nothing after it runs

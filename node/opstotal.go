@@ -138,11 +138,12 @@ func mayPassOps(tx *store.Tx, doc string, changes []*wire.Change) (bool, error) 
 // to this node is recorded with the type and metadata its sender gave,
 // which the engine cannot read from it.
 func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, added []store.Change, fresh bool) (bool, error) {
-	_, known := n.overOpsOf(in.doc)
+	before, known := n.overOpsOf(in.doc)
 	total, err := tx.DocTotalOps(in.doc) // its manifest, just updated: no read
 	if err != nil || total <= docTotalOpsLimit {
 		return false, err
 	}
+	tx.keepBar(in.doc, before, known)
 	if fresh {
 		if !in.hint.Valid() {
 			return false, fmt.Errorf("%w: incoming document %s passes its total of operations and its sender gave no type", ErrInvalid, in.doc)
@@ -171,7 +172,9 @@ func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, add
 		if err := n.barOverOps(ctx, in.doc, total); err != nil {
 			return false, err
 		}
-		// Never opened again, so never round-trip checked: its marks go.
+		// Never opened again, so never round-trip checked: its marks go
+		// (and come back if tx rolls back).
+		tx.keepUnchecked(&n.deferred, in.doc)
 		n.deferred.clear(in.doc, n.deferred.peek(in.doc))
 		n.deferred.unfresh(in.doc)
 		if err := tx.ClearUnchecked(in.doc); err != nil {
@@ -183,6 +186,46 @@ func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, add
 		n.over.mu.Unlock()
 	}
 	return true, nil
+}
+
+// barBefore is what the node knew of a document past its total before a
+// transaction barred it: whether it was barred, and its total then.
+type barBefore struct {
+	barred bool
+	total  uint64
+}
+
+// keepBar remembers what the node knew of doc before tx bars it, once per
+// transaction.
+func (tx *writeTx) keepBar(doc string, total uint64, barred bool) {
+	if _, ok := tx.barredBefore[doc]; ok {
+		return
+	}
+	if tx.barredBefore == nil {
+		tx.barredBefore = map[string]barBefore{}
+	}
+	tx.barredBefore[doc] = barBefore{barred: barred, total: total}
+}
+
+// rollbackBars puts back, after tx rolled back, what the node knew of the
+// documents tx barred: the store holds none of the changes that took them
+// past the total, so a document not barred before is read and edited
+// again, in an engine that loads it afresh, and one barred before keeps
+// its total of then. The bar is set before the commit, not after, so that
+// no read between the two can load the document whole into the engine.
+func (n *Node) rollbackBars(tx *writeTx) {
+	n.over.mu.Lock()
+	defer n.over.mu.Unlock()
+	for doc, b := range tx.barredBefore {
+		if b.barred {
+			n.over.docs[doc] = b.total
+			continue
+		}
+		delete(n.over.docs, doc)
+		n.eng.Unbar(doc)
+		n.log.Info("document no longer barred: the transaction that took it past its total of operations rolled back", "doc", doc)
+	}
+	tx.barredBefore = nil
 }
 
 // localTotalOps refuses a local edit whose changes, stored in tx, take doc

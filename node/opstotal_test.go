@@ -8,6 +8,8 @@ import (
 
 	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/node"
+	"github.com/weftsync/weft/node/replicate"
+	"github.com/weftsync/weft/node/seal"
 )
 
 // TestLocalEditPastTotalOpsRefused: a local edit whose changes would take
@@ -48,5 +50,59 @@ func TestLocalEditPastTotalOpsRefused(t *testing.T) {
 	}
 	if st := must[node.Status](t)(a.Status(ctx)); len(st.OverOps) != 0 {
 		t.Fatalf("status lists %v past the total", st.OverOps)
+	}
+}
+
+// TestRolledBackBarLifted: received changes that take a case study past
+// the total of ops a node opens (lowered here to 20,000: three concurrent
+// chains of 8,000) bar it in their ingest's transaction; when that
+// transaction rolls back the store holds none of them, so the case is not
+// barred: it reads, as before, and status lists nothing. Sent again and
+// committed, they bar it.
+func TestRolledBackBarLifted(t *testing.T) {
+	const limit, chars = 20_000, 8_000
+	node.SetDocTotalOpsLimit(t, limit)
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	hn, _ := initNode(t, "Mallory")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
+	joinSpace(t, a, hn, sp)
+	id := must[string](t)(hn.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Trap"}}))
+	exchange(t, hn, a, sp)
+	must[model.CaseStudy](t)(a.Case(ctx, sp, id)) // open in a's engine
+	var baseRaw [][]byte
+	for _, c := range must[[]replicate.Change](t)(hn.SyncLocal().Missing(ctx, sp.ID, id, nil)) {
+		baseRaw = append(baseRaw, c.Raw)
+	}
+	hid := node.IdentityOf(hn)
+	var raws, atts [][]byte
+	for _, lang := range []string{"es", "fr", "de"} {
+		chain := forgeBodies(t, baseRaw, seal.NewActor(hid.Public), []string{lang}, chars)
+		raws, atts = append(raws, chain[0]), append(atts, attest(t, hid, sp.ID, id, chain[0]))
+	}
+
+	stop := node.FailCommits(t, a, func() error { return errors.New("the disk is full") })
+	if _, err := a.Ingest(ctx, sp.ID, id, raws, atts); err == nil {
+		t.Fatal("premise: the ingest committed")
+	}
+	stop()
+	if total := node.DocTotalOps(a, id); total > limit {
+		t.Fatalf("premise: the store counts %d ops after the rollback", total)
+	}
+	if over := a.OverOpsDocs(); len(over) != 0 {
+		t.Fatalf("after the rolled back ingest %v listed past the total", over)
+	}
+	if _, err := a.Case(ctx, sp, id); err != nil {
+		t.Fatalf("after the rolled back ingest the case does not read: %v", err)
+	}
+
+	if res, err := a.Ingest(ctx, sp.ID, id, raws, atts); err != nil || res.Stored != len(raws) {
+		t.Fatalf("ingest sent again = %+v, %v; want it stored", res, err)
+	}
+	if over := a.OverOpsDocs(); len(over) != 1 || over[0].Doc != id {
+		t.Fatalf("committed, %v listed past the total, want %s", over, id)
+	}
+	if _, err := a.Case(ctx, sp, id); !errors.Is(err, node.ErrInvalid) {
+		t.Fatalf("committed, the case past the total reads: %v, want ErrInvalid", err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // TestBarDropsAndRefuses: Bar drops a document the engine holds and
 // refuses every later call naming it, alone or in a batch, with ErrBarred
 // and without a restart; a drop of it still succeeds, and another
-// document is untouched.
+// document is untouched. Unbar lets calls name it again: it loads afresh.
 func TestBarDropsAndRefuses(t *testing.T) {
 	ctx := t.Context()
 	e := newEngine(t, engine.Config{})
@@ -50,6 +50,10 @@ func TestBarDropsAndRefuses(t *testing.T) {
 	}
 	if _, err := e.View(ctx, "other"); err != nil {
 		t.Fatalf("view of the other document: %v", err)
+	}
+	e.Unbar("barred")
+	if _, err := e.Load(ctx, "barred", chunks, actor(0xbb)); err != nil {
+		t.Fatalf("load of the document once unbarred: %v", err)
 	}
 	if e.Restarts() != 0 {
 		t.Fatalf("%d restarts", e.Restarts())

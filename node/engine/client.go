@@ -183,6 +183,15 @@ func (e *Engine) Bar(ctx context.Context, doc string) error {
 	return responseError(OpDrop, resp)
 }
 
+// Unbar lifts Bar's refusal of doc: the node barred it in a transaction
+// that rolled back, so the store holds no more of it than before, and
+// calls may name it again (the engine loads it afresh: Bar dropped it).
+func (e *Engine) Unbar(doc string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.barred, doc)
+}
+
 // namesBarred reports a barred document that req names, if any.
 func (e *Engine) namesBarred(req Request) (string, bool) {
 	if len(e.barred) == 0 || req.Op == OpDrop { // a drop of it is harmless: the engine holds nothing of it
