@@ -145,6 +145,14 @@ func (n *Node) storedPastOps(ctx context.Context, tx *writeTx, in *incoming, add
 	}
 	tx.keepBar(in.doc, before, known)
 	if fresh {
+		// The engine never opens it, so its type is the sender's word. A
+		// sender that gives none has its frame refused (decision 0075):
+		// every honest node sends the type of its document row with every
+		// frame, bundle entry and gossip batch, so only a modified client
+		// omits it, and the same changes come, typed, from any member who
+		// holds them: every node still ends with the same changes. A row
+		// without a type would be a kind of its own on every path that
+		// reads rows, passed on untyped, and refuse the typed row later.
 		if !in.hint.Valid() {
 			return false, fmt.Errorf("%w: incoming document %s passes its total of operations and its sender gave no type", ErrInvalid, in.doc)
 		}

@@ -106,3 +106,53 @@ func TestRolledBackBarLifted(t *testing.T) {
 		t.Fatalf("committed, the case past the total reads: %v, want ErrInvalid", err)
 	}
 }
+
+// TestUntypedNewDocPastTotalComesTyped: a document new to b and past the
+// total of ops a node opens (20,000 here), sent with no type (only a
+// modified client omits it: Ingest gives none), is refused and nothing of
+// it stored; the same changes from a member that holds the document, typed
+// as every honest sender sends it, are stored and barred, and a and b
+// hold the same changes (decision 0075).
+func TestUntypedNewDocPastTotalComesTyped(t *testing.T) {
+	const limit, chars = 20_000, 8_000
+	node.SetDocTotalOpsLimit(t, limit)
+	ctx := t.Context()
+	a, _ := initNode(t, "Amina")
+	b, _ := initNode(t, "Bo")
+	hn, _ := initNode(t, "Mallory")
+	sp := must[node.Space](t)(a.CreateSpace(ctx, "Tenants Union"))
+	joinSpace(t, a, b, sp)
+	joinSpace(t, a, hn, sp)
+	exchange(t, a, b, sp)
+	id := must[string](t)(hn.AddCase(ctx, sp, model.CaseStudy{Titles: map[string]string{"en": "Trap"}}))
+	hid := node.IdentityOf(hn)
+	var baseRaw, raws, atts [][]byte
+	for _, c := range must[[]replicate.Change](t)(hn.SyncLocal().Missing(ctx, sp.ID, id, nil)) {
+		baseRaw = append(baseRaw, c.Raw)
+		raws, atts = append(raws, c.Raw), append(atts, c.Attestation)
+	}
+	for _, lang := range []string{"es", "fr", "de"} {
+		chain := forgeBodies(t, baseRaw, seal.NewActor(hid.Public), []string{lang}, chars)
+		raws, atts = append(raws, chain[0]), append(atts, attest(t, hid, sp.ID, id, chain[0]))
+	}
+
+	if _, err := b.Ingest(ctx, sp.ID, id, raws, atts); !errors.Is(err, node.ErrInvalid) || !strings.Contains(err.Error(), "gave no type") {
+		t.Fatalf("untyped document past the total: %v, want ErrInvalid saying no type was given", err)
+	}
+	if stored := node.StoredChangeHashes(b, id); len(stored) != 0 {
+		t.Fatalf("b stored %d changes of the refused document", len(stored))
+	}
+	exchange(t, hn, a, sp) // typed, within the total
+	if res, err := a.Ingest(ctx, sp.ID, id, raws, atts); err != nil || res.Stored != 3 {
+		t.Fatalf("a takes the chains: %+v, %v", res, err)
+	}
+	exchange(t, a, b, sp) // typed, past the total
+	for _, n := range []*node.Node{a, b} {
+		if over := n.OverOpsDocs(); len(over) != 1 || over[0].Doc != id {
+			t.Fatalf("%s lists %v past the total, want %s", n.Name(), over, id)
+		}
+	}
+	if sa, sb := node.StoredChangeHashes(a, id), node.StoredChangeHashes(b, id); len(sa) != len(raws) || !slices.Equal(sa, sb) {
+		t.Fatalf("a holds %d changes of the document, b %d; want the same %d", len(sa), len(sb), len(raws))
+	}
+}
