@@ -98,8 +98,10 @@ type candidate struct {
 // An ID this node does not hold is reported and skipped: it may be an
 // honest continuation not received yet, or one a modified client forged,
 // which nobody will ever hold; waiting for it would let that client stop
-// every member's entries for good. The held ledgers of the space after the
-// one chosen are duplicates.
+// every member's entries for good. A ledger barred past its total of ops
+// (decision 0070) is skipped too: no node opens it again, and following
+// it would stop every entry, balance and continuation of the space. The
+// held ledgers of the space after the one chosen are duplicates.
 func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen map[string]bool) (string, candidate, error) {
 	var next string
 	var out candidate
@@ -115,6 +117,8 @@ func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen 
 			out.unheld = append(out.unheld, id)
 		case !ok:
 			continue // not a ledger of this space
+		case n.barred(id):
+			continue // past its total of ops: never opened again (decision 0075)
 		case next != "":
 			out.others = append(out.others, id)
 		default:

@@ -422,3 +422,45 @@ func TestQueuedEntryFollowsContinuation(t *testing.T) {
 		t.Fatalf("the steward's current ledger lacks the replayed entry %s", queued)
 	}
 }
+
+// TestBarredContinuationDoesNotStopEntries: a ledger's continuation that
+// concurrent entries took past the total of ops a node opens (decision
+// 0070, lowered here to 2,000: two members' 120 entries each) is barred on
+// both members' nodes; the chain resolves past it as past a document of
+// another kind, so entries, balances and a new continuation still work,
+// and both resolve alike.
+func TestBarredContinuationDoesNotStopEntries(t *testing.T) {
+	const limit = 2_000
+	node.SetDocTotalOpsLimit(t, limit)
+	ctx := t.Context()
+	a, b, sp := strikeFund(t)
+	old := must[node.SpaceDetail](t)(a.SpaceDetail(ctx, sp)).Ledger
+	c := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	exchange(t, a, b, sp)
+	csv := "date,direction,amount,currency\n" + strings.Repeat("2026-11-01,in,1.00,EUR\n", 120)
+	for _, n := range []*node.Node{a, b} {
+		must[node.LedgerImport](t)(n.ImportEntries(ctx, sp, strings.NewReader(csv)))
+	}
+	exchange(t, a, b, sp)
+	exchange(t, b, a, sp)
+	for _, n := range []*node.Node{a, b} {
+		if over := n.OverOpsDocs(); len(over) != 1 || over[0].Doc != c.To {
+			t.Fatalf("premise: %s lists %v past the total, want the continuation %s", n.Name(), over, c.To)
+		}
+		want := node.LedgerChain{Current: old, Previous: []string{}, Duplicates: []string{}, Announced: []string{}}
+		if got, err := n.LedgerChain(ctx, sp); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s resolves %+v, %v; want %+v", n.Name(), got, err, want)
+		}
+		if _, err := n.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "in", AmountMinor: 100, Currency: "EUR"}); err != nil {
+			t.Fatalf("%s: an entry with the continuation barred: %v", n.Name(), err)
+		}
+		if _, err := n.Balances(ctx, sp); err != nil {
+			t.Fatalf("%s: balances with the continuation barred: %v", n.Name(), err)
+		}
+	}
+	next := must[node.LedgerContinuation](t)(a.ContinueLedger(ctx, sp))
+	must[string](t)(a.AddEntry(ctx, sp, model.Entry{Date: "2026-11-27", Direction: "out", AmountMinor: 50, Currency: "EUR"}))
+	if got := must[node.LedgerChain](t)(a.LedgerChain(ctx, sp)); got.Current != next.To {
+		t.Fatalf("after a new continuation the chain is %+v, want current %s", got, next.To)
+	}
+}

@@ -48,6 +48,12 @@ func (n *Node) overOpsOf(doc string) (uint64, bool) {
 	return t, ok
 }
 
+// barred reports whether doc is past the limit, barred from the engine.
+func (n *Node) barred(doc string) bool {
+	_, ok := n.overOpsOf(doc)
+	return ok
+}
+
 // OverOpsDocs lists the documents this node no longer opens in its engine
 // because their total of stored ops passed the limit, by ID.
 func (n *Node) OverOpsDocs() []DocOps {
