@@ -110,8 +110,9 @@ func pipeFloor() (*floor, error) {
 
 // engineFloor is A's edit: an AddEntry on a small ledger through the real
 // engine client and process, as node's editDoc calls it, with the engine
-// process's CPU during the call (all its threads' run time), then the same
-// edit again at once (hot).
+// process's CPU during the call (all its threads' run time, read just
+// before the call and just after its answer), then the same edit again at
+// once (hot), with its CPU.
 func engineFloor(ctx context.Context) (*floor, error) {
 	id, err := seal.NewIdentity()
 	if err != nil {
@@ -139,7 +140,7 @@ func engineFloor(ctx context.Context) (*floor, error) {
 	}
 	return &floor{
 		rows: []row{{"engine AddEntry round trip, engine asleep", true}, {"engine process CPU during that call", false},
-			{"engine AddEntry round trip, hot (right after)", false}},
+			{"engine AddEntry round trip, hot (right after)", false}, {"engine process CPU during the hot call", false}},
 		sample: func(context.Context) ([]time.Duration, error) {
 			before, err := processCPU(pid)
 			if err != nil {
@@ -154,7 +155,11 @@ func engineFloor(ctx context.Context) (*floor, error) {
 				return nil, err
 			}
 			hot, err := edit()
-			return []time.Duration{idle, after - before, hot}, err
+			if err != nil {
+				return nil, err
+			}
+			end, err := processCPU(pid)
+			return []time.Duration{idle, after - before, hot, end - after}, err
 		},
 		close: e.Close,
 	}, nil
