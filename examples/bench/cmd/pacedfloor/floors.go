@@ -311,7 +311,8 @@ const syncArea = 8 << 20
 // syncFloor is the disk's own floor beside the store's: 8 KiB written with
 // pwrite and synced with fdatasync, over blocks written and synced before
 // (as a WAL started again, or written ahead), or appended (a WAL that
-// grows: the file system's journal commits too).
+// grows: the file system's journal commits too), each then again at once
+// (hot).
 func syncFloor(dir string, appended bool) (*floor, error) {
 	name, what := "overwrite", "pwrite+fdatasync 8 KiB over written blocks"
 	if appended {
@@ -334,22 +335,30 @@ func syncFloor(dir string, appended bool) (*floor, error) {
 	block := make([]byte, syncBlock)
 	rand.Read(block)
 	var at int64
+	write := func() (time.Duration, error) {
+		t0 := time.Now()
+		if _, err := f.WriteAt(block, at); err != nil {
+			return 0, err
+		}
+		if err := unix.Fdatasync(int(f.Fd())); err != nil {
+			return 0, fmt.Errorf("pacedfloor: fdatasync: %w", err)
+		}
+		d := time.Since(t0)
+		at += syncBlock
+		if !appended {
+			at %= syncArea
+		}
+		return d, nil
+	}
 	return &floor{
-		rows: []row{{what, false}},
+		rows: []row{{what, false}, {what + ", hot (right after)", false}},
 		sample: func(context.Context) ([]time.Duration, error) {
-			t0 := time.Now()
-			if _, err := f.WriteAt(block, at); err != nil {
+			idle, err := write()
+			if err != nil {
 				return nil, err
 			}
-			if err := unix.Fdatasync(int(f.Fd())); err != nil {
-				return nil, fmt.Errorf("pacedfloor: fdatasync: %w", err)
-			}
-			d := time.Since(t0)
-			at += syncBlock
-			if !appended {
-				at %= syncArea
-			}
-			return []time.Duration{d}, nil
+			hot, err := write()
+			return []time.Duration{idle, hot}, err
 		},
 		close: f.Close,
 	}, nil
