@@ -241,8 +241,9 @@ const walAhead = 4 << 20
 // changeSize is about one small ledger entry's change.
 const changeSize = 500
 
-// storeFloor is B's durable store: one change of changeSize bytes per
-// write transaction through the real store package (WAL,
+// storeFloor is B's durable store: one change of changeSize bytes and its
+// attestation (DESIGN.md section 12: the real schemas, attestations
+// included) per write transaction through the real store package (WAL,
 // synchronous=FULL, the WAL written ahead as a started node does,
 // decision 0053), sealed with node's keys, in a fresh store under dir.
 func storeFloor(ctx context.Context, dir string) (*floor, error) {
@@ -256,26 +257,35 @@ func storeFloor(ctx context.Context, dir string) (*floor, error) {
 		return nil, err
 	}
 	db.Unlock(keys)
-	actor := make([]byte, 16)
-	rand.Read(actor)
+	signer, err := newAttester()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	var prev [32]byte
 	i := 0
-	// add commits the next change and returns the times of its parts: the
-	// write turn and BEGIN, AddChange, and COMMIT (the WAL's frames written
-	// and synced).
+	// add commits the next change with its attestation (signed before)
+	// and returns the times of its parts: the write turn and BEGIN, the
+	// rows, and COMMIT (the WAL's frames written and synced).
 	add := func() (begin, fn, commit time.Duration, err error) {
 		raw := make([]byte, changeSize)
 		rand.Read(raw)
-		c := store.Change{Doc: "paced", Hash: sha256.Sum256(raw), Actor: actor, Seq: uint64(i + 1),
+		c := store.Change{Doc: signer.doc, Hash: sha256.Sum256(raw), Actor: signer.actor, Seq: uint64(i + 1),
 			StartOp: uint64(i*3 + 1), MaxOp: uint64(i*3 + 3), Time: time.Now().UnixMilli(), Raw: raw}
 		if i > 0 {
 			c.Deps = [][32]byte{prev}
 		}
+		a := seal.Attest(signer.id, signer.space, signer.doc, signer.actor, c.Seq, c.Hash)
+		att := store.AttestationRow{Doc: a.Doc, Space: a.Space, Actor: a.Actor, Seq: a.Seq, Hash: a.Hash,
+			Signer: a.Signer, Blob: a.Marshal()}
 		var t1, t2 time.Time
 		t0 := time.Now()
 		err = db.Update(ctx, func(tx *store.Tx) error {
 			t1 = time.Now()
-			_, err := tx.AddChange(c)
+			if _, err := tx.AddChange(c); err != nil {
+				return err
+			}
+			_, err := tx.AddAttestation(att)
 			t2 = time.Now()
 			return err
 		})
@@ -295,8 +305,8 @@ func storeFloor(ctx context.Context, dir string) (*floor, error) {
 		return nil, fmt.Errorf("pacedfloor: WAL ahead: %w", err)
 	}
 	return &floor{
-		rows: []row{{"store: one change (500 B) committed, synchronous=FULL, WAL ahead", true},
-			{"of which the write turn and BEGIN", false}, {"of which AddChange, inside the transaction", false},
+		rows: []row{{"store: one change (500 B) and its attestation committed, synchronous=FULL, WAL ahead", true},
+			{"of which the write turn and BEGIN", false}, {"of which AddChange and AddAttestation", false},
 			{"of which COMMIT (WAL frames written and synced)", false}},
 		sample: func(context.Context) ([]time.Duration, error) {
 			begin, fn, commit, err := add()
@@ -368,7 +378,7 @@ func syncFloor(dir string, appended bool) (*floor, error) {
 	}, nil
 }
 
-// attester makes what signFloor and verifyFloor time: attestations
+// attester makes the attestations signFloor, verifyFloor and storeFloor use:
 // of the changes of one actor, seq after seq.
 type attester struct {
 	id         *seal.Identity
