@@ -10,12 +10,13 @@
 // The parts the design mandates: A's engine edit (a pipe round trip to the
 // engine process, asleep, and the Automerge edit), A's Ed25519 signature,
 // one loopback TCP message to B's process, asleep, B's Ed25519 check, and
-// B's durable commit of the change (the real store: WAL, synchronous=FULL,
-// the WAL written ahead). Beside them, for comparison: a bare pipe round
-// trip, the engine's CPU for the edit, each round trip again at once
-// (hot), and 8 KiB written and synced by fdatasync, over written blocks
-// and appended. The store's files live in a temporary folder on the same
-// file system as weftbench's homes (-dir to choose).
+// B's durable commit of the change and its attestation (the real store:
+// WAL, synchronous=FULL, the WAL written ahead). Beside them, for
+// comparison: a bare pipe round trip, the engine's CPU for the edit, each
+// round trip again at once (hot), and 8 KiB written and synced by
+// fdatasync, over written blocks and appended. The store's files live in a
+// temporary folder on the same file system as weftbench's homes (-dir to
+// choose).
 package main
 
 import (
