@@ -90,11 +90,21 @@ func (s *netState) pullFrom(ctx context.Context, p peer.ID, started func()) erro
 	return err
 }
 
+// rememberTimeout bounds the write that remembers a peer after a pull,
+// which outlives the pull's context (took).
+const rememberTimeout = 10 * time.Second
+
 // took remembers the peer and what one pull from it did, and follows up
-// on what arrived.
+// on what arrived. The peer is remembered even when the network is
+// stopping: what the pull committed stays, so the peer it came from must
+// stay known, or a node closed just after its first pull would have no
+// peer to dial when it starts again. Stop waits for this write.
 func (s *netState) took(ctx context.Context, p peer.ID, rep *replicate.Report, err error) {
 	s.pulled(p, rep)
-	if rerr := s.remember(ctx, p, rep, err); rerr != nil && ctx.Err() == nil {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rememberTimeout)
+	rerr := s.remember(rctx, p, rep, err)
+	cancel()
+	if rerr != nil {
 		s.n.log.Warn("remember peer", "peer", p.String(), "err", rerr)
 	}
 	if rep.Ingested().Refused > 0 {
