@@ -341,6 +341,15 @@ func TestHostileMember(t *testing.T) {
 		}
 		wg.Wait()
 		entries = append(entries, during...)
+		// The refusals are waited for, not assumed done once the counter
+		// pauses: on a loaded machine a's validation may pause longer
+		// than settle's quiet spell. The bound holds at any instant.
+		hostileEventually(t, "a refuses part of the flood over its forwarder quota", func() error {
+			if got := node.GossipStats(a).OverQuota; got == before.OverQuota {
+				return fmt.Errorf("none over quota of %d validated", node.GossipStats(a).Validated-before.Validated)
+			}
+			return nil
+		})
 		settle(t, func() uint64 { return node.GossipStats(a).Validated })
 		after := node.GossipStats(a)
 		passed := (after.Validated - before.Validated) - (after.OverQuota - before.OverQuota)

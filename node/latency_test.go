@@ -100,12 +100,12 @@ func TestPacedLatency(t *testing.T) {
 			Currency: "EUR", Memo: fmt.Sprintf("dues %d", i)}); err != nil {
 			t.Fatalf("add entry %d: %v", i, err)
 		}
-		deadline := time.After(2 * time.Second)
+		deadline := time.After(time.Minute) // a guard against a hang: the latency is measured, not bounded, here
 		for got.count() == before {
 			select {
 			case <-got.wake:
 			case <-deadline:
-				t.Fatalf("change %d not stored on b within 2s", i)
+				t.Fatalf("change %d not stored on b within a minute", i)
 			}
 		}
 		got.mu.Lock()

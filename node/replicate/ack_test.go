@@ -94,8 +94,9 @@ func TestAcknowledgements(t *testing.T) {
 	})
 	t.Run("the responder learns the opener's acknowledged state", func(t *testing.T) {
 		// The responder hands the state to OnServed after it answers, so
-		// the opener's Pull can return first: wait for it (5 s at most).
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		// the opener's Pull can return first: wait for it (a minute at
+		// most: the wait ends as soon as it comes).
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			mu.Lock()
 			n := len(served)
 			mu.Unlock()
