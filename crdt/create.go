@@ -54,6 +54,17 @@ func validateCreate(c model.Create) error {
 		(c.Case != nil) != (c.Type == model.Case) {
 		return amdoc.Invalid("crdt", "create", "a %s document takes %s", c.Type, createTakes[c.Type])
 	}
+	if c.Continues != "" || c.ContinuesAt != "" {
+		if c.Type == model.Ledger {
+			return amdoc.Invalid("crdt", "continues", "a ledger records what it continues in its opening balances")
+		}
+		if err := amdoc.ID("crdt", "continues", c.Continues); err != nil {
+			return err
+		}
+		if err := amdoc.Str("crdt", "continues_at", c.ContinuesAt); err != nil {
+			return err
+		}
+	}
 	switch c.Type {
 	case model.Calendar:
 		return amdoc.Str("calendar", "name", c.Name)
@@ -81,6 +92,14 @@ func initRoot(w *amdoc.Writer, c model.Create) error {
 	}
 	if err := w.Set(root, "space", c.Space); err != nil {
 		return err
+	}
+	if c.Continues != "" {
+		if err := w.Set(root, "continues", c.Continues); err != nil {
+			return err
+		}
+		if err := w.Set(root, "continues_at", c.ContinuesAt); err != nil {
+			return err
+		}
 	}
 	switch c.Type {
 	case model.Calendar:

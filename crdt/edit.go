@@ -66,6 +66,35 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 	if n := countSet(e); n != 1 {
 		return nil, amdoc.Invalid("crdt", "edit", "%d edits set, want exactly one", n)
 	}
+	fn, err := d.dispatchTyped(e)
+	if err != nil || d.typ == model.Ledger || e.Continue != nil {
+		return fn, err
+	}
+	return admitted(d.typ, e.Unfollowed, fn), nil
+}
+
+// admitted wraps fn, an edit of a case study or a calendar, so that it is
+// refused when the document is continued by a marker the edit was not
+// checked against (decision 0076).
+func admitted(typ model.DocType, unfollowed []string, fn writeFunc) writeFunc {
+	return func(w *amdoc.Writer) (string, error) {
+		root, err := amdoc.Root(w.Doc())
+		if err != nil {
+			return "", err
+		}
+		admit := calendar.Admit
+		if typ == model.Case {
+			admit = casestudy.Admit
+		}
+		if err := admit(root, unfollowed); err != nil {
+			return "", err
+		}
+		return fn(w)
+	}
+}
+
+// dispatchTyped picks the schema function for e, which sets one field.
+func (d *Doc) dispatchTyped(e model.Edit) (writeFunc, error) {
 	switch {
 	case e.AddEvent != nil && d.typ == model.Calendar:
 		return func(w *amdoc.Writer) (string, error) { return calendar.AddEvent(w, *e.AddEvent) }, nil
@@ -84,6 +113,12 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 	case e.ContinueLedger != nil && d.typ == model.Ledger:
 		to := e.ContinueLedger.To
 		return func(w *amdoc.Writer) (string, error) { return ledger.Continue(w, to) }, nil
+	case e.Continue != nil && d.typ == model.Case:
+		to := e.Continue.To
+		return func(w *amdoc.Writer) (string, error) { return casestudy.Continue(w, to) }, nil
+	case e.Continue != nil && d.typ == model.Calendar:
+		to := e.Continue.To
+		return func(w *amdoc.Writer) (string, error) { return calendar.Continue(w, to) }, nil
 	case e.Create != nil:
 		return nil, amdoc.Invalid("crdt", "create", "a document is created by Create, not edited")
 	}
@@ -93,7 +128,7 @@ func (d *Doc) dispatch(e model.Edit) (writeFunc, error) {
 func countSet(e model.Edit) int {
 	n := 0
 	for _, set := range []bool{e.Create != nil, e.AddEvent != nil, e.PatchEvent != nil, e.PatchCase != nil, e.AddEntry != nil,
-		e.ContinueLedger != nil} {
+		e.ContinueLedger != nil, e.Continue != nil} {
 		if set {
 			n++
 		}

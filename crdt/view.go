@@ -36,13 +36,12 @@ func (d *Doc) View() (model.View, error) {
 	return v, nil
 }
 
-// RootView is View without a ledger's entries: its currency and the
-// ledgers it continues in (decision 0071), read from the root alone, at a
-// cost that does not grow with the entries. Other types read as View.
+// RootView is View of the root's own fields alone, at a cost that does
+// not grow with the content: a ledger's currency and the ledgers it
+// continues in (decision 0071) without its entries; a case study's ID and
+// continuations without its titles and bodies, a calendar's name and
+// continuations without its events (decision 0076).
 func (d *Doc) RootView() (model.View, error) {
-	if d.typ != model.Ledger {
-		return d.View()
-	}
 	if d.poison != nil {
 		return model.View{}, d.poison
 	}
@@ -50,6 +49,14 @@ func (d *Doc) RootView() (model.View, error) {
 	if err != nil {
 		return model.View{}, fmt.Errorf("crdt: view: %w", err)
 	}
-	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema"), Ledger: ledger.RootView(root)}
+	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
+	switch d.typ {
+	case model.Calendar:
+		v.Calendar = calendar.RootView(root)
+	case model.Case:
+		v.Case = casestudy.RootView(root)
+	case model.Ledger:
+		v.Ledger = ledger.RootView(root)
+	}
 	return v, nil
 }

@@ -25,7 +25,8 @@ func View(doc *am.Doc) (*model.CalendarView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &model.CalendarView{Name: root.Str("name"), Events: make([]model.Event, 0, len(events))}
+	v := RootView(root)
+	v.Events = make([]model.Event, 0, len(events))
 	for id, val := range events {
 		if val.Kind() != am.KindMap {
 			continue
@@ -86,4 +87,30 @@ func startTime(e model.Event) time.Time {
 	}
 	t, _ := time.Parse(time.DateOnly, e.Start)
 	return t
+}
+
+// RootView is what the root alone says of the calendar: its name and its
+// place in a chain of continuations (decision 0076), without its events.
+func RootView(root amdoc.Fields) *model.CalendarView {
+	return &model.CalendarView{Name: root.Str("name"), ContinuedIn: amdoc.Continuations(root, schema),
+		Continues: root.Str("continues"), ContinuesAt: root.Str("continues_at")}
+}
+
+// Continue marks the calendar as continued in the calendar to (decision
+// 0076): from then on AddEvent and PatchEvent refuse edits not checked
+// against the marker. It returns the commit message.
+func Continue(w *amdoc.Writer, to string) (string, error) {
+	if err := amdoc.Check(); err != nil {
+		return "", err
+	}
+	return "continue calendar", amdoc.Continue(w, schema, to)
+}
+
+// Admit refuses an edit of a calendar continued in another by a marker
+// not in unfollowed (the markers the node checked and does not follow).
+func Admit(root amdoc.Fields, unfollowed []string) error {
+	if to := amdoc.FirstFollowed(amdoc.Continuations(root, schema), unfollowed); to != "" {
+		return amdoc.Invalid(schema, "continued_in", "this calendar is continued in %s: edit it there", to)
+	}
+	return nil
 }

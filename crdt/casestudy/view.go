@@ -28,7 +28,35 @@ func View(doc *am.Doc) (*model.CaseStudy, error) {
 		ID: f.Str("id"), Titles: titles, Bodies: bodies, Summary: f.Str("summary"),
 		Region: f.Str("region"), Period: f.Str("period"), Tags: f.Strs("tags"),
 		Outcomes: f.Str("outcomes"), Lessons: f.Str("lessons"), Sources: f.Strs("sources"),
+		ContinuedIn: amdoc.Continuations(f, schema), Continues: f.Str("continues"), ContinuesAt: f.Str("continues_at"),
 	}, nil
+}
+
+// RootView is what the root alone says of the case study: its ID and its
+// place in a chain of continuations (decision 0076), read without the
+// titles and bodies.
+func RootView(f amdoc.Fields) *model.CaseStudy {
+	return &model.CaseStudy{ID: f.Str("id"), ContinuedIn: amdoc.Continuations(f, schema),
+		Continues: f.Str("continues"), ContinuesAt: f.Str("continues_at")}
+}
+
+// Continue marks the case study as continued in the case study to
+// (decision 0076): from then on Patch refuses edits not checked against
+// the marker. It returns the commit message.
+func Continue(w *amdoc.Writer, to string) (string, error) {
+	if err := amdoc.Check(); err != nil {
+		return "", err
+	}
+	return "continue case", amdoc.Continue(w, schema, to)
+}
+
+// Admit refuses an edit of a case study continued in another by a marker
+// not in unfollowed (the markers the node checked and does not follow).
+func Admit(f amdoc.Fields, unfollowed []string) error {
+	if to := amdoc.FirstFollowed(amdoc.Continuations(f, schema), unfollowed); to != "" {
+		return amdoc.Invalid(schema, "continued_in", "this case study is continued in %s: edit it there", to)
+	}
+	return nil
 }
 
 // readLangs reads a per-language map of strings or Texts.

@@ -1,8 +1,6 @@
 package ledger
 
 import (
-	"slices"
-
 	am "github.com/automerge/automerge-go"
 
 	"github.com/weftsync/weft/crdt/internal/amdoc"
@@ -49,12 +47,7 @@ func (ix *Index) add(e model.Entry) {
 // ContinuedIn returns the first of the ledger's markers not in unfollowed,
 // "" when none: the ledger then takes entries.
 func (ix *Index) ContinuedIn(unfollowed []string) string {
-	for _, id := range ix.continued {
-		if !slices.Contains(unfollowed, id) {
-			return id
-		}
-	}
-	return ""
+	return amdoc.FirstFollowed(ix.continued, unfollowed)
 }
 
 // readIndex reads every entry's id and reverses fields, and whether the

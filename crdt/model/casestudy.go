@@ -14,6 +14,14 @@ type CaseStudy struct {
 	Outcomes string            `cbor:"outcomes" json:"outcomes"`
 	Lessons  string            `cbor:"lessons" json:"lessons"`
 	Sources  []string          `cbor:"sources" json:"sources"`
+	// ContinuedIn, Continues and ContinuesAt place the document in a chain
+	// of continuations (decision 0076): the documents it is continued in,
+	// ascending (the first held one is where it continues), and the
+	// document it continues with that document's heads (hex change hashes,
+	// ascending, comma-separated) when its content was carried.
+	ContinuedIn []string `cbor:"continued_in,omitempty" json:"continued_in,omitempty"`
+	Continues   string   `cbor:"continues,omitempty" json:"continues,omitempty"`
+	ContinuesAt string   `cbor:"continues_at,omitempty" json:"continues_at,omitempty"`
 }
 
 // CasePatch edits one case study per field. Title and Body apply to the

@@ -9,6 +9,11 @@ type Create struct {
 	Name     string     `cbor:"name,omitempty"`
 	Currency string     `cbor:"currency,omitempty"`
 	Case     *CaseStudy `cbor:"case,omitempty"`
+	// Continues and ContinuesAt, for a case study or a calendar, name the
+	// document whose content this one carries on and its heads then
+	// (decision 0076).
+	Continues   string `cbor:"continues,omitempty"`
+	ContinuesAt string `cbor:"continues_at,omitempty"`
 }
 
 // Edit is one typed edit of one document. Exactly one field is set.
@@ -22,6 +27,20 @@ type Edit struct {
 	AddEntry   *Entry      `cbor:"add_entry,omitempty"`
 	// ContinueLedger marks a ledger as continued in another (decision 0071).
 	ContinueLedger *LedgerContinuation `cbor:"continue_ledger,omitempty"`
+	// Continue marks a case study or a calendar as continued in another
+	// (decision 0076).
+	Continue *Continuation `cbor:"continue,omitempty"`
+	// Unfollowed is not an edit and not written into the document: for a
+	// case study or calendar edit, it lists the document's continuation
+	// markers the node checked and does not follow (it holds no such
+	// document). The engine refuses the edit for any other marker.
+	Unfollowed []string `cbor:"unfollowed,omitempty"`
+}
+
+// Continuation marks a case study or a calendar as continued in the
+// document To, of the same type and space.
+type Continuation struct {
+	To string `cbor:"to"`
 }
 
 // View is everything a document holds, typed. Exactly one of Calendar, Case
