@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -42,15 +43,42 @@ func (n *Node) CreateCalendar(ctx context.Context, sp Space, name string) (DocRe
 	return ref, err
 }
 
-// Calendars lists a space's calendars, the default one first.
+// Calendars lists a space's calendars, the default one (where the space's
+// first calendar continues) first. A calendar continued in one this node
+// holds is not listed: the one it continues in is (decision 0076).
 func (n *Node) Calendars(ctx context.Context, sp Space) ([]DocRef, error) {
 	rec, err := n.resolveSpace(ctx, sp.ID)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := n.docsOf(ctx, sp.ID, model.Calendar)
-	sort.SliceStable(refs, func(i, j int) bool { return refs[i].ID == rec.Calendar && refs[j].ID != rec.Calendar })
-	return refs, err
+	all, err := n.docsOf(ctx, sp.ID, model.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]DocRef, 0, len(all))
+	for _, r := range all {
+		if _, over := n.overOpsOf(r.ID); !over {
+			v, err := n.viewRoot(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			if moved, err := n.movedOn(ctx, sp.ID, r.ID, v); err != nil || moved {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		refs = append(refs, r)
+	}
+	def := rec.Calendar
+	if len(refs) < len(all) {
+		if c, _, err := n.docChain(ctx, sp.ID, model.Calendar, rec.Calendar); err == nil {
+			def = c.Current
+		}
+	}
+	sort.SliceStable(refs, func(i, j int) bool { return refs[i].ID == def && refs[j].ID != def })
+	return refs, nil
 }
 
 // docsOf lists a space's documents of one type.
@@ -68,19 +96,62 @@ func (n *Node) docsOf(ctx context.Context, space string, t model.DocType) ([]Doc
 	return refs, storeErr(err)
 }
 
-// resolveCalendar finds a calendar by name or ID; "" is the default.
+// resolveCalendar finds a calendar by name or ID, "" for the default, and
+// returns where its chain of continuations leads (decision 0076).
 func (n *Node) resolveCalendar(ctx context.Context, sp Space, arg string) (DocRef, error) {
-	cals, err := n.Calendars(ctx, sp)
+	cal, _, err := n.calendarTarget(ctx, sp, arg)
+	return cal, err
+}
+
+// calendarTarget is resolveCalendar, and the markers of the calendar it
+// returns that the node does not follow, for an edit (model.Edit's
+// Unfollowed).
+func (n *Node) calendarTarget(ctx context.Context, sp Space, arg string) (DocRef, []string, error) {
+	ref, err := n.calendarRef(ctx, sp, arg)
+	if err != nil {
+		return DocRef{}, nil, err
+	}
+	doc, unfollowed, err := n.editTarget(ctx, sp.ID, model.Calendar, ref.ID)
+	if err != nil {
+		return DocRef{}, nil, err
+	}
+	ref.ID = doc // a continuation keeps the calendar's name
+	return ref, unfollowed, nil
+}
+
+// calendarRef finds a calendar by name or ID, "" for the space's first
+// calendar, before following any continuation: a name among the calendars
+// listed, an ID or prefix among every calendar, continued ones included.
+func (n *Node) calendarRef(ctx context.Context, sp Space, arg string) (DocRef, error) {
+	all, err := n.docsOf(ctx, sp.ID, model.Calendar)
 	if err != nil {
 		return DocRef{}, err
 	}
 	if arg == "" {
-		if len(cals) == 0 {
+		rec, err := n.resolveSpace(ctx, sp.ID)
+		if err != nil {
+			return DocRef{}, err
+		}
+		for _, r := range all {
+			if r.ID == rec.Calendar {
+				return r, nil
+			}
+		}
+		if len(all) == 0 {
 			return DocRef{}, fmt.Errorf("%w: space %s has no calendar", ErrNotFound, sp.Name)
 		}
-		return cals[0], nil
+		return all[0], nil
 	}
-	return resolve(cals, arg, "calendar", func(r DocRef) (string, string) { return r.ID, r.Name })
+	key := func(r DocRef) (string, string) { return r.ID, r.Name }
+	cals, err := n.Calendars(ctx, sp)
+	if err != nil {
+		return DocRef{}, err
+	}
+	ref, err := resolve(cals, arg, "calendar", key)
+	if errors.Is(err, ErrNotFound) {
+		ref, err = resolve(all, arg, "calendar", func(r DocRef) (string, string) { return r.ID, "" })
+	}
+	return ref, err
 }
 
 // AddEvent adds ev to a calendar ("" for the space's default) and returns
@@ -90,12 +161,14 @@ func (n *Node) AddEvent(ctx context.Context, sp Space, calendar string, ev model
 	if queued, err := n.queueIfPending(ctx, sp, queuedEdit{Kind: queuedEvent, Calendar: calendar, Event: &ev}); queued || err != nil {
 		return ev.ID, err
 	}
-	cal, err := n.resolveCalendar(ctx, sp, calendar)
+	cal, err := n.calendarRef(ctx, sp, calendar)
 	if err != nil {
 		return "", err
 	}
-	err = n.update(ctx, func(tx *writeTx) error {
-		return n.editDoc(ctx, tx, sp.ID, cal.ID, model.Edit{AddEvent: &ev})
+	err = n.editFollowing(ctx, sp.ID, model.Calendar, cal.ID, func(doc string, unfollowed []string) error {
+		return n.update(ctx, func(tx *writeTx) error {
+			return n.editDoc(ctx, tx, sp.ID, doc, model.Edit{AddEvent: &ev, Unfollowed: unfollowed})
+		})
 	})
 	return ev.ID, err
 }
@@ -148,7 +221,9 @@ func (n *Node) PatchEvent(ctx context.Context, sp Space, p model.EventPatch) err
 		return err
 	}
 	p.ID = ev.ID
-	return n.update(ctx, func(tx *writeTx) error {
-		return n.editDoc(ctx, tx, sp.ID, ev.Calendar, model.Edit{PatchEvent: &p})
+	return n.editFollowing(ctx, sp.ID, model.Calendar, ev.Calendar, func(doc string, unfollowed []string) error {
+		return n.update(ctx, func(tx *writeTx) error {
+			return n.editDoc(ctx, tx, sp.ID, doc, model.Edit{PatchEvent: &p, Unfollowed: unfollowed})
+		})
 	})
 }

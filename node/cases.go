@@ -42,7 +42,13 @@ func (n *Node) Cases(ctx context.Context, sp Space) ([]model.CaseStudy, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		moved, err := n.movedOn(ctx, sp.ID, r.ID, model.View{Type: model.Case, Case: &c})
+		if err != nil {
+			return nil, err
+		}
+		if !moved { // a case continued in one this node holds is listed as that one
+			out = append(out, c)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return caseTitle(out[i]) < caseTitle(out[j]) })
 	return out, nil
@@ -61,27 +67,46 @@ func (n *Node) caseDoc(ctx context.Context, id string) (model.CaseStudy, error) 
 	return c, nil
 }
 
-// Case finds one case study by ID or ID prefix.
+// Case finds one case study by ID or ID prefix, and returns where its
+// chain of continuations leads (decision 0076): the case it continues in,
+// when this node holds one.
 func (n *Node) Case(ctx context.Context, sp Space, id string) (model.CaseStudy, error) {
-	refs, err := n.docsOf(ctx, sp.ID, model.Case)
+	ref, err := n.caseRef(ctx, sp, id)
 	if err != nil {
 		return model.CaseStudy{}, err
 	}
-	ref, err := resolve(refs, id, "case study", func(r DocRef) (string, string) { return r.ID, "" })
+	c, _, err := n.docChain(ctx, sp.ID, model.Case, ref.ID)
 	if err != nil {
 		return model.CaseStudy{}, err
 	}
-	return n.caseDoc(ctx, ref.ID)
+	return n.caseDoc(ctx, c.Current)
 }
 
-// PatchCase changes the given fields of a case study; a new body is
-// written as the smallest splice, so concurrent edits elsewhere survive.
+// caseRef finds one case study by ID or ID prefix, continued ones
+// included.
+func (n *Node) caseRef(ctx context.Context, sp Space, id string) (DocRef, error) {
+	refs, err := n.docsOf(ctx, sp.ID, model.Case)
+	if err != nil {
+		return DocRef{}, err
+	}
+	return resolve(refs, id, "case study", func(r DocRef) (string, string) { return r.ID, "" })
+}
+
+// PatchCase changes the given fields of a case study, or of the one it
+// continues in (decision 0076); a new body is written as the smallest
+// splice, so concurrent edits elsewhere survive.
 func (n *Node) PatchCase(ctx context.Context, sp Space, id string, p model.CasePatch) error {
 	if p.Lang == "" {
 		return fmt.Errorf("%w: a case edit needs a language", ErrInvalid)
 	}
-	return n.update(ctx, func(tx *writeTx) error {
-		return n.editDoc(ctx, tx, sp.ID, id, model.Edit{PatchCase: &p})
+	ref, err := n.caseRef(ctx, sp, id)
+	if err != nil {
+		return err
+	}
+	return n.editFollowing(ctx, sp.ID, model.Case, ref.ID, func(doc string, unfollowed []string) error {
+		return n.update(ctx, func(tx *writeTx) error {
+			return n.editDoc(ctx, tx, sp.ID, doc, model.Edit{PatchCase: &p, Unfollowed: unfollowed})
+		})
 	})
 }
 

@@ -37,7 +37,7 @@ func (n *Node) ImportICS(ctx context.Context, sp Space, calendar string, r io.Re
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	cal, err := n.resolveCalendar(ctx, sp, calendar)
+	cal, unfollowed, err := n.calendarTarget(ctx, sp, calendar)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -57,6 +57,7 @@ func (n *Node) ImportICS(ctx context.Context, sp Space, calendar string, r io.Re
 		for _, in := range parsed.Events {
 			edit, outcome := importEdit(byUID, in)
 			if edit != nil {
+				edit.Unfollowed = unfollowed
 				if err := n.editDoc(ctx, tx, sp.ID, cal.ID, *edit); err != nil {
 					return fmt.Errorf("event %q: %w", in.UID, err)
 				}

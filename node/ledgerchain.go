@@ -10,28 +10,33 @@ import (
 	"github.com/weftsync/weft/store"
 )
 
-// LedgerChain says where a space's ledger stands after continuations
-// (decision 0071). Every node resolves it alike from the ledgers' own
-// markers: a continued ledger continues in the lowest of the IDs its
-// markers name; the others are duplicate continuations, made concurrently
-// by members who had not seen each other's.
-type LedgerChain struct {
-	Current string `json:"current"` // the ledger new entries go to
-	// Previous are the ledgers Current continues, oldest first.
+// DocChain says where a document stands after continuations (decisions
+// 0071 and 0076). Every node resolves it alike from the documents' own
+// markers: a continued document continues in the lowest of the IDs its
+// markers name that the node holds as a document of the same space and
+// type; the others are duplicate continuations, made concurrently by
+// members who had not seen each other's.
+type DocChain struct {
+	Current string `json:"current"` // the document new edits go to
+	// Previous are the documents Current continues, oldest first.
 	Previous []string `json:"previous"`
-	// Duplicates are continuations that lost to a lower ID: ledgers made
-	// concurrently, whose entries past their opening balances are not in
-	// Current (the member who made one re-records them).
+	// Duplicates are continuations that lost to a lower ID: documents made
+	// concurrently, whose edits past the move are not in Current (the
+	// member who made one makes them again).
 	Duplicates []string `json:"duplicates"`
 	// Announced are continuations the chain's markers name that this node
 	// does not hold: not received yet (syncing with a member brings them),
-	// or forged by a modified client. They route no entries: entries go to
+	// or forged by a modified client. They route no edits: edits go to
 	// Current until a continuation arrives.
 	Announced []string `json:"announced"`
 }
 
+// LedgerChain says where a space's ledger stands after continuations
+// (decision 0071).
+type LedgerChain = DocChain
+
 // maxChain bounds how many continuations are followed: a hostile member
-// could mark ledgers in a cycle.
+// could mark documents in a cycle.
 const maxChain = 1000
 
 // LedgerChain resolves where the space's ledger continues.
@@ -50,29 +55,11 @@ func (n *Node) LedgerChain(ctx context.Context, sp Space) (LedgerChain, error) {
 // with the ledgers), and records the current ledger in the space record
 // when it moved.
 func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, model.LedgerView, error) {
-	c := LedgerChain{Current: rec.Ledger, Previous: []string{}, Duplicates: []string{}, Announced: []string{}}
-	seen := map[string]bool{rec.Ledger: true}
-	v, err := n.viewRoot(ctx, rec.Ledger)
+	c, v, err := n.docChain(ctx, rec.ID, model.Ledger, rec.Ledger)
 	if err != nil {
 		return c, model.LedgerView{}, err
 	}
-	if v.Ledger == nil {
-		return c, model.LedgerView{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, rec.Ledger)
-	}
 	cur := *v.Ledger
-	for len(cur.ContinuedIn) > 0 && len(seen) <= maxChain {
-		next, nv, err := n.nextLedger(ctx, rec.ID, cur.ContinuedIn, seen)
-		if err != nil {
-			return c, cur, err
-		}
-		c.Duplicates = append(c.Duplicates, nv.others...)
-		c.Announced = append(c.Announced, nv.unheld...)
-		if next == "" {
-			break // no marker names a held ledger of this space
-		}
-		seen[next] = true
-		c.Previous, c.Current, cur = append(c.Previous, c.Current), next, nv.view
-	}
 	want := c.Current
 	if want == rec.Ledger && len(cur.ContinuedIn) == 0 {
 		want = "" // as never continued: entries read nothing more
@@ -83,67 +70,116 @@ func (n *Node) ledgerChain(ctx context.Context, rec spaceRecord) (LedgerChain, m
 	return c, cur, err
 }
 
-// candidate is what nextLedger found: the next ledger's root, the other
-// markers' ledgers (duplicates) and the IDs this node does not hold.
+// docChain follows the continuation markers from document start, of type
+// typ in space, and returns the chain and the current document's root
+// view (Engine.ViewRoot: its markers, not its content).
+func (n *Node) docChain(ctx context.Context, space string, typ model.DocType, start string) (DocChain, model.View, error) {
+	c := DocChain{Current: start, Previous: []string{}, Duplicates: []string{}, Announced: []string{}}
+	seen := map[string]bool{start: true}
+	cur, err := n.rootOf(ctx, start, typ)
+	if err != nil {
+		return c, model.View{}, err
+	}
+	for marks, _ := continuedIn(cur); len(marks) > 0 && len(seen) <= maxChain; marks, _ = continuedIn(cur) {
+		next, nv, err := n.nextDoc(ctx, space, typ, marks, seen)
+		if err != nil {
+			return c, cur, err
+		}
+		c.Duplicates = append(c.Duplicates, nv.others...)
+		c.Announced = append(c.Announced, nv.unheld...)
+		if next == "" {
+			break // no marker names a held document of this space and type
+		}
+		seen[next] = true
+		c.Previous, c.Current, cur = append(c.Previous, c.Current), next, nv.view
+	}
+	return c, cur, nil
+}
+
+// rootOf is the root view of doc, which must be of type typ.
+func (n *Node) rootOf(ctx context.Context, doc string, typ model.DocType) (model.View, error) {
+	v, err := n.viewRoot(ctx, doc)
+	if err != nil {
+		return v, err
+	}
+	if _, ok := continuedIn(v); v.Type != typ || !ok {
+		return v, fmt.Errorf("%w: document %s is not a %s", ErrCorrupt, doc, typ)
+	}
+	return v, nil
+}
+
+// continuedIn lists the documents v's markers name, ascending, and
+// whether v has its typed part.
+func continuedIn(v model.View) ([]string, bool) {
+	switch {
+	case v.Ledger != nil:
+		return v.Ledger.ContinuedIn, true
+	case v.Case != nil:
+		return v.Case.ContinuedIn, true
+	case v.Calendar != nil:
+		return v.Calendar.ContinuedIn, true
+	}
+	return nil, false
+}
+
+// candidate is what nextDoc found: the next document's root, the other
+// markers' documents (duplicates) and the IDs this node does not hold.
 type candidate struct {
-	view   model.LedgerView
+	view   model.View
 	others []string
 	unheld []string
 }
 
-// nextLedger picks where a ledger continues among its markers' IDs,
-// ascending: the first that names a ledger of the space this node holds.
-// IDs naming another kind of document, a ledger of another space or one
-// already in the chain are skipped (only a modified client writes them).
-// An ID this node does not hold is reported and skipped: it may be an
-// honest continuation not received yet, or one a modified client forged,
-// which nobody will ever hold; waiting for it would let that client stop
-// every member's entries for good. A ledger barred past its total of ops
-// (decision 0070) is skipped too: no node opens it again, and following
-// it would stop every entry, balance and continuation of the space. The
-// held ledgers of the space after the one chosen are duplicates.
-func (n *Node) nextLedger(ctx context.Context, space string, ids []string, seen map[string]bool) (string, candidate, error) {
+// nextDoc picks where a document continues among its markers' IDs,
+// ascending: the first that names a document of the space and type this
+// node holds. IDs naming another kind of document, a document of another
+// space or one already in the chain are skipped (only a modified client
+// writes them). An ID this node does not hold is reported and skipped: it
+// may be an honest continuation not received yet, or one a modified client
+// forged, which nobody will ever hold; waiting for it would let that client
+// stop every member's edits for good. A document barred past its total of
+// ops (decision 0070) is skipped too: no node opens it again, and following
+// it would stop every edit and continuation of it. The held documents after
+// the one chosen are duplicates.
+func (n *Node) nextDoc(ctx context.Context, space string, typ model.DocType, ids []string, seen map[string]bool) (string, candidate, error) {
 	var next string
 	var out candidate
 	for _, id := range ids {
 		if seen[id] {
 			continue
 		}
-		held, ok, err := n.heldLedger(ctx, space, id)
+		held, ok, err := n.heldDoc(ctx, space, typ, id)
 		switch {
 		case err != nil:
 			return "", candidate{}, err
 		case !held:
 			out.unheld = append(out.unheld, id)
 		case !ok:
-			continue // not a ledger of this space
+			continue // not a document of this space and type
 		case n.barred(id):
 			continue // past its total of ops: never opened again (decision 0075)
 		case next != "":
 			out.others = append(out.others, id)
 		default:
-			v, err := n.viewRoot(ctx, id)
+			v, err := n.rootOf(ctx, id, typ)
 			if err != nil {
 				return "", candidate{}, err
 			}
-			if v.Ledger == nil {
-				return "", candidate{}, fmt.Errorf("%w: document %s is not a ledger", ErrCorrupt, id)
-			}
-			next, out.view = id, *v.Ledger
+			next, out.view = id, v
 		}
 	}
 	return next, out, nil
 }
 
-// heldLedger reports whether this node holds document id, and whether it
-// is a ledger of space, from the store's document row.
-func (n *Node) heldLedger(ctx context.Context, space, id string) (held, ok bool, err error) {
+// heldDoc reports whether this node holds document id, and whether it is
+// a document of space and type typ, from the store's document row.
+func (n *Node) heldDoc(ctx context.Context, space string, typ model.DocType, id string) (held, ok bool, err error) {
 	err = n.db.View(ctx, func(tx *store.Tx) error {
 		row, err := tx.Doc(id)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
-		held, ok = err == nil, row.Space == space && row.Type == model.Ledger
+		held, ok = err == nil, row.Space == space && row.Type == typ
 		return err
 	})
 	return held, ok, storeErr(err)

@@ -109,8 +109,12 @@ func opBudgetError(tx *writeTx, doc string, e model.Edit, have, adds uint64) err
 // splitAdvice tells the user how to stay within a document's budget.
 func splitAdvice(e model.Edit) string {
 	switch {
-	case e.PatchCase != nil || (e.Create != nil && e.Create.Case != nil):
+	case e.Create != nil && e.Create.Case != nil:
 		return "split the text into a new case study"
+	case e.PatchCase != nil:
+		return "split the text into a new case study: `weft case continue SPACE CASE` carries it into one"
+	case e.AddEvent != nil || e.PatchEvent != nil:
+		return "run `weft calendar continue SPACE CALENDAR` to carry its events into a new calendar"
 	case e.AddEntry != nil:
 		return "run `weft ledger continue SPACE` to carry its balances into a new ledger"
 	}

@@ -131,6 +131,10 @@ func (n *Node) nearDoc(row store.DocRow, ops uint64) NearDoc {
 	switch string(row.Type) {
 	case "ledger":
 		d.Advice = "weft ledger continue " + row.Space
+	case "case":
+		d.Advice = "weft case continue " + row.Space + " " + row.ID
+	case "calendar":
+		d.Advice = "weft calendar continue " + row.Space + " " + row.ID
 	default:
 		d.Advice = "move further content into a new document"
 	}

@@ -167,11 +167,13 @@ func (n *Node) applyQueued(ctx context.Context, rec spaceRecord, num int64, q qu
 	var apply func(tx *writeTx) error
 	switch {
 	case q.Kind == queuedEvent && q.Event != nil:
-		cal, err := n.resolveCalendar(ctx, sp, q.Calendar)
+		cal, unfollowed, err := n.calendarTarget(ctx, sp, q.Calendar)
 		if err != nil {
 			return err
 		}
-		apply = func(tx *writeTx) error { return n.editDoc(ctx, tx, sp.ID, cal.ID, model.Edit{AddEvent: q.Event}) }
+		apply = func(tx *writeTx) error {
+			return n.editDoc(ctx, tx, sp.ID, cal.ID, model.Edit{AddEvent: q.Event, Unfollowed: unfollowed})
+		}
 	case q.Kind == queuedCase && q.Case != nil:
 		apply = func(tx *writeTx) error { return n.createCase(ctx, tx, sp, *q.Case) }
 	case q.Kind == queuedEntry && q.Entry != nil:

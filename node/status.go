@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 
+	"github.com/weftsync/weft/crdt/model"
 	"github.com/weftsync/weft/store"
 )
 
@@ -50,6 +51,15 @@ type SpaceStatus struct {
 	// Ledger is set once the space's ledger was continued: where it
 	// continues, and any duplicate continuations.
 	Ledger *LedgerChain `json:"ledger,omitempty"`
+	// Continued lists the space's case studies and calendars continued in
+	// others (decision 0076), one chain from each document that starts one.
+	Continued []ContinuedDoc `json:"continued,omitempty"`
+}
+
+// ContinuedDoc is a chain of continuations of a case study or calendar.
+type ContinuedDoc struct {
+	Type  model.DocType `json:"type"`
+	Chain DocChain      `json:"chain"`
 }
 
 // Status reports the stored state. The daemon adds its network.
@@ -88,6 +98,9 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	})
 	if err == nil {
 		err = n.ledgerStatus(ctx, recs, st.Spaces)
+	}
+	if err == nil {
+		err = n.continuedStatus(ctx, st.Spaces)
 	}
 	if err != nil || !st.Daemon {
 		return st, storeErr(err)
@@ -180,6 +193,53 @@ func (n *Node) ledgerStatus(ctx context.Context, recs []spaceRecord, spaces []Sp
 			return err
 		}
 		spaces[i].Ledger = &c
+	}
+	return nil
+}
+
+// continuedStatus adds to each space its continued case studies and
+// calendars: it reads the root of each (the markers), and follows the
+// chain from every continued document no other chain leads through.
+func (n *Node) continuedStatus(ctx context.Context, spaces []SpaceStatus) error {
+	for i := range spaces {
+		ss := &spaces[i]
+		for _, typ := range []model.DocType{model.Case, model.Calendar} {
+			refs, err := n.docsOf(ctx, ss.ID, typ)
+			if err != nil {
+				return err
+			}
+			var chains []DocChain
+			inner := map[string]bool{}
+			for _, r := range refs {
+				if _, over := n.overOpsOf(r.ID); over {
+					continue // not opened here: status lists it under over_ops
+				}
+				v, err := n.viewRoot(ctx, r.ID)
+				if err != nil {
+					return err
+				}
+				if marks, _ := continuedIn(v); len(marks) == 0 {
+					continue
+				}
+				c, _, err := n.docChain(ctx, ss.ID, typ, r.ID)
+				if err != nil {
+					return err
+				}
+				for _, p := range c.Previous[min(1, len(c.Previous)):] {
+					inner[p] = true
+				}
+				chains = append(chains, c)
+			}
+			for _, c := range chains {
+				start := c.Current
+				if len(c.Previous) > 0 {
+					start = c.Previous[0]
+				}
+				if !inner[start] {
+					ss.Continued = append(ss.Continued, ContinuedDoc{Type: typ, Chain: c})
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -145,6 +145,26 @@ func (c *Client) ContinueLedger(ctx context.Context, sp node.Space) (node.Ledger
 	return call[node.LedgerContinuation](ctx, c, mContinueLedger, sp)
 }
 
+// ContinueCase is (*node.Node).ContinueCase on the daemon's node.
+func (c *Client) ContinueCase(ctx context.Context, sp node.Space, id string) (node.DocContinuation, error) {
+	return call[node.DocContinuation](ctx, c, mContinueCase, sp, id)
+}
+
+// CaseChain is (*node.Node).CaseChain on the daemon's node.
+func (c *Client) CaseChain(ctx context.Context, sp node.Space, id string) (node.DocChain, error) {
+	return call[node.DocChain](ctx, c, mCaseChain, sp, id)
+}
+
+// ContinueCalendar is (*node.Node).ContinueCalendar on the daemon's node.
+func (c *Client) ContinueCalendar(ctx context.Context, sp node.Space, calendar string) (node.DocContinuation, error) {
+	return call[node.DocContinuation](ctx, c, mContinueCalendar, sp, calendar)
+}
+
+// CalendarChain is (*node.Node).CalendarChain on the daemon's node.
+func (c *Client) CalendarChain(ctx context.Context, sp node.Space, calendar string) (node.DocChain, error) {
+	return call[node.DocChain](ctx, c, mCalendarChain, sp, calendar)
+}
+
 // LedgerChain is (*node.Node).LedgerChain on the daemon's node.
 func (c *Client) LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error) {
 	return call[node.LedgerChain](ctx, c, mLedgerChain, sp)

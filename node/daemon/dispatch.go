@@ -62,7 +62,12 @@ func dispatch() map[string]handler {
 		mCuts:           fn0((*node.Node).Cuts),
 		mContinueLedger: fn1((*node.Node).ContinueLedger),
 		mLedgerChain:    fn1((*node.Node).LedgerChain),
-		mNearOpBudget:   fn1((*node.Node).NearOpBudget),
+
+		mContinueCase:     fn2((*node.Node).ContinueCase),
+		mCaseChain:        fn2((*node.Node).CaseChain),
+		mContinueCalendar: fn2((*node.Node).ContinueCalendar),
+		mCalendarChain:    fn2((*node.Node).CalendarChain),
+		mNearOpBudget:     fn1((*node.Node).NearOpBudget),
 	}
 }
 

@@ -49,6 +49,11 @@ const (
 	mContinueLedger = "ContinueLedger"
 	mLedgerChain    = "LedgerChain"
 	mNearOpBudget   = "NearOpBudget"
+
+	mContinueCase     = "ContinueCase"
+	mCaseChain        = "CaseChain"
+	mContinueCalendar = "ContinueCalendar"
+	mCalendarChain    = "CalendarChain"
 )
 
 // Hello is the daemon's answer to a client that connects: who it is.

@@ -46,6 +46,10 @@ type Backend interface {
 	ContinueLedger(ctx context.Context, sp node.Space) (node.LedgerContinuation, error)
 	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
 	NearOpBudget(ctx context.Context, sp node.Space) ([]node.NearDoc, error)
+	ContinueCase(ctx context.Context, sp node.Space, id string) (node.DocContinuation, error)
+	CaseChain(ctx context.Context, sp node.Space, id string) (node.DocChain, error)
+	ContinueCalendar(ctx context.Context, sp node.Space, calendar string) (node.DocContinuation, error)
+	CalendarChain(ctx context.Context, sp node.Space, calendar string) (node.DocChain, error)
 
 	Status(ctx context.Context) (node.Status, error)
 	Peers(ctx context.Context) ([]node.PeerInfo, error)

@@ -42,6 +42,6 @@ func calendarCmd(e *env) *cobra.Command {
 				})
 			})
 		},
-	})
+	}, calendarContinueCmd(e))
 	return cmd
 }

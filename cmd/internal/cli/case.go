@@ -36,7 +36,7 @@ func (f *caseFlags) register(cmd *cobra.Command) {
 func caseCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{Use: "case", Short: "Keep the case-study archive: add, edit, translate, search, export"}
 	cmd.AddCommand(caseAddCmd(e), caseListCmd(e), caseShowCmd(e), caseEditCmd(e), caseTranslateCmd(e),
-		caseSearchCmd(e), caseExportCmd(e))
+		caseSearchCmd(e), caseExportCmd(e), caseContinueCmd(e))
 	return cmd
 }
 
@@ -123,6 +123,9 @@ func caseShowCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if chain, err := n.CaseChain(ctx, sp, args[1]); err == nil {
+					e.noteDocChain(model.Case, chain)
+				}
 				return e.emit(c, func(w io.Writer) { printCase(w, c, lang) })
 			})
 		},
@@ -133,6 +136,9 @@ func caseShowCmd(e *env) *cobra.Command {
 
 func printCase(w io.Writer, c model.CaseStudy, only string) {
 	fmt.Fprintf(w, "%s\n", c.ID)
+	if c.Continues != "" {
+		fmt.Fprintf(w, "continues case study %s\n", c.Continues)
+	}
 	for _, l := range langs(c) {
 		if only != "" && l != only {
 			continue

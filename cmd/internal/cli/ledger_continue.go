@@ -54,14 +54,21 @@ func printContinuation(w io.Writer, c node.LedgerContinuation) {
 
 // printChain says where a continued ledger stands.
 func printChain(w io.Writer, c node.LedgerChain) {
+	printDocChain(w, "ledger", "entries", "recorded", c)
+}
+
+// printDocChain says where a continued document, a noun ("ledger", "case
+// study", "calendar"), stands; its items ("entries", "edits") are made
+// ("recorded", "made") in one document or another.
+func printDocChain(w io.Writer, noun, items, made string, c node.DocChain) {
 	if len(c.Previous) > 0 {
-		fmt.Fprintf(w, "    ledger %s continues %s\n", c.Current, strings.Join(c.Previous, " <- "))
+		fmt.Fprintf(w, "    %s %s continues %s\n", noun, c.Current, strings.Join(c.Previous, " <- "))
 	}
 	for _, a := range c.Announced {
-		fmt.Fprintf(w, "    continuation %s is announced but not received: sync with a member (entries go to %s until it arrives)\n", a, c.Current)
+		fmt.Fprintf(w, "    continuation %s is announced but not received: sync with a member (%s go to %s until it arrives)\n", a, items, c.Current)
 	}
 	for _, d := range c.Duplicates {
-		fmt.Fprintf(w, "    ledger %s is a duplicate continuation (a lower ID won): entries recorded in it are not in %s\n", d, c.Current)
+		fmt.Fprintf(w, "    %s %s is a duplicate continuation (a lower ID won): %s %s in it are not in %s\n", noun, d, items, made, c.Current)
 	}
 }
 

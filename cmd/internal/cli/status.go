@@ -52,6 +52,7 @@ func printStatus(w io.Writer, st node.Status) {
 		if s.Ledger != nil {
 			printChain(w, *s.Ledger)
 		}
+		printContinued(w, s.Continued)
 	}
 	for _, p := range st.PendingJoins {
 		fmt.Fprintf(w, "space %s: join pending since %s, %d queued edit(s)", p.Space, p.Added.Local().Format("2006-01-02 15:04"), p.Queued)
