@@ -9,6 +9,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/weftsync/weft/crdt/model"
+	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/store"
 )
 
@@ -86,7 +87,7 @@ func (n *Node) continueDoc(ctx context.Context, sp Space, typ model.DocType, sta
 			return err
 		}
 		out.Heads = model.FormatHeads(changeHeads(changes))
-		v, err := n.view(ctx, out.From) // under the write lock: as the heads stand
+		v, err := n.viewIn(ctx, tx, out.From) // under the write lock: as the heads stand
 		if err != nil {
 			return err
 		}
@@ -109,6 +110,24 @@ func (n *Node) continueDoc(ctx context.Context, sp Space, typ model.DocType, sta
 		return DocContinuation{}, fmt.Errorf("node: continue %s: %w", typ, err)
 	}
 	return out, nil
+}
+
+// viewIn is view for a caller that holds the write lock (update): it
+// loads doc from tx when the engine does not hold it.
+func (n *Node) viewIn(ctx context.Context, tx *writeTx, doc string) (model.View, error) {
+	v, err := n.eng.View(ctx, doc)
+	if errors.Is(err, engine.ErrNotLoaded) {
+		var actor []byte
+		if actor, err = n.lease(ctx, tx, doc); err == nil {
+			if err = n.loadRepaired(ctx, tx, doc, actor); err == nil {
+				v, err = n.eng.View(ctx, doc)
+			}
+		}
+	}
+	if err != nil {
+		return model.View{}, engineErr(err)
+	}
+	return v, nil
 }
 
 // editFollowing makes an edit of a case study or calendar, start or where

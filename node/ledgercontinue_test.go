@@ -278,15 +278,15 @@ func TestContinuationToAnotherDocumentIgnored(t *testing.T) {
 	}
 }
 
-// forgeMarker has b, as a modified client, mark ledger as continued in to,
-// and sends the marker to a.
-func forgeMarker(t *testing.T, a, b *node.Node, sp node.Space, ledger, to string) {
+// forgeMarker has b, as a modified client, mark doc (a ledger, a case
+// study or a calendar) as continued in to, and sends the marker to a.
+func forgeMarker(t *testing.T, a, b *node.Node, sp node.Space, doc, to string) {
 	t.Helper()
 	bid := node.IdentityOf(b)
-	raw := forge(t, node.DocChanges(b, ledger), seal.NewActor(bid.Public), func(doc *am.Doc) error {
-		return doc.Path("continued_in/" + to).Set(to)
+	raw := forge(t, node.DocChanges(b, doc), seal.NewActor(bid.Public), func(d *am.Doc) error {
+		return d.Path("continued_in/" + to).Set(to)
 	})
-	must[node.IngestResult](t)(b.Ingest(t.Context(), sp.ID, ledger, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, ledger, raw)}))
+	must[node.IngestResult](t)(b.Ingest(t.Context(), sp.ID, doc, [][]byte{raw}, [][]byte{attest(t, bid, sp.ID, doc, raw)}))
 	exchange(t, b, a, sp)
 }
 
