@@ -97,20 +97,13 @@ func RootView(root amdoc.Fields) *model.CalendarView {
 }
 
 // Continue marks the calendar as continued in the calendar to (decision
-// 0076): from then on AddEvent and PatchEvent refuse edits not checked
-// against the marker. It returns the commit message.
+// 0076), and returns the commit message.
 func Continue(w *amdoc.Writer, to string) (string, error) {
-	if err := amdoc.Check(); err != nil {
-		return "", err
-	}
 	return "continue calendar", amdoc.Continue(w, schema, to)
 }
 
-// Admit refuses an edit of a calendar continued in another by a marker
-// not in unfollowed (the markers the node checked and does not follow).
+// Admit refuses an edit of a calendar continued in another by a marker not
+// in unfollowed.
 func Admit(root amdoc.Fields, unfollowed []string) error {
-	if to := amdoc.FirstFollowed(amdoc.Continuations(root, schema), unfollowed); to != "" {
-		return amdoc.Invalid(schema, "continued_in", "this calendar is continued in %s: edit it there", to)
-	}
-	return nil
+	return amdoc.Admit(root, schema, "calendar", unfollowed)
 }

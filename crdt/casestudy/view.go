@@ -41,22 +41,15 @@ func RootView(f amdoc.Fields) *model.CaseStudy {
 }
 
 // Continue marks the case study as continued in the case study to
-// (decision 0076): from then on Patch refuses edits not checked against
-// the marker. It returns the commit message.
+// (decision 0076), and returns the commit message.
 func Continue(w *amdoc.Writer, to string) (string, error) {
-	if err := amdoc.Check(); err != nil {
-		return "", err
-	}
 	return "continue case", amdoc.Continue(w, schema, to)
 }
 
 // Admit refuses an edit of a case study continued in another by a marker
-// not in unfollowed (the markers the node checked and does not follow).
+// not in unfollowed.
 func Admit(f amdoc.Fields, unfollowed []string) error {
-	if to := amdoc.FirstFollowed(amdoc.Continuations(f, schema), unfollowed); to != "" {
-		return amdoc.Invalid(schema, "continued_in", "this case study is continued in %s: edit it there", to)
-	}
-	return nil
+	return amdoc.Admit(f, schema, "case study", unfollowed)
 }
 
 // readLangs reads a per-language map of strings or Texts.

@@ -18,6 +18,9 @@ const ContinuedPrefix = "continued_in/"
 // continues (the lowest ID naming a document it holds of the same space
 // and type).
 func Continue(w *Writer, schema, to string) error {
+	if err := Check(); err != nil {
+		return err
+	}
 	if err := ID(schema, "continued_in", to); err != nil {
 		return err
 	}
@@ -47,4 +50,14 @@ func FirstFollowed(continued, unfollowed []string) string {
 		}
 	}
 	return ""
+}
+
+// Admit refuses an edit of a document, a noun ("case study"), continued
+// in another by a marker not in unfollowed (the markers the node checked
+// and does not follow, decision 0076).
+func Admit(root Fields, schema, noun string, unfollowed []string) error {
+	if to := FirstFollowed(Continuations(root, schema), unfollowed); to != "" {
+		return Invalid(schema, "continued_in", "this %s is continued in %s: edit it there", noun, to)
+	}
+	return nil
 }
