@@ -72,6 +72,8 @@ type backend interface {
 	Audit(ctx context.Context, sp node.Space) ([]node.Finding, error)
 	NearOpBudget(ctx context.Context, sp node.Space) ([]node.NearDoc, error)
 	LedgerChain(ctx context.Context, sp node.Space) (node.LedgerChain, error)
+	CaseChain(ctx context.Context, sp node.Space, id string) (node.DocChain, error)
+	CalendarChain(ctx context.Context, sp node.Space, calendar string) (node.DocChain, error)
 	Log(ctx context.Context, sp node.Space, since time.Time, limit int) ([]node.LogEntry, error)
 }
 
@@ -326,6 +328,30 @@ var steps = []struct {
 		}
 		since := l[2].When
 		both(t, f, func(b backend) ([]node.LogEntry, error) { return b.Log(t.Context(), f.sp, since, 2) })
+	}},
+	{"ContinueCase", func(t *testing.T, f *fixture) {
+		c := must[node.DocContinuation](t)(f.c.ContinueCase(t.Context(), f.sp, f.caseID))
+		if c.From != f.caseID || c.To == "" || c.To == c.From || c.Type != model.Case {
+			t.Fatalf("continuation %+v of %s", c, f.caseID)
+		}
+	}},
+	{"CaseChain", func(t *testing.T, f *fixture) {
+		c := both(t, f, func(b backend) (node.DocChain, error) { return b.CaseChain(t.Context(), f.sp, f.caseID) })
+		if !slices.Equal(c.Previous, []string{f.caseID}) {
+			t.Fatalf("chain %+v after one continuation of %s", c, f.caseID)
+		}
+	}},
+	{"ContinueCalendar", func(t *testing.T, f *fixture) {
+		c := must[node.DocContinuation](t)(f.c.ContinueCalendar(t.Context(), f.sp, f.cal.ID))
+		if c.From != f.cal.ID || c.To == "" || c.To == c.From || c.Type != model.Calendar {
+			t.Fatalf("continuation %+v of %s", c, f.cal.ID)
+		}
+	}},
+	{"CalendarChain", func(t *testing.T, f *fixture) {
+		c := both(t, f, func(b backend) (node.DocChain, error) { return b.CalendarChain(t.Context(), f.sp, f.cal.ID) })
+		if !slices.Equal(c.Previous, []string{f.cal.ID}) {
+			t.Fatalf("chain %+v after one continuation of %s", c, f.cal.ID)
+		}
 	}},
 	{"Invite", func(t *testing.T, f *fixture) {
 		inv := must[node.Invitation](t)(f.c.Invite(t.Context(), f.sp, node.InviteOptions{Expires: time.Hour, Uses: 2}))
