@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -133,22 +132,21 @@ func (n *Node) viewIn(ctx context.Context, tx *writeTx, doc string) (model.View,
 // editFollowing makes an edit of a case study or calendar, start or where
 // its chain of continuations leads: edit gets that document and the
 // markers of it the node checked and does not follow (model.Edit's
-// Unfollowed). When the engine refuses it (a marker arrived meanwhile), the
-// chain is resolved again and the edit retried once if it moved.
+// Unfollowed). The edit goes to start first, with no markers named: the
+// engine refuses it if start carries any marker (crdt's rule), so a
+// document never continued, nearly every one, costs no read of its root.
+// When the engine refuses it, the chain is resolved and the edit retried
+// once if that names another document or markers to pass.
 func (n *Node) editFollowing(ctx context.Context, space string, typ model.DocType, start string, edit func(doc string, unfollowed []string) error) error {
-	doc, unfollowed, err := n.editTarget(ctx, space, typ, start)
-	if err != nil {
-		return err
-	}
-	err = edit(doc, unfollowed)
+	err := edit(start, nil)
 	if !errors.Is(err, ErrInvalid) {
 		return err
 	}
-	doc2, unfollowed2, rerr := n.editTarget(ctx, space, typ, start)
-	if rerr != nil || (doc2 == doc && slices.Equal(unfollowed, unfollowed2)) {
+	doc, unfollowed, rerr := n.editTarget(ctx, space, typ, start)
+	if rerr != nil || (doc == start && len(unfollowed) == 0) {
 		return err
 	}
-	return edit(doc2, unfollowed2)
+	return edit(doc, unfollowed)
 }
 
 // editTarget returns where an edit of start goes, and the markers there
