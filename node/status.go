@@ -51,8 +51,11 @@ type SpaceStatus struct {
 	// Ledger is set once the space's ledger was continued: where it
 	// continues, and any duplicate continuations.
 	Ledger *LedgerChain `json:"ledger,omitempty"`
-	// Continued lists the space's case studies and calendars continued in
-	// others (decision 0076), one chain from each document that starts one.
+	// Continued lists the space's calendars continued in others (decision
+	// 0076), one chain from each calendar that starts one. Case studies are
+	// not read for it: a space holds thousands, and status would load each
+	// into the engine; their chains show where they are read (case show,
+	// case list).
 	Continued []ContinuedDoc `json:"continued,omitempty"`
 }
 
@@ -197,13 +200,14 @@ func (n *Node) ledgerStatus(ctx context.Context, recs []spaceRecord, spaces []Sp
 	return nil
 }
 
-// continuedStatus adds to each space its continued case studies and
-// calendars: it reads the root of each (the markers), and follows the
-// chain from every continued document no other chain leads through.
+// continuedStatus adds to each space its continued calendars (a space has
+// a few): it reads the root of each (the markers), and follows the chain
+// from every continued calendar no other chain leads through. Case studies
+// are left out (SpaceStatus.Continued says why).
 func (n *Node) continuedStatus(ctx context.Context, spaces []SpaceStatus) error {
 	for i := range spaces {
 		ss := &spaces[i]
-		for _, typ := range []model.DocType{model.Case, model.Calendar} {
+		for _, typ := range []model.DocType{model.Calendar} {
 			refs, err := n.docsOf(ctx, ss.ID, typ)
 			if err != nil {
 				return err
