@@ -8,6 +8,7 @@ import (
 
 	"github.com/weftsync/weft/cmd/internal/cli"
 	"github.com/weftsync/weft/node/engine/server"
+	_ "github.com/weftsync/weft/node/onearena" // one malloc arena for the node's C heap (decision 0073)
 )
 
 func main() {

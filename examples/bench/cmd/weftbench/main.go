@@ -21,6 +21,7 @@ import (
 	"github.com/weftsync/weft/node/engine"
 	"github.com/weftsync/weft/node/engine/server"
 	"github.com/weftsync/weft/node/latency"
+	_ "github.com/weftsync/weft/node/onearena" // one malloc arena for the node's C heap (decision 0073)
 )
 
 func main() {
