@@ -32,14 +32,9 @@ const writerParams = "&_txlock=immediate"
 // readerParams give each reader connection a page cache of 512 KiB
 // instead of SQLite's 2 MiB: readers serve pulls and views, whose pages
 // the kernel's page cache holds anyway, and four full caches were a
-// tenth of a serving node's resident memory (decision 0041).
+// tenth of a serving node's resident memory (decision 0041). The writer
+// keeps the default, which its transactions use.
 const readerParams = "&_cache_size=-512"
-
-// writerCache gives the writer connection a page cache of 1 MiB instead of
-// SQLite's 2 MiB: a node that has written a 10,000-entry ledger kept the
-// whole 2 MiB resident while it served, and the local change rate
-// (BenchmarkAddEntriesLarge) could not tell 1 MiB from 2 (decision 0073).
-const writerCache = "&_cache_size=-1024"
 
 // The pools' sizes: one writer at a time (Update takes the writer's turn,
 // writeTurn, before it asks the pool), a few readers beside it.
@@ -85,7 +80,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	dsn := uriPath(path) + "?" + dsnParams
-	wdb, err := sql.Open(writerDriver, dsn+writerParams+writerCache)
+	wdb, err := sql.Open(writerDriver, dsn+writerParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
