@@ -14,14 +14,10 @@ import (
 // Case and Ledger is set, by the document's type. Fields of kinds this
 // version does not expect read as zero values.
 func (d *Doc) View() (model.View, error) {
-	if d.poison != nil {
-		return model.View{}, d.poison
-	}
-	root, err := amdoc.Root(d.am)
+	v, _, err := d.rootView()
 	if err != nil {
-		return model.View{}, fmt.Errorf("crdt: view: %w", err)
+		return model.View{}, err
 	}
-	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
 	switch d.typ {
 	case model.Calendar:
 		v.Calendar, err = calendar.View(d.am)
@@ -42,14 +38,10 @@ func (d *Doc) View() (model.View, error) {
 // continuations without its titles and bodies, a calendar's name and
 // continuations without its events (decision 0076).
 func (d *Doc) RootView() (model.View, error) {
-	if d.poison != nil {
-		return model.View{}, d.poison
-	}
-	root, err := amdoc.Root(d.am)
+	v, root, err := d.rootView()
 	if err != nil {
-		return model.View{}, fmt.Errorf("crdt: view: %w", err)
+		return model.View{}, err
 	}
-	v := model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema")}
 	switch d.typ {
 	case model.Calendar:
 		v.Calendar = calendar.RootView(root)
@@ -59,4 +51,17 @@ func (d *Doc) RootView() (model.View, error) {
 		v.Ledger = ledger.RootView(root)
 	}
 	return v, nil
+}
+
+// rootView reads the root's fields and returns the view's common part
+// (type, space, schema) beside them.
+func (d *Doc) rootView() (model.View, amdoc.Fields, error) {
+	if d.poison != nil {
+		return model.View{}, nil, d.poison
+	}
+	root, err := amdoc.Root(d.am)
+	if err != nil {
+		return model.View{}, nil, fmt.Errorf("crdt: view: %w", err)
+	}
+	return model.View{Type: d.typ, Space: d.space, Schema: root.Int("schema")}, root, nil
 }
