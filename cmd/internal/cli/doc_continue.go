@@ -26,8 +26,8 @@ state (heads) it was carried at. The old case is marked as continued (the
 mark syncs to every member) and refuses further edits; 'weft case show'
 and 'weft case edit' by the old ID work on the new one, and 'weft case
 list' shows the new one only. If two members continue the same case
-concurrently, every node picks the new case with the lowest ID; the other
-is reported as a duplicate continuation in 'weft status'.`,
+concurrently, every node picks the new case with the lowest ID; 'weft case
+show' by the old ID reports the other as a duplicate continuation.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withSpace(cmd, args[0], func(ctx context.Context, n Backend, sp node.Space) error {
