@@ -138,15 +138,11 @@ func (n *Node) viewIn(ctx context.Context, tx *writeTx, doc string) (model.View,
 // When the engine refuses it, the chain is resolved and the edit retried
 // once if that names another document or markers to pass.
 func (n *Node) editFollowing(ctx context.Context, space string, typ model.DocType, start string, edit func(doc string, unfollowed []string) error) error {
-	err := edit(start, nil)
-	if !errors.Is(err, ErrInvalid) {
-		return err
+	resolve := func() (chainTarget, error) {
+		doc, unfollowed, err := n.editTarget(ctx, space, typ, start)
+		return chainTarget{doc: doc, unfollowed: unfollowed}, err
 	}
-	doc, unfollowed, rerr := n.editTarget(ctx, space, typ, start)
-	if rerr != nil || (doc == start && len(unfollowed) == 0) {
-		return err
-	}
-	return edit(doc, unfollowed)
+	return followRefused(chainTarget{doc: start}, resolve, func(t chainTarget) error { return edit(t.doc, t.unfollowed) })
 }
 
 // editTarget returns where an edit of start goes, and the markers there

@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -36,7 +35,8 @@ func (n *Node) recordEntry(ctx context.Context, rec spaceRecord, e *model.Entry,
 	if err != nil {
 		return err
 	}
-	add := func(t entryTarget) error {
+	resolve := func() (chainTarget, error) { return n.ledgerTarget(ctx, rec) }
+	return followRefused(t, resolve, func(t chainTarget) error {
 		e.Unfollowed = t.unfollowed
 		return n.update(ctx, func(tx *writeTx) error {
 			if with != nil {
@@ -46,19 +46,7 @@ func (n *Node) recordEntry(ctx context.Context, rec spaceRecord, e *model.Entry,
 			}
 			return n.editDoc(ctx, tx, rec.ID, t.doc, model.Edit{AddEntry: e})
 		})
-	}
-	err = add(t)
-	if errors.Is(err, ErrInvalid) {
-		// Perhaps a member continued the ledger (decision 0071): follow.
-		nt, moved, rerr := n.retarget(ctx, rec, t)
-		switch {
-		case rerr != nil:
-			err = rerr
-		case moved:
-			err = add(nt)
-		}
-	}
-	return err
+	})
 }
 
 // Entries lists the ledger's entries in recorded order, each with the

@@ -202,43 +202,56 @@ func putCurrentLedger(tx *store.Tx, space, ledger string) error {
 	return putSpaceRecord(tx, rec)
 }
 
-// entryTarget is where a new entry goes: the ledger, and the markers of it
-// the node checked and does not follow (model.Entry.Unfollowed).
-type entryTarget struct {
+// chainTarget is where an edit of a document that may be continued goes:
+// the document, and the markers of it the node checked and does not follow
+// (model.Entry's and model.Edit's Unfollowed).
+type chainTarget struct {
 	doc        string
 	unfollowed []string
+}
+
+// followRefused makes edit at t. When the engine refuses it (ErrInvalid:
+// the document may carry a marker this node had not seen, decisions 0071
+// and 0076), it resolves where the edit goes now and retries once there;
+// when that is t again, the refusal stands.
+func followRefused(t chainTarget, resolve func() (chainTarget, error), edit func(chainTarget) error) error {
+	err := edit(t)
+	if !errors.Is(err, ErrInvalid) {
+		return err
+	}
+	nt, rerr := resolve()
+	switch {
+	case rerr != nil:
+		return rerr
+	case nt.doc == t.doc && slices.Equal(nt.unfollowed, t.unfollowed):
+		return err
+	}
+	return edit(nt)
 }
 
 // entryLedger returns where a new entry of the space goes. While no
 // continuation is known it reads nothing; after one, it resolves the
 // chain, so that a node whose own continuation lost to a concurrent one
 // follows the one every node chose.
-func (n *Node) entryLedger(ctx context.Context, rec spaceRecord) (entryTarget, error) {
+func (n *Node) entryLedger(ctx context.Context, rec spaceRecord) (chainTarget, error) {
 	if rec.Current == "" {
-		return entryTarget{doc: rec.Ledger}, nil
+		return chainTarget{doc: rec.Ledger}, nil
 	}
+	return n.ledgerTarget(ctx, rec)
+}
+
+// ledgerTarget resolves the ledger's chain and returns where entries go
+// now: followRefused's resolve after the engine refused an entry.
+func (n *Node) ledgerTarget(ctx context.Context, rec spaceRecord) (chainTarget, error) {
 	c, cur, err := n.ledgerChain(ctx, rec)
 	if err != nil {
-		return entryTarget{}, err
+		return chainTarget{}, err
 	}
 	return targetOf(c, cur), nil
 }
 
-// retarget is called after the engine refused an entry into t: the ledger
-// may carry a marker this node had not seen. It resolves the chain and
-// returns where the entry goes now, and false when that is t (the
-// refusal then stands).
-func (n *Node) retarget(ctx context.Context, rec spaceRecord, t entryTarget) (entryTarget, bool, error) {
-	c, cur, err := n.ledgerChain(ctx, rec)
-	if err != nil {
-		return t, false, err
-	}
-	nt := targetOf(c, cur)
-	return nt, nt.doc != t.doc || !slices.Equal(nt.unfollowed, t.unfollowed), nil
-}
-
 // targetOf is where entries go by chain c, whose current ledger's root is
 // cur: every marker cur carries is one the chain did not follow.
-func targetOf(c LedgerChain, cur model.LedgerView) entryTarget {
-	return entryTarget{doc: c.Current, unfollowed: cur.ContinuedIn}
+func targetOf(c LedgerChain, cur model.LedgerView) chainTarget {
+	return chainTarget{doc: c.Current, unfollowed: cur.ContinuedIn}
 }

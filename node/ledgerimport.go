@@ -111,7 +111,7 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 		edits[i] = model.Edit{AddEntry: &rows[i].Entry}
 	}
 	start := time.Now()
-	record := func(t entryTarget) error {
+	record := func(t chainTarget) error {
 		for i := range rows {
 			rows[i].Entry.Unfollowed = t.unfollowed
 		}
@@ -124,16 +124,9 @@ func (n *Node) recordEntries(ctx context.Context, sp Space, rows []ImportRow, la
 		}
 		return err
 	}
-	err = record(target)
-	if errors.Is(err, ErrInvalid) {
-		// Perhaps a member continued the ledger (decision 0071): follow,
-		// as AddEntry does. Nothing was recorded.
-		if nt, moved, rerr := n.retarget(ctx, rec, target); rerr != nil {
-			err = rerr
-		} else if moved {
-			err = record(nt)
-		}
-	}
+	// A refusal may be a continuation this node had not seen (decision
+	// 0071): follow it, as AddEntry does. Nothing was recorded.
+	err = followRefused(target, func() (chainTarget, error) { return n.ledgerTarget(ctx, rec) }, record)
 	if err != nil && !checked && errors.Is(err, ErrInvalid) {
 		// The engine refused an entry the ledger-free check let through
 		// (an ID the ledger already holds): name its row as checkImport
