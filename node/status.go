@@ -207,41 +207,39 @@ func (n *Node) ledgerStatus(ctx context.Context, recs []spaceRecord, spaces []Sp
 func (n *Node) continuedStatus(ctx context.Context, spaces []SpaceStatus) error {
 	for i := range spaces {
 		ss := &spaces[i]
-		for _, typ := range []model.DocType{model.Calendar} {
-			refs, err := n.docsOf(ctx, ss.ID, typ)
+		refs, err := n.docsOf(ctx, ss.ID, model.Calendar)
+		if err != nil {
+			return err
+		}
+		var chains []DocChain
+		inner := map[string]bool{}
+		for _, r := range refs {
+			if _, over := n.overOpsOf(r.ID); over {
+				continue // not opened here: status lists it under over_ops
+			}
+			v, err := n.viewRoot(ctx, r.ID)
 			if err != nil {
 				return err
 			}
-			var chains []DocChain
-			inner := map[string]bool{}
-			for _, r := range refs {
-				if _, over := n.overOpsOf(r.ID); over {
-					continue // not opened here: status lists it under over_ops
-				}
-				v, err := n.viewRoot(ctx, r.ID)
-				if err != nil {
-					return err
-				}
-				if marks, _ := continuedIn(v); len(marks) == 0 {
-					continue
-				}
-				c, _, err := n.docChain(ctx, ss.ID, typ, r.ID)
-				if err != nil {
-					return err
-				}
-				for _, p := range c.Previous[min(1, len(c.Previous)):] {
-					inner[p] = true
-				}
-				chains = append(chains, c)
+			if marks, _ := continuedIn(v); len(marks) == 0 {
+				continue
 			}
-			for _, c := range chains {
-				start := c.Current
-				if len(c.Previous) > 0 {
-					start = c.Previous[0]
-				}
-				if !inner[start] {
-					ss.Continued = append(ss.Continued, ContinuedDoc{Type: typ, Chain: c})
-				}
+			c, _, err := n.docChain(ctx, ss.ID, model.Calendar, r.ID)
+			if err != nil {
+				return err
+			}
+			for _, p := range c.Previous[min(1, len(c.Previous)):] {
+				inner[p] = true
+			}
+			chains = append(chains, c)
+		}
+		for _, c := range chains {
+			start := c.Current
+			if len(c.Previous) > 0 {
+				start = c.Previous[0]
+			}
+			if !inner[start] {
+				ss.Continued = append(ss.Continued, ContinuedDoc{Type: model.Calendar, Chain: c})
 			}
 		}
 	}
